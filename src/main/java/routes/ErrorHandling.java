@@ -1,0 +1,126 @@
+package routes;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+import com.slack.api.methods.SlackApiException;
+
+import sgwarden.change.UnparseableRecordException;
+import sgwarden.decision.DecisionRefusedException;
+import sgwarden.decision.UnknownChangeException;
+import sgwarden.lake.LakeQueryFailedException;
+import sgwarden.ops.Counters;
+import sgwarden.revert.RevokeThrottledException;
+import sgwarden.slack.BadInteractionException;
+import sgwarden.slack.SignatureRejectedException;
+import sgwarden.slack.SlackResponder.SlackResponseException;
+
+/**
+ * All error handling, in one place. Camel does not redeliver unless told, so every retry here
+ * names its attempts, delay and backoff.
+ */
+public class ErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String DETECTION = "detection-errors";
+    public static final String INTERACTION = "interaction-errors";
+    public static final String REVERT = "revert-errors";
+
+    @Override
+    public void configuration() {
+        routeConfiguration(DETECTION)
+                // Slack failed: retry with backoff (or Slack's Retry-After). If it still fails, the exception
+                // is left on the exchange so the idempotent filter releases the change for the next run,
+                // and an SQS message is not deleted.
+                .onException(SlackApiException.class, java.io.IOException.class, org.apache.camel.CamelExchangeException.class)
+                    .maximumRedeliveries("{{sgwarden.slack.post.retries}}")
+                    .redeliveryDelay("{{sgwarden.slack.post.delay}}")
+                    .useExponentialBackOff().backOffMultiplier("{{sgwarden.slack.post.backoff}}")
+                    .onExceptionOccurred(exchange -> exchange.getContext().getRegistry()
+                            .lookupByNameAndType("slackRetryAfter", org.apache.camel.Processor.class).process(exchange))
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logStackTrace(false)
+                    .handled(false)
+                .end()
+                // An SQS body that is not a security group event stays on the queue, so that after
+                // maxReceiveCount it lands in the dead-letter queue for a person to look at.
+                .onException(UnparseableRecordException.class)
+                    .onWhen(header(Counters.INTAKE).isEqualTo("sqs"))
+                    .handled(false)
+                    .log(LoggingLevel.WARN, "routes.detection",
+                            "SQS message ${header.CamelAwsSqsMessageId} left for the dead-letter queue: ${exception.message}")
+                    .bean("counters", "change(${header." + Counters.INTAKE + "}, 'unparseable')")
+                .end()
+                // A Lake record that cannot be read is logged and counted; the other records go on.
+                .onException(UnparseableRecordException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.detection", "skipped: ${exception.message}")
+                    .bean("counters", "change(${header." + Counters.INTAKE + "}, 'unparseable')")
+                .end()
+                // Logged and counted by the Lake bean; the next tick runs the query again.
+                .onException(LakeQueryFailedException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.detection", "${exception.message}")
+                .end();
+
+        routeConfiguration(INTERACTION)
+                .onException(SignatureRejectedException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.interaction", "refused unsigned request: ${exception.message}")
+                    .process(exchange -> reply(exchange, 401, "invalid request signature"))
+                .end()
+                .onException(BadInteractionException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.interaction", "bad interaction: ${exception.message}")
+                    .process(exchange -> reply(exchange, 400, exception(exchange)))
+                .end()
+                .onException(UnknownChangeException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
+                    .process(exchange -> reply(exchange, 404, exception(exchange)))
+                .end()
+                // Not allowed, or decided already: the person is told privately; Slack still gets its 200.
+                .onException(DecisionRefusedException.class)
+                    .handled(true)
+                    .log(LoggingLevel.INFO, "routes.interaction", "refused decision: ${exception.message}")
+                    .bean("slackResponder", "refused")
+                    .process(exchange -> reply(exchange, 200, exception(exchange)))
+                .end()
+                .onException(SlackResponseException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
+                .end();
+
+        routeConfiguration(REVERT)
+                .onException(RevokeThrottledException.class)
+                    .maximumRedeliveries("{{sgwarden.revert.retries}}")
+                    .redeliveryDelay("{{sgwarden.revert.delay}}")
+                    .useExponentialBackOff().backOffMultiplier(2)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .handled(true)
+                    .to("direct:revert-failed")
+                .end()
+                .onException(SlackResponseException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.revert", "${exception.message}")
+                .end()
+                // Anything else (STS refused, EC2 refused): REVERT_FAILED with the reason, shown in Slack.
+                .onException(Exception.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.revert", "revert of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
+                    .to("direct:revert-failed")
+                .end();
+    }
+
+    private static String exception(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return e == null ? "error" : e.getMessage();
+    }
+
+    private static void reply(Exchange exchange, int status, String message) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getMessage().setBody(message);
+    }
+
+}

@@ -1,0 +1,37 @@
+package routes;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Revert: assume the spoke role in the account that owns the group, revoke exactly the change's
+ * rules in its region, record the outcome and show it in Slack.
+ */
+public class RevertRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("direct:revert")
+                .routeId("revert-change")
+                .routeConfigurationId(ErrorHandling.REVERT)
+                .bean("spokeRole", "request")
+                .to("aws2-sts://spoke?operation=assumeRole&pojoRequest=true&stsClient=#stsClient")
+                .bean("securityGroupRevoker", "revoke")
+                .bean("changeStore", "recordReverted")
+                .setProperty("stored", body())
+                .bean("counters", "revert(${body.status})")
+                .to("direct:show-revert-outcome");
+
+        from("direct:revert-failed")
+                .routeId("revert-failed")
+                .routeConfigurationId(ErrorHandling.REVERT)
+                .bean("changeStore", "recordFailure")
+                .setProperty("stored", body())
+                .bean("counters", "revert('REVERT_FAILED')")
+                .to("direct:show-revert-outcome");
+
+        from("direct:show-revert-outcome")
+                .routeId("show-revert-outcome")
+                .routeConfigurationId(ErrorHandling.REVERT)
+                .bean("slackResponder", "showOutcome");
+    }
+}

@@ -1,0 +1,54 @@
+package routes;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Slack interaction: a verified click is routed by its action. Slack gets its answer at once;
+ * the message update and any revert happen after it.
+ */
+public class SlackInteractionRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("platform-http:{{sgwarden.slack.interactions-path}}?httpMethodRestrict=POST&populateBodyWithForm=false")
+                .routeId("slack-interactions")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .convertBodyTo(byte[].class)
+                .bean("slackSignature", "verify")
+                .bean("interactions", "parse")
+                .setProperty("decision", body())
+                .bean("deciders", "check")
+                .choice()
+                    .when(simple("${exchangeProperty.decision.kind} == 'APPROVE'"))
+                        .to("direct:approve")
+                    .when(simple("${exchangeProperty.decision.kind} == 'DENY'"))
+                        .to("direct:deny")
+                    .otherwise()
+                        .bean("interactions", "unknownAction")
+                .end()
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(200))
+                .setBody(constant(""));
+
+        from("direct:approve")
+                .routeId("approve-change")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("changeStore", "decide")
+                .setProperty("stored", body())
+                .bean("counters", "decision('approve')")
+                .wireTap("direct:show-outcome");
+
+        from("direct:deny")
+                .routeId("deny-change")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("changeStore", "decide")
+                .setProperty("stored", body())
+                .bean("counters", "decision('deny')")
+                .wireTap("direct:revert");
+
+        from("direct:show-outcome")
+                .routeId("show-outcome")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("slackResponder", "showOutcome");
+    }
+}

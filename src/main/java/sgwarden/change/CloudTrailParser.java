@@ -1,0 +1,197 @@
+package sgwarden.change;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+/**
+ * Turns a CloudTrail record (bare, as the Lake's eventJson column holds it, or inside an
+ * EventBridge envelope's detail) into a {@link SecurityGroupChange}.
+ * Returns null for a record to skip on purpose: a failed call, or an event that is not a rule added.
+ */
+@ApplicationScoped
+@Named("cloudTrailParser")
+public class CloudTrailParser {
+
+    static final Set<String> RULE_ADDED = Set.of("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SecurityGroupChange parse(String json, String intake) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (Exception e) {
+            throw new UnparseableRecordException(null, "not JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new UnparseableRecordException(null, "not a JSON object", null);
+        }
+        JsonNode record = root.has("detail") && root.has("detail-type") ? root.get("detail") : root;
+        String eventId = text(record, "eventID");
+        try {
+            return read(record, eventId, intake, record == root ? json : JSON.writeValueAsString(record));
+        } catch (UnparseableRecordException e) {
+            throw e;
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UnparseableRecordException(eventId, e.toString(), e);
+        }
+    }
+
+    private SecurityGroupChange read(JsonNode r, String eventId, String intake, String raw) {
+        if (eventId == null || eventId.isBlank()) {
+            throw new UnparseableRecordException(null, "no eventID", null);
+        }
+        String eventName = text(r, "eventName");
+        if (eventName == null) {
+            throw new UnparseableRecordException(eventId, "no eventName", null);
+        }
+        if (!RULE_ADDED.contains(eventName) || text(r, "errorCode") != null) {
+            return null;
+        }
+        String account = text(r, "recipientAccountId");
+        if (account == null || !account.matches("\\d{12}")) {
+            throw new UnparseableRecordException(eventId, "no valid recipientAccountId", null);
+        }
+        String region = text(r, "awsRegion");
+        if (region == null || !region.matches("[a-z0-9-]+")) {
+            throw new UnparseableRecordException(eventId, "no valid awsRegion", null);
+        }
+        Instant time;
+        try {
+            time = Instant.parse(text(r, "eventTime"));
+        } catch (Exception e) {
+            throw new UnparseableRecordException(eventId, "no valid eventTime", e);
+        }
+        JsonNode request = r.path("requestParameters");
+        JsonNode ruleSet = items(r.path("responseElements").path("securityGroupRuleSet"));
+        List<Rule> rules = ruleSet.isEmpty() ? rulesFromRequest(request) : rulesFromResponse(ruleSet);
+        if (rules.isEmpty()) {
+            throw new UnparseableRecordException(eventId, "no rules in the record", null);
+        }
+        String groupId = text(request, "groupId");
+        if (groupId == null && !ruleSet.isEmpty()) {
+            groupId = text(ruleSet.get(0), "groupId");
+        }
+        if (groupId == null) {
+            throw new UnparseableRecordException(eventId, "no groupId", null);
+        }
+        return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, groupId,
+                Direction.ofEventName(eventName), actor(r), List.copyOf(rules), intake, raw);
+    }
+
+    private static Actor actor(JsonNode r) {
+        JsonNode id = r.path("userIdentity");
+        String type = text(id, "type");
+        String arn = text(id, "arn");
+        String name = text(id, "userName");
+        if ("AssumedRole".equals(type) && arn != null && arn.contains("/")) {
+            name = arn.substring(arn.lastIndexOf('/') + 1);
+        } else if ("Root".equals(type)) {
+            name = "root";
+        } else if (name == null && "AWSService".equals(type)) {
+            name = text(id, "invokedBy");
+        }
+        if (name == null) {
+            name = text(id, "principalId");
+        }
+        return new Actor(arn, type, name, text(id, "accountId"), text(r, "sourceIPAddress"), text(r, "userAgent"));
+    }
+
+    private static List<Rule> rulesFromResponse(JsonNode ruleSet) {
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode item : ruleSet) {
+            Peer peer;
+            JsonNode ref = item.path("referencedGroupInfo");
+            if (text(item, "cidrIpv4") != null) {
+                peer = new Peer(Peer.Kind.IPV4_CIDR, text(item, "cidrIpv4"), null);
+            } else if (text(item, "cidrIpv6") != null) {
+                peer = new Peer(Peer.Kind.IPV6_CIDR, text(item, "cidrIpv6"), null);
+            } else if (text(item, "prefixListId") != null) {
+                peer = new Peer(Peer.Kind.PREFIX_LIST, text(item, "prefixListId"), null);
+            } else if (text(ref, "groupId") != null) {
+                peer = new Peer(Peer.Kind.SECURITY_GROUP, text(ref, "groupId"), text(ref, "userId"));
+            } else {
+                throw new IllegalArgumentException("rule " + text(item, "securityGroupRuleId") + " has no peer");
+            }
+            rules.add(new Rule(text(item, "securityGroupRuleId"), protocol(text(item, "ipProtocol")),
+                    integer(item, "fromPort"), integer(item, "toPort"), peer, text(item, "description")));
+        }
+        return rules;
+    }
+
+    /** Older records carry no rule set; the rules are then those the request asked for, without IDs. */
+    private static List<Rule> rulesFromRequest(JsonNode request) {
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode perm : items(request.path("ipPermissions"))) {
+            String protocol = protocol(text(perm, "ipProtocol"));
+            Integer from = integer(perm, "fromPort");
+            Integer to = integer(perm, "toPort");
+            for (JsonNode p : items(perm.path("ipRanges"))) {
+                rules.add(new Rule(null, protocol, from, to, new Peer(Peer.Kind.IPV4_CIDR, text(p, "cidrIp"), null),
+                        text(p, "description")));
+            }
+            for (JsonNode p : items(perm.path("ipv6Ranges"))) {
+                rules.add(new Rule(null, protocol, from, to, new Peer(Peer.Kind.IPV6_CIDR, text(p, "cidrIpv6"), null),
+                        text(p, "description")));
+            }
+            for (JsonNode p : items(perm.path("prefixListIds"))) {
+                rules.add(new Rule(null, protocol, from, to,
+                        new Peer(Peer.Kind.PREFIX_LIST, text(p, "prefixListId"), null), text(p, "description")));
+            }
+            for (JsonNode p : items(perm.path("groups"))) {
+                rules.add(new Rule(null, protocol, from, to,
+                        new Peer(Peer.Kind.SECURITY_GROUP, text(p, "groupId"), text(p, "userId")),
+                        text(p, "description")));
+            }
+        }
+        return rules;
+    }
+
+    /** CloudTrail wraps lists as {"items": [...]} and writes an empty list as {}. */
+    private static JsonNode items(JsonNode wrapper) {
+        JsonNode items = wrapper.path("items");
+        return items.isArray() ? items : JSON.createArrayNode();
+    }
+
+    static String protocol(String raw) {
+        if (raw == null) {
+            throw new IllegalArgumentException("rule has no ipProtocol");
+        }
+        return switch (raw.toLowerCase()) {
+            case "-1", "all" -> "all";
+            case "6", "tcp" -> "tcp";
+            case "17", "udp" -> "udp";
+            case "1", "icmp" -> "icmp";
+            case "58", "icmpv6" -> "icmpv6";
+            default -> {
+                if (!raw.matches("\\d{1,3}")) {
+                    throw new IllegalArgumentException("unknown ipProtocol " + raw);
+                }
+                yield raw;
+            }
+        };
+    }
+
+    private static Integer integer(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.intValue();
+        }
+        return Integer.valueOf(v.asText());
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+}

@@ -1,0 +1,52 @@
+package sgwarden.change;
+
+/**
+ * One rule a change created. ruleId is the securityGroupRuleId CloudTrail reports; it is what a
+ * revert removes, so a revert never touches a rule that happened to look the same.
+ */
+public record Rule(String ruleId, String protocol, Integer fromPort, Integer toPort, Peer peer, String description) {
+
+    /** tcp, udp, icmp, icmpv6, all, or the protocol number. */
+    public String protocolName() {
+        return protocol;
+    }
+
+    public boolean isAllProtocols() {
+        return "all".equals(protocol);
+    }
+
+    public boolean isIcmp() {
+        return "icmp".equals(protocol) || "icmpv6".equals(protocol);
+    }
+
+    /** All ports: every protocol, or a tcp/udp range that spans 0..65535. */
+    public boolean isAllPorts() {
+        if (isAllProtocols()) {
+            return true;
+        }
+        if (isIcmp()) {
+            return false;
+        }
+        if (fromPort == null || toPort == null) {
+            return !isIcmp() && ("tcp".equals(protocol) || "udp".equals(protocol));
+        }
+        return fromPort == -1 || (fromPort <= 0 && toPort >= 65535);
+    }
+
+    /** "tcp 22", "udp 1000-2000", "icmp type 8 code 0", "all traffic". */
+    public String describeTraffic() {
+        if (isAllProtocols()) {
+            return "all traffic";
+        }
+        if (isIcmp()) {
+            String type = fromPort == null || fromPort == -1 ? "all types" : "type " + fromPort;
+            String code = toPort == null || toPort == -1 ? "" : " code " + toPort;
+            return protocol + " " + type + code;
+        }
+        String name = protocol.matches("\\d+") ? "protocol " + protocol : protocol;
+        if (fromPort == null || toPort == null || isAllPorts()) {
+            return name + " all ports";
+        }
+        return fromPort.equals(toPort) ? name + " " + fromPort : name + " " + fromPort + "-" + toPort;
+    }
+}

@@ -1,0 +1,236 @@
+package sgwarden.lake;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClientBuilder;
+import software.amazon.awssdk.services.cloudtrail.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.cloudtrail.model.QueryStatus;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * Runs one CloudTrail Lake query for the security group events of the look-back window and hands
+ * back the records (the eventJson column) one by one, reading further pages only as they are
+ * consumed, so a large result never sits in memory whole.
+ */
+@ApplicationScoped
+@Named("lakeQuery")
+public class LakeQuery {
+
+    private static final Logger LOG = Logger.getLogger(LakeQuery.class);
+    private static final Pattern DATA_STORE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,127}");
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z]{1,128}");
+    private static final DateTimeFormatter LAKE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    @ConfigProperty(name = "sgwarden.lake.event-data-store")
+    Optional<String> eventDataStore;
+    @ConfigProperty(name = "sgwarden.lake.event-names")
+    List<String> eventNames;
+    @ConfigProperty(name = "sgwarden.lake.lookback")
+    Duration lookback;
+    @ConfigProperty(name = "sgwarden.lake.poll-interval")
+    Duration pollInterval;
+    @ConfigProperty(name = "sgwarden.lake.max-wait")
+    Duration maxWait;
+    @ConfigProperty(name = "sgwarden.lake.page-size")
+    int pageSize;
+    @ConfigProperty(name = "sgwarden.lake.region")
+    String region;
+    @ConfigProperty(name = "sgwarden.lake.role-arn")
+    Optional<String> roleArn;
+    @ConfigProperty(name = "sgwarden.lake.endpoint-override")
+    Optional<String> endpointOverride;
+
+    @Inject
+    StsClient sts;
+    @Inject
+    MeterRegistry meters;
+
+    Clock clock = Clock.systemUTC();
+    private volatile CloudTrailClient client;
+
+    /** The SQL for the window ending now. Only validated or computed values go into it. */
+    public String statement(Instant now) {
+        String store = dataStoreId();
+        StringBuilder names = new StringBuilder();
+        for (String name : eventNames) {
+            String trimmed = name.trim();
+            if (!EVENT_NAME.matcher(trimmed).matches()) {
+                throw new IllegalStateException("sgwarden.lake.event-names: '" + trimmed + "' is not an event name");
+            }
+            names.append(names.isEmpty() ? "" : ", ").append('\'').append(trimmed).append('\'');
+        }
+        return "SELECT eventJson FROM " + store
+                + " WHERE eventName IN (" + names + ")"
+                + " AND eventTime >= '" + LAKE_TIME.format(now.minus(lookback)) + "'"
+                + " AND eventTime <= '" + LAKE_TIME.format(now) + "'"
+                + " ORDER BY eventTime ASC";
+    }
+
+    /** Starts the query, waits for it to finish and returns its records as they are read. */
+    public Iterator<String> run() {
+        String store = dataStoreId();
+        CloudTrailClient lake = client();
+        Timer.Sample sample = Timer.start(meters);
+        String queryId = lake.startQuery(b -> b.queryStatement(statement(clock.instant()))).queryId();
+        GetQueryResultsResponse first = awaitFinished(lake, store, queryId);
+        sample.stop(meters.timer("sgwarden.lake.query.duration"));
+        if (first.queryStatistics() != null && first.queryStatistics().bytesScanned() != null) {
+            meters.counter("sgwarden.lake.bytes.scanned").increment(first.queryStatistics().bytesScanned());
+        }
+        meters.counter("sgwarden.lake.queries", "status", "FINISHED").increment();
+        LOG.debugf("Lake query %s finished", queryId);
+        return new Pages(lake, store, queryId, first);
+    }
+
+    private GetQueryResultsResponse awaitFinished(CloudTrailClient lake, String store, String queryId) {
+        Instant deadline = clock.instant().plus(maxWait);
+        while (true) {
+            GetQueryResultsResponse page = lake.getQueryResults(b -> b.eventDataStore(store).queryId(queryId)
+                    .maxQueryResults(pageSize));
+            QueryStatus status = page.queryStatus();
+            if (status == QueryStatus.FINISHED) {
+                return page;
+            }
+            if (status == QueryStatus.FAILED || status == QueryStatus.CANCELLED || status == QueryStatus.TIMED_OUT) {
+                throw failed(status.toString(), "Lake query " + queryId + " ended " + status + ": "
+                        + page.errorMessage());
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                try {
+                    lake.cancelQuery(b -> b.eventDataStore(store).queryId(queryId));
+                } catch (RuntimeException e) {
+                    LOG.debugf("cancelling Lake query %s: %s", queryId, e.getMessage());
+                }
+                throw failed("WAIT_EXCEEDED", "Lake query " + queryId + " still " + status + " after " + maxWait);
+            }
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed("INTERRUPTED", "interrupted waiting for Lake query " + queryId);
+            }
+        }
+    }
+
+    private LakeQueryFailedException failed(String status, String message) {
+        meters.counter("sgwarden.lake.queries", "status", status).increment();
+        return new LakeQueryFailedException(message + "; it is run again on the next tick");
+    }
+
+    private String dataStoreId() {
+        String configured = eventDataStore.map(String::trim)
+                .orElseThrow(() -> new IllegalStateException("sgwarden.lake.event-data-store is not set"));
+        String id = configured.substring(configured.lastIndexOf('/') + 1);
+        if (!DATA_STORE_ID.matcher(id).matches()) {
+            throw new IllegalStateException("sgwarden.lake.event-data-store: '" + configured + "' is not an event data store");
+        }
+        return id;
+    }
+
+    private CloudTrailClient client() {
+        if (client == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = build();
+                }
+            }
+        }
+        return client;
+    }
+
+    private CloudTrailClient build() {
+        AwsCredentialsProvider credentials = roleArn.filter(s -> !s.isBlank())
+                .<AwsCredentialsProvider> map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                        .refreshRequest(r -> r.roleArn(arn).roleSessionName("sgwarden-lake")).build())
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        CloudTrailClientBuilder builder = CloudTrailClient.builder().region(Region.of(region))
+                .credentialsProvider(credentials).httpClientBuilder(ApacheHttpClient.builder());
+        endpointOverride.filter(s -> !s.isBlank()).map(URI::create).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    @PreDestroy
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** Walks the result pages through NextToken, fetching the next only when the current is used up. */
+    private final class Pages implements Iterator<String> {
+        private final CloudTrailClient lake;
+        private final String store;
+        private final String queryId;
+        private final Deque<String> rows = new ArrayDeque<>();
+        private String nextToken;
+
+        Pages(CloudTrailClient lake, String store, String queryId, GetQueryResultsResponse first) {
+            this.lake = lake;
+            this.store = store;
+            this.queryId = queryId;
+            take(first);
+        }
+
+        private void take(GetQueryResultsResponse page) {
+            for (List<Map<String, String>> row : page.queryResultRows()) {
+                for (Map<String, String> column : row) {
+                    column.forEach((name, value) -> {
+                        // whether Lake echoes the column as written or lower-cased is not documented
+                        if ("eventjson".equalsIgnoreCase(name) && value != null) {
+                            rows.add(value);
+                        }
+                    });
+                }
+            }
+            nextToken = page.nextToken();
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (rows.isEmpty() && nextToken != null && !nextToken.isEmpty()) {
+                String token = nextToken;
+                take(lake.getQueryResults(b -> b.eventDataStore(store).queryId(queryId).nextToken(token)
+                        .maxQueryResults(pageSize)));
+            }
+            return !rows.isEmpty();
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return rows.poll();
+        }
+    }
+}

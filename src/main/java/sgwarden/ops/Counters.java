@@ -1,0 +1,37 @@
+package sgwarden.ops;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Header;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The counters the routes keep; their names are listed in the README. */
+@ApplicationScoped
+@Named("counters")
+public class Counters {
+
+    public static final String INTAKE = "sgwardenIntake";
+
+    @Inject
+    MeterRegistry registry;
+
+    /** outcome: seen, announced, duplicate, unparseable, skipped. */
+    public void change(@Header(INTAKE) String intake, String outcome) {
+        registry.counter("sgwarden.changes", "intake", String.valueOf(intake), "outcome", outcome).increment();
+    }
+
+    public void decision(String kind) {
+        registry.counter("sgwarden.decisions", "kind", kind).increment();
+    }
+
+    public void revert(String outcome) {
+        registry.counter("sgwarden.reverts", "outcome", outcome).increment();
+    }
+
+    public void slackPost(String outcome) {
+        registry.counter("sgwarden.slack.posts", "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,96 @@
+package sgwarden.revert;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
+
+import sgwarden.aws.AwsClients;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * Removes exactly the rules a change created, by their rule IDs, with the credentials of the role
+ * assumed in the owning account and in the change's region. camel-aws2-ec2 4.17 has no security
+ * group operations, so this bean makes the one EC2 call itself.
+ */
+@ApplicationScoped
+@Named("securityGroupRevoker")
+public class SecurityGroupRevoker {
+
+    private static final Logger LOG = Logger.getLogger(SecurityGroupRevoker.class);
+    /** What EC2 says when the rule (or the group holding it) no longer exists. */
+    static final Set<String> GONE = Set.of("InvalidSecurityGroupRuleId.NotFound", "InvalidPermission.NotFound",
+            "InvalidGroup.NotFound");
+
+    @Inject
+    AwsClients clients;
+
+    /** Returns REVERTED, or ALREADY_GONE when none of the rules was there any more. */
+    public Status revoke(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange change) {
+        if (change.ruleIds().isEmpty()) {
+            throw new IllegalStateException("the CloudTrail record named no rule IDs, so there is nothing exact to revoke");
+        }
+        Credentials c = assumed.credentials();
+        try (Ec2Client ec2 = clients.ec2(change.region(), StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+            try {
+                call(ec2, change, change.ruleIds());
+                return Status.REVERTED;
+            } catch (Ec2Exception e) {
+                if (!isGone(e)) {
+                    throw classify(e);
+                }
+                if (change.ruleIds().size() == 1) {
+                    return Status.ALREADY_GONE;
+                }
+            }
+            // one call revokes all or nothing: with some rules already gone, take the rest one by one
+            boolean removed = false;
+            for (String ruleId : change.ruleIds()) {
+                try {
+                    call(ec2, change, List.of(ruleId));
+                    removed = true;
+                } catch (Ec2Exception e) {
+                    if (!isGone(e)) {
+                        throw classify(e);
+                    }
+                    LOG.infof("rule %s of change %s was already gone", ruleId, change.changeId());
+                }
+            }
+            return removed ? Status.REVERTED : Status.ALREADY_GONE;
+        }
+    }
+
+    private static void call(Ec2Client ec2, StoredChange change, List<String> ruleIds) {
+        if (change.isEgress()) {
+            ec2.revokeSecurityGroupEgress(b -> b.groupId(change.groupId()).securityGroupRuleIds(ruleIds));
+        } else {
+            ec2.revokeSecurityGroupIngress(b -> b.groupId(change.groupId()).securityGroupRuleIds(ruleIds));
+        }
+    }
+
+    private static RuntimeException classify(Ec2Exception e) {
+        if (e.awsErrorDetails() != null && "RequestLimitExceeded".equals(e.awsErrorDetails().errorCode())) {
+            return new RevokeThrottledException(e);
+        }
+        return e;
+    }
+
+    static boolean isGone(Ec2Exception e) {
+        return e.awsErrorDetails() != null && GONE.contains(e.awsErrorDetails().errorCode());
+    }
+
+}

@@ -1,0 +1,103 @@
+package sgwarden.slack;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import sgwarden.decision.Decision;
+
+/**
+ * Reads a verified block_actions request (form field "payload" holding JSON) into a {@link Decision}.
+ * Anything that is not exactly one click on one of our buttons is refused with the reason.
+ */
+@ApplicationScoped
+@Named("interactions")
+public class Interactions {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ConfigProperty(name = "sgwarden.slack.response-url-prefix")
+    String responseUrlPrefix;
+
+    Clock clock = Clock.systemUTC();
+
+    public Decision parse(@Body byte[] body) {
+        String payload = formField(new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8), "payload");
+        if (payload == null) {
+            throw new BadInteractionException("the request has no payload field");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (Exception e) {
+            throw new BadInteractionException("the payload is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadInteractionException("the payload is not a JSON object");
+        }
+        if (!"block_actions".equals(root.path("type").asText())) {
+            throw new BadInteractionException("unsupported payload type '" + root.path("type").asText() + "'");
+        }
+        String userId = required(root.path("user"), "id", "user.id");
+        String userName = root.path("user").hasNonNull("username") ? root.path("user").path("username").asText()
+                : root.path("user").path("name").asText(null);
+        String teamId = root.path("team").hasNonNull("id") ? root.path("team").path("id").asText()
+                : root.path("user").path("team_id").asText(null);
+        String responseUrl = required(root, "response_url", "response_url");
+        if (!responseUrl.startsWith(responseUrlPrefix)) {
+            throw new BadInteractionException("response_url is not a Slack URL");
+        }
+        JsonNode actions = root.path("actions");
+        if (!actions.isArray() || actions.size() != 1) {
+            throw new BadInteractionException("expected exactly one action, got "
+                    + (actions.isArray() ? actions.size() : "none"));
+        }
+        JsonNode action = actions.get(0);
+        String actionId = required(action, "action_id", "actions[0].action_id");
+        String changeId = required(action, "value", "actions[0].value");
+        Decision.Kind kind = switch (actionId) {
+            case SlackMessages.APPROVE -> Decision.Kind.APPROVE;
+            case SlackMessages.DENY -> Decision.Kind.DENY;
+            default -> null;
+        };
+        return new Decision(changeId, actionId, kind, userId, userName, teamId, responseUrl, clock.instant());
+    }
+
+    /** The router's last branch: an action that is neither Approve nor Deny. */
+    public void unknownAction(@org.apache.camel.ExchangeProperty("decision") Decision decision) {
+        throw new BadInteractionException("unknown action '" + decision.actionId() + "'");
+    }
+
+    private static String required(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new BadInteractionException("the payload has no " + path);
+        }
+        return v.asText();
+    }
+
+    static String formField(String form, String name) {
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                try {
+                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInteractionException("the payload field is not form-encoded");
+                }
+            }
+        }
+        return null;
+    }
+
+}

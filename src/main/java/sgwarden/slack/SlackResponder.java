@@ -1,0 +1,112 @@
+package sgwarden.slack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import sgwarden.change.CloudTrailParser;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.Decision;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
+
+/**
+ * Answers a click through its response_url: replaces the message with the outcome, or tells the
+ * person alone why their click changed nothing.
+ */
+@ApplicationScoped
+@Named("slackResponder")
+public class SlackResponder {
+
+    private static final Logger LOG = Logger.getLogger(SlackResponder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    SlackMessages messages;
+    @Inject
+    CloudTrailParser parser;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Replaces the announcement with its outcome; Deny stays only where a retry is possible. */
+    public void showOutcome(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+        SecurityGroupChange change = parser.parse(stored.record(), null);
+        String outcome = outcomeLine(decision, stored);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("replace_original", true);
+        body.put("text", Mrkdwn.escape(messages.headline(change)) + " — " + outcome);
+        body.put("blocks", messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED));
+        post(decision.responseUrl(), body);
+    }
+
+    /** Tells the person who clicked, and nobody else, why nothing changed. */
+    public String refused(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("response_type", "ephemeral");
+        body.put("replace_original", false);
+        body.put("text", why.getMessage());
+        if (decision != null) {
+            post(decision.responseUrl(), body);
+        }
+        return why.getMessage();
+    }
+
+    static String outcomeLine(Decision decision, StoredChange stored) {
+        String who = "@" + Mrkdwn.escape(decision.userName() == null ? decision.userId() : decision.userName());
+        String at = SlackMessages.at(Instant.now());
+        return switch (stored.status()) {
+            case APPROVED -> ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at;
+            case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at
+                    + ": the rules had already been removed by someone else, nothing left to revert";
+            case REVERT_FAILED -> ":x: Revert by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
+                    + ". Deny can be clicked again once this is fixed.";
+            case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
+            default -> stored.status().name();
+        };
+    }
+
+    private void post(String url, Map<String, Object> body) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new SlackResponseException("Slack answered " + response.statusCode() + " to the message update: "
+                        + response.body());
+            }
+        } catch (IOException e) {
+            throw new SlackResponseException("could not reach Slack to update the message: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlackResponseException("interrupted updating the Slack message");
+        }
+    }
+
+    /** Failing to update a message never undoes a decision; it is logged and the message stays as it was. */
+    public static class SlackResponseException extends RuntimeException {
+        public SlackResponseException(String message) {
+            super(message);
+        }
+    }
+
+}

@@ -1,0 +1,184 @@
+package sgwarden.store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.ExchangeProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.Decision;
+import sgwarden.decision.DecisionRefusedException;
+import sgwarden.decision.UnknownChangeException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * Keeps each change, the decision on it and the revert's outcome in the ledger table. Every state
+ * change is a conditional update, so the first decision wins however many clicks arrive at once.
+ */
+@ApplicationScoped
+@Named("changeStore")
+public class ChangeStore {
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @ConfigProperty(name = "sgwarden.table")
+    String table;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Stores a change just claimed by the ledger as PENDING, with its full CloudTrail record. */
+    public SecurityGroupChange savePending(SecurityGroupChange change) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pending", Items.s(Status.PENDING.name()));
+        values.put(":announcing", Items.s(Status.ANNOUNCING.name()));
+        values.put(":time", Items.s(change.eventTime().toString()));
+        values.put(":name", Items.s(change.eventName()));
+        values.put(":account", Items.s(change.accountId()));
+        values.put(":region", Items.s(change.region()));
+        values.put(":group", Items.s(change.groupId()));
+        values.put(":direction", Items.s(change.direction().name()));
+        values.put(":rules", AttributeValue.fromL(change.ruleIds().stream().map(Items::s).toList()));
+        values.put(":actor", Items.s(String.valueOf(change.actor().principalArn())));
+        values.put(":intake", Items.s(String.valueOf(change.intake())));
+        values.put(":record", Items.s(change.record()));
+        values.put(":now", Items.s(clock.instant().toString()));
+        dynamo.updateItem(b -> b.tableName(table).key(Items.key(change.eventId()))
+                .updateExpression("SET #status = :pending, #time = :time, #name = :name, #account = :account,"
+                        + " #region = :region, #group = :group, #direction = :direction, #rules = :rules,"
+                        + " #actor = :actor, #intake = :intake, #record = :record, #announced = :now")
+                .conditionExpression("#status = :announcing")
+                .expressionAttributeNames(Map.ofEntries(
+                        Map.entry("#status", Items.STATUS), Map.entry("#time", Items.EVENT_TIME),
+                        Map.entry("#name", Items.EVENT_NAME), Map.entry("#account", Items.ACCOUNT),
+                        Map.entry("#region", Items.REGION), Map.entry("#group", Items.GROUP),
+                        Map.entry("#direction", Items.DIRECTION), Map.entry("#rules", Items.RULE_IDS),
+                        Map.entry("#actor", Items.ACTOR), Map.entry("#intake", Items.INTAKE),
+                        Map.entry("#record", Items.RECORD), Map.entry("#announced", Items.ANNOUNCED_AT)))
+                .expressionAttributeValues(values));
+        return change;
+    }
+
+    public StoredChange find(String changeId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Items.key(changeId))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty() || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
+            throw new UnknownChangeException(changeId);
+        }
+        return StoredChange.of(item);
+    }
+
+    /**
+     * Records a decision if the change is still open to it: Approve only while PENDING, Deny while
+     * PENDING or after a failed revert. Otherwise says who decided first, and when.
+     */
+    public StoredChange decide(@ExchangeProperty("decision") Decision decision) {
+        boolean deny = decision.kind() == Decision.Kind.DENY;
+        Status next = deny ? Status.REVERTING : Status.APPROVED;
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":next", Items.s(next.name()));
+        values.put(":pending", Items.s(Status.PENDING.name()));
+        values.put(":failed", Items.s(deny ? Status.REVERT_FAILED.name() : Status.PENDING.name()));
+        values.put(":decision", Items.s(decision.kind().name()));
+        values.put(":by", Items.s(decision.userId()));
+        values.put(":byName", Items.s(String.valueOf(decision.userName())));
+        values.put(":at", Items.s(decision.at().toString()));
+        values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                "decision", Items.s(decision.kind().name()), "by", Items.s(decision.userId()),
+                "byName", Items.s(String.valueOf(decision.userName())), "at", Items.s(decision.at().toString()))))));
+        values.put(":empty", AttributeValue.fromL(List.of()));
+        try {
+            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(table).key(Items.key(decision.changeId()))
+                    .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
+                            + " #at = :at, #history = list_append(if_not_exists(#history, :empty), :entry)"
+                            + " REMOVE #error")
+                    .conditionExpression("#status IN (:pending, :failed)")
+                    .expressionAttributeNames(Map.of("#status", Items.STATUS, "#decision", Items.DECISION,
+                            "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
+                            "#history", Items.HISTORY, "#error", Items.ERROR))
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW));
+            return StoredChange.of(updated.attributes());
+        } catch (ConditionalCheckFailedException e) {
+            throw new DecisionRefusedException(alreadyDecided(find(decision.changeId())));
+        }
+    }
+
+    /** Records how a revert ended. Only the revert that holds the REVERTING state may do so. */
+    public StoredChange recordOutcome(@ExchangeProperty("decision") Decision decision, Status outcome, String error) {
+        Instant now = clock.instant();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":outcome", Items.s(outcome.name()));
+        values.put(":reverting", Items.s(Status.REVERTING.name()));
+        values.put(":now", Items.s(now.toString()));
+        Map<String, AttributeValue> entry = new HashMap<>(Map.of("outcome", Items.s(outcome.name()),
+                "by", Items.s(decision.userId()), "at", Items.s(now.toString())));
+        String update = "SET #status = :outcome, #outcomeAt = :now,"
+                + " #history = list_append(if_not_exists(#history, :empty), :entry)";
+        if (error != null) {
+            values.put(":error", Items.s(error));
+            entry.put("error", Items.s(error));
+            update += ", #error = :error";
+        }
+        values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(entry))));
+        values.put(":empty", AttributeValue.fromL(List.of()));
+        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#outcomeAt", Items.OUTCOME_AT,
+                "#history", Items.HISTORY));
+        if (error != null) {
+            names.put("#error", Items.ERROR);
+        }
+        String expression = update;
+        UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(table).key(Items.key(decision.changeId()))
+                .updateExpression(expression)
+                .conditionExpression("#status = :reverting")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW));
+        return StoredChange.of(updated.attributes());
+    }
+
+    /** Records a finished revert: REVERTED or ALREADY_GONE. */
+    public StoredChange recordReverted(@ExchangeProperty("decision") Decision decision,
+            @org.apache.camel.Body Status outcome) {
+        return recordOutcome(decision, outcome, null);
+    }
+
+    /** Records a failed revert with its reason; the change may be denied again. */
+    public StoredChange recordFailure(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        return recordOutcome(decision, Status.REVERT_FAILED, reason(failure));
+    }
+
+    static String reason(Throwable failure) {
+        if (failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+                && aws.awsErrorDetails() != null) {
+            String message = aws.awsErrorDetails().errorMessage();
+            return aws.awsErrorDetails().errorCode() + (message == null ? "" : ": " + message);
+        }
+        if (failure != null && failure.getCause() != null && failure.getMessage() != null
+                && failure.getMessage().startsWith(failure.getCause().getClass().getName())) {
+            return reason(failure.getCause());
+        }
+        return failure == null ? "unknown error" : String.valueOf(failure.getMessage());
+    }
+
+    static String alreadyDecided(StoredChange c) {
+        String who = c.decidedByName() != null && !"null".equals(c.decidedByName())
+                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")" : String.valueOf(c.decidedBy());
+        String verb = "APPROVE".equals(c.decision()) ? "approved" : "denied";
+        return "This change was already " + verb + " by " + who + " at " + c.decidedAt()
+                + "; it is now " + c.status() + ".";
+    }
+}

@@ -1,0 +1,55 @@
+package sgwarden.store;
+
+import java.util.Map;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Attribute names of a change item, and small helpers to build attribute values. */
+final class Items {
+
+    static final String ID = "changeId";
+    static final String STATUS = "status";
+    static final String CLAIMED_AT = "claimedAt";
+    /** The TTL attribute: DynamoDB deletes the item after this epoch second. */
+    static final String EXPIRES_AT = "expiresAt";
+    static final String EVENT_TIME = "eventTime";
+    static final String EVENT_NAME = "eventName";
+    static final String ACCOUNT = "accountId";
+    static final String REGION = "region";
+    static final String GROUP = "groupId";
+    static final String DIRECTION = "direction";
+    static final String RULE_IDS = "ruleIds";
+    static final String ACTOR = "actorArn";
+    static final String INTAKE = "intake";
+    static final String RECORD = "record";
+    static final String ANNOUNCED_AT = "announcedAt";
+    static final String SLACK_CHANNEL = "slackChannel";
+    static final String SLACK_TS = "slackTs";
+    static final String DECISION = "decision";
+    static final String DECIDED_BY = "decidedBy";
+    static final String DECIDED_BY_NAME = "decidedByName";
+    static final String DECIDED_AT = "decidedAt";
+    static final String OUTCOME_AT = "outcomeAt";
+    static final String ERROR = "error";
+    static final String HISTORY = "history";
+
+    private Items() {
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static Map<String, AttributeValue> key(String changeId) {
+        return Map.of(ID, s(changeId));
+    }
+
+    static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+}

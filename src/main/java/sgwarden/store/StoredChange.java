@@ -1,0 +1,29 @@
+package sgwarden.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** A change as the ledger holds it, with the decision taken on it so far. */
+public record StoredChange(String changeId, Status status, String accountId, String region, String groupId,
+        String direction, List<String> ruleIds, String record, String decision, String decidedBy,
+        String decidedByName, Instant decidedAt, String error) {
+
+    static StoredChange of(Map<String, AttributeValue> item) {
+        AttributeValue ids = item.get(Items.RULE_IDS);
+        String decidedAt = Items.str(item, Items.DECIDED_AT);
+        return new StoredChange(Items.str(item, Items.ID), Status.valueOf(Items.str(item, Items.STATUS)),
+                Items.str(item, Items.ACCOUNT), Items.str(item, Items.REGION), Items.str(item, Items.GROUP),
+                Items.str(item, Items.DIRECTION),
+                ids == null || !ids.hasL() ? List.of() : ids.l().stream().map(AttributeValue::s).toList(),
+                Items.str(item, Items.RECORD), Items.str(item, Items.DECISION), Items.str(item, Items.DECIDED_BY),
+                Items.str(item, Items.DECIDED_BY_NAME), decidedAt == null ? null : Instant.parse(decidedAt),
+                Items.str(item, Items.ERROR));
+    }
+
+    public boolean isEgress() {
+        return "EGRESS".equals(direction);
+    }
+}

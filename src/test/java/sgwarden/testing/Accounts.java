@@ -1,0 +1,70 @@
+package sgwarden.testing;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
+/** A member account in moto where a person opens a security group, as the tests' scenarios need. */
+public final class Accounts {
+
+    public static final String MEMBER = "111111111111";
+    public static final String REGION = "eu-west-1";
+
+    private Accounts() {
+    }
+
+    /** A change really made in moto, and the CloudTrail record it would leave. */
+    public record Change(String eventId, String groupId, String account, String region, boolean egress,
+            List<SecurityGroupRule> rules, String record) {
+    }
+
+    public static String newGroup(Moto moto, String account, String region) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
+            String vpc = ec2.createVpc(b -> b.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+            return ec2.createSecurityGroup(b -> b.groupName("sg-" + UUID.randomUUID()).description("test")
+                    .vpcId(vpc)).groupId();
+        }
+    }
+
+    public static Change authorize(Moto moto, String account, String region, String groupId, boolean egress,
+            IpPermission... permissions) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
+            List<SecurityGroupRule> rules = egress
+                    ? ec2.authorizeSecurityGroupEgress(b -> b.groupId(groupId).ipPermissions(permissions))
+                            .securityGroupRules()
+                    : ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(permissions))
+                            .securityGroupRules();
+            String eventId = UUID.randomUUID().toString();
+            String record = Records.authorize(eventId, Instant.now().minusSeconds(60), account, account, region,
+                    groupId, egress, rules);
+            return new Change(eventId, groupId, account, region, egress, rules, record);
+        }
+    }
+
+    public static IpPermission tcp(int port, String cidr) {
+        return IpPermission.builder().ipProtocol("tcp").fromPort(port).toPort(port)
+                .ipRanges(r -> r.cidrIp(cidr)).build();
+    }
+
+    public static IpPermission udp(int port, String cidr) {
+        return IpPermission.builder().ipProtocol("udp").fromPort(port).toPort(port)
+                .ipRanges(r -> r.cidrIp(cidr)).build();
+    }
+
+    public static IpPermission tcpV6(int port, String cidr) {
+        return IpPermission.builder().ipProtocol("tcp").fromPort(port).toPort(port)
+                .ipv6Ranges(r -> r.cidrIpv6(cidr)).build();
+    }
+
+    /** The IDs of the rules the group holds now, as moto reports them. */
+    public static List<String> ruleIds(Moto moto, String account, String region, String groupId) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
+            return ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(groupId)))
+                    .securityGroupRules().stream().map(SecurityGroupRule::securityGroupRuleId).toList();
+        }
+    }
+}

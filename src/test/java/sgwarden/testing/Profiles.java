@@ -1,0 +1,46 @@
+package sgwarden.testing;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/** Test profiles: which intake runs, with timers and retries made short. */
+public final class Profiles {
+
+    private Profiles() {
+    }
+
+    static Map<String, String> fast() {
+        return Map.ofEntries(
+                Map.entry("sgwarden.lake.period", "300ms"),
+                Map.entry("sgwarden.lake.initial-delay", "100ms"),
+                Map.entry("sgwarden.lake.poll-interval", "20ms"),
+                Map.entry("sgwarden.lake.max-wait", "5s"),
+                Map.entry("sgwarden.slack.post.retries", "2"),
+                Map.entry("sgwarden.slack.post.delay", "50"),
+                Map.entry("sgwarden.revert.delay", "50"),
+                Map.entry("sgwarden.sqs.wait-time", "1"),
+                Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB"));
+    }
+
+    static java.util.List<QuarkusTestProfile.TestResourceEntry> peers() {
+        return java.util.List.of(new QuarkusTestProfile.TestResourceEntry(MotoResource.class),
+                new QuarkusTestProfile.TestResourceEntry(SlackStandInResource.class),
+                new QuarkusTestProfile.TestResourceEntry(LakeStandInResource.class));
+    }
+
+    /** Lake polling only. */
+    public static class Lake implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new java.util.HashMap<>(fast());
+            m.put("sgwarden.intake", "lake");
+            return m;
+        }
+
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return peers();
+        }
+    }
+}

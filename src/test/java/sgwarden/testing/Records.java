@@ -1,0 +1,109 @@
+package sgwarden.testing;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
+/**
+ * CloudTrail records for rules really created in moto, in the shape CloudTrail writes them
+ * (../shared/notes/wire-facts.md): lists wrapped in items, cidrIpv4 in the response's rule set.
+ */
+public final class Records {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Records() {
+    }
+
+    public static String authorize(String eventId, Instant time, String ownerAccount, String callerAccount,
+            String region, String groupId, boolean egress, List<SecurityGroupRule> created) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("eventVersion", "1.09");
+        ObjectNode id = r.putObject("userIdentity");
+        id.put("type", "AssumedRole");
+        id.put("principalId", "AROAEXAMPLE:alice");
+        id.put("arn", "arn:aws:sts::" + callerAccount + ":assumed-role/Admin/alice");
+        id.put("accountId", callerAccount);
+        id.putObject("sessionContext").putObject("sessionIssuer").put("type", "Role").put("userName", "Admin")
+                .put("arn", "arn:aws:iam::" + callerAccount + ":role/Admin");
+        r.put("eventTime", time.toString());
+        r.put("eventSource", "ec2.amazonaws.com");
+        r.put("eventName", egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress");
+        r.put("awsRegion", region);
+        r.put("sourceIPAddress", "203.0.113.10");
+        r.put("userAgent", "aws-cli/2.15.0");
+        ObjectNode request = r.putObject("requestParameters");
+        request.put("groupId", groupId);
+        ArrayNode perms = request.putObject("ipPermissions").putArray("items");
+        for (SecurityGroupRule rule : created) {
+            ObjectNode p = perms.addObject();
+            p.put("ipProtocol", rule.ipProtocol());
+            p.put("fromPort", rule.fromPort());
+            p.put("toPort", rule.toPort());
+            wrap(p, "ipRanges", rule.cidrIpv4() == null ? null : JSON.createObjectNode().put("cidrIp", rule.cidrIpv4()));
+            wrap(p, "ipv6Ranges", rule.cidrIpv6() == null ? null : JSON.createObjectNode().put("cidrIpv6", rule.cidrIpv6()));
+            p.putObject("prefixListIds");
+            p.putObject("groups");
+        }
+        ObjectNode response = r.putObject("responseElements");
+        response.put("requestId", UUID.randomUUID().toString());
+        response.put("_return", true);
+        ArrayNode set = response.putObject("securityGroupRuleSet").putArray("items");
+        for (SecurityGroupRule rule : created) {
+            ObjectNode s = set.addObject();
+            s.put("groupOwnerId", ownerAccount);
+            s.put("groupId", groupId);
+            s.put("securityGroupRuleId", rule.securityGroupRuleId());
+            s.put("isEgress", egress);
+            s.put("ipProtocol", rule.ipProtocol());
+            s.put("fromPort", rule.fromPort());
+            s.put("toPort", rule.toPort());
+            if (rule.cidrIpv4() != null) {
+                s.put("cidrIpv4", rule.cidrIpv4());
+            }
+            if (rule.cidrIpv6() != null) {
+                s.put("cidrIpv6", rule.cidrIpv6());
+            }
+        }
+        r.put("requestID", UUID.randomUUID().toString());
+        r.put("eventID", eventId);
+        r.put("readOnly", false);
+        r.put("eventType", "AwsApiCall");
+        r.put("managementEvent", true);
+        r.put("recipientAccountId", ownerAccount);
+        r.put("eventCategory", "Management");
+        return r.toString();
+    }
+
+    /** The EventBridge envelope a central bus rule delivers to SQS, with the record under detail. */
+    public static String envelope(String record, String account, String region) {
+        try {
+            ObjectNode e = JSON.createObjectNode();
+            e.put("version", "0");
+            e.put("id", UUID.randomUUID().toString());
+            e.put("detail-type", "AWS API Call via CloudTrail");
+            e.put("source", "aws.ec2");
+            e.put("account", account);
+            e.put("time", Instant.now().toString());
+            e.put("region", region);
+            e.putArray("resources");
+            e.set("detail", JSON.readTree(record));
+            return e.toString();
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void wrap(ObjectNode parent, String name, ObjectNode item) {
+        ObjectNode wrapper = parent.putObject(name);
+        if (item != null) {
+            wrapper.putArray("items").add(item);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package sgwarden.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Stands in for Slack: an incoming webhook (/services/...), the Web API's auth.test and
+ * chat.postMessage (/api/...), and response_url (/response/...). It records what it accepted and
+ * can be told to answer the next requests with 429 + Retry-After or 500, as Slack does.
+ */
+public final class SlackStandIn {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A request Slack accepted (or refused), as received. */
+    public record Received(String path, JsonNode json, Instant at, int answered) {
+        public String text() {
+            return json.path("text").asText();
+        }
+
+        public String allText() {
+            return json.toString();
+        }
+    }
+
+    private record Scripted(int status, Map<String, String> headers, String body) {
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Deque<Scripted> script = new ConcurrentLinkedDeque<>();
+
+    public SlackStandIn() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String webhookUrl() {
+        return baseUrl() + "/services/T0SGWARDEN/B0SGWARDEN/standinsecretwebhookpath";
+    }
+
+    public String responseUrlPrefix() {
+        return baseUrl() + "/response/";
+    }
+
+    public String newResponseUrl() {
+        return responseUrlPrefix() + java.util.UUID.randomUUID();
+    }
+
+    public void stop() {
+        server.stop(0);
+    }
+
+    public void reset() {
+        received.clear();
+        script.clear();
+    }
+
+    /** The next n posts fail with this status (500: rollup_error, as Slack's webhooks say). */
+    public void failNext(int n, int status) {
+        for (int i = 0; i < n; i++) {
+            script.add(new Scripted(status, Map.of(), status == 500 ? "rollup_error" : "error"));
+        }
+    }
+
+    public void rateLimitNext(int retryAfterSeconds) {
+        script.add(new Scripted(429, Map.of("Retry-After", Integer.toString(retryAfterSeconds)), "rate_limited"));
+    }
+
+    /** Announcements accepted: webhook posts and chat.postMessage calls answered 2xx. */
+    public List<Received> messages() {
+        return received.stream().filter(r -> r.answered() / 100 == 2)
+                .filter(r -> r.path().startsWith("/services/") || r.path().equals("/api/chat.postMessage")).toList();
+    }
+
+    public List<Received> attempts() {
+        return received.stream()
+                .filter(r -> r.path().startsWith("/services/") || r.path().equals("/api/chat.postMessage")).toList();
+    }
+
+    /** Posts to one response_url, in order. */
+    public List<Received> responses(String responseUrl) {
+        String path = responseUrl.substring(baseUrl().length());
+        return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    public List<Received> messagesMentioning(String text) {
+        return messages().stream().filter(m -> m.allText().contains(text)).toList();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            answer(exchange, 405, Map.of(), "method_not_allowed");
+            return;
+        }
+        if (path.equals("/api/auth.test")) {
+            answer(exchange, 200, Map.of("Content-Type", "application/json"),
+                    "{\"ok\":true,\"team_id\":\"T0SGWARDEN\",\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\"}");
+            return;
+        }
+        JsonNode json;
+        try {
+            json = parse(exchange.getRequestHeaders().getFirst("Content-Type"), body);
+        } catch (Exception e) {
+            received.add(new Received(path, JSON.createObjectNode().put("raw", new String(body, StandardCharsets.UTF_8)),
+                    Instant.now(), 400));
+            answer(exchange, 400, Map.of(), "invalid_payload");
+            return;
+        }
+        boolean scriptable = path.startsWith("/services/") || path.equals("/api/chat.postMessage");
+        Scripted next = scriptable ? script.poll() : null;
+        if (next != null) {
+            received.add(new Received(path, json, Instant.now(), next.status()));
+            answer(exchange, next.status(), next.headers(), next.body());
+            return;
+        }
+        received.add(new Received(path, json, Instant.now(), 200));
+        if (path.equals("/api/chat.postMessage")) {
+            answer(exchange, 200, Map.of("Content-Type", "application/json"),
+                    "{\"ok\":true,\"channel\":\"C0SGWARDEN\",\"ts\":\"" + Instant.now().toEpochMilli() / 1000.0 + "\"}");
+        } else {
+            answer(exchange, 200, Map.of("Content-Type", "text/plain"), "ok");
+        }
+    }
+
+    /** Webhooks and response_url take JSON; chat.postMessage a form whose blocks field is JSON. */
+    private static JsonNode parse(String contentType, byte[] body) throws IOException {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (String pair : text.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    continue;
+                }
+                String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                fields.put(key, key.equals("blocks") || key.equals("attachments") ? JSON.readTree(value) : value);
+            }
+            return JSON.valueToTree(fields);
+        }
+        return JSON.readTree(text);
+    }
+
+    private static void answer(HttpExchange exchange, int status, Map<String, String> headers, String body)
+            throws IOException {
+        headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+}
