@@ -11,10 +11,11 @@ public class SlackInteractionRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:{{sgwarden.slack.interactions-path}}?httpMethodRestrict=POST&populateBodyWithForm=false")
+        // no body handler: Slack signs the raw bytes, which the form parsing would otherwise consume
+        from("platform-http:{{sgwarden.slack.interactions-path:/slack/interactions}}?httpMethodRestrict=POST&useBodyHandler=false")
                 .routeId("slack-interactions")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .convertBodyTo(byte[].class)
+                .bean("requestBody", "read")
                 .bean("slackSignature", "verify")
                 .bean("interactions", "parse")
                 .setProperty("decision", body())

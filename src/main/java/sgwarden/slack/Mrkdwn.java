@@ -35,6 +35,21 @@ public final class Mrkdwn {
     /** Escaped and cut to at most max characters, so one long description cannot break a block limit. */
     public static String escape(String text, int max) {
         String escaped = escape(text);
-        return escaped.length() <= max ? escaped : escaped.substring(0, Math.max(0, max - 1)) + "…";
+        if (escaped.length() <= max) {
+            return escaped;
+        }
+        // cut between whole characters of the original, so no escape or surrogate pair is split
+        StringBuilder out = new StringBuilder(max);
+        int i = 0;
+        while (i < text.length()) {
+            int cp = text.codePointAt(i);
+            String piece = escape(new String(Character.toChars(cp)));
+            if (out.length() + piece.length() > max - 1) {
+                break;
+            }
+            out.append(piece);
+            i += Character.charCount(cp);
+        }
+        return out.append('…').toString();
     }
 }

@@ -33,11 +33,16 @@ public final class Accounts {
     public static Change authorize(Moto moto, String account, String region, String groupId, boolean egress,
             IpPermission... permissions) {
         try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
-            List<SecurityGroupRule> rules = egress
-                    ? ec2.authorizeSecurityGroupEgress(b -> b.groupId(groupId).ipPermissions(permissions))
-                            .securityGroupRules()
-                    : ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(permissions))
-                            .securityGroupRules();
+            List<String> before = ruleIds(ec2, groupId);
+            if (egress) {
+                ec2.authorizeSecurityGroupEgress(b -> b.groupId(groupId).ipPermissions(permissions));
+            } else {
+                ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(permissions));
+            }
+            // moto's response lists only some of the rules a multi-permission call creates; the group itself is exact
+            List<SecurityGroupRule> rules = ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id")
+                    .values(groupId))).securityGroupRules().stream()
+                    .filter(r -> !before.contains(r.securityGroupRuleId())).toList();
             String eventId = UUID.randomUUID().toString();
             String record = Records.authorize(eventId, Instant.now().minusSeconds(60), account, account, region,
                     groupId, egress, rules);
@@ -63,8 +68,12 @@ public final class Accounts {
     /** The IDs of the rules the group holds now, as moto reports them. */
     public static List<String> ruleIds(Moto moto, String account, String region, String groupId) {
         try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
-            return ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(groupId)))
-                    .securityGroupRules().stream().map(SecurityGroupRule::securityGroupRuleId).toList();
+            return ruleIds(ec2, groupId);
         }
+    }
+
+    private static List<String> ruleIds(Ec2Client ec2, String groupId) {
+        return ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(groupId)))
+                .securityGroupRules().stream().map(SecurityGroupRule::securityGroupRuleId).toList();
     }
 }

@@ -7,8 +7,13 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.restassured.RestAssured;
-import io.restassured.response.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import sgwarden.slack.SlackSignature;
 
 /** Button clicks as Slack sends them: a block_actions payload, form-encoded and signed. */
@@ -44,26 +49,56 @@ public final class Clicks {
         return "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
     }
 
-    public static Response send(String body, long timestamp, String signature) {
-        var request = RestAssured.given().contentType("application/x-www-form-urlencoded; charset=utf-8")
-                .body(body.getBytes(StandardCharsets.UTF_8));
+    /** The service's answer. */
+    public record Reply(int status, String body) {
+        public Reply expect(int expected) {
+            if (status != expected) {
+                throw new AssertionError("expected HTTP " + expected + " but got " + status + ": " + body);
+            }
+            return this;
+        }
+
+        public Reply saying(String text) {
+            if (!body.contains(text)) {
+                throw new AssertionError("expected the answer to say '" + text + "' but it said: " + body);
+            }
+            return this;
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public static String url() {
+        return ConfigProvider.getConfig().getValue("test.url", String.class) + "/slack/interactions";
+    }
+
+    /** The exact bytes given are sent: Slack signs the raw body. */
+    public static Reply send(String body, long timestamp, String signature) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
         if (timestamp > 0) {
             request.header("X-Slack-Request-Timestamp", Long.toString(timestamp));
         }
         if (signature != null) {
             request.header("X-Slack-Signature", signature);
         }
-        return request.post("/slack/interactions");
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Signed with the test signing secret, now. */
-    public static Response signed(String body) {
+    public static Reply signed(String body) {
         long now = Instant.now().getEpochSecond();
         return send(body, now, SlackSignature.sign(SlackStandInResource.SIGNING_SECRET, Long.toString(now),
                 body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    public static Response click(String actionId, String changeId, String userId, String userName, String responseUrl) {
+    public static Reply click(String actionId, String changeId, String userId, String userName, String responseUrl) {
         return signed(form(payload(actionId, changeId, userId, userName, responseUrl)));
     }
 }

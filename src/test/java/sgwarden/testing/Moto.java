@@ -34,14 +34,15 @@ public final class Moto {
             return instance;
         }
         Path home = Path.of(System.getProperty("moto.home", "target/moto"));
-        Path server = home.resolve("bin/moto_server");
-        if (!Files.isExecutable(server)) {
-            throw new IllegalStateException("moto is not installed at " + server + "; run the tests through Maven");
+        Path python = home.resolve("bin/python");
+        Path server = Path.of("src/test/moto/serve.py");
+        if (!Files.isExecutable(python)) {
+            throw new IllegalStateException("moto is not installed at " + home + "; run the tests through Maven");
         }
         int port = freePort();
         try {
             File log = home.resolve("moto-" + port + ".log").toFile();
-            Process p = new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+            Process p = new ProcessBuilder(python.toString(), server.toString(), "127.0.0.1", Integer.toString(port))
                     .redirectErrorStream(true).redirectOutput(log).start();
             Moto moto = new Moto(p, port);
             moto.awaitUp();
@@ -64,6 +65,37 @@ public final class Moto {
     /** Empties every backend, so a test class starts from a clean emulator. */
     public void reset() {
         post("/moto-api/reset");
+    }
+
+    /** Starts moto's request recorder afresh, so a test can count the calls the service made. */
+    public void startRecording() {
+        post("/moto-api/recorder/reset-recording");
+        post("/moto-api/recorder/start-recording");
+    }
+
+    /** How many recorded requests carried this API action (e.g. RevokeSecurityGroupIngress). */
+    public long recordedCalls(String action) {
+        try {
+            String lines = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(endpoint() + "/moto-api/recorder/download-recording")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            return lines.lines().filter(l -> !l.isBlank()).map(l -> {
+                try {
+                    var entry = json.readTree(l);
+                    String body = entry.path("body").asText("");
+                    if (entry.path("body_encoded").asBoolean()) {
+                        body = new String(java.util.Base64.getDecoder().decode(body), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    return body + "&" + entry.path("url").asText();
+                } catch (Exception e) {
+                    return l;
+                }
+            }).filter(b -> java.util.regex.Pattern.compile("(^|[?&])Action=" + action + "(&|$)").matcher(b).find())
+                    .count();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void awaitUp() {

@@ -1,0 +1,353 @@
+package sgwarden.change;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The parser against CloudTrail records shaped as wire-facts.md describes them (src/test/resources/fixtures). */
+class CloudTrailParserTest {
+
+    static final String HOSTILE = "<!channel> *click* <http://evil.example|aws.amazon.com> @here";
+    static final String ALICE_ARN = "arn:aws:sts::111111111111:assumed-role/Admin/alice";
+
+    private final CloudTrailParser parser = new CloudTrailParser();
+
+    static String fixture(String name) {
+        try (InputStream in = CloudTrailParserTest.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private SecurityGroupChange parse(String fixture) {
+        SecurityGroupChange change = parser.parse(fixture(fixture), "test");
+        assertNotNull(change, fixture);
+        return change;
+    }
+
+    private static void assertRule(Rule rule, String ruleId, String protocol, Integer from, Integer to,
+            Peer.Kind kind, String peer, String owner, String description) {
+        assertEquals(ruleId, rule.ruleId(), "ruleId");
+        assertEquals(protocol, rule.protocol(), "protocol of " + ruleId);
+        assertEquals(from, rule.fromPort(), "fromPort of " + ruleId);
+        assertEquals(to, rule.toPort(), "toPort of " + ruleId);
+        assertEquals(new Peer(kind, peer, owner), rule.peer(), "peer of " + ruleId);
+        assertEquals(description, rule.description(), "description of " + ruleId);
+    }
+
+    private static void assertAlice(Actor actor, String sourceIp) {
+        assertEquals("alice", actor.name());
+        assertEquals("AssumedRole", actor.identityType());
+        assertEquals(ALICE_ARN, actor.principalArn());
+        assertEquals("111111111111", actor.accountId());
+        assertEquals(sourceIp, actor.sourceIp());
+    }
+
+    @Test
+    void ingressTcp22FromTheWorld() {
+        SecurityGroupChange c = parse("ingress-tcp-22-world.json");
+        assertEquals("6f0c1e4a-2b7d-4c59-9a3e-81d2f5b0c7e1", c.eventId());
+        assertEquals("a3c5e7f9-1b2d-4e6f-8a0b-2c4d6e8f0a1b", c.requestId());
+        assertEquals("AuthorizeSecurityGroupIngress", c.eventName());
+        assertEquals(Instant.parse("2026-11-28T11:55:00Z"), c.eventTime());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        assertEquals("sg-0a1b2c3d4e5f60718", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertEquals("test", c.intake());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertTrue(c.actor().userAgent().startsWith("aws-cli/2.22.4"));
+        assertEquals(1, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-0f1e2d3c4b5a69788", "tcp", 22, 22, Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null,
+                HOSTILE);
+        assertEquals(List.of("sgr-0f1e2d3c4b5a69788"), c.ruleIds());
+        assertTrue(c.opensToWorld());
+        assertFalse(c.opensAllPorts());
+        assertEquals("tcp 22", c.rules().get(0).describeTraffic());
+        // a bare record is kept as received
+        assertEquals(fixture("ingress-tcp-22-world.json"), c.record());
+    }
+
+    @Test
+    void egressUdp53() {
+        SecurityGroupChange c = parse("egress-udp.json");
+        assertEquals("0b9d8c7e-6f5a-4e3d-8c2b-1a0f9e8d7c6b", c.eventId());
+        assertEquals("AuthorizeSecurityGroupEgress", c.eventName());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        assertEquals("sg-0c2d4e6f8a0b1c3d5", c.groupId());
+        assertEquals(Direction.EGRESS, c.direction());
+        assertEquals("outbound", c.direction().adjective());
+        assertEquals("to", c.direction().peerPreposition());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertEquals(1, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-02468ace13579bdf0", "udp", 53, 53, Peer.Kind.IPV4_CIDR, "10.20.0.2/32",
+                null, "VPC resolver");
+        assertFalse(c.opensToWorld());
+        assertEquals("udp 53", c.rules().get(0).describeTraffic());
+    }
+
+    @Test
+    void icmpTypeAndCode() {
+        SecurityGroupChange c = parse("icmp.json");
+        assertEquals("9e8d7c6b-5a4f-4e3d-b2c1-0f9e8d7c6b5a", c.eventId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("us-east-1", c.region());
+        assertEquals("sg-0123456789abcdef0", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertAlice(c.actor(), "198.51.100.23");
+        assertEquals("console.ec2.amazonaws.com", c.actor().userAgent());
+        assertEquals(1, c.rules().size());
+        Rule r = c.rules().get(0);
+        // for icmp, fromPort is the type and toPort the code
+        assertRule(r, "sgr-0aa11bb22cc33dd44", "icmp", 8, 0, Peer.Kind.IPV4_CIDR, "198.51.100.0/24", null,
+                "ping from monitoring");
+        assertTrue(r.isIcmp());
+        assertFalse(r.isAllPorts());
+        assertEquals("icmp type 8 code 0", r.describeTraffic());
+    }
+
+    @Test
+    void allTraffic() {
+        SecurityGroupChange c = parse("all-traffic.json");
+        assertEquals("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", c.eventId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-central-1", c.region());
+        assertEquals("sg-0fedcba9876543210", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertTrue(c.actor().userAgent().startsWith("Boto3/"));
+        assertEquals(1, c.rules().size());
+        Rule r = c.rules().get(0);
+        assertRule(r, "sgr-0b1c2d3e4f5a6b7c8", "all", -1, -1, Peer.Kind.IPV4_CIDR, "10.0.0.0/8", null, null);
+        assertTrue(r.isAllProtocols());
+        assertTrue(r.isAllPorts());
+        assertTrue(c.opensAllPorts());
+        assertFalse(c.opensToWorld());
+        assertEquals("all traffic", r.describeTraffic());
+    }
+
+    @Test
+    void ipv6World() {
+        SecurityGroupChange c = parse("ipv6.json");
+        assertEquals("2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a", c.eventId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        assertEquals("sg-0a1b2c3d4e5f60718", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertEquals(1, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-0c3d4e5f6a7b8c9d0", "tcp", 443, 443, Peer.Kind.IPV6_CIDR, "::/0", null,
+                "public https");
+        assertTrue(c.opensToWorld());
+    }
+
+    @Test
+    void prefixList() {
+        SecurityGroupChange c = parse("prefix-list.json");
+        assertEquals("3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7", c.eventId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("us-west-2", c.region());
+        assertEquals("sg-0b2c3d4e5f6a7b8c9", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertTrue(c.actor().userAgent().contains("Terraform/"));
+        assertEquals(1, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-0d4e5f6a7b8c9d0e1", "tcp", 443, 443, Peer.Kind.PREFIX_LIST,
+                "pl-0123abcd4567ef890", null, "office networks");
+        assertFalse(c.opensToWorld());
+    }
+
+    @Test
+    void securityGroupInAnotherAccount() {
+        SecurityGroupChange c = parse("sg-reference-cross-account.json");
+        assertEquals("4f5a6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8", c.eventId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        assertEquals("sg-0d1e2f3a4b5c6d7e8", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertEquals(1, c.rules().size());
+        Rule r = c.rules().get(0);
+        assertRule(r, "sgr-0e5f6a7b8c9d0e1f2", "tcp", 5432, 5432, Peer.Kind.SECURITY_GROUP, "sg-0333aaa3333bbb333",
+                "333333333333", "app tier in shared services");
+        assertEquals("sg-0333aaa3333bbb333 (account 333333333333)", r.peer().describe());
+    }
+
+    @Test
+    void severalPermissionsAndSeveralPeerKinds() {
+        SecurityGroupChange c = parse("multi-permission.json");
+        assertEquals("5a6b7c8d-9e0f-4a1b-8c2d-e3f4a5b6c7d8", c.eventId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        String g = "sg-0e1f2a3b4c5d6e7f8";
+        assertEquals(g, c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertAlice(c.actor(), "203.0.113.10");
+        List<Rule> rules = c.rules();
+        assertEquals(6, rules.size());
+        assertRule(rules.get(0), "sgr-0100000000000000a", "tcp", 443, 443, Peer.Kind.IPV4_CIDR, "10.0.0.0/16", null,
+                "vpc a");
+        assertRule(rules.get(1), "sgr-0100000000000000b", "tcp", 443, 443, Peer.Kind.IPV4_CIDR, "192.168.10.0/24",
+                null, null);
+        assertRule(rules.get(2), "sgr-0100000000000000c", "tcp", 443, 443, Peer.Kind.IPV6_CIDR, "2001:db8::/32",
+                null, "vpc a v6");
+        assertRule(rules.get(3), "sgr-0100000000000000d", "tcp", 443, 443, Peer.Kind.PREFIX_LIST,
+                "pl-0abc1234def567890", null, null);
+        assertRule(rules.get(4), "sgr-0100000000000000e", "tcp", 8080, 8090, Peer.Kind.IPV4_CIDR, "172.16.0.0/12",
+                null, "admin ports");
+        assertRule(rules.get(5), "sgr-0100000000000000f", "udp", 1000, 2000, Peer.Kind.SECURITY_GROUP,
+                "sg-0999888777666555a", "111111111111", null);
+        assertEquals(List.of("sgr-0100000000000000a", "sgr-0100000000000000b", "sgr-0100000000000000c",
+                "sgr-0100000000000000d", "sgr-0100000000000000e", "sgr-0100000000000000f"), c.ruleIds());
+        assertEquals("tcp 8080-8090", rules.get(4).describeTraffic());
+        assertFalse(c.opensToWorld());
+        assertFalse(c.opensAllPorts());
+    }
+
+    @Test
+    void callerFromAnotherAccountRevertsInTheRecipientAccount() {
+        SecurityGroupChange c = parse("cross-account-caller.json");
+        assertEquals("6b7c8d9e-0f1a-4b2c-9d3e-f4a5b6c7d8e9", c.eventId());
+        // the group's owner, not the caller
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        assertEquals("sg-0a1b2c3d4e5f60718", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        Actor a = c.actor();
+        assertEquals("alice", a.name());
+        assertEquals("AssumedRole", a.identityType());
+        assertEquals("arn:aws:sts::222222222222:assumed-role/Admin/alice", a.principalArn());
+        assertEquals("222222222222", a.accountId());
+        assertEquals("192.0.2.44", a.sourceIp());
+        assertEquals(1, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-0f6a7b8c9d0e1f2a3", "tcp", 3389, 3389, Peer.Kind.IPV4_CIDR,
+                "203.0.113.0/24", null, null);
+    }
+
+    @Test
+    void failedCallIsSkipped() {
+        assertNull(parser.parse(fixture("failed-call.json"), "test"));
+    }
+
+    @Test
+    void unparseableRecordKeepsItsEventId() {
+        UnparseableRecordException e = assertThrows(UnparseableRecordException.class,
+                () -> parser.parse(fixture("unparseable.json"), "test"));
+        assertEquals("8d9e0f1a-2b3c-4d4e-9f5a-b6c7d8e9f0a1", e.eventId());
+        assertTrue(e.getMessage().contains("8d9e0f1a-2b3c-4d4e-9f5a-b6c7d8e9f0a1"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "not json at all", "{\"eventID\": ", "", "[1, 2, 3]", "\"a string\"", "null", "42" })
+    void notAJsonObject(String input) {
+        UnparseableRecordException e = assertThrows(UnparseableRecordException.class,
+                () -> parser.parse(input, "test"));
+        assertNull(e.eventId());
+    }
+
+    @Test
+    void recordWithoutEventId() {
+        UnparseableRecordException e = assertThrows(UnparseableRecordException.class,
+                () -> parser.parse("{\"eventName\":\"AuthorizeSecurityGroupIngress\"}", "test"));
+        assertNull(e.eventId());
+    }
+
+    @Test
+    void eventBridgeEnvelopeIsReadFromDetail() throws Exception {
+        SecurityGroupChange c = parser.parse(fixture("eventbridge-envelope.json"), "sqs");
+        assertNotNull(c);
+        // the record's eventID, not the envelope's id
+        assertEquals("9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c", c.eventId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        assertEquals("sg-0a1b2c3d4e5f60718", c.groupId());
+        assertEquals(Direction.INGRESS, c.direction());
+        assertEquals(Instant.parse("2026-11-28T11:55:00Z"), c.eventTime());
+        assertEquals("sqs", c.intake());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertEquals(1, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-0f1e2d3c4b5a69788", "tcp", 22, 22, Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null,
+                HOSTILE);
+        // the record kept is the CloudTrail record, without the envelope
+        ObjectMapper json = new ObjectMapper();
+        JsonNode kept = json.readTree(c.record());
+        assertEquals(json.readTree(fixture("eventbridge-envelope.json")).get("detail"), kept);
+        assertFalse(kept.has("detail-type"));
+    }
+
+    @Test
+    void envelopeAndBareRecordAgreeExceptForEventId() {
+        SecurityGroupChange bare = parse("ingress-tcp-22-world.json");
+        SecurityGroupChange wrapped = parse("eventbridge-envelope.json");
+        assertEquals(bare.rules(), wrapped.rules());
+        assertEquals(bare.actor(), wrapped.actor());
+        assertEquals(bare.groupId(), wrapped.groupId());
+        assertFalse(bare.eventId().equals(wrapped.eventId()));
+    }
+
+    @Test
+    void recordWithoutRuleSetTakesRulesFromTheRequest() {
+        SecurityGroupChange c = parse("legacy-no-rule-set.json");
+        assertEquals("a0b1c2d3-e4f5-4a6b-9c7d-8e9f0a1b2c3d", c.eventId());
+        assertEquals("ap-southeast-2", c.region());
+        assertEquals("sg-0a0b0c0d0e0f01020", c.groupId());
+        List<Rule> rules = c.rules();
+        assertEquals(3, rules.size());
+        assertRule(rules.get(0), null, "tcp", 80, 80, Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null, "http");
+        assertRule(rules.get(1), null, "tcp", 80, 80, Peer.Kind.IPV6_CIDR, "::/0", null, null);
+        // "6" is tcp by number
+        assertRule(rules.get(2), null, "tcp", 8443, 8443, Peer.Kind.SECURITY_GROUP, "sg-0333aaa3333bbb333",
+                "333333333333", null);
+        assertTrue(c.ruleIds().isEmpty());
+    }
+
+    @Test
+    void otherEventNamesAreSkipped() {
+        String revoke = fixture("ingress-tcp-22-world.json")
+                .replace("\"AuthorizeSecurityGroupIngress\"", "\"RevokeSecurityGroupIngress\"");
+        assertNull(parser.parse(revoke, "test"));
+    }
+
+    @Test
+    void invalidRecipientAccountIsRejected() {
+        String bad = fixture("ingress-tcp-22-world.json")
+                .replace("\"recipientAccountId\": \"111111111111\"", "\"recipientAccountId\": \"11111111111x\"");
+        UnparseableRecordException e = assertThrows(UnparseableRecordException.class, () -> parser.parse(bad, "t"));
+        assertEquals("6f0c1e4a-2b7d-4c59-9a3e-81d2f5b0c7e1", e.eventId());
+    }
+
+    @Test
+    void protocolNames() {
+        assertEquals("all", CloudTrailParser.protocol("-1"));
+        assertEquals("tcp", CloudTrailParser.protocol("6"));
+        assertEquals("tcp", CloudTrailParser.protocol("TCP"));
+        assertEquals("udp", CloudTrailParser.protocol("17"));
+        assertEquals("icmp", CloudTrailParser.protocol("1"));
+        assertEquals("icmpv6", CloudTrailParser.protocol("58"));
+        assertEquals("icmpv6", CloudTrailParser.protocol("icmpv6"));
+        assertEquals("47", CloudTrailParser.protocol("47"));
+        assertThrows(IllegalArgumentException.class, () -> CloudTrailParser.protocol("gre"));
+    }
+}

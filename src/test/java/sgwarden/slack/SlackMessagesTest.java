@@ -1,0 +1,382 @@
+package sgwarden.slack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.Gson;
+import com.slack.api.model.Message;
+import com.slack.api.util.json.GsonFactory;
+
+import sgwarden.change.Actor;
+import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Direction;
+import sgwarden.change.Peer;
+import sgwarden.change.Rule;
+import sgwarden.change.SecurityGroupChange;
+
+/** The Block Kit messages, as they go on the wire in webhook mode (plain Gson) and token mode (the SDK's Gson). */
+class SlackMessagesTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String HEADLINE = "alice (AssumedRole) added inbound tcp 22 from 0.0.0.0/0 to sg-0a1b2c3d4e5f60718"
+            + " in 111111111111 / eu-west-1";
+    static final String ESCAPED_DESCRIPTION = "&lt;!channel&gt; *\u200Bclick*\u200B "
+            + "&lt;http://evil.example|aws.amazon.com&gt; @\u200Bhere";
+
+    private final SlackMessages messages = new SlackMessages();
+
+    static String fixture(String name) {
+        try (InputStream in = SlackMessagesTest.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SecurityGroupChange change(String fixture) {
+        SecurityGroupChange change = new CloudTrailParser().parse(fixture(fixture), "test");
+        assertNotNull(change);
+        return change;
+    }
+
+    /** The message as camel-slack posts it to a webhook. */
+    static JsonNode webhookWire(Message message) throws IOException {
+        return JSON.readTree(new Gson().toJson(message));
+    }
+
+    /** The blocks as the SDK writes them for chat.postMessage. */
+    static JsonNode tokenWireBlocks(Message message) throws IOException {
+        return JSON.readTree(GsonFactory.createSnakeCase().toJson(message.getBlocks()));
+    }
+
+    static List<JsonNode> ofType(JsonNode blocks, String type) {
+        List<JsonNode> found = new ArrayList<>();
+        blocks.forEach(b -> {
+            if (type.equals(b.path("type").asText())) {
+                found.add(b);
+            }
+        });
+        return found;
+    }
+
+    static List<String> sectionTexts(JsonNode blocks) {
+        return ofType(blocks, "section").stream().map(b -> b.path("text").path("text").asText()).toList();
+    }
+
+    static void allStrings(JsonNode node, List<String> out) {
+        if (node.isTextual()) {
+            out.add(node.asText());
+        }
+        node.forEach(child -> allStrings(child, out));
+    }
+
+    static void allKeys(JsonNode node, Set<String> out) {
+        node.fieldNames().forEachRemaining(out::add);
+        node.forEach(child -> allKeys(child, out));
+    }
+
+    /** What both serialisations must show for the world-open announcement. */
+    private static void assertWorldOpenBlocks(JsonNode blocks) {
+        assertTrue(blocks.isArray(), blocks.toString());
+        assertTrue(blocks.size() <= 50);
+
+        Set<String> keys = new java.util.HashSet<>();
+        allKeys(blocks, keys);
+        assertTrue(keys.contains("action_id"), keys.toString());
+        assertTrue(keys.contains("block_id"), keys.toString());
+        assertFalse(keys.contains("actionId"), keys.toString());
+        assertFalse(keys.contains("blockId"), keys.toString());
+
+        List<JsonNode> actions = ofType(blocks, "actions");
+        assertEquals(1, actions.size());
+        JsonNode actionBlock = actions.get(0);
+        assertEquals(SlackMessages.ACTIONS_BLOCK, actionBlock.path("block_id").asText());
+        JsonNode buttons = actionBlock.path("elements");
+        assertEquals(2, buttons.size());
+        JsonNode approve = buttons.get(0);
+        JsonNode deny = buttons.get(1);
+        assertEquals("button", approve.path("type").asText());
+        assertEquals("sgwarden_approve", approve.path("action_id").asText());
+        assertEquals("Approve", approve.path("text").path("text").asText());
+        assertEquals("plain_text", approve.path("text").path("type").asText());
+        assertEquals("primary", approve.path("style").asText());
+        assertEquals("6f0c1e4a-2b7d-4c59-9a3e-81d2f5b0c7e1", approve.path("value").asText());
+        assertTrue(approve.path("confirm").isMissingNode(), "Approve asks for no confirmation");
+
+        assertEquals("button", deny.path("type").asText());
+        assertEquals("sgwarden_deny", deny.path("action_id").asText());
+        assertEquals("Deny", deny.path("text").path("text").asText());
+        assertEquals("danger", deny.path("style").asText());
+        assertEquals("6f0c1e4a-2b7d-4c59-9a3e-81d2f5b0c7e1", deny.path("value").asText());
+        JsonNode confirm = deny.path("confirm");
+        assertTrue(confirm.isObject(), "Deny asks for confirmation");
+        for (String part : List.of("title", "text", "confirm", "deny")) {
+            assertEquals("plain_text", confirm.path(part).path("type").asText(), part);
+            assertFalse(confirm.path(part).path("text").asText().isBlank(), part);
+        }
+        assertTrue(confirm.path("title").path("text").asText().length() <= 100);
+        assertTrue(confirm.path("text").path("text").asText().length() <= 300);
+        assertEquals("danger", confirm.path("style").asText());
+
+        List<String> sections = sectionTexts(blocks);
+        assertTrue(sections.contains(":warning: *Warning:* open to the whole internet (0.0.0.0/0)"), sections.toString());
+        String summary = sections.get(0);
+        assertTrue(summary.startsWith("*alice* (AssumedRole) added inbound tcp 22 from `0.0.0.0/0`"), summary);
+        assertTrue(summary.contains("*sg-0a1b2c3d4e5f60718*"), summary);
+        assertTrue(summary.contains("*111111111111 / eu-west-1*"), summary);
+        assertTrue(summary.contains("2026-11-28 11:55 UTC"), summary);
+        assertTrue(summary.contains(ESCAPED_DESCRIPTION), summary);
+
+        // nothing from the record can mention, link or format
+        List<String> strings = new ArrayList<>();
+        allStrings(blocks, strings);
+        for (String s : strings) {
+            assertFalse(s.contains("<!channel>"), s);
+            assertFalse(s.contains("<http"), s);
+            assertFalse(s.contains("@here"), s);
+            assertFalse(s.contains("*click*"), s);
+        }
+        String decoded = blocks.toString();
+        assertTrue(decoded.contains("&lt;!channel&gt;"), decoded);
+        assertFalse(decoded.contains("<"), decoded);
+
+        List<JsonNode> context = ofType(blocks, "context");
+        assertEquals(1, context.size());
+        String ctx = context.get(0).path("elements").get(0).path("text").asText();
+        assertTrue(ctx.contains("6f0c1e4a-2b7d-4c59-9a3e-81d2f5b0c7e1"), ctx);
+        assertTrue(ctx.contains("arn:aws:sts::111111111111:assumed-role/Admin/alice"), ctx);
+        assertTrue(ctx.contains("203.0.113.10"), ctx);
+        assertFalse(ctx.contains("caller account"), ctx);
+
+        assertWithinSlackLimits(blocks);
+    }
+
+    static void assertWithinSlackLimits(JsonNode blocks) {
+        assertTrue(blocks.size() <= 50, "blocks: " + blocks.size());
+        for (JsonNode block : blocks) {
+            switch (block.path("type").asText()) {
+                case "section" -> assertTrue(block.path("text").path("text").asText().length() <= 3000,
+                        "section of " + block.path("text").path("text").asText().length());
+                case "context" -> block.path("elements")
+                        .forEach(e -> assertTrue(e.path("text").asText().length() <= 3000));
+                case "actions" -> block.path("elements").forEach(b -> {
+                    assertTrue(b.path("text").path("text").asText().length() <= 75);
+                    assertTrue(b.path("value").asText().length() <= 2000);
+                    assertTrue(b.path("action_id").asText().length() <= 255);
+                    assertTrue(Set.of("primary", "danger").contains(b.path("style").asText()));
+                });
+                default -> throw new AssertionError("unexpected block " + block);
+            }
+        }
+    }
+
+    @Test
+    void headline() {
+        SecurityGroupChange change = change("ingress-tcp-22-world.json");
+        assertEquals(HEADLINE, messages.headline(change));
+        assertEquals(HEADLINE, messages.announcement(change).getText());
+    }
+
+    @Test
+    void announcementAsCamelSlackPostsItToAWebhook() throws IOException {
+        Message message = messages.announcement(change("ingress-tcp-22-world.json"));
+        JsonNode wire = webhookWire(message);
+        assertEquals(HEADLINE, wire.path("text").asText());
+        assertWorldOpenBlocks(wire.path("blocks"));
+        String raw = new Gson().toJson(message);
+        assertFalse(raw.contains("actionId"), raw);
+        assertFalse(raw.contains("blockId"), raw);
+        assertFalse(raw.contains("<!channel>"), raw);
+    }
+
+    @Test
+    void announcementAsTheSdkPostsIt() throws IOException {
+        Message message = messages.announcement(change("ingress-tcp-22-world.json"));
+        assertWorldOpenBlocks(tokenWireBlocks(message));
+        String raw = GsonFactory.createSnakeCase().toJson(message.getBlocks());
+        assertFalse(raw.contains("actionId"), raw);
+        assertFalse(raw.contains("<!channel>"), raw);
+    }
+
+    @Test
+    void bothSerialisationsAgree() throws IOException {
+        Message message = messages.announcement(change("ingress-tcp-22-world.json"));
+        assertEquals(webhookWire(message).path("blocks"), tokenWireBlocks(message));
+    }
+
+    @Test
+    void crossAccountCallerIsShown() throws IOException {
+        SecurityGroupChange change = change("cross-account-caller.json");
+        assertEquals("alice (AssumedRole) added inbound tcp 3389 from 203.0.113.0/24 to sg-0a1b2c3d4e5f60718"
+                + " in 111111111111 / eu-west-1", messages.headline(change));
+        JsonNode blocks = webhookWire(messages.announcement(change)).path("blocks");
+        String ctx = ofType(blocks, "context").get(0).path("elements").get(0).path("text").asText();
+        assertTrue(ctx.contains("caller account 222222222222"), ctx);
+        assertTrue(sectionTexts(blocks).stream().noneMatch(s -> s.contains("Warning")), "no warning for a /24 on 3389");
+    }
+
+    @Test
+    void allTrafficWarns() throws IOException {
+        JsonNode blocks = webhookWire(messages.announcement(change("all-traffic.json"))).path("blocks");
+        assertTrue(sectionTexts(blocks).contains(":warning: *Warning:* all protocols"), sectionTexts(blocks).toString());
+    }
+
+    @Test
+    void ipv6WorldWarns() throws IOException {
+        JsonNode blocks = webhookWire(messages.announcement(change("ipv6.json"))).path("blocks");
+        assertTrue(sectionTexts(blocks).contains(":warning: *Warning:* open to the whole internet (::/0)"),
+                sectionTexts(blocks).toString());
+    }
+
+    @Test
+    void severalRulesAreListed() throws IOException {
+        SecurityGroupChange change = change("multi-permission.json");
+        assertEquals("alice (AssumedRole) added 6 inbound rules to sg-0e1f2a3b4c5d6e7f8 in 111111111111 / eu-west-1",
+                messages.headline(change));
+        JsonNode blocks = webhookWire(messages.announcement(change)).path("blocks");
+        String summary = sectionTexts(blocks).get(0);
+        assertTrue(summary.contains("6 inbound rules"), summary);
+        assertTrue(summary.contains("\n• tcp 443 from `10.0.0.0/16` (“vpc a”)"), summary);
+        assertTrue(summary.contains("\n• tcp 443 from `2001:db8::/32`"), summary);
+        assertTrue(summary.contains("\n• tcp 443 from `pl-0abc1234def567890`"), summary);
+        assertTrue(summary.contains("\n• tcp 8080-8090 from `172.16.0.0/12`"), summary);
+        assertTrue(summary.contains("\n• udp 1000-2000 from `sg-0999888777666555a (account 111111111111)`"), summary);
+        assertFalse(summary.contains("more"), summary);
+        assertWithinSlackLimits(blocks);
+    }
+
+    @Test
+    void twoHundredRulesStayWithinSlackLimits() throws IOException {
+        String hostile = ("<!channel> *x* _y_ ~z~ `c` @everyone <http://evil.example|ok> & ").repeat(20);
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rules.add(new Rule(String.format("sgr-%017x", i), i % 2 == 0 ? "tcp" : "udp", 1000 + i, 1000 + i,
+                    new Peer(Peer.Kind.IPV4_CIDR, "10." + (i / 256) + "." + (i % 256) + ".0/24", null), hostile));
+        }
+        rules.add(new Rule("sgr-0ffffffffffffffff", "tcp", 22, 22, new Peer(Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null),
+                null));
+        SecurityGroupChange change = new SecurityGroupChange("0d6c7a52-6a35-4a8e-9ef0-5c1a3a6b9f11", "req",
+                "AuthorizeSecurityGroupIngress", Instant.parse("2026-11-28T11:55:00Z"), "111111111111", "eu-west-1",
+                "sg-0a1b2c3d4e5f60718", Direction.INGRESS,
+                new Actor("arn:aws:sts::111111111111:assumed-role/Admin/" + "m".repeat(64), "AssumedRole",
+                        "m".repeat(400), "111111111111", "203.0.113.10", "ua/" + "x".repeat(1000)),
+                rules, "test", "{}");
+        Message message = messages.announcement(change);
+        assertTrue(message.getText().length() <= 3000);
+        assertTrue(message.getText().contains("201 inbound rules"), message.getText());
+        for (JsonNode blocks : List.of(webhookWire(message).path("blocks"), tokenWireBlocks(message))) {
+            assertWithinSlackLimits(blocks);
+            String summary = sectionTexts(blocks).get(0);
+            assertTrue(summary.contains("201 inbound rules"), summary.substring(0, 300));
+            assertTrue(summary.matches("(?s).*\n• … and \\d+ more$"), summary.substring(summary.length() - 100));
+            List<String> strings = new ArrayList<>();
+            allStrings(blocks, strings);
+            strings.forEach(s -> {
+                assertFalse(s.contains("<"), s);
+                assertFalse(s.contains("@everyone"), s);
+            });
+            assertTrue(sectionTexts(blocks).contains(":warning: *Warning:* open to the whole internet (0.0.0.0/0)"));
+            assertEquals(2, ofType(blocks, "actions").get(0).path("elements").size());
+        }
+        List<Map<String, Object>> decided = messages.decided(change, "Denied by <@U1> at 12:00 UTC", true);
+        assertWithinSlackLimits(JSON.valueToTree(decided));
+    }
+
+    @Test
+    void longSingleRuleStaysWithinSlackLimits() throws IOException {
+        Rule rule = new Rule("sgr-0123456789abcdef0", "tcp", 22, 22, new Peer(Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null),
+                "<!here> ".repeat(400));
+        SecurityGroupChange change = new SecurityGroupChange("e", "r", "AuthorizeSecurityGroupIngress",
+                Instant.parse("2026-11-28T11:55:00Z"), "111111111111", "eu-west-1", "sg-0a1b2c3d4e5f60718",
+                Direction.INGRESS, new Actor(null, "IAMUser", "*".repeat(5000), "111111111111", null, null),
+                List.of(rule), "test", "{}");
+        JsonNode blocks = webhookWire(messages.announcement(change)).path("blocks");
+        assertWithinSlackLimits(blocks);
+    }
+
+    @Test
+    void decidedMessageOffersDenyAgainOnlyWhenAsked() throws IOException {
+        SecurityGroupChange change = change("ingress-tcp-22-world.json");
+        JsonNode again = JSON.readTree(new Gson().toJson(messages.decided(change, "Revert failed", true)));
+        JsonNode buttons = ofType(again, "actions").get(0).path("elements");
+        assertEquals(1, buttons.size());
+        assertEquals("sgwarden_deny", buttons.get(0).path("action_id").asText());
+        assertEquals("Deny again", buttons.get(0).path("text").path("text").asText());
+        assertTrue(buttons.get(0).path("confirm").isObject());
+        assertTrue(sectionTexts(again).contains("Revert failed"));
+
+        JsonNode done = JSON.readTree(new Gson().toJson(messages.decided(change, "Approved", false)));
+        assertTrue(ofType(done, "actions").isEmpty());
+        assertTrue(sectionTexts(done).contains("Approved"));
+        assertWithinSlackLimits(done);
+    }
+
+    // --- Mrkdwn ---
+
+    @Test
+    void mrkdwnEscapesSlackControlCharacters() {
+        assertEquals("&amp;&lt;&gt;", Mrkdwn.escape("&<>"));
+        assertEquals("&lt;!channel&gt;", Mrkdwn.escape("<!channel>"));
+        assertEquals("&amp;lt;", Mrkdwn.escape("&lt;"), "entities in the input stay literal");
+        assertEquals("&lt;http://evil.example|aws.amazon.com&gt;", Mrkdwn.escape("<http://evil.example|aws.amazon.com>"));
+        assertEquals(ESCAPED_DESCRIPTION, Mrkdwn.escape("<!channel> *click* <http://evil.example|aws.amazon.com> @here"));
+    }
+
+    @Test
+    void mrkdwnBreaksFormattingAndMentions() {
+        assertEquals("*\u200Bb*\u200B _\u200Bi_\u200B ~\u200Bs~\u200B `\u200Bc`\u200B", Mrkdwn.escape("*b* _i_ ~s~ `c`"));
+        assertEquals("@\u200Bhere @\u200Bchannel @\u200Beveryone", Mrkdwn.escape("@here @channel @everyone"));
+        assertEquals("a b c", Mrkdwn.escape("a\nb\rc"));
+    }
+
+    @Test
+    void mrkdwnLeavesPlainTextAlone() {
+        assertEquals("", Mrkdwn.escape(null));
+        assertEquals("", Mrkdwn.escape(""));
+        assertEquals("sg-0a1b2c3d4e5f60718 10.0.0.0/16 2001:db8::/32 eu-west-1",
+                Mrkdwn.escape("sg-0a1b2c3d4e5f60718 10.0.0.0/16 2001:db8::/32 eu-west-1"));
+        assertEquals("“quoted” – ünïcode", Mrkdwn.escape("“quoted” – ünïcode"));
+    }
+
+    @Test
+    void mrkdwnCutsToTheLimit() {
+        assertEquals("short", Mrkdwn.escape("short", 10));
+        assertEquals("exactly10!", Mrkdwn.escape("exactly10!", 10));
+        String cut = Mrkdwn.escape("x".repeat(50), 10);
+        assertEquals(10, cut.length());
+        assertEquals("xxxxxxxxx…", cut);
+        // the limit counts the escaped text
+        assertTrue(Mrkdwn.escape("<".repeat(100), 50).length() <= 50);
+        assertEquals("", Mrkdwn.escape(null, 5));
+    }
+
+    @Test
+    void mrkdwnCutsOnlyBetweenWholeEscapes() {
+        // "&lt;&…" shows a stray "&"; the cut must fall before or after a whole "&lt;"
+        assertEquals("&lt;…", Mrkdwn.escape("<<<<", 6));
+        // a lone "*" without its zero-width space can pair with the "*" that follows in the section
+        assertEquals("ab…", Mrkdwn.escape("ab*cdef", 4));
+        // half an emoji is not text
+        String cut = Mrkdwn.escape("ab\uD83D\uDE00cd", 4);
+        assertFalse(Character.isHighSurrogate(cut.charAt(cut.length() - 2)), cut);
+    }
+}
