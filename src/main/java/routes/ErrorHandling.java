@@ -47,6 +47,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(UnparseableRecordException.class)
                     .onWhen(header(Counters.INTAKE).isEqualTo("sqs"))
                     .handled(false)
+                    .logStackTrace(false)
                     .log(LoggingLevel.WARN, "routes.detection",
                             "SQS message ${header.CamelAwsSqsMessageId} left for the dead-letter queue: ${exception.message}")
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'unparseable')")

@@ -21,6 +21,14 @@ public final class Announced {
         return change;
     }
 
+    /** Puts the change on the SQS queue as the central EventBridge rule would, and waits for Slack. */
+    public static Accounts.Change viaSqs(Moto moto, Accounts.Change change) {
+        Queue.send(moto, Records.envelope(change.record(), change.account(), change.region()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !SlackStandInResource.slack().messagesMentioning(change.eventId()).isEmpty());
+        return change;
+    }
+
     public static Map<String, AttributeValue> item(Moto moto, String changeId) {
         try (var dynamo = Aws.dynamo(moto)) {
             return dynamo.getItem(b -> b.tableName(MotoResource.TABLE).consistentRead(true)

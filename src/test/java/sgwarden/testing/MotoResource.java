@@ -13,6 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 public class MotoResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String TABLE = "secgrouprequests";
+    public static final String QUEUE = "sgwarden-intake";
+    public static final String DLQ = "sgwarden-intake-dlq";
+    public static final int MAX_RECEIVE_COUNT = 4;
 
     @Override
     public Map<String, String> start() {
@@ -25,8 +28,20 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
                     .keySchema(KeySchemaElement.builder().attributeName("changeId").keyType(KeyType.HASH).build())
                     .billingMode(BillingMode.PAY_PER_REQUEST));
         }
+        String queueUrl;
+        try (var sqs = Aws.sqs(moto)) {
+            String dlq = sqs.createQueue(b -> b.queueName(DLQ)).queueUrl();
+            String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq)
+                    .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+            // a short visibility timeout so that a message whose handling failed comes back within the test
+            queueUrl = sqs.createQueue(b -> b.queueName(QUEUE).attributesWithStrings(Map.of(
+                    "VisibilityTimeout", "1",
+                    "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
+                            + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
+        }
         return Map.of("sgwarden.aws.endpoint-override", moto.endpoint(),
-                "sgwarden.table", TABLE);
+                "sgwarden.table", TABLE,
+                "sgwarden.sqs.queue-url", queueUrl);
     }
 
     @Override

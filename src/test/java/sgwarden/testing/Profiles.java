@@ -29,6 +29,36 @@ public final class Profiles {
                 new QuarkusTestProfile.TestResourceEntry(LakeStandInResource.class));
     }
 
+    /** The SQS intake only. */
+    public static class Sqs implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new java.util.HashMap<>(fast());
+            m.put("sgwarden.intake", "sqs");
+            return m;
+        }
+
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return peers();
+        }
+    }
+
+    /** Both intakes at once. */
+    public static class Both implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new java.util.HashMap<>(fast());
+            m.put("sgwarden.intake", "both");
+            return m;
+        }
+
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return peers();
+        }
+    }
+
     /** Lake polling only. */
     public static class Lake implements QuarkusTestProfile {
         @Override

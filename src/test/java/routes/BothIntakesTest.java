@@ -1,0 +1,45 @@
+package routes;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import sgwarden.testing.Accounts;
+import sgwarden.testing.LakeStandIn;
+import sgwarden.testing.LakeStandInResource;
+import sgwarden.testing.Moto;
+import sgwarden.testing.MotoResource;
+import sgwarden.testing.Profiles;
+import sgwarden.testing.Queue;
+import sgwarden.testing.Records;
+import sgwarden.testing.SlackStandIn;
+import sgwarden.testing.SlackStandInResource;
+
+/** With both intakes on, one change seen by the Lake and by SQS is announced once. */
+@QuarkusTest
+@TestProfile(Profiles.Both.class)
+class BothIntakesTest {
+
+    final Moto moto = Moto.start();
+    final SlackStandIn slack = SlackStandInResource.slack();
+    final LakeStandIn lake = LakeStandInResource.lake();
+
+    @Test
+    void theSameEventFromTheLakeAndFromSqsIsAnnouncedOnce() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(22, "0.0.0.0/0"));
+        Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        lake.seed(c.record());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        long runs = lake.finishedQueries();
+        await().atMost(Duration.ofSeconds(20)).until(() -> lake.finishedQueries() >= runs + 2);
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+    }
+}

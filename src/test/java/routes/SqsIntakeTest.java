@@ -1,0 +1,120 @@
+package routes;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import sgwarden.testing.Accounts;
+import sgwarden.testing.Announced;
+import sgwarden.testing.Clicks;
+import sgwarden.testing.Moto;
+import sgwarden.testing.MotoResource;
+import sgwarden.testing.Profiles;
+import sgwarden.testing.Queue;
+import sgwarden.testing.Records;
+import sgwarden.testing.SlackStandIn;
+import sgwarden.testing.SlackStandInResource;
+
+/** The EventBridge to SQS intake: announced within seconds, deleted only once handled. */
+@QuarkusTest
+@TestProfile(Profiles.Sqs.class)
+class SqsIntakeTest {
+
+    final Moto moto = Moto.start();
+    final SlackStandIn slack = SlackStandInResource.slack();
+
+    @BeforeEach
+    void clean() {
+        slack.reset();
+    }
+
+    Accounts.Change change() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        return Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false, Accounts.tcp(22, "0.0.0.0/0"));
+    }
+
+    String envelope(Accounts.Change c) {
+        return Records.envelope(c.record(), c.account(), c.region());
+    }
+
+    @Test
+    void anEnvelopeOnTheQueueIsAnnouncedOnceStoredPendingAndDeleted() {
+        Accounts.Change c = Announced.viaSqs(moto, change());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+        assertTrue(slack.messagesMentioning(c.eventId()).get(0).allText()
+                .contains("added inbound tcp 22 from 0.0.0.0/0 to " + c.groupId() + " in 111111111111 / eu-west-1"));
+        assertEquals("PENDING", Announced.status(moto, c.eventId()));
+        assertEquals("sqs", Announced.item(moto, c.eventId()).get("intake").s());
+    }
+
+    @Test
+    void theSameMessageDeliveredTwiceIsAnnouncedOnce() {
+        Accounts.Change c = change();
+        Queue.send(moto, envelope(c));
+        Queue.send(moto, envelope(c));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+    }
+
+    @Test
+    void whileSlackFailsTheMessageStaysQueuedAndIsAnnouncedAfterRecovery() {
+        // two receives' worth of attempts fail (1 try + 2 retries each), the third receive gets through
+        slack.failNext(6, 500);
+        int deadBefore = Queue.depth(moto, MotoResource.DLQ);
+        Accounts.Change c = change();
+        Queue.send(moto, envelope(c));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.attempts().size() >= 3);
+        assertTrue(slack.messagesMentioning(c.eventId()).isEmpty());
+        assertEquals(1, Queue.depth(moto, MotoResource.QUEUE), "not deleted while Slack fails");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        assertEquals(deadBefore, Queue.depth(moto, MotoResource.DLQ));
+        assertEquals("PENDING", Announced.status(moto, c.eventId()));
+    }
+
+    @Test
+    void aMalformedBodyLandsInTheDeadLetterQueueAndNothingIsAnnounced() {
+        int deadBefore = Queue.depth(moto, MotoResource.DLQ);
+        Queue.send(moto, "{\"detail-type\": \"AWS API Call via CloudTrail\", \"detail\": {\"eventID\": \"broken-1\"");
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> Queue.depth(moto, MotoResource.DLQ) == deadBefore + 1);
+        assertEquals(0, Queue.depth(moto, MotoResource.QUEUE));
+        assertTrue(slack.messages().isEmpty());
+    }
+
+    @Test
+    void aFailedCallIsDeletedWithoutAnAnnouncement() {
+        int deadBefore = Queue.depth(moto, MotoResource.DLQ);
+        Accounts.Change c = change();
+        String failed = c.record().replace("\"eventCategory\"", "\"errorCode\":\"Client.InvalidPermission.Duplicate\","
+                + "\"errorMessage\":\"the specified rule already exists\",\"eventCategory\"");
+        Queue.send(moto, Records.envelope(failed, c.account(), c.region()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        assertEquals(deadBefore, Queue.depth(moto, MotoResource.DLQ));
+        assertTrue(slack.messagesMentioning(c.eventId()).isEmpty());
+    }
+
+    @Test
+    void denyOnAChangeThatCameThroughSqsRevertsIt() {
+        Accounts.Change c = Announced.viaSqs(moto, change());
+
+        Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        assertTrue(!Accounts.ruleIds(moto, c.account(), c.region(), c.groupId())
+                .contains(c.rules().get(0).securityGroupRuleId()));
+    }
+}
