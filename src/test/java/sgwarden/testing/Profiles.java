@@ -59,6 +59,23 @@ public final class Profiles {
         }
     }
 
+    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook. */
+    public static class LakeBotToken implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new java.util.HashMap<>(fast());
+            m.put("sgwarden.intake", "lake");
+            m.put("sgwarden.slack.bot-token", "xoxb-sgwarden-test-token");
+            m.put("sgwarden.slack.channel", "C0SECURITY");
+            return m;
+        }
+
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return peers();
+        }
+    }
+
     /** Lake polling only. */
     public static class Lake implements QuarkusTestProfile {
         @Override
