@@ -1,0 +1,145 @@
+package routes;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import sgwarden.slack.SlackSignature;
+import sgwarden.testing.Accounts;
+import sgwarden.testing.Announced;
+import sgwarden.testing.Clicks;
+import sgwarden.testing.LakeStandIn;
+import sgwarden.testing.LakeStandInResource;
+import sgwarden.testing.Moto;
+import sgwarden.testing.MotoResource;
+import sgwarden.testing.Queue;
+import sgwarden.testing.Records;
+import sgwarden.testing.SlackStandIn;
+import sgwarden.testing.SlackStandInResource;
+
+/**
+ * Two replicas of the packaged service, both polling the Lake on the same period and both consuming
+ * the queue, over the same table: every change is announced once and every Deny reverts once.
+ */
+class TwoInstancesIT {
+
+    static final Moto moto = Moto.start();
+    static final SlackStandIn slack = SlackStandInResource.slack();
+    static final LakeStandIn lake = LakeStandInResource.lake();
+    static final List<Process> instances = new ArrayList<>();
+    static final List<Integer> ports = new ArrayList<>();
+
+    @BeforeAll
+    static void startTwoInstances() throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.putAll(new MotoResource().start());
+        settings.putAll(new SlackStandInResource().start());
+        settings.putAll(new LakeStandInResource().start());
+        settings.putAll(Map.of("sgwarden.intake", "both", "sgwarden.lake.period", "500ms",
+                "sgwarden.lake.initial-delay", "100ms", "sgwarden.lake.poll-interval", "20ms",
+                "sgwarden.slack.post.delay", "50", "sgwarden.sqs.wait-time", "1",
+                "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
+        for (int i = 0; i < 2; i++) {
+            int port;
+            try (var socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx256m", "-Dquarkus.http.port=" + port));
+            settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+            File log = new File("target/instance-" + i + ".log");
+            instances.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start());
+            ports.add(port);
+        }
+        for (int port : ports) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/q/health/ready") == 200);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        instances.forEach(Process::destroy);
+    }
+
+    @Test
+    void everyChangeIsAnnouncedOnceAndEveryDenyRevertsOnce() throws Exception {
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, i % 2 == 1,
+                    Accounts.tcp(1000 + i, "0.0.0.0/0"));
+            changes.add(c);
+            lake.seed(c.record());
+            if (i % 3 == 0) {
+                // also delivered through EventBridge, twice: both intakes and both replicas see it
+                Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+                Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+            }
+        }
+        for (Accounts.Change c : changes) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !slack.messagesMentioning(c.eventId()).isEmpty());
+        }
+        long runs = lake.finishedQueries();
+        await().atMost(Duration.ofSeconds(30)).until(() -> lake.finishedQueries() >= runs + 4);
+        for (Accounts.Change c : changes) {
+            assertEquals(1, slack.messagesMentioning(c.eventId()).size(), c.eventId());
+        }
+
+        moto.startRecording();
+        List<CompletableFuture<Integer>> clicks = new ArrayList<>();
+        for (Accounts.Change c : changes.subList(0, 4)) {
+            for (int port : ports) {
+                clicks.add(CompletableFuture.supplyAsync(() -> deny(port, c.eventId())));
+                clicks.add(CompletableFuture.supplyAsync(() -> deny(port, c.eventId())));
+            }
+        }
+        for (CompletableFuture<Integer> click : clicks) {
+            assertEquals(200, click.get());
+        }
+        for (Accounts.Change c : changes.subList(0, 4)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        }
+        assertEquals(4, moto.recordedCalls("RevokeSecurityGroupIngress") + moto.recordedCalls("RevokeSecurityGroupEgress"));
+    }
+
+    static int deny(int port, String changeId) {
+        String body = Clicks.form(Clicks.payload("sgwarden_deny", changeId, "U0BOB", "bob", slack.newResponseUrl()));
+        long now = Instant.now().getEpochSecond();
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/slack/interactions"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Slack-Request-Timestamp", Long.toString(now))
+                    .header("X-Slack-Signature", SlackSignature.sign(SlackStandInResource.SIGNING_SECRET,
+                            Long.toString(now), body.getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
