@@ -9,6 +9,7 @@ import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import sgwarden.ops.Counters;
+import sgwarden.ops.DetectionRun;
 import sgwarden.store.ChangeLedger;
 
 /**
@@ -34,8 +35,14 @@ public class DetectionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .autoStartup(intake.equals("lake") || intake.equals("both"))
                 .bean("lakeQuery", "run")
-                // a part that fails has released its change for the next run; it does not stop the others
+                .setProperty(DetectionRun.HALTED, method("detectionRun", "fresh"))
+                // A part that fails (Slack or the ledger unavailable) has released its change and halts the
+                // run: the parts after it wait for the next tick, so no later change overtakes an earlier
+                // one. Unreadable records and duplicates do not fail their part. The run itself succeeds.
                 .split(body(), new UseOriginalAggregationStrategy(false)).streaming()
+                    .filter(method("detectionRun", "halted"))
+                        .stop()
+                    .end()
                     .setHeader(Counters.INTAKE, constant("lake"))
                     .to("direct:change-found")
                 .end();

@@ -6,6 +6,8 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 
 import com.slack.api.methods.SlackApiException;
 
+import software.amazon.awssdk.core.exception.SdkException;
+
 import sgwarden.change.UnparseableRecordException;
 import sgwarden.decision.DecisionRefusedException;
 import sgwarden.decision.UnknownChangeException;
@@ -33,14 +35,25 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 // is left on the exchange so the idempotent filter releases the change for the next run,
                 // and an SQS message is not deleted.
                 .onException(SlackApiException.class, java.io.IOException.class, org.apache.camel.CamelExchangeException.class)
+                    // an AWS SDK failure (ledger unreachable) often wraps an IOException: it is not Slack's
+                    .onWhen(exchange -> !(exchange.getException() instanceof SdkException))
                     .maximumRedeliveries("{{sgwarden.slack.post.retries}}")
                     .redeliveryDelay("{{sgwarden.slack.post.delay}}")
                     .useExponentialBackOff().backOffMultiplier("{{sgwarden.slack.post.backoff}}")
                     .onExceptionOccurred(exchange -> exchange.getContext().getRegistry()
                             .lookupByNameAndType("slackRetryAfter", org.apache.camel.Processor.class).process(exchange))
+                    .onRedelivery(exchange -> exchange.getContext().getRegistry()
+                            .lookupByNameAndType("counters", Counters.class).slackPost("retried"))
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .logStackTrace(false)
                     .handled(false)
+                    .bean("detectionRun", "halt")
+                .end()
+                // The ledger (DynamoDB) failed: the change is not claimed, the run halts, the next tick retries.
+                .onException(SdkException.class)
+                    .handled(false)
+                    .logStackTrace(false)
+                    .bean("detectionRun", "halt")
                 .end()
                 // An SQS body that is not a security group event stays on the queue, so that after
                 // maxReceiveCount it lands in the dead-letter queue for a person to look at.

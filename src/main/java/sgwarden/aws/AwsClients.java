@@ -1,6 +1,7 @@
 package sgwarden.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -38,7 +40,14 @@ public class AwsClients {
     @Singleton
     @Named("dynamoDbClient")
     DynamoDbClient dynamoDb() {
-        return configure(DynamoDbClient.builder(), region, DefaultCredentialsProvider.builder().build()).build();
+        // The SDK's DynamoDB default is 9 attempts with long backoff: with the table unreachable that
+        // held the detection run and the readiness check for minutes. Fail within seconds instead;
+        // the ledger releases the change and the next run tries again.
+        return configure(DynamoDbClient.builder(), region, DefaultCredentialsProvider.builder().build())
+                .overrideConfiguration(o -> o
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build())
+                        .apiCallTimeout(Duration.ofSeconds(10)))
+                .build();
     }
 
     @Produces

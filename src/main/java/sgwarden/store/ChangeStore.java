@@ -37,6 +37,9 @@ public class ChangeStore {
     @ConfigProperty(name = "sgwarden.table")
     String table;
 
+    @ConfigProperty(name = "sgwarden.revert.stuck-after")
+    java.time.Duration stuckAfter;
+
     Clock clock = Clock.systemUTC();
 
     /** Stores a change just claimed by the ledger as PENDING, with its full CloudTrail record. */
@@ -95,6 +98,9 @@ public class ChangeStore {
         values.put(":by", Items.s(decision.userId()));
         values.put(":byName", Items.s(String.valueOf(decision.userName())));
         values.put(":at", Items.s(decision.at().toString()));
+        values.put(":atEpoch", Items.n(decision.at().getEpochSecond()));
+        values.put(":reverting", Items.s(deny ? Status.REVERTING.name() : "none"));
+        values.put(":stuck", Items.n(decision.at().minus(stuckAfter).getEpochSecond()));
         values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
                 "decision", Items.s(decision.kind().name()), "by", Items.s(decision.userId()),
                 "byName", Items.s(String.valueOf(decision.userName())), "at", Items.s(decision.at().toString()))))));
@@ -102,12 +108,14 @@ public class ChangeStore {
         try {
             UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(table).key(Items.key(decision.changeId()))
                     .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
-                            + " #at = :at, #history = list_append(if_not_exists(#history, :empty), :entry)"
+                            + " #at = :at, #atEpoch = :atEpoch,"
+                            + " #history = list_append(if_not_exists(#history, :empty), :entry)"
                             + " REMOVE #error")
-                    .conditionExpression("#status IN (:pending, :failed)")
+                    // a revert whose instance died mid-way (REVERTING for too long) may be denied again
+                    .conditionExpression("#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#decision", Items.DECISION,
                             "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
-                            "#history", Items.HISTORY, "#error", Items.ERROR))
+                            "#atEpoch", Items.DECIDED_AT_EPOCH, "#history", Items.HISTORY, "#error", Items.ERROR))
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW));
             return StoredChange.of(updated.attributes());

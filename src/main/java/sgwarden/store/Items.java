@@ -29,6 +29,7 @@ final class Items {
     static final String DECIDED_BY = "decidedBy";
     static final String DECIDED_BY_NAME = "decidedByName";
     static final String DECIDED_AT = "decidedAt";
+    static final String DECIDED_AT_EPOCH = "decidedAtEpoch";
     static final String OUTCOME_AT = "outcomeAt";
     static final String ERROR = "error";
     static final String HISTORY = "history";

@@ -42,8 +42,10 @@ public final class Moto {
         int port = freePort();
         try {
             File log = home.resolve("moto-" + port + ".log").toFile();
-            Process p = new ProcessBuilder(python.toString(), server.toString(), "127.0.0.1", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log).start();
+            ProcessBuilder builder = new ProcessBuilder(python.toString(), server.toString(), "127.0.0.1",
+                    Integer.toString(port)).redirectErrorStream(true).redirectOutput(log);
+            builder.environment().put("MOTO_RECORDER_FILEPATH", home.resolve("recording-" + port).toString());
+            Process p = builder.start();
             Moto moto = new Moto(p, port);
             moto.awaitUp();
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));

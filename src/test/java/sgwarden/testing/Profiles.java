@@ -76,6 +76,27 @@ public final class Profiles {
         }
     }
 
+    /** Lake polling, AWS reached through the fault injector, logs written to a file for inspection. */
+    public static class Faulty implements QuarkusTestProfile {
+        public static final String LOG = "target/logs/faulty-run.log";
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new java.util.HashMap<>(fast());
+            m.put("sgwarden.intake", "lake");
+            m.put("quarkus.log.file.enabled", "true");
+            m.put("quarkus.log.file.path", LOG);
+            return m;
+        }
+
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return java.util.List.of(new TestResourceEntry(FaultyAwsResource.class),
+                    new TestResourceEntry(SlackStandInResource.class),
+                    new TestResourceEntry(LakeStandInResource.class));
+        }
+    }
+
     /** Lake polling only. */
     public static class Lake implements QuarkusTestProfile {
         @Override

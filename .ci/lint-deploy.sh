@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Lints the deployment files: cfn-lint and checkov over every CloudFormation template, and
+# dockerfile-utils over the Dockerfile. Exits non-zero on the first tool that finds a problem
+# (all tools still run, so one run shows every problem).
+#
+# The tools are installed under target/ (pinned, so a new release cannot turn CI red on its own)
+# and reused while their pins are unchanged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CFN_LINT_VERSION=1.58.0
+CHECKOV_VERSION=3.3.30
+DOCKERFILE_UTILS_VERSION=0.16.3
+PYTHON=${PYTHON:-python3}
+
+VENV=target/lint-venv
+NODE_DIR=target/lint-node
+TEMPLATES=(deploy/cloudformation/*.yaml)
+
+py_pkgs=("cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION")
+if [ "$(cat "$VENV/.pins" 2>/dev/null)" != "${py_pkgs[*]}" ]; then
+    echo "lint-deploy: installing ${py_pkgs[*]} into $VENV"
+    rm -rf "$VENV"
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "${py_pkgs[@]}"
+    echo "${py_pkgs[*]}" > "$VENV/.pins"
+fi
+
+node_pins="dockerfile-utils@$DOCKERFILE_UTILS_VERSION"
+if [ "$(cat "$NODE_DIR/.pins" 2>/dev/null)" != "$node_pins" ]; then
+    echo "lint-deploy: installing $node_pins into $NODE_DIR"
+    rm -rf "$NODE_DIR"
+    mkdir -p "$NODE_DIR"
+    npm install --prefix "$NODE_DIR" --no-save --no-audit --no-fund --loglevel=error "$node_pins"
+    echo "$node_pins" > "$NODE_DIR/.pins"
+fi
+
+failed=0
+run() {
+    echo "lint-deploy: $*"
+    if ! "$@"; then
+        echo "lint-deploy: FAILED: $*" >&2
+        failed=1
+    fi
+}
+
+# Warnings count as failures too: cfn-lint exits non-zero on any finding, and nothing is
+# ignored here; the few ignores live in the templates, each with its reason.
+run "$VENV/bin/cfn-lint" --format parseable -- "${TEMPLATES[@]}"
+
+# --skip-download keeps checkov off the network (no platform API key here), so only the
+# checks shipped in the package run; skips come from each resource's Metadata.
+for t in "${TEMPLATES[@]}"; do
+    run "$VENV/bin/checkov" --quiet --compact --skip-download --framework cloudformation \
+        --output cli --file "$t"
+done
+
+# A skip or ignore must say why, beside the resource: checkov skips need a comment, cfn-lint
+# ignores a YAML comment line before the check ID.
+check_reasons() {
+    "$VENV/bin/python" - "$@" <<'PY'
+import re, sys
+from cfnlint.decode import cfn_yaml
+
+bad = []
+for path in sys.argv[1:]:
+    resources = (cfn_yaml.load(path) or {}).get("Resources") or {}
+    for name, res in resources.items():
+        skips = ((res.get("Metadata") or {}).get("checkov") or {}).get("skip") or []
+        for skip in skips:
+            if not str(skip.get("comment") or "").strip():
+                bad.append(f"{path}: {name}: checkov skip {skip.get('id')} has no comment")
+    lines = open(path, encoding="utf-8").read().splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"^(\s*)ignore_checks:\s*$", line)
+        if not m:
+            continue
+        j, commented = i + 1, False
+        while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > len(m.group(1))):
+            item = lines[j].strip()
+            if item.startswith("#"):
+                commented = True
+            elif item.startswith("- "):
+                if not commented:
+                    bad.append(f"{path}:{j + 1}: cfn-lint ignore {item[2:]} has no comment before it")
+                commented = False
+            j += 1
+print("\n".join(bad) if bad else "every checkov skip and cfn-lint ignore gives its reason")
+sys.exit(1 if bad else 0)
+PY
+}
+run check_reasons "${TEMPLATES[@]}"
+
+# dockerfile-utils prints one line per problem and exits 0 either way, so any output fails.
+lint_docker() {
+    local out
+    out=$("$NODE_DIR/node_modules/.bin/dockerfile-utils" lint Dockerfile 2>&1) || { echo "$out"; return 1; }
+    if [ -n "$out" ]; then
+        echo "$out"
+        return 1
+    fi
+}
+run lint_docker
+
+if [ "$failed" -ne 0 ]; then
+    echo "lint-deploy: problems found" >&2
+    exit 1
+fi
+echo "lint-deploy: all deployment files pass"

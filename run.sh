@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The sgwarden sandbox: the whole loop on one machine, with no AWS account and no Slack workspace.
+#
+#   ./run.sh            then open the page it prints (http://127.0.0.1:8090/ by default)
+#
+# It installs moto into target/moto if missing, builds the service if target/quarkus-app is
+# missing, starts moto, sets up the table, queues and two member accounts, starts the sandbox page
+# (sandbox/server.py: the stand-in Slack channel, the change controls, the Lake stand-in) and the
+# service in its sandbox profile, and stops all of it on Ctrl-C. Needs java 17+, python3 (with
+# venv), and maven for the first build.
+#
+# Settings (environment):
+#   SANDBOX_PORT          the page (default 8090)
+#   SANDBOX_SERVICE_PORT  the service (default: a free port)
+#   SANDBOX_MOTO_PORT     moto (default: a free port)
+#   SANDBOX_INTAKE        sqs (default), lake or both: how changes reach the service
+#   SANDBOX_REBUILD=1     build the service even if target/quarkus-app exists
+#   SANDBOX_JAR           run this quarkus-run.jar instead of target/quarkus-app/quarkus-run.jar
+#   SANDBOX_MOTO_HOME     moto's virtualenv (default target/moto)
+#   PYTHON                the python3 that creates moto's virtualenv (default python3)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+
+PAGE_PORT=${SANDBOX_PORT:-8090}
+SERVICE_PORT=${SANDBOX_SERVICE_PORT:-}
+MOTO_PORT=${SANDBOX_MOTO_PORT:-}
+INTAKE=${SANDBOX_INTAKE:-sqs}
+MOTO_VERSION=5.1.22
+MOTO_HOME=${SANDBOX_MOTO_HOME:-$ROOT/target/moto}
+JAR=${SANDBOX_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
+LOGS=$ROOT/target/sandbox
+PY=$MOTO_HOME/bin/python
+
+say() { printf '[sandbox] %s\n' "$*"; }
+die() { printf '[sandbox] %s\n' "$*" >&2; exit 1; }
+
+case "$INTAKE" in sqs|lake|both) ;; *) die "SANDBOX_INTAKE must be sqs, lake or both (got '$INTAKE')";; esac
+command -v java >/dev/null || die "java (17 or newer) is needed to run the service"
+command -v "${PYTHON:-python3}" >/dev/null || [ -x "$PY" ] || die "python3 is needed to run moto"
+mkdir -p "$LOGS"
+
+PIDS=()
+cleanup() {
+  trap - EXIT INT TERM
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    say "stopping the sandbox…"
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 40); do
+      alive=0
+      for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ $alive = 0 ] && break
+      sleep 0.25
+    done
+    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    say "stopped"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- moto, installed once into its own virtualenv -------------------------------------------------
+if [ ! -f "$MOTO_HOME/.installed-$MOTO_VERSION" ]; then
+  say "installing moto $MOTO_VERSION into ${MOTO_HOME#$ROOT/} (first run only)…"
+  bash "$ROOT/src/test/moto/install.sh" "$MOTO_HOME" "$MOTO_VERSION" "${PYTHON:-python3}" \
+    >"$LOGS/moto-install.log" 2>&1 || { tail -20 "$LOGS/moto-install.log" >&2; die "moto install failed (log: $LOGS/moto-install.log)"; }
+fi
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port_taken() { "$PY" -c 'import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "$1"; }
+port_taken "$PAGE_PORT" && die "port $PAGE_PORT is in use (another sandbox?); set SANDBOX_PORT to another port"
+MOTO_PORT=${MOTO_PORT:-$(free_port)}
+SERVICE_PORT=${SERVICE_PORT:-$(free_port)}
+for p in "$MOTO_PORT" "$SERVICE_PORT"; do port_taken "$p" && die "port $p is in use"; done
+
+# --- the service, built once --------------------------------------------------------------------
+if [ ! -f "$JAR" ] || [ "${SANDBOX_REBUILD:-}" = 1 ]; then
+  [ -n "${SANDBOX_JAR:-}" ] && [ ! -f "$JAR" ] && die "SANDBOX_JAR=$JAR does not exist"
+  command -v mvn >/dev/null || die "maven (mvn) is needed to build the service once"
+  say "building the service (first run only; a few minutes)…"
+  (cd "$ROOT" && mvn -B -q -DskipTests package) >"$LOGS/build.log" 2>&1 \
+    || { tail -30 "$LOGS/build.log" >&2; die "the build failed (log: $LOGS/build.log)"; }
+fi
+
+# wait_http URL PID SECONDS: until URL answers 2xx, while PID lives
+wait_http() {
+  local url=$1 pid=$2 deadline=$((SECONDS + $3))
+  until "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.5
+  done
+}
+
+# --- moto -----------------------------------------------------------------------------------------
+MOTO_URL=http://127.0.0.1:$MOTO_PORT
+say "starting moto on $MOTO_URL"
+"$PY" "$ROOT/src/test/moto/serve.py" 127.0.0.1 "$MOTO_PORT" >"$LOGS/moto.log" 2>&1 &
+PIDS+=($!)
+wait_http "$MOTO_URL/moto-api/data.json" "${PIDS[-1]}" 60 || { tail -20 "$LOGS/moto.log" >&2; die "moto did not start (log: $LOGS/moto.log)"; }
+
+# --- the sandbox page: sets moto up, then serves the channel, the controls and the Lake stand-in ---
+SECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(20))')
+WEBHOOK_PATH=/services/T0SANDBOX/B0SANDBOX/$("$PY" -c 'import secrets; print(secrets.token_hex(12))')
+PAGE_URL=http://127.0.0.1:$PAGE_PORT
+SERVICE_URL=http://127.0.0.1:$SERVICE_PORT
+EDS=sgwarden-sandbox-eds
+rm -f "$LOGS/queue-url"
+say "starting the sandbox page on $PAGE_URL/"
+SANDBOX_PORT=$PAGE_PORT SANDBOX_MOTO_URL=$MOTO_URL SANDBOX_SERVICE_URL=$SERVICE_URL SANDBOX_INTAKE=$INTAKE \
+  SANDBOX_WEBHOOK_PATH=$WEBHOOK_PATH SANDBOX_EVENT_DATA_STORE=$EDS SANDBOX_STATE_DIR=$LOGS \
+  SGWARDEN_SLACK_SIGNING_SECRET=$SECRET PYTHONUNBUFFERED=1 \
+  "$PY" "$ROOT/sandbox/server.py" >"$LOGS/server.log" 2>&1 &
+PIDS+=($!)
+wait_http "$PAGE_URL/api/health" "${PIDS[-1]}" 60 || { tail -30 "$LOGS/server.log" >&2; die "the sandbox page did not start (log: $LOGS/server.log)"; }
+QUEUE_URL=$(cat "$LOGS/queue-url")
+
+# --- the service, in its sandbox profile, pointed at all of it -------------------------------------
+# Only settings: production code reads them as it reads any deployment's. AWS credentials are moto's
+# (its default account 123456789012); no real AWS endpoint is reachable with these settings.
+say "starting sgwarden on $SERVICE_URL (intake: $INTAKE)"
+env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKEN_FILE \
+    -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI -u SGWARDEN_SLACK_BOT_TOKEN \
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+  SGWARDEN_SLACK_WEBHOOK_URL=$PAGE_URL$WEBHOOK_PATH SGWARDEN_SLACK_SIGNING_SECRET=$SECRET \
+  java -Dquarkus.profile=sandbox \
+    "-Dquarkus.config.locations=file:$ROOT/sandbox/sandbox.properties" \
+    -Dquarkus.http.port="$SERVICE_PORT" -Dquarkus.http.host=127.0.0.1 \
+    -Dsgwarden.intake="$INTAKE" \
+    -Dsgwarden.aws.endpoint-override="$MOTO_URL" \
+    -Dsgwarden.sqs.queue-url="$QUEUE_URL" \
+    -Dsgwarden.lake.endpoint-override="$PAGE_URL" \
+    -Dsgwarden.lake.event-data-store="$EDS" \
+    -Dsgwarden.slack.response-url-prefix="$PAGE_URL/response/" \
+    -jar "$JAR" >"$LOGS/service.log" 2>&1 &
+PIDS+=($!)
+wait_http "$SERVICE_URL/q/health/ready" "${PIDS[-1]}" 180 || { tail -40 "$LOGS/service.log" >&2; die "sgwarden did not become ready (log: $LOGS/service.log)"; }
+
+cat <<EOF
+
+  sgwarden sandbox is ready: $PAGE_URL/
+
+  Open it, pick a security group, click "Open 22/tcp to the world", then Deny (or Approve) the
+  message sgwarden posts. The service runs on $SERVICE_URL, moto on $MOTO_URL.
+  Logs: ${LOGS#$ROOT/}/   Stop: Ctrl-C
+
+EOF
+
+# Runs until Ctrl-C / SIGTERM, or until one of the three stops by itself
+set +e
+wait -n "${PIDS[@]}"
+say "a sandbox process stopped by itself; see ${LOGS#$ROOT/}/*.log"
+exit 1

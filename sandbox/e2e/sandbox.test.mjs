@@ -1,0 +1,199 @@
+// The sandbox, driven in a real headless browser (Debian's Chromium through playwright-core).
+// It starts ./run.sh exactly as the README says, waits for the page it prints, then:
+//   1. opens 22/tcp to the world, sees sgwarden's message, clicks Deny and confirms, sees the message
+//      updated and the rule gone from moto (and saves sandbox/screenshot-after-deny.png);
+//   2. adds an IPv6 rule in the other account, clicks Approve, sees "Approved by" and the rule stay;
+//   3. adds an egress rule and Denies it: the egress rule is revoked too.
+// Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SCREENSHOT = path.join(ROOT, 'sandbox', 'screenshot-after-deny.png');
+// A first run installs moto and builds the service: allow for it
+const STARTUP_MS = Number(process.env.SANDBOX_E2E_STARTUP_MS || 20 * 60 * 1000);
+const STEP_MS = 45_000;
+
+let sandbox;
+let exited = null;
+let output = '';
+let pageUrl;
+let context;
+let page;
+let userDataDir;
+
+function startSandbox() {
+  // its own process group, so that nothing it started can outlive the test
+  sandbox = spawn('./run.sh', [], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const collect = (chunk) => {
+    output += chunk;
+    if (process.env.SANDBOX_E2E_VERBOSE) process.stderr.write(chunk);
+  };
+  sandbox.stdout.setEncoding('utf8').on('data', collect);
+  sandbox.stderr.setEncoding('utf8').on('data', collect);
+  sandbox.on('exit', (code, signal) => { exited = { code, signal }; });
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const ready = output.match(/sandbox is ready: (http:\/\/\S+)/);
+      if (ready) {
+        clearInterval(timer);
+        resolve(ready[1]);
+      } else if (exited) {
+        clearInterval(timer);
+        reject(new Error(`./run.sh exited (${JSON.stringify(exited)}) before the page was ready:\n${output}`));
+      }
+    }, 250);
+  });
+}
+
+async function stopSandbox() {
+  if (!sandbox || exited) return;
+  sandbox.kill('SIGTERM'); // run.sh's trap stops moto, the page and the service
+  const deadline = Date.now() + 30_000;
+  while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  try { process.kill(-sandbox.pid, 'SIGKILL'); } catch { /* the group is gone already */ }
+}
+
+/** Polls fn until it returns a truthy value. */
+async function eventually(what, fn, timeout = STEP_MS) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function rulesInMoto(groupId) {
+  const r = await fetch(new URL(`/api/rules/${groupId}`, pageUrl));
+  assert.equal(r.status, 200);
+  return (await r.json()).map((rule) => rule.id);
+}
+
+async function groupId(name) {
+  const id = await page.locator(`.group[data-group-name="${name}"]`).first().getAttribute('data-group-id');
+  assert.ok(id, `group ${name} is shown`);
+  return id;
+}
+
+/** Picks the group, clicks the change's button and returns what the page says it did in moto. */
+async function makeChange(group, buttonName) {
+  await page.selectOption('#group-select', group);
+  const result = page.locator('#change-result');
+  const before = await result.getAttribute('data-event-id');
+  await page.getByRole('button', { name: buttonName }).click();
+  const eventId = await eventually('the change to be made in moto', async () => {
+    const text = await result.textContent();
+    assert.ok(!(await result.getAttribute('class')).includes('error'), `the change failed: ${text}`);
+    const id = await result.getAttribute('data-event-id');
+    return id && id !== before ? id : null;
+  });
+  const ruleIds = (await result.getAttribute('data-rule-ids')).split(',');
+  assert.equal(ruleIds.length, 1, 'one rule created');
+  return { eventId, ruleId: ruleIds[0] };
+}
+
+before(async () => {
+  pageUrl = await startSandbox();
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sgwarden-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 900 },
+  });
+  page = context.pages()[0] || await context.newPage();
+  await page.goto(pageUrl);
+  await page.locator('#service-status[data-ready="true"]').waitFor({ timeout: STEP_MS });
+}, { timeout: STARTUP_MS });
+
+after(async () => {
+  try {
+    if (page && process.exitCode) await page.screenshot({ path: path.join(ROOT, 'target', 'sandbox', 'e2e-failure.png') });
+  } catch { /* best effort */ }
+  if (context) await context.close();
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  await stopSandbox();
+}, { timeout: 60_000 });
+
+test('open 22/tcp to the world, Deny it: the message updates and the rule is gone from moto', async () => {
+  const group = await groupId('web-frontend');
+  const { eventId, ruleId } = await makeChange(group, 'Open 22/tcp to the world');
+  // the rule really is in moto, and the page shows it
+  assert.ok((await rulesInMoto(group)).includes(ruleId));
+  await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id="${ruleId}"]`).waitFor();
+
+  // sgwarden's message arrives, without a reload
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.match(text, /added inbound tcp 22 from 0\.0\.0\.0\/0/);
+  assert.match(text, /open to the whole internet/);
+  assert.ok(text.includes(group) && text.includes('111111111111'));
+
+  // Deny asks for confirmation first, as Slack shows the button's confirm dialog
+  await message.getByRole('button', { name: 'Deny' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Revert this change\?/);
+  await dialog.getByRole('button', { name: 'Revert' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  // the message is replaced through response_url, and the buttons are gone
+  await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
+  assert.equal(await message.getByRole('button', { name: 'Approve' }).count(), 0);
+  assert.equal(await message.getByRole('button', { name: 'Deny' }).count(), 0);
+
+  // the rule is gone from the group as moto holds it: on the page, and asked of moto directly
+  await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the rule is gone from moto');
+  // the group's other rules are untouched
+  assert.ok(await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id]`).count() >= 2);
+
+  await page.screenshot({ path: SCREENSHOT });
+  assert.ok(fs.statSync(SCREENSHOT).size > 10_000);
+});
+
+test('add an IPv6 rule in the other account, Approve it: the message says so and the rule stays', async () => {
+  const group = await groupId('reporting-api');
+  const { eventId, ruleId } = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  assert.match(await message.textContent(), /from ::\/0.*222222222222/s);
+
+  await message.getByRole('button', { name: 'Approve' }).click();
+  await message.getByText('Approved by').waitFor({ timeout: STEP_MS });
+  assert.equal(await message.getByRole('button', { name: 'Approve' }).count(), 0);
+
+  // give a revert, were one wrongly started, time to land; then the rule must still be there
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.ok((await rulesInMoto(group)).includes(ruleId), 'the approved rule stays in moto');
+  await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id="${ruleId}"]`).waitFor();
+});
+
+test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {
+  const group = await groupId('etl-workers');
+  const { eventId, ruleId } = await makeChange(group, 'Add an egress rule (all TCP to 203.0.113.0/24)');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  assert.match(await message.textContent(), /added outbound tcp/);
+  await message.getByRole('button', { name: 'Deny' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revert' }).click();
+  await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
+  await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  assert.ok(!(await rulesInMoto(group)).includes(ruleId));
+});

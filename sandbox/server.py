@@ -1,0 +1,820 @@
+"""sgwarden local sandbox: the stand-in Slack channel, the sandbox controls and a CloudTrail Lake
+stand-in, in one small web app. It runs with the Python of the moto virtualenv (flask and boto3
+come with moto[server]); run.sh starts it. Nothing in the service loads this file.
+
+What it does:
+- Sets moto up as the service expects it: the ledger table, the intake queue and its dead-letter
+  queue in the service's account (123456789012), and two member accounts (111111111111,
+  222222222222) with a VPC and a few security groups each, reached through their Admin role.
+- Stands in for Slack: the incoming webhook (/services/...) and response_url (/response/...).
+  Messages are kept and drawn on the page; replace_original replaces, ephemeral answers are shown
+  as "Only visible to you".
+- Button clicks on the page are turned into the exact request Slack sends (a form-encoded
+  block_actions payload, signed with the sandbox signing secret) and posted to the service's
+  /slack/interactions, so the service's real signature check runs.
+- The controls make a real change in moto (AuthorizeSecurityGroupIngress/Egress as a person in the
+  member account), then deliver the CloudTrail record that change leaves: as an EventBridge
+  envelope on the SQS intake queue, and/or into the Lake stand-in (StartQuery/GetQueryResults,
+  AWS JSON 1.1), according to the intake mode.
+- The page shows every group's rules as moto holds them, refreshed after each change and decision.
+
+Settings come from the environment (run.sh sets them): see Settings below.
+"""
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from datetime import datetime, timezone
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from flask import Flask, Response, jsonify, request, send_from_directory
+
+LOG = logging.getLogger("sandbox")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Settings:
+    port = int(os.environ.get("SANDBOX_PORT", "8090"))
+    moto_url = os.environ.get("SANDBOX_MOTO_URL", "http://127.0.0.1:5000")
+    service_url = os.environ.get("SANDBOX_SERVICE_URL", "http://127.0.0.1:8080")
+    signing_secret = os.environ.get("SGWARDEN_SLACK_SIGNING_SECRET") or secrets.token_hex(16)
+    webhook_path = os.environ.get("SANDBOX_WEBHOOK_PATH", "/services/T0SANDBOX/B0SANDBOX/sandboxwebhook")
+    intake = os.environ.get("SANDBOX_INTAKE", "sqs")  # sqs, lake or both
+    event_data_store = os.environ.get("SANDBOX_EVENT_DATA_STORE", "sgwarden-sandbox-eds")
+    state_dir = os.environ.get("SANDBOX_STATE_DIR", os.path.join(HERE, "..", "target", "sandbox"))
+    interactions_path = os.environ.get("SANDBOX_INTERACTIONS_PATH", "/slack/interactions")
+
+
+SERVICE_ACCOUNT = "123456789012"
+SERVICE_REGION = "us-east-1"
+TABLE = "secgrouprequests"
+QUEUE = "sgwarden-intake"
+DLQ = "sgwarden-intake-dlq"
+TEAM = {"id": "T0SANDBOX", "domain": "sgwarden-sandbox"}
+CHANNEL = {"id": "C0SANDBOX", "name": "security-changes"}
+# The person clicking on the page, as Slack would name them in the payload
+USER = {"id": "U0SANDBOX", "username": "sandbox.user", "name": "sandbox.user", "team_id": TEAM["id"]}
+# The person making changes in the member accounts (the session name of their assumed Admin role)
+CHANGER = "alice"
+
+# Member accounts and what is seeded in them: VPC, then groups with their starting rules
+ACCOUNTS = [
+    {"account": "111111111111", "region": "eu-west-1", "vpc": "payments-vpc", "cidr": "10.10.0.0/16",
+     "groups": [
+         {"name": "web-frontend", "description": "Public web tier",
+          "ingress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                       "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS from anywhere"}]}]},
+         {"name": "bastion", "description": "Jump host",
+          "ingress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                       "IpRanges": [{"CidrIp": "198.51.100.0/24", "Description": "office"}]}]},
+         {"name": "orders-db", "description": "Orders database",
+          "ingress": [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+                       "UserIdGroupPairs": [{"GroupName": "web-frontend", "Description": "app servers"}]}]},
+     ]},
+    {"account": "222222222222", "region": "us-east-1", "vpc": "analytics-vpc", "cidr": "10.20.0.0/16",
+     "groups": [
+         {"name": "reporting-api", "description": "Internal reporting API",
+          "ingress": [{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443,
+                       "IpRanges": [{"CidrIp": "10.20.0.0/16", "Description": "VPC only"}]}]},
+         {"name": "etl-workers", "description": "Batch workers", "ingress": []},
+     ]},
+]
+
+# The changes the page can make; each is one real Authorize call in moto
+SCENARIOS = {
+    "ssh-world": {
+        "label": "Open 22/tcp to the world", "egress": False,
+        "permissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                         "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "debugging from home"}]}]},
+    "ipv6": {
+        "label": "Add an IPv6 rule (8080/tcp from ::/0)", "egress": False,
+        "permissions": [{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+                         "Ipv6Ranges": [{"CidrIpv6": "::/0", "Description": "preview site"}]}]},
+    "egress": {
+        "label": "Add an egress rule (all TCP to 203.0.113.0/24)", "egress": True,
+        "permissions": [{"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535,
+                         "IpRanges": [{"CidrIp": "203.0.113.0/24", "Description": "vendor sync"}]}]},
+}
+
+
+def now_utc():
+    return datetime.now(timezone.utc)
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------------------------------------
+# AWS (moto) access
+# ---------------------------------------------------------------------------------------------
+
+class Moto:
+    """boto3 clients on moto: as the service's own account, and as Admin in each member account."""
+
+    def __init__(self, url):
+        self.url = url
+        self.config = Config(retries={"max_attempts": 2}, connect_timeout=5, read_timeout=30)
+        self._lock = threading.Lock()
+        self._clients = {}
+        self._identity = {}
+
+    def service(self, name):
+        key = ("service", name)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = boto3.client(
+                    name, endpoint_url=self.url, region_name=SERVICE_REGION, aws_access_key_id="test",
+                    aws_secret_access_key="test", config=self.config)
+            return self._clients[key]
+
+    def ec2(self, account, region):
+        """EC2 in a member account, reached as a person there would: through its Admin role."""
+        key = ("ec2", account, region)
+        with self._lock:
+            if key not in self._clients:
+                sts = boto3.client("sts", endpoint_url=self.url, region_name=SERVICE_REGION,
+                                   aws_access_key_id="test", aws_secret_access_key="test", config=self.config)
+                c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/Admin", RoleSessionName=CHANGER,
+                                    DurationSeconds=43200)
+                creds = dict(aws_access_key_id=c["Credentials"]["AccessKeyId"],
+                             aws_secret_access_key=c["Credentials"]["SecretAccessKey"],
+                             aws_session_token=c["Credentials"]["SessionToken"])
+                ident = boto3.client("sts", endpoint_url=self.url, region_name=region, config=self.config,
+                                     **creds).get_caller_identity()
+                self._identity[account] = {"arn": ident["Arn"], "principalId": ident["UserId"],
+                                           "accessKeyId": creds["aws_access_key_id"]}
+                self._clients[key] = boto3.client("ec2", endpoint_url=self.url, region_name=region,
+                                                  config=self.config, **creds)
+            return self._clients[key]
+
+    def identity(self, account):
+        return self._identity[account]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared state: messages, groups, activity; versioned so the page can long-poll
+# ---------------------------------------------------------------------------------------------
+
+class State:
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.version = 0
+        self.messages = []  # dicts: id, ts, text, blocks, eventId, edited, ephemeral, deleted
+        self.response_urls = {}  # token -> {"message": id, "uses": n}
+        self.groups = []  # accounts with their groups and rules, as moto holds them
+        self.activity = []
+        self.service_ready = False
+        self.sandbox_rules = {}  # rule id -> what added it (event id, group), to notice when it is gone
+        self.removed = {}  # group id -> rules added here that moto no longer holds (shown struck out)
+
+    def bump(self):
+        with self.cond:
+            self.version += 1
+            self.cond.notify_all()
+
+    def log(self, text, **extra):
+        entry = {"at": iso(now_utc()), "text": text}
+        entry.update(extra)
+        with self.cond:
+            self.activity.append(entry)
+            del self.activity[:-50]
+        LOG.info("%s", text)
+        self.bump()
+
+    def message(self, message_id):
+        for m in self.messages:
+            if m["id"] == message_id:
+                return m
+        return None
+
+    def snapshot(self):
+        with self.cond:
+            # copied under the lock: requests change these while the answer is being written
+            return json.loads(json.dumps({
+                "version": self.version,
+                "serviceReady": self.service_ready,
+                "intake": Settings.intake,
+                "user": USER,
+                "channel": CHANNEL,
+                "scenarios": [{"id": k, "label": v["label"]} for k, v in SCENARIOS.items()],
+                "messages": [m for m in self.messages if not m.get("deleted")],
+                "accounts": self.groups,
+                "removed": self.removed,
+                "activity": list(reversed(self.activity)),
+            }))
+
+
+STATE = State()
+MOTO = Moto(Settings.moto_url)
+LAKE_EVENTS = []  # (eventTime, eventName, json) delivered to the Lake stand-in
+LAKE_QUERIES = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup and seeding
+# ---------------------------------------------------------------------------------------------
+
+def setup():
+    ddb = MOTO.service("dynamodb")
+    if TABLE not in ddb.list_tables()["TableNames"]:
+        ddb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "changeId", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "changeId", "KeyType": "HASH"}])
+    sqs = MOTO.service("sqs")
+    dlq = sqs.create_queue(QueueName=DLQ)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue = sqs.create_queue(QueueName=QUEUE, Attributes={
+        "VisibilityTimeout": "5",
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "4"})})["QueueUrl"]
+    Settings.queue_url = queue
+    for acct in ACCOUNTS:
+        ec2 = MOTO.ec2(acct["account"], acct["region"])
+        existing = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [acct["vpc"]]}])["Vpcs"]
+        if existing:
+            acct["vpcId"] = existing[0]["VpcId"]
+            continue
+        vpc = ec2.create_vpc(CidrBlock=acct["cidr"], TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": acct["vpc"]}]}])["Vpc"]["VpcId"]
+        acct["vpcId"] = vpc
+        ids = {}
+        for g in acct["groups"]:
+            ids[g["name"]] = ec2.create_security_group(GroupName=g["name"], Description=g["description"],
+                                                       VpcId=vpc)["GroupId"]
+        for g in acct["groups"]:
+            perms = json.loads(json.dumps(g["ingress"]))
+            for p in perms:
+                for pair in p.get("UserIdGroupPairs", []):
+                    pair["GroupId"] = ids[pair.pop("GroupName")]
+            if perms:
+                ec2.authorize_security_group_ingress(GroupId=ids[g["name"]], IpPermissions=perms)
+    state_dir = os.path.abspath(Settings.state_dir)
+    os.makedirs(state_dir, exist_ok=True)
+    with open(os.path.join(state_dir, "queue-url"), "w") as f:
+        f.write(queue + "\n")
+    refresh_groups()
+    STATE.log("Sandbox ready: accounts 111111111111 and 222222222222 seeded; intake queue, dead-letter "
+              "queue and ledger table created in the service's account " + SERVICE_ACCOUNT)
+
+
+def describe_rule(r):
+    if r.get("IpProtocol") == "-1":
+        traffic = "all traffic"
+    else:
+        proto = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}.get(r["IpProtocol"], r["IpProtocol"])
+        lo, hi = r.get("FromPort"), r.get("ToPort")
+        if proto in ("icmp", "icmpv6"):
+            traffic = proto if lo in (None, -1) else f"{proto} type {lo}"
+        elif lo in (None, -1) or (lo == 0 and hi == 65535):
+            traffic = f"all {proto} ports"
+        elif lo == hi:
+            traffic = f"{lo}/{proto}"
+        else:
+            traffic = f"{lo}-{hi}/{proto}"
+    if r.get("CidrIpv4"):
+        peer = r["CidrIpv4"]
+    elif r.get("CidrIpv6"):
+        peer = r["CidrIpv6"]
+    elif r.get("PrefixListId"):
+        peer = r["PrefixListId"]
+    elif r.get("ReferencedGroupInfo"):
+        peer = r["ReferencedGroupInfo"].get("GroupId")
+    else:
+        peer = "?"
+    return traffic, peer
+
+
+def refresh_groups():
+    """Reads every seeded group's rules from moto; bumps the version when anything changed."""
+    accounts = []
+    for acct in ACCOUNTS:
+        if "vpcId" not in acct:
+            continue
+        ec2 = MOTO.ec2(acct["account"], acct["region"])
+        groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [acct["vpcId"]]}])[
+            "SecurityGroups"]
+        groups = [g for g in groups if g["GroupName"] != "default"]
+        order = [g["name"] for g in acct["groups"]]
+        groups.sort(key=lambda g: order.index(g["GroupName"]) if g["GroupName"] in order else 99)
+        ids = [g["GroupId"] for g in groups]
+        rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": ids}])[
+            "SecurityGroupRules"] if ids else []
+        out = []
+        for g in groups:
+            mine = []
+            for r in rules:
+                if r["GroupId"] != g["GroupId"]:
+                    continue
+                traffic, peer = describe_rule(r)
+                mine.append({"id": r["SecurityGroupRuleId"], "egress": r["IsEgress"], "traffic": traffic,
+                             "peer": peer, "description": r.get("Description", ""),
+                             "eventId": STATE.sandbox_rules.get(r["SecurityGroupRuleId"], {}).get("eventId")})
+            mine.sort(key=lambda x: (x["egress"], x["traffic"], x["peer"]))
+            out.append({"id": g["GroupId"], "name": g["GroupName"], "description": g.get("Description", ""),
+                        "rules": mine})
+        accounts.append({"account": acct["account"], "region": acct["region"], "vpc": acct["vpc"],
+                         "vpcId": acct["vpcId"], "groups": out})
+    present = {r["id"] for a in accounts for g in a["groups"] for r in g["rules"]}
+    gone = []
+    with STATE.cond:
+        changed = accounts != STATE.groups
+        STATE.groups = accounts
+        for rule_id, info in list(STATE.sandbox_rules.items()):
+            if rule_id not in present:
+                gone.append((rule_id, info))
+                del STATE.sandbox_rules[rule_id]
+                STATE.removed.setdefault(info["groupId"], []).append(
+                    {"id": rule_id, "summary": info["summary"], "at": iso(now_utc())})
+    for rule_id, info in gone:
+        STATE.log(f"moto: rule {rule_id} ({info['summary']}) is no longer in {info['groupId']}",
+                  ruleId=rule_id, groupId=info["groupId"])
+    if changed:
+        STATE.bump()
+
+
+def refresher():
+    """Keeps the page's view of moto and of the service's readiness current, whatever changed them."""
+    tick = 0
+    while True:
+        time.sleep(1)
+        tick += 1
+        if tick % 3 == 0:
+            try:
+                refresh_groups()
+            except Exception as e:  # moto restarting or stopping: try again later
+                LOG.debug("refresh failed: %s", e)
+        if STATE.service_ready and tick % 5:
+            continue
+        try:
+            with urllib.request.urlopen(Settings.service_url + "/q/health/ready", timeout=3) as r:
+                ready = r.status == 200
+        except Exception:
+            ready = False
+        if ready != STATE.service_ready:
+            STATE.service_ready = ready
+            STATE.log("The service is " + ("ready" if ready else "not answering"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Making a change, and the CloudTrail record it leaves
+# ---------------------------------------------------------------------------------------------
+
+def find_group(group_id):
+    """The seeded account holding the group, and the group as last read from moto."""
+    with STATE.cond:
+        for a in STATE.groups:
+            for g in a["groups"]:
+                if g["id"] == group_id:
+                    return next(x for x in ACCOUNTS if x["account"] == a["account"]), g
+    return None, None
+
+
+def rule_ids(ec2, group_id):
+    return [r["SecurityGroupRuleId"] for r in ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]]
+
+
+def make_change(scenario_id, group_id):
+    scenario = SCENARIOS[scenario_id]
+    acct, group = find_group(group_id)
+    if acct is None:
+        raise LookupError(f"no seeded group {group_id}")
+    account, region, egress = acct["account"], acct["region"], scenario["egress"]
+    ec2 = MOTO.ec2(account, region)
+    before = set(rule_ids(ec2, group_id))
+    perms = scenario["permissions"]
+    if egress:
+        ec2.authorize_security_group_egress(GroupId=group_id, IpPermissions=perms)
+    else:
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=perms)
+    # moto's answer can leave out rules of a multi-permission call; the group itself is exact
+    created = [r for r in ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]
+        if r["SecurityGroupRuleId"] not in before]
+    event_id = str(uuid.uuid4())
+    record = cloudtrail_record(event_id, now_utc(), account, region, group_id, egress, perms, created)
+    summary = ", ".join("%s %s %s" % (describe_rule(r)[0], "to" if egress else "from", describe_rule(r)[1])
+                        for r in created)
+    with STATE.cond:
+        for r in created:
+            STATE.sandbox_rules[r["SecurityGroupRuleId"]] = {"eventId": event_id, "groupId": group_id,
+                                                            "summary": summary}
+    ids = [r["SecurityGroupRuleId"] for r in created]
+    STATE.log(f"{CHANGER} in {account} added {summary} to {group_id} ({group['name']}) in {region}: "
+              f"rule {', '.join(ids)}; CloudTrail event {event_id}",
+              eventId=event_id, groupId=group_id, ruleIds=ids)
+    delivered = deliver(record, account, region)
+    refresh_groups()
+    return {"eventId": event_id, "groupId": group_id, "account": account, "region": region,
+            "ruleIds": ids, "deliveredTo": delivered}
+
+
+def cloudtrail_record(event_id, t, account, region, group_id, egress, perms, created):
+    """The record CloudTrail writes for the call (shape: shared notes' wire facts and the tests' Records)."""
+    ident = MOTO.identity(account)
+
+    def wrap(items):
+        return {"items": items} if items else {}
+
+    request_perms = []
+    for p in perms:
+        item = {"ipProtocol": p["IpProtocol"], "fromPort": p.get("FromPort"), "toPort": p.get("ToPort"),
+                "groups": wrap([{"groupId": g["GroupId"], **({"description": g["Description"]}
+                                                              if g.get("Description") else {})}
+                                for g in p.get("UserIdGroupPairs", [])]),
+                "ipRanges": wrap([{"cidrIp": r["CidrIp"], **({"description": r["Description"]}
+                                                              if r.get("Description") else {})}
+                                  for r in p.get("IpRanges", [])]),
+                "ipv6Ranges": wrap([{"cidrIpv6": r["CidrIpv6"], **({"description": r["Description"]}
+                                                                    if r.get("Description") else {})}
+                                    for r in p.get("Ipv6Ranges", [])]),
+                "prefixListIds": wrap([{"prefixListId": r["PrefixListId"]} for r in p.get("PrefixListIds", [])])}
+        request_perms.append(item)
+    rule_set = []
+    for r in created:
+        s = {"groupOwnerId": account, "groupId": group_id, "securityGroupRuleId": r["SecurityGroupRuleId"],
+             "isEgress": egress, "ipProtocol": r["IpProtocol"], "fromPort": r.get("FromPort"),
+             "toPort": r.get("ToPort")}
+        if r.get("CidrIpv4"):
+            s["cidrIpv4"] = r["CidrIpv4"]
+        if r.get("CidrIpv6"):
+            s["cidrIpv6"] = r["CidrIpv6"]
+        if r.get("PrefixListId"):
+            s["prefixListId"] = r["PrefixListId"]
+        if r.get("ReferencedGroupInfo"):
+            s["referencedGroupInfo"] = {"groupId": r["ReferencedGroupInfo"].get("GroupId"),
+                                        "userId": r["ReferencedGroupInfo"].get("UserId", account)}
+        if r.get("Description"):
+            s["description"] = r["Description"]
+        rule_set.append(s)
+    role_arn = f"arn:aws:iam::{account}:role/Admin"
+    return {
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "AssumedRole", "principalId": ident["principalId"], "arn": ident["arn"],
+            "accountId": account, "accessKeyId": ident["accessKeyId"],
+            "sessionContext": {
+                "sessionIssuer": {"type": "Role", "principalId": ident["principalId"].split(":")[0],
+                                  "arn": role_arn, "accountId": account, "userName": "Admin"},
+                "attributes": {"creationDate": iso(t), "mfaAuthenticated": "false"}}},
+        "eventTime": iso(t),
+        "eventSource": "ec2.amazonaws.com",
+        "eventName": "AuthorizeSecurityGroupEgress" if egress else "AuthorizeSecurityGroupIngress",
+        "awsRegion": region,
+        "sourceIPAddress": "203.0.113.10",
+        "userAgent": "aws-cli/2.15.0 sgwarden-sandbox",
+        "requestParameters": {"groupId": group_id, "ipPermissions": {"items": request_perms}},
+        "responseElements": {"requestId": str(uuid.uuid4()), "_return": True,
+                             "securityGroupRuleSet": wrap(rule_set)},
+        "requestID": str(uuid.uuid4()),
+        "eventID": event_id,
+        "readOnly": False,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "recipientAccountId": account,
+        "eventCategory": "Management",
+    }
+
+
+def envelope(record, account, region):
+    """What the central EventBridge bus's rule puts on the SQS queue."""
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.ec2", "account": account, "time": iso(now_utc()), "region": region,
+            "resources": [], "detail": record}
+
+
+def deliver(record, account, region):
+    delivered = []
+    if Settings.intake in ("sqs", "both"):
+        body = json.dumps(envelope(record, account, region))
+        sent = MOTO.service("sqs").send_message(QueueUrl=Settings.queue_url, MessageBody=body)
+        delivered.append("sqs")
+        STATE.log(f"EventBridge envelope for event {record['eventID']} put on the SQS queue {QUEUE} "
+                  f"(message {sent['MessageId']})", eventId=record["eventID"])
+    if Settings.intake in ("lake", "both"):
+        with STATE.cond:
+            LAKE_EVENTS.append((datetime.strptime(record["eventTime"], "%Y-%m-%dT%H:%M:%SZ")
+                                .replace(tzinfo=timezone.utc), record["eventName"], json.dumps(record)))
+        delivered.append("lake")
+        STATE.log(f"Record for event {record['eventID']} stored in the Lake stand-in (event data store "
+                  f"{Settings.event_data_store}); the service finds it on its next query",
+                  eventId=record["eventID"])
+    return delivered
+
+
+# ---------------------------------------------------------------------------------------------
+# Slack stand-in: webhook in, clicks out, response_url in
+# ---------------------------------------------------------------------------------------------
+
+def event_id_of(blocks):
+    for b in blocks or []:
+        if b.get("type") == "actions":
+            for e in b.get("elements", []):
+                if e.get("value"):
+                    return e["value"]
+    for b in blocks or []:
+        if b.get("type") == "context":
+            for e in b.get("elements", []):
+                m = re.search(r"event `([^`]+)`", e.get("text", ""))
+                if m:
+                    return m.group(1)
+    return None
+
+
+def slack_ts():
+    return "%.6f" % time.time()
+
+
+def sign(secret, timestamp, body):
+    mac = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256)
+    return "v0=" + mac.hexdigest()
+
+
+def click(message_id, action_id):
+    """Sends the service the request Slack would send for this click, signed with the sandbox secret."""
+    with STATE.cond:
+        msg = STATE.message(message_id)
+        if msg is None:
+            raise LookupError("no such message")
+        button, block_id = None, None
+        for b in msg["blocks"]:
+            if b.get("type") != "actions":
+                continue
+            for e in b.get("elements", []):
+                if e.get("action_id") == action_id:
+                    button, block_id = e, b.get("block_id")
+        if button is None:
+            raise LookupError("that button is no longer on the message")
+        token = uuid.uuid4().hex
+        STATE.response_urls[token] = {"message": message_id, "uses": 0}
+        original = {"type": "message", "subtype": "bot_message", "text": msg["text"], "ts": msg["ts"],
+                    "bot_id": "B0SANDBOX", "blocks": msg["blocks"]}
+    response_url = f"http://127.0.0.1:{Settings.port}/response/{token}"
+    action_ts = slack_ts()
+    payload = {
+        "type": "block_actions",
+        "user": USER,
+        "api_app_id": "A0SANDBOX",
+        "token": "sandboxverificationtoken",
+        "container": {"type": "message", "message_ts": original["ts"], "channel_id": CHANNEL["id"],
+                      "is_ephemeral": False},
+        "trigger_id": f"{int(time.time())}.1.{uuid.uuid4().hex}",
+        "team": TEAM,
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": CHANNEL,
+        "message": original,
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [{"action_id": action_id, "block_id": block_id, "text": button.get("text"),
+                     "value": button.get("value"), "style": button.get("style"), "type": "button",
+                     "action_ts": action_ts}],
+    }
+    body = ("payload=" + urllib.parse.quote_plus(json.dumps(payload, separators=(",", ":")))).encode()
+    timestamp = str(int(time.time()))
+    req = urllib.request.Request(Settings.service_url + Settings.interactions_path, data=body, method="POST",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded",
+                                          "X-Slack-Request-Timestamp": timestamp,
+                                          "X-Slack-Signature": sign(Settings.signing_secret, timestamp, body),
+                                          "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"})
+    label = (button.get("text") or {}).get("text", action_id)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            status, text = r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode(errors="replace")
+    except Exception as e:
+        status, text = 0, str(e)
+    STATE.log(f"Clicked {label} on event {button.get('value')}: signed block_actions request posted to "
+              f"{Settings.interactions_path}; the service answered HTTP {status}"
+              + (f" ({text})" if text else ""), eventId=button.get("value"))
+    return status, text
+
+
+app = Flask(__name__, static_folder=None)
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+@app.post("/services/<path:rest>")
+def webhook(rest):
+    if "/services/" + rest != Settings.webhook_path:
+        return Response("no_service", status=404, mimetype="text/plain")
+    try:
+        data = json.loads(request.get_data() or b"{}")
+    except ValueError:
+        return Response("invalid_payload", status=400, mimetype="text/plain")
+    if not isinstance(data, dict) or not (data.get("text") or data.get("blocks")):
+        return Response("no_text", status=400, mimetype="text/plain")
+    msg = {"id": uuid.uuid4().hex[:12], "ts": slack_ts(), "text": data.get("text", ""),
+           "blocks": data.get("blocks") or [], "edited": False, "ephemeral": False}
+    msg["eventId"] = event_id_of(msg["blocks"])
+    with STATE.cond:
+        STATE.messages.append(msg)
+    STATE.log(f"The service posted a message to the channel (incoming webhook) for event {msg['eventId']}",
+              eventId=msg["eventId"])
+    return Response("ok", mimetype="text/plain")
+
+
+@app.post("/response/<token>")
+def response_url(token):
+    try:
+        data = json.loads(request.get_data() or b"{}")
+    except ValueError:
+        return Response("invalid_payload", status=400, mimetype="text/plain")
+    with STATE.cond:
+        entry = STATE.response_urls.get(token)
+        if entry is None or entry["uses"] >= 5:
+            return Response("expired_url", status=404, mimetype="text/plain")
+        entry["uses"] += 1
+        msg = STATE.message(entry["message"])
+        if data.get("delete_original"):
+            msg["deleted"] = True
+            what = "deleted the message"
+        elif data.get("replace_original") is True:
+            msg["text"] = data.get("text", "")
+            msg["blocks"] = data.get("blocks") or []
+            msg["edited"] = True
+            what = "replaced the message"
+        else:
+            ephemeral = data.get("response_type", "ephemeral") != "in_channel"
+            STATE.messages.append({"id": uuid.uuid4().hex[:12], "ts": slack_ts(), "text": data.get("text", ""),
+                                   "blocks": data.get("blocks") or [], "edited": False, "ephemeral": ephemeral,
+                                   "eventId": msg.get("eventId"), "replyTo": msg["id"]})
+            what = "posted a message only visible to you" if ephemeral else "posted a new message"
+    STATE.log(f"The service {what} through response_url (event {msg.get('eventId')})", eventId=msg.get("eventId"))
+    threading.Thread(target=safe_refresh, daemon=True).start()
+    return Response("ok", mimetype="text/plain")
+
+
+def safe_refresh():
+    try:
+        refresh_groups()
+    except Exception as e:
+        LOG.warning("refresh failed: %s", e)
+
+
+# ---------------------------------------------------------------------------------------------
+# CloudTrail Lake stand-in (AWS JSON 1.1, target CloudTrail_20131101.*)
+# ---------------------------------------------------------------------------------------------
+
+def lake_error(kind, message):
+    return Response(json.dumps({"__type": kind, "message": message}), status=400,
+                    mimetype="application/x-amz-json-1.1")
+
+
+def lake_answer(obj):
+    return Response(json.dumps(obj), mimetype="application/x-amz-json-1.1",
+                    headers={"x-amzn-RequestId": str(uuid.uuid4())})
+
+
+@app.post("/")
+def lake():
+    target = request.headers.get("X-Amz-Target", "")
+    # "CloudTrail_20131101.StartQuery", or with the SDK's namespace in front of it
+    if "CloudTrail_20131101." not in target:
+        return Response("not found", status=404)
+    op = target.rsplit(".", 1)[1]
+    req = json.loads(request.get_data() or b"{}")
+    if op == "StartQuery":
+        sql = req.get("QueryStatement", "")
+        m = re.search(r"FROM\s+([A-Za-z0-9-]+)", sql)
+        if not m or m.group(1) != Settings.event_data_store.split("/")[-1]:
+            return lake_error("EventDataStoreNotFoundException", "The specified event data store was not found.")
+        names = re.search(r"eventName\s+IN\s*\(([^)]*)\)", sql)
+        names = {n.strip().strip("'") for n in names.group(1).split(",")} if names else None
+
+        def bound(pattern, default):
+            b = re.search(pattern, sql)
+            return datetime.strptime(b.group(1), "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc) if b else default
+
+        after = bound(r"eventTime\s*>=\s*'([^']+)'", datetime.min.replace(tzinfo=timezone.utc))
+        before = bound(r"eventTime\s*<=\s*'([^']+)'", datetime.max.replace(tzinfo=timezone.utc))
+        with STATE.cond:
+            rows = [j for (t, n, j) in sorted(LAKE_EVENTS, key=lambda e: e[0])
+                    if (names is None or n in names) and after <= t <= before]
+        query_id = str(uuid.uuid4())
+        LAKE_QUERIES[query_id] = {"rows": rows, "polls": 0}
+        return lake_answer({"QueryId": query_id})
+    if op in ("GetQueryResults", "DescribeQuery", "CancelQuery"):
+        q = LAKE_QUERIES.get(req.get("QueryId", ""))
+        if q is None:
+            return lake_error("QueryIdNotFoundException", "The query ID does not exist or does not map to a query.")
+        if op == "CancelQuery":
+            q["cancelled"] = True
+            return lake_answer({"QueryId": req["QueryId"], "QueryStatus": "CANCELLED"})
+        q["polls"] += 1
+        if q["polls"] == 1:  # one poll RUNNING, as the Lake does, so the service's wait loop runs
+            return lake_answer({"QueryStatus": "RUNNING"})
+        size = int(req.get("MaxQueryResults") or 1000)
+        start = int(req.get("NextToken") or 0)
+        page = q["rows"][start:start + size]
+        out = {"QueryStatus": "FINISHED",
+               "QueryStatistics": {"ResultsCount": len(page), "TotalResultsCount": len(q["rows"]),
+                                   "BytesScanned": sum(len(r) for r in q["rows"])},
+               "QueryResultRows": [[{"eventJson": r}] for r in page]}
+        if start + size < len(q["rows"]):
+            out["NextToken"] = str(start + size)
+        return lake_answer(out)
+    return lake_error("UnsupportedOperationException", "not served by the sandbox's Lake stand-in: " + target)
+
+
+# ---------------------------------------------------------------------------------------------
+# The page and its API
+# ---------------------------------------------------------------------------------------------
+
+@app.get("/")
+def index():
+    return send_from_directory(os.path.join(HERE, "static"), "index.html")
+
+
+@app.get("/static/<path:name>")
+def static_file(name):
+    return send_from_directory(os.path.join(HERE, "static"), name)
+
+
+@app.get("/api/health")
+def health():
+    return jsonify({"ok": True, "serviceReady": STATE.service_ready})
+
+
+@app.get("/api/state")
+def state():
+    """Long poll: answers at once if the state is newer than ?since=, else when it changes (or 20 s)."""
+    since = request.args.get("since", type=int)
+    if since is not None:
+        with STATE.cond:
+            STATE.cond.wait_for(lambda: STATE.version != since, timeout=20)
+    return jsonify(STATE.snapshot())
+
+
+@app.get("/api/rules/<group_id>")
+def rules(group_id):
+    """The group's rules read from moto now (not the page's cached view)."""
+    acct, _ = find_group(group_id)
+    if acct is None:
+        return jsonify({"error": "no such group"}), 404
+    ec2 = MOTO.ec2(acct["account"], acct["region"])
+    out = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])[
+        "SecurityGroupRules"]
+    return jsonify([{"id": r["SecurityGroupRuleId"], "egress": r["IsEgress"], "traffic": describe_rule(r)[0],
+                     "peer": describe_rule(r)[1]} for r in out])
+
+
+def json_only():
+    # a page elsewhere cannot send JSON here without a CORS preflight, which this server never grants
+    return request.mimetype == "application/json"
+
+
+@app.post("/api/change")
+def change():
+    if not json_only():
+        return jsonify({"error": "JSON only"}), 415
+    data = request.get_json(silent=True) or {}
+    if data.get("scenario") not in SCENARIOS:
+        return jsonify({"error": "unknown change"}), 400
+    try:
+        return jsonify(make_change(data["scenario"], data.get("groupId", "")))
+    except LookupError as e:
+        return jsonify({"error": str(e)}), 404
+    except ClientError as e:
+        err = e.response.get("Error", {})
+        message = f"moto refused the change: {err.get('Code')}: {err.get('Message')}"
+        if err.get("Code") == "InvalidPermission.Duplicate":
+            message = "That rule is already in the group. Deny it first, or pick another group."
+        STATE.log(message)
+        return jsonify({"error": message}), 409
+
+
+@app.post("/api/click")
+def click_api():
+    if not json_only():
+        return jsonify({"error": "JSON only"}), 415
+    data = request.get_json(silent=True) or {}
+    try:
+        status, text = click(data.get("messageId", ""), data.get("actionId", ""))
+    except LookupError as e:
+        return jsonify({"error": str(e)}), 404
+    return jsonify({"status": status, "body": text}), (200 if status == 200 else 502)
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup()
+    threading.Thread(target=refresher, daemon=True).start()
+    LOG.info("page on http://127.0.0.1:%d/", Settings.port)
+    app.run(host="127.0.0.1", port=Settings.port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()
