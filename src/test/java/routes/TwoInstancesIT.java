@@ -2,6 +2,7 @@ package routes;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.net.URI;
@@ -26,6 +27,7 @@ import sgwarden.slack.SlackSignature;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
+import sgwarden.testing.FaultyAws;
 import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
@@ -46,32 +48,71 @@ class TwoInstancesIT {
     static final LakeStandIn lake = LakeStandInResource.lake();
     static final List<Process> instances = new ArrayList<>();
     static final List<Integer> ports = new ArrayList<>();
+    static final Map<String, String> settings = new HashMap<>();
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
-        Map<String, String> settings = new HashMap<>();
         settings.putAll(new MotoResource().start());
         settings.putAll(new SlackStandInResource().start());
         settings.putAll(new LakeStandInResource().start());
+        // an hour of changes is replayed in seconds: the look-back covers the whole hour on every run
         settings.putAll(Map.of("sgwarden.intake", "both", "sgwarden.lake.period", "500ms",
+                "sgwarden.lake.lookback", "70m",
                 "sgwarden.lake.initial-delay", "100ms", "sgwarden.lake.poll-interval", "20ms",
                 "sgwarden.slack.post.delay", "50", "sgwarden.sqs.wait-time", "1",
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
         for (int i = 0; i < 2; i++) {
-            int port;
-            try (var socket = new java.net.ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx256m", "-Dquarkus.http.port=" + port));
-            settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
-            File log = new File("target/instance-" + i + ".log");
-            instances.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start());
+            int port = freePort();
+            instances.add(launch(port, settings, "instance-" + i));
             ports.add(port);
         }
         for (int port : ports) {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/q/health/ready") == 200);
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static Process launch(int port, Map<String, String> config, String name) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-Dquarkus.http.port=" + port));
+        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        File log = new File("target/" + name + ".log");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    @Test
+    void aRevertUnderWayWhenTheServiceStopsIsFinishedNotLeftStuck() throws Exception {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(2222, "0.0.0.0/0"));
+        lake.seed(c.record());
+        await().atMost(Duration.ofSeconds(60)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
+        // a third replica whose EC2 answers slowly, so the revert is still running when it is stopped
+        FaultyAws slowAws = new FaultyAws(moto.endpoint());
+        slowAws.slow("RevokeSecurityGroupIngress", 4000);
+        Map<String, String> config = new HashMap<>(settings);
+        config.put("sgwarden.aws.endpoint-override", slowAws.endpoint());
+        config.put("sgwarden.intake", "sqs");
+        int port = freePort();
+        Process third = launch(port, config, "instance-stopped");
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/q/health/ready") == 200);
+            assertEquals(200, deny(port, c.eventId()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "REVERTING".equals(Announced.status(moto, c.eventId())));
+
+            third.destroy();
+            assertTrue(third.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+
+            String status = Announced.status(moto, c.eventId());
+            assertTrue(status.equals("REVERTED") || status.equals("REVERT_FAILED"), status);
+        } finally {
+            third.destroyForcibly();
         }
     }
 
@@ -83,10 +124,16 @@ class TwoInstancesIT {
     @Test
     void everyChangeIsAnnouncedOnceAndEveryDenyRevertsOnce() throws Exception {
         List<Accounts.Change> changes = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, i % 2 == 1,
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Instant hourAgo = Instant.now().minus(Duration.ofMinutes(61));
+        for (int i = 0; i < 60; i++) {
+            // one change a minute over the last hour, ingress and egress alternating
+            Accounts.Change made = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, i % 2 == 1,
                     Accounts.tcp(1000 + i, "0.0.0.0/0"));
+            String record = Records.authorize(made.eventId(), hourAgo.plus(Duration.ofMinutes(i)), made.account(),
+                    made.account(), made.region(), group, made.egress(), made.rules());
+            Accounts.Change c = new Accounts.Change(made.eventId(), group, made.account(), made.region(),
+                    made.egress(), made.rules(), record);
             changes.add(c);
             lake.seed(c.record());
             if (i % 3 == 0) {
@@ -106,7 +153,8 @@ class TwoInstancesIT {
 
         moto.startRecording();
         List<CompletableFuture<Integer>> clicks = new ArrayList<>();
-        for (Accounts.Change c : changes.subList(0, 4)) {
+        List<Accounts.Change> denied = changes.subList(0, 10);
+        for (Accounts.Change c : denied) {
             for (int port : ports) {
                 clicks.add(CompletableFuture.supplyAsync(() -> deny(port, c.eventId())));
                 clicks.add(CompletableFuture.supplyAsync(() -> deny(port, c.eventId())));
@@ -115,10 +163,16 @@ class TwoInstancesIT {
         for (CompletableFuture<Integer> click : clicks) {
             assertEquals(200, click.get());
         }
-        for (Accounts.Change c : changes.subList(0, 4)) {
+        for (Accounts.Change c : denied) {
             await().atMost(Duration.ofSeconds(30)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
         }
-        assertEquals(4, moto.recordedCalls("RevokeSecurityGroupIngress") + moto.recordedCalls("RevokeSecurityGroupEgress"));
+        assertEquals(denied.size(), moto.recordedCalls("RevokeSecurityGroupIngress")
+                + moto.recordedCalls("RevokeSecurityGroupEgress"));
+        List<String> left = Accounts.ruleIds(moto, Accounts.MEMBER, Accounts.REGION, group);
+        for (Accounts.Change c : changes) {
+            boolean wasDenied = denied.contains(c);
+            assertEquals(!wasDenied, left.contains(c.rules().get(0).securityGroupRuleId()), c.eventId());
+        }
     }
 
     static int deny(int port, String changeId) {

@@ -40,6 +40,7 @@ public final class FaultyAws {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final List<String> actions = new CopyOnWriteArrayList<>();
     private volatile boolean dynamoUnreachable;
+    private final Map<String, Long> slow = new ConcurrentHashMap<>();
 
     public FaultyAws(String target) {
         this.target = target;
@@ -62,6 +63,11 @@ public final class FaultyAws {
         faults.put(action, new Fault(status, code, message, new AtomicInteger(times)));
     }
 
+    /** Calls of this action reach moto only after this delay, as a slow AWS answer would. */
+    public void slow(String action, long millis) {
+        slow.put(action, millis);
+    }
+
     public void dynamoUnreachable(boolean unreachable) {
         this.dynamoUnreachable = unreachable;
     }
@@ -72,6 +78,7 @@ public final class FaultyAws {
 
     public void reset() {
         faults.clear();
+        slow.clear();
         actions.clear();
         dynamoUnreachable = false;
     }
@@ -103,6 +110,14 @@ public final class FaultyAws {
             }
             send(exchange, fault.status(), Map.of("Content-Type", List.of("text/xml")), xml.getBytes(StandardCharsets.UTF_8));
             return;
+        }
+        Long delay = slow.get(action);
+        if (delay != null) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
