@@ -20,6 +20,20 @@ class HealthTest {
         given().get("/q/health/live").then().statusCode(200);
     }
 
+    @jakarta.inject.Inject
+    org.apache.camel.CamelContext camel;
+
+    @Test
+    void notReadyWhileARouteThatShouldRunIsStopped() throws Exception {
+        camel.getRouteController().stopRoute("lake-poll");
+        try {
+            given().get("/q/health/ready").then().statusCode(503).body(containsString("lake-poll"));
+        } finally {
+            camel.getRouteController().startRoute("lake-poll");
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
     @Test
     void metricsAreServedForPrometheus() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
