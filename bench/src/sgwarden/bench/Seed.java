@@ -1,0 +1,63 @@
+package sgwarden.bench;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import sgwarden.testing.Records;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
+/**
+ * CloudTrail records for the benchmarks, written by the tests' own {@link Records} in the shape
+ * CloudTrail writes them: one rule per call, in a mix of ingress and egress, tcp, udp and IPv6.
+ */
+final class Seed {
+
+    static final String ACCOUNT = "111111111111";
+    static final String REGION = "eu-west-1";
+
+    record Event(String eventId, String json) {
+    }
+
+    private Seed() {
+    }
+
+    static Event event(int i, Instant time) {
+        String eventId = UUID.randomUUID().toString();
+        SecurityGroupRule.Builder rule = SecurityGroupRule.builder().securityGroupRuleId("sgr-" + hex(17));
+        switch (i % 3) {
+            case 0 -> rule.ipProtocol("tcp").fromPort(22).toPort(22).cidrIpv4("0.0.0.0/0");
+            case 1 -> rule.ipProtocol("udp").fromPort(53).toPort(53).cidrIpv4("10.0.0.0/8");
+            default -> rule.ipProtocol("tcp").fromPort(443).toPort(443).cidrIpv6("::/0");
+        }
+        boolean egress = i % 4 == 3;
+        String json = Records.authorize(eventId, time, ACCOUNT, ACCOUNT, REGION, "sg-" + hex(17), egress,
+                List.of(rule.build()));
+        return new Event(eventId, json);
+    }
+
+    static String envelope(Event e) {
+        return Records.envelope(e.json(), ACCOUNT, REGION);
+    }
+
+    /** The change a Slack announcement is about: the value of its Approve button. */
+    static String announcedChange(JsonNode message) {
+        for (JsonNode parent : message.findParents("action_id")) {
+            if ("sgwarden_approve".equals(parent.path("action_id").asText())
+                    || "sgwarden_deny".equals(parent.path("action_id").asText())) {
+                return parent.path("value").asText(null);
+            }
+        }
+        return null;
+    }
+
+    private static String hex(int n) {
+        byte[] b = new byte[(n + 1) / 2];
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b).substring(0, n);
+    }
+}

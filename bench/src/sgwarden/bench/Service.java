@@ -1,0 +1,183 @@
+package sgwarden.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real packaged service, started as an operator would: java -jar target/quarkus-app/quarkus-run.jar,
+ * with settings as -D system properties and the secrets in the environment.
+ */
+final class Service implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    final Process process;
+    final int port;
+    final Path log;
+    final Path gcLog;
+    final long launchedNanos;
+
+    private Service(Process process, int port, Path log, Path gcLog, long launchedNanos) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.gcLog = gcLog;
+        this.launchedNanos = launchedNanos;
+    }
+
+    /** Settings every benchmark shares: moto for AWS, the Slack stand-in for Slack. */
+    static Map<String, String> base(MotoServer moto, sgwarden.testing.SlackStandIn slack) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("sgwarden.aws.endpoint-override", moto.endpoint());
+        p.put("sgwarden.aws.region", "us-east-1");
+        p.put("sgwarden.table", MotoServer.TABLE);
+        p.put("sgwarden.slack.server-url", slack.baseUrl());
+        p.put("sgwarden.slack.response-url-prefix", slack.responseUrlPrefix());
+        // moto accepts any key; the service acts as moto's default account
+        p.put("aws.accessKeyId", "test");
+        p.put("aws.secretAccessKey", "test");
+        return p;
+    }
+
+    static Map<String, String> secrets(sgwarden.testing.SlackStandIn slack) {
+        return Map.of("SGWARDEN_SLACK_WEBHOOK_URL", slack.webhookUrl(),
+                "SGWARDEN_SLACK_SIGNING_SECRET", Bench.SIGNING_SECRET);
+    }
+
+    static Service start(Path repo, Path logDir, String name, Map<String, String> settings, Map<String, String> env,
+            boolean gcLogging) throws IOException {
+        int port = MotoServer.freePort();
+        Path log = logDir.resolve(name + ".log");
+        Path gc = gcLogging ? logDir.resolve(name + "-gc.log") : null;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String extra = System.getenv().getOrDefault("BENCH_SERVICE_JAVA_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        if (gc != null) {
+            cmd.add("-Xlog:gc,gc+init:file=" + gc + ":uptime,level,tags");
+        }
+        cmd.add("-Dquarkus.http.port=" + port);
+        settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(repo.resolve("target/quarkus-app/quarkus-run.jar").toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(logDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("SGWARDEN_") || k.startsWith("AWS_") || k.equals("PORT"));
+        pb.environment().put("AWS_ACCESS_KEY_ID", "test");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
+        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        pb.environment().putAll(env);
+        long launched = System.nanoTime();
+        Process p = Children.start(pb, "service");
+        return new Service(p, port, log, gc, launched);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Polls /q/health/ready every 10 ms; returns the time from launch to the first 200. */
+    Duration awaitReady(Duration max) throws InterruptedException {
+        return awaitHealth("/q/health/ready", max);
+    }
+
+    /** Polls a health endpoint every 10 ms; returns the time from launch to the first 200. */
+    Duration awaitHealth(String path, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(2))
+                .build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited during start; last lines of " + log + ":\n" + tail(40));
+            }
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return Duration.ofNanos(System.nanoTime() - launchedNanos);
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("the service was not ready within " + max + "; last lines:\n" + tail(40));
+    }
+
+    /** "sgwarden 0.1.0-SNAPSHOT on JVM (powered by Quarkus x) started in 1.234s." */
+    Double quarkusStartedSeconds() throws IOException {
+        Matcher m = Pattern.compile("\\[io\\.quarkus\\].* started in ([0-9.]+)s").matcher(Files.readString(log));
+        return m.find() ? Double.parseDouble(m.group(1)) : null;
+    }
+
+    /** VmRSS or VmHWM from /proc/<pid>/status, in KiB. */
+    long procStatusKb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    long rssKb() {
+        return procStatusKb("VmRSS");
+    }
+
+    /** jcmd GC.heap_info: the heap's used KiB now. */
+    long heapUsedNowKb() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor();
+            Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+            return m.find() ? Long.parseLong(m.group(2)) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    int countLogLines(String contains) {
+        try (var lines = Files.lines(log)) {
+            return (int) lines.filter(l -> l.contains(contains)).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM (graceful shutdown), then SIGKILL after the grace period. */
+    void close(Duration grace) {
+        Children.stop(process, grace);
+    }
+}
