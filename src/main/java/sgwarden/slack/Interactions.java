@@ -25,6 +25,7 @@ import sgwarden.decision.Decision;
 public class Interactions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_CHANGE_ID = 256;
 
     @ConfigProperty(name = "sgwarden.slack.response-url-prefix")
     String responseUrlPrefix;
@@ -65,6 +66,10 @@ public class Interactions {
         JsonNode action = actions.get(0);
         String actionId = required(action, "action_id", "actions[0].action_id");
         String changeId = required(action, "value", "actions[0].value");
+        if (changeId.length() > MAX_CHANGE_ID) {
+            // ours are CloudTrail event IDs (UUIDs); DynamoDB refuses a key over 2048 bytes, which would be a 500
+            throw new BadInteractionException("actions[0].value is not a change id");
+        }
         Decision.Kind kind = switch (actionId) {
             case SlackMessages.APPROVE -> Decision.Kind.APPROVE;
             case SlackMessages.DENY -> Decision.Kind.DENY;

@@ -47,8 +47,9 @@ public class SlackSignature {
         } catch (NumberFormatException e) {
             throw new SignatureRejectedException("X-Slack-Request-Timestamp is not a number");
         }
-        long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
-        if (skew > WINDOW.toSeconds()) {
+        // bounds, not Math.abs(now - seconds): that difference overflows for timestamps near Long.MIN_VALUE
+        long now = clock.instant().getEpochSecond();
+        if (seconds < now - WINDOW.toSeconds() || seconds > now + WINDOW.toSeconds()) {
             throw new SignatureRejectedException("request timestamp is outside the 5-minute window");
         }
         byte[] expected = sign(signingSecret, timestamp.trim(), body == null ? new byte[0] : body)
