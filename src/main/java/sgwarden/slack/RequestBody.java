@@ -39,6 +39,10 @@ public class RequestBody {
         }
         CompletableFuture<byte[]> whole = new CompletableFuture<>();
         Buffer received = Buffer.buffer();
+        if (request.isEnded()) {
+            // the request waited so long in the worker queue (overload) that Vert.x finished with it
+            throw new RequestGoneException();
+        }
         request.handler(chunk -> {
             if (whole.isDone()) {
                 return;
@@ -64,6 +68,13 @@ public class RequestBody {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BadInteractionException("interrupted reading the request body");
+        }
+    }
+
+    /** Answered 503: the service was too busy to read the request while its client waited. */
+    public static class RequestGoneException extends RuntimeException {
+        public RequestGoneException() {
+            super("the request was no longer readable when its turn came; the service is overloaded");
         }
     }
 

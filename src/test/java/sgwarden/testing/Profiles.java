@@ -1,114 +1,100 @@
 package sgwarden.testing;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** Test profiles: which intake runs, with timers and retries made short. */
+/** Test profiles: which intake runs, against which peers, with timers and retries made short. */
 public final class Profiles {
 
     private Profiles() {
     }
 
-    static Map<String, String> fast() {
-        return Map.ofEntries(
-                Map.entry("sgwarden.lake.period", "300ms"),
-                Map.entry("sgwarden.lake.initial-delay", "100ms"),
-                Map.entry("sgwarden.lake.poll-interval", "20ms"),
-                Map.entry("sgwarden.lake.max-wait", "5s"),
-                Map.entry("sgwarden.slack.post.retries", "2"),
-                Map.entry("sgwarden.slack.post.delay", "50"),
-                Map.entry("sgwarden.revert.delay", "50"),
-                Map.entry("sgwarden.sqs.wait-time", "1"),
-                Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB"));
-    }
+    /** The intake, and the settings every test run shares: short periods, short backoff, an allow list. */
+    abstract static class Fast implements QuarkusTestProfile {
 
-    static java.util.List<QuarkusTestProfile.TestResourceEntry> peers() {
-        return java.util.List.of(new QuarkusTestProfile.TestResourceEntry(MotoResource.class),
-                new QuarkusTestProfile.TestResourceEntry(SlackStandInResource.class),
-                new QuarkusTestProfile.TestResourceEntry(LakeStandInResource.class));
-    }
+        abstract String intake();
 
-    /** The SQS intake only. */
-    public static class Sqs implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> m = new java.util.HashMap<>(fast());
-            m.put("sgwarden.intake", "sqs");
-            return m;
+        /** What this profile sets beyond the shared settings. */
+        Map<String, String> extra() {
+            return Map.of();
         }
-
-        @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return peers();
-        }
-    }
-
-    /** Both intakes at once. */
-    public static class Both implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> m = new java.util.HashMap<>(fast());
-            m.put("sgwarden.intake", "both");
-            return m;
-        }
-
-        @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return peers();
-        }
-    }
-
-    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook. */
-    public static class LakeBotToken implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> m = new java.util.HashMap<>(fast());
-            m.put("sgwarden.intake", "lake");
-            m.put("sgwarden.slack.bot-token", "xoxb-sgwarden-test-token");
-            m.put("sgwarden.slack.channel", "C0SECURITY");
-            return m;
-        }
-
-        @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return peers();
-        }
-    }
-
-    /** Lake polling, AWS reached through the fault injector, logs written to a file for inspection. */
-    public static class Faulty implements QuarkusTestProfile {
-        public static final String LOG = "target/logs/faulty-run.log";
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> m = new java.util.HashMap<>(fast());
-            m.put("sgwarden.intake", "lake");
-            m.put("quarkus.log.file.enabled", "true");
-            m.put("quarkus.log.file.path", LOG);
+            Map<String, String> m = new HashMap<>(Map.ofEntries(
+                    Map.entry("sgwarden.intake", intake()),
+                    Map.entry("sgwarden.lake.period", "300ms"),
+                    Map.entry("sgwarden.lake.initial-delay", "100ms"),
+                    Map.entry("sgwarden.lake.poll-interval", "20ms"),
+                    Map.entry("sgwarden.lake.max-wait", "5s"),
+                    Map.entry("sgwarden.slack.post.retries", "2"),
+                    Map.entry("sgwarden.slack.post.delay", "50"),
+                    Map.entry("sgwarden.revert.delay", "50"),
+                    Map.entry("sgwarden.sqs.wait-time", "1"),
+                    Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB")));
+            m.putAll(extra());
             return m;
         }
 
+        /** moto, the Slack stand-in and the Lake stand-in, each handing the service its endpoint. */
         @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return java.util.List.of(new TestResourceEntry(FaultyAwsResource.class),
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(MotoResource.class),
                     new TestResourceEntry(SlackStandInResource.class),
                     new TestResourceEntry(LakeStandInResource.class));
         }
     }
 
     /** Lake polling only. */
-    public static class Lake implements QuarkusTestProfile {
+    public static class Lake extends Fast {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> m = new java.util.HashMap<>(fast());
-            m.put("sgwarden.intake", "lake");
-            return m;
+        String intake() {
+            return "lake";
+        }
+    }
+
+    /** The SQS intake only. */
+    public static class Sqs extends Fast {
+        @Override
+        String intake() {
+            return "sqs";
+        }
+    }
+
+    /** Both intakes at once. */
+    public static class Both extends Fast {
+        @Override
+        String intake() {
+            return "both";
+        }
+    }
+
+    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook. */
+    public static class LakeBotToken extends Lake {
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.slack.bot-token", "xoxb-sgwarden-test-token",
+                    "sgwarden.slack.channel", "C0SECURITY");
+        }
+    }
+
+    /** Lake polling, AWS reached through the fault injector, logs written to a file for inspection. */
+    public static class Faulty extends Lake {
+        public static final String LOG = "target/logs/faulty-run.log";
+
+        @Override
+        Map<String, String> extra() {
+            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
         }
 
         @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return peers();
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FaultyAwsResource.class),
+                    new TestResourceEntry(SlackStandInResource.class),
+                    new TestResourceEntry(LakeStandInResource.class));
         }
     }
 }
