@@ -145,8 +145,7 @@ class DetectionScenariosTest {
     }
 
     Accounts.Change change() {
-        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        return Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false, Accounts.tcp(22, "0.0.0.0/0"));
+        return Accounts.openSsh(moto);
     }
 
     static double metric(String series) {

@@ -49,8 +49,7 @@ class FaultsTest {
     }
 
     Accounts.Change change() {
-        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        return Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false, Accounts.tcp(22, "0.0.0.0/0"));
+        return Accounts.openSsh(moto);
     }
 
     static int ready() throws Exception {

@@ -60,13 +60,11 @@ class HostileInputTest {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     Accounts.Change openSsh() {
-        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        return Announced.viaLake(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
-                Accounts.tcp(22, "0.0.0.0/0")));
+        return Announced.viaLake(Accounts.openSsh(moto));
     }
 
     List<String> rulesNow(Accounts.Change change) {
-        return Accounts.ruleIds(moto, change.account(), change.region(), change.groupId());
+        return Accounts.rulesNow(moto, change);
     }
 
     @Test

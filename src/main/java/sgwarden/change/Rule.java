@@ -6,11 +6,6 @@ package sgwarden.change;
  */
 public record Rule(String ruleId, String protocol, Integer fromPort, Integer toPort, Peer peer, String description) {
 
-    /** tcp, udp, icmp, icmpv6, all, or the protocol number. */
-    public String protocolName() {
-        return protocol;
-    }
-
     public boolean isAllProtocols() {
         return "all".equals(protocol);
     }
@@ -28,7 +23,7 @@ public record Rule(String ruleId, String protocol, Integer fromPort, Integer toP
             return false;
         }
         if (fromPort == null || toPort == null) {
-            return !isIcmp() && ("tcp".equals(protocol) || "udp".equals(protocol));
+            return "tcp".equals(protocol) || "udp".equals(protocol);
         }
         return fromPort == -1 || (fromPort <= 0 && toPort >= 65535);
     }

@@ -17,7 +17,6 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,7 +34,6 @@ import sgwarden.store.StoredChange;
 @Named("slackResponder")
 public class SlackResponder {
 
-    private static final Logger LOG = Logger.getLogger(SlackResponder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject

@@ -50,6 +50,17 @@ public final class Accounts {
         }
     }
 
+    /** The change most scenarios start from: a new group in the member account opened to the world on 22/tcp. */
+    public static Change openSsh(Moto moto) {
+        String group = newGroup(moto, MEMBER, REGION);
+        return authorize(moto, MEMBER, REGION, group, false, tcp(22, "0.0.0.0/0"));
+    }
+
+    /** The IDs of the rules the change's group holds now. */
+    public static List<String> rulesNow(Moto moto, Change change) {
+        return ruleIds(moto, change.account(), change.region(), change.groupId());
+    }
+
     public static IpPermission tcp(int port, String cidr) {
         return IpPermission.builder().ipProtocol("tcp").fromPort(port).toPort(port)
                 .ipRanges(r -> r.cidrIp(cidr)).build();
