@@ -70,7 +70,8 @@ public class DetectionRoutes extends RouteBuilder {
                 + "&maxMessagesPerPoll={{sgwarden.sqs.batch-size}}&concurrentConsumers={{sgwarden.sqs.consumers}}"
                 + "&attributeNames=SentTimestamp&deleteAfterRead=true"
                 // a message waiting for its turn or for Slack's Retry-After is kept invisible, not redelivered
-                + "&visibilityTimeout={{sgwarden.sqs.visibility-timeout}}&extendMessageVisibility=true")
+                + "&visibilityTimeout={{sgwarden.sqs.visibility-timeout}}&extendMessageVisibility=true"
+                + "&exceptionHandler=#sqsRollbackLog")
                 .routeId("sqs-intake")
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .autoStartup(intake.equals("sqs") || intake.equals("both"))

@@ -36,10 +36,11 @@ class CrashMidPostIT {
 
     static final String QUEUE = "sgwarden-crash";
     static final String DLQ = "sgwarden-crash-dlq";
-    // short, and keeping the rule: claim-timeout + 2 x visibility < maxReceiveCount x visibility (8 + 6 < 30)
-    static final int VISIBILITY = 3;
+    // short, and keeping the rule: claim-timeout + 2 x visibility < maxReceiveCount x visibility (25 + 8 < 40).
+    // The claim outlives the restart, so the restarted instance meets held claims and must not delete them.
+    static final int VISIBILITY = 4;
     static final int MAX_RECEIVE_COUNT = 10;
-    static final String CLAIM_TIMEOUT = "8s";
+    static final String CLAIM_TIMEOUT = "25s";
 
     static final Moto moto = Moto.start();
     static final SlackStandIn slack = SlackStandInResource.slack();

@@ -36,6 +36,17 @@ public final class Announced {
         }
     }
 
+    /** The claim an instance leaves when it dies mid-post: ANNOUNCING, taken at claimedAt, never confirmed. */
+    public static void claimLeftByACrash(Moto moto, String changeId, java.time.Instant claimedAt) {
+        try (var dynamo = Aws.dynamo(moto)) {
+            dynamo.putItem(b -> b.tableName(MotoResource.TABLE).item(Map.of(
+                    "changeId", AttributeValue.fromS(changeId),
+                    "status", AttributeValue.fromS("ANNOUNCING"),
+                    "claimedAt", AttributeValue.fromN(Long.toString(claimedAt.getEpochSecond())),
+                    "expiresAt", AttributeValue.fromN(Long.toString(claimedAt.getEpochSecond() + 86400)))));
+        }
+    }
+
     public static String status(Moto moto, String changeId) {
         Map<String, AttributeValue> item = item(moto, changeId);
         return item == null || !item.containsKey("status") ? null : item.get("status").s();
