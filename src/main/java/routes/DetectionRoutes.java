@@ -6,8 +6,8 @@ import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
 import sgwarden.ops.DetectionRun;
 import sgwarden.store.ChangeLedger;
@@ -21,37 +21,19 @@ import sgwarden.store.ChangeLedger;
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
 
-    @ConfigProperty(name = "sgwarden.intake")
-    String intake;
-
-    @ConfigProperty(name = "sgwarden.slack.bot-token")
-    java.util.Optional<String> botToken;
-
-    @ConfigProperty(name = "sgwarden.slack.rate")
-    double rate;
-
-    @ConfigProperty(name = "sgwarden.slack.burst")
-    int burst;
-
-    @ConfigProperty(name = "sgwarden.sqs.visibility-timeout")
-    int visibilityTimeout;
-
-    @ConfigProperty(name = "sgwarden.sqs.batch-size")
-    int batchSize;
-
-    @ConfigProperty(name = "sgwarden.sqs.consumers")
-    int consumers;
+    @Inject
+    Settings settings;
 
     @Inject
     ChangeLedger ledger;
 
     @Override
     public void configure() {
-        checkPacing();
-        from("timer:lake-poll?period={{sgwarden.lake.period}}&delay={{sgwarden.lake.initial-delay}}")
+        from("timer:lake-poll?period=" + settings.lake().period().toMillis()
+                + "&delay=" + settings.lake().initialDelay().toMillis())
                 .routeId("lake-poll")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .autoStartup(intake.equals("lake") || intake.equals("both"))
+                .autoStartup(settings.intake().lake())
                 .bean("lakeQuery", "run")
                 .setProperty(DetectionRun.HALTED, method("detectionRun", "fresh"))
                 // A part that fails (Slack or the ledger unavailable) has released its change and halts the
@@ -65,16 +47,17 @@ public class DetectionRoutes extends RouteBuilder {
                     .to("direct:change-found")
                 .end();
 
-        from("aws2-sqs://sgwarden-intake?queueUrl=RAW({{sgwarden.sqs.queue-url:}})&amazonSQSClient=#sqsClient"
-                + "&autoCreateQueue=false&waitTimeSeconds={{sgwarden.sqs.wait-time}}"
-                + "&maxMessagesPerPoll={{sgwarden.sqs.batch-size}}&concurrentConsumers={{sgwarden.sqs.consumers}}"
+        from("aws2-sqs://sgwarden-intake?queueUrl=RAW(" + settings.sqs().queueUrl().orElse("") + ")"
+                + "&amazonSQSClient=#sqsClient&autoCreateQueue=false&waitTimeSeconds=" + settings.sqs().waitTime()
+                + "&maxMessagesPerPoll=" + settings.sqs().batchSize()
+                + "&concurrentConsumers=" + settings.sqs().consumers()
                 + "&attributeNames=SentTimestamp&deleteAfterRead=true"
                 // a message waiting for its turn or for Slack's Retry-After is kept invisible, not redelivered
-                + "&visibilityTimeout={{sgwarden.sqs.visibility-timeout}}&extendMessageVisibility=true"
+                + "&visibilityTimeout=" + settings.sqs().visibilityTimeout() + "&extendMessageVisibility=true"
                 + "&exceptionHandler=#sqsRollbackLog")
                 .routeId("sqs-intake")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .autoStartup(intake.equals("sqs") || intake.equals("both"))
+                .autoStartup(settings.intake().sqs())
                 .setHeader(Counters.INTAKE, constant("sqs"))
                 .bean("sqsAge", "record")
                 .to("direct:change-found");
@@ -116,46 +99,17 @@ public class DetectionRoutes extends RouteBuilder {
         from("direct:post-to-slack")
                 .routeId("post-to-slack")
                 .errorHandler(noErrorHandler())
-                .throttle(burst).timePeriodMillis(pacingPeriodMillis()).totalRequestsMode()
+                .throttle(settings.slack().burst()).timePeriodMillis(settings.slack().pacingPeriodMillis())
+                    .totalRequestsMode()
                 .to(slackUri());
     }
 
     static final String CHANGE = "sgwardenChange";
 
-    /** The window in which at most `burst` posts go out, so that the long-run rate is `rate` per second. */
-    long pacingPeriodMillis() {
-        return Math.round(burst * 1000.0 / rate);
-    }
-
-    /**
-     * Refuses to start with pacing that cannot work: messages an SQS receive holds wait for their turn
-     * at the throttle, so all that the consumers hold must be posted well within the visibility timeout.
-     */
-    private void checkPacing() {
-        if (!(rate > 0) || rate > 100) {
-            throw new IllegalArgumentException("sgwarden.slack.rate must be above 0 and at most 100 posts per second, was " + rate);
-        }
-        if (burst < 1 || burst > 100) {
-            throw new IllegalArgumentException("sgwarden.slack.burst must be 1 to 100, was " + burst);
-        }
-        if (visibilityTimeout < 1 || visibilityTimeout > 43200) {
-            throw new IllegalArgumentException(
-                    "sgwarden.sqs.visibility-timeout must be 1 to 43200 seconds, was " + visibilityTimeout);
-        }
-        boolean sqs = intake.equals("sqs") || intake.equals("both");
-        double held = (double) consumers * batchSize / rate;
-        if (sqs && held > visibilityTimeout / 2.0) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "sgwarden.sqs.consumers x sgwarden.sqs.batch-size / sgwarden.slack.rate = %.0f s of posts held"
-                            + " at once; it must be at most half of sgwarden.sqs.visibility-timeout (%d s):"
-                            + " lower the batch size or the consumers, or raise the visibility timeout",
-                    held, visibilityTimeout));
-        }
-    }
-
     /** Bot token when one is set, else the incoming webhook. */
     private String slackUri() {
-        if (botToken.filter(t -> !t.isBlank()).isPresent()) {
+        // secrets stay Camel placeholders, resolved only when the endpoint is created, so the route model never holds them
+        if (settings.slack().botMode()) {
             return "slack:{{sgwarden.slack.channel}}?token=RAW({{sgwarden.slack.bot-token}})"
                     + "&serverUrl={{sgwarden.slack.server-url}}";
         }
