@@ -66,6 +66,9 @@ class DeploymentContractTest {
             "sgwarden.sqs.queue-url",
             "sgwarden.slack.signing-secret",
             "sgwarden.slack.channel",
+            // without these two, anyone in the channel could revert any rule in the organization
+            "sgwarden.slack.allowed-users",
+            "sgwarden.slack.allowed-team",
             "sgwarden.revert.role-name",
             "sgwarden.revert.role-path",
             "sgwarden.revert.external-id",
