@@ -228,6 +228,12 @@ class DeploymentContractTest {
                 }
             }
         }
+        // The service may ask for its own visibility timeout on each receive; then it is the one in force.
+        String serviceVisibility = optionalProperty("sgwarden.sqs.visibility-timeout");
+        if (serviceVisibility != null) {
+            assertEquals(visibility, seconds(serviceVisibility), "sgwarden.sqs.visibility-timeout in " + PROPERTIES
+                    + " must equal the intake queue's VisibilityTimeout in " + SHARED);
+        }
         for (Map.Entry<String, String> claim : claimTimeouts.entrySet()) {
             long claimSeconds = seconds(claim.getValue());
             assertTrue(claimSeconds + 2 * visibility < maxReceives * visibility,
@@ -386,13 +392,18 @@ class DeploymentContractTest {
     }
 
     private static String readProperty(String key) throws IOException {
+        String value = optionalProperty(key);
+        assertTrue(value != null && !value.isBlank(), key + " has no default in " + PROPERTIES);
+        return value;
+    }
+
+    private static String optionalProperty(String key) throws IOException {
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(root.resolve(PROPERTIES), StandardCharsets.UTF_8)) {
             properties.load(in);
         }
         String value = properties.getProperty(key);
-        assertTrue(value != null && !value.isBlank(), key + " has no default in " + PROPERTIES);
-        return value.strip();
+        return value == null ? null : value.strip();
     }
 
     /** Seconds in a duration as SmallRye Config reads it: ISO-8601, or a number with ms/s/m/h/d (none = s). */
