@@ -10,6 +10,7 @@ import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
 import sgwarden.ops.DetectionRun;
+import sgwarden.ops.SqsIntakeStop;
 import sgwarden.store.ChangeLedger;
 
 /**
@@ -27,8 +28,12 @@ public class DetectionRoutes extends RouteBuilder {
     @Inject
     ChangeLedger ledger;
 
+    @Inject
+    SqsIntakeStop sqsIntakeStop;
+
     @Override
     public void configure() {
+        getCamelContext().getManagementStrategy().addEventNotifier(sqsIntakeStop);
         from("timer:lake-poll?period=" + settings.lake().period().toMillis()
                 + "&delay=" + settings.lake().initialDelay().toMillis())
                 .routeId("lake-poll")
@@ -55,7 +60,7 @@ public class DetectionRoutes extends RouteBuilder {
                 // a message waiting for its turn or for Slack's Retry-After is kept invisible, not redelivered
                 + "&visibilityTimeout=" + settings.sqs().visibilityTimeout() + "&extendMessageVisibility=true"
                 + "&exceptionHandler=#sqsRollbackLog")
-                .routeId("sqs-intake")
+                .routeId(SqsIntakeStop.ROUTE)
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .autoStartup(settings.intake().sqs())
                 .setHeader(Counters.INTAKE, constant("sqs"))

@@ -37,10 +37,6 @@ public interface Settings {
 
     Revert revert();
 
-    /** Seconds a graceful stop waits for work in flight (Camel's shutdown timeout). */
-    @WithName("stop-timeout")
-    int stopTimeout();
-
     Log log();
 
     interface Aws {
@@ -102,6 +98,10 @@ public interface Settings {
         /** Seconds; asked for on every receive and kept up while a message waits or is handled. */
         @WithName("visibility-timeout")
         int visibilityTimeout();
+
+        /** Seconds a graceful stop waits for the message in hand before abandoning the long poll. */
+        @WithName("stop-timeout")
+        int stopTimeout();
     }
 
     interface Slack {

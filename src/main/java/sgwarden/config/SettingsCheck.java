@@ -89,6 +89,7 @@ public class SettingsCheck {
         range(out, "sgwarden.sqs.batch-size", s.sqs().batchSize(), 1, 10);
         range(out, "sgwarden.sqs.consumers", s.sqs().consumers(), 1, 100);
         range(out, "sgwarden.sqs.visibility-timeout", s.sqs().visibilityTimeout(), 1, 43_200);
+        range(out, "sgwarden.sqs.stop-timeout", s.sqs().stopTimeout(), 1, 60);
 
         if (s.table().isBlank()) {
             out.add(name("sgwarden.table") + " must name the ledger table");
@@ -149,7 +150,6 @@ public class SettingsCheck {
         range(out, "sgwarden.revert.retries", revert.retries(), 0, 20);
         range(out, "sgwarden.revert.delay", revert.delay(), 0, 600_000);
         positive(out, "sgwarden.revert.stuck-after", revert.stuckAfter());
-        range(out, "sgwarden.stop-timeout", s.stopTimeout(), 1, 600);
         return out;
     }
 
