@@ -1,0 +1,74 @@
+package sgwarden.policy;
+
+import java.util.Optional;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import sgwarden.change.SecurityGroupChange;
+
+/**
+ * The policies in force, read once at start. A file that cannot be used stops the service at start,
+ * with its line and the reason, rather than letting changes through under a policy nobody wrote.
+ */
+@ApplicationScoped
+@Named("policies")
+@Startup
+public class Policies {
+
+    private static final Logger LOG = Logger.getLogger(Policies.class);
+
+    @ConfigProperty(name = PolicySource.FILE_SETTING)
+    Optional<String> file;
+
+    @ConfigProperty(name = PolicySource.INLINE_SETTING)
+    Optional<String> inline;
+
+    @Inject
+    Instance<GroupTags> groupTags;
+
+    private PolicyEvaluator evaluator;
+
+    @PostConstruct
+    void load() {
+        PolicyFile policies;
+        try {
+            policies = PolicySource.load(file, inline);
+        } catch (PolicyFileException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        GroupTags tags = GroupTags.NONE;
+        if (policies.usesTags()) {
+            if (!groupTags.isResolvable()) {
+                PolicyFileException e = new PolicyFileException(policies.source(), 0,
+                        "a policy matches on tags, but this build has no way to read group tags", null);
+                LOG.error(e.getMessage());
+                throw e;
+            }
+            tags = groupTags.get();
+        }
+        evaluator = new PolicyEvaluator(policies, tags);
+        if (policies.policies().isEmpty()) {
+            LOG.info("no policies: every change asks a person");
+        } else {
+            LOG.infof("%d policies from %s: %s", policies.policies().size(), policies.source(),
+                    String.join(", ", policies.policies().stream().map(p -> p.name() + "=" + p.action().word()
+                            + (p.dryRun() ? "(dry run)" : "")).toList()));
+        }
+    }
+
+    public Verdict evaluate(SecurityGroupChange change) {
+        return evaluator.evaluate(change);
+    }
+
+    public PolicyFile file() {
+        return evaluator.file();
+    }
+}
