@@ -55,12 +55,15 @@ public final class PolicyParser {
         RawFile raw;
         try {
             raw = READER.readValue(yaml);
-        } catch (JsonMappingException e) {
-            throw new PolicyFileException(source, line(e.getLocation()), reason(e) + at(e.getPath()), e);
         } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
-                throw new PolicyFileException(source, y.getProblemMark().getLine() + 1,
-                        "not valid YAML: " + y.getProblem(), e);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+                    throw new PolicyFileException(source, y.getProblemMark().getLine() + 1,
+                            "not valid YAML: " + y.getProblem(), e);
+                }
+            }
+            if (e instanceof JsonMappingException m) {
+                throw new PolicyFileException(source, line(m.getLocation()), reason(m) + at(m.getPath()), e);
             }
             throw new PolicyFileException(source, line(e.getLocation()), e.getOriginalMessage(), e);
         } catch (IOException e) {
