@@ -105,7 +105,9 @@ public final class Explain {
     }
 
     static void printPolicies(PolicyFile file, PrintStream out) {
-        out.println("policy file " + file.source() + ": " + file.policies().size() + " policies, tried in order");
+        int count = file.policies().size();
+        out.println("policy file " + file.source() + ": " + count + (count == 1 ? " policy" : " policies")
+                + (count > 1 ? ", tried in order" : ""));
         int n = 1;
         for (Policy p : file.policies()) {
             out.println("  " + n++ + ". " + p.name() + " (line " + p.line() + "): " + describe(p));

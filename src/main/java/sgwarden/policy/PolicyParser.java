@@ -360,8 +360,7 @@ public final class PolicyParser {
         AccountDeserializer() {
             super(String.class, s -> {
                 if (!s.matches("\\d{12}")) {
-                    throw new IllegalArgumentException("bad account '" + s
-                            + "' (12 digits; quote it, '012345678901', so YAML keeps leading zeros)");
+                    throw new IllegalArgumentException("bad account '" + s + "' (an account ID is 12 digits)");
                 }
                 return s;
             });

@@ -24,7 +24,7 @@ class PolicyParserTest {
             policies:
               - name: first
                 match:
-                  accounts: ["012345678901", 111111111111]
+                  accounts: [012345678901, 111111111111]
                   regions: eu-west-1
                   direction: egress
                   event: modified
@@ -77,7 +77,7 @@ class PolicyParserTest {
             policies:\\n  - name: a\\n    action: deny                                                     | 3 | unknown action 'deny' (use ask, approve, revert or quarantine) (at policies[0].action)
             policies:\\n  - name: a\\n    match:\\n      ports: [22, 70000]\\n    action: ask                | 4 | bad port range 70000-70000 (ports are 0 to 65535, low-high) (at policies[0].match.ports[1])
             policies:\\n  - name: a\\n    match:\\n      ports: [\"90-80\"]\\n    action: ask                | 4 | bad port range 90-80 (ports are 0 to 65535, low-high) (at policies[0].match.ports[0])
-            policies:\\n  - name: a\\n    match:\\n      accounts: [1234]\\n    action: ask                  | 4 | bad account '1234' (12 digits; quote it, '012345678901', so YAML keeps leading zeros) (at policies[0].match.accounts[0])
+            policies:\\n  - name: a\\n    match:\\n      accounts: [1234]\\n    action: ask                  | 4 | bad account '1234' (an account ID is 12 digits) (at policies[0].match.accounts[0])
             policies:\\n  - name: a\\n    match:\\n      peers: [internet]\\n    action: ask                 | 4 | unknown peer kind 'internet' (use world, public, private, prefix-list, group-same-account or group-other-account) (at policies[0].match.peers[0])
             policies:\\n  - name: a\\n    match:\\n      direction: inbound\\n    action: ask                | 4 | unknown direction 'inbound' (use ingress or egress) (at policies[0].match.direction)
             policies:\\n  - name: a\\n    match:\\n      protocols: [sctpx]\\n    action: ask                | 4 | unknown protocol 'sctpx' (use tcp, udp, icmp, icmpv6, all, or a protocol number 0 to 255) (at policies[0].match.protocols[0])
