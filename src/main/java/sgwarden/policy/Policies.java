@@ -5,9 +5,10 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.Startup;
-import jakarta.annotation.PostConstruct;
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -16,10 +17,10 @@ import sgwarden.change.SecurityGroupChange;
 /**
  * The policies in force, read once at start. A file that cannot be used stops the service at start,
  * with its line and the reason, rather than letting changes through under a policy nobody wrote.
+ * They are read before Camel configures the routes, so no route runs without them.
  */
 @ApplicationScoped
 @Named("policies")
-@Startup
 public class Policies {
 
     private static final Logger LOG = Logger.getLogger(Policies.class);
@@ -33,10 +34,20 @@ public class Policies {
     @Inject
     Instance<GroupTags> groupTags;
 
-    private PolicyEvaluator evaluator;
+    private volatile PolicyEvaluator evaluator;
 
-    @PostConstruct
-    void load() {
+    void beforeRoutes(@Observes BeforeConfigure event) {
+        evaluator();
+    }
+
+    private synchronized PolicyEvaluator evaluator() {
+        if (evaluator == null) {
+            evaluator = load();
+        }
+        return evaluator;
+    }
+
+    private PolicyEvaluator load() {
         PolicyFile policies;
         try {
             policies = PolicySource.load(file, inline);
@@ -54,7 +65,6 @@ public class Policies {
             }
             tags = groupTags.get();
         }
-        evaluator = new PolicyEvaluator(policies, tags);
         if (policies.policies().isEmpty()) {
             LOG.info("no policies: every change asks a person");
         } else {
@@ -62,13 +72,15 @@ public class Policies {
                     String.join(", ", policies.policies().stream().map(p -> p.name() + "=" + p.action().word()
                             + (p.dryRun() ? "(dry run)" : "")).toList()));
         }
+        return new PolicyEvaluator(policies, tags);
     }
 
     public Verdict evaluate(SecurityGroupChange change) {
-        return evaluator.evaluate(change);
+        PolicyEvaluator e = evaluator;
+        return (e == null ? evaluator() : e).evaluate(change);
     }
 
     public PolicyFile file() {
-        return evaluator.file();
+        return evaluator().file();
     }
 }
