@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.policy.GroupTags;
@@ -30,7 +32,7 @@ final class PolicyBench {
     static void run(Path repo, Path logs) throws Exception {
         PolicyFile baseline = PolicySource.read(repo.resolve("deploy/policies/baseline.yaml"));
         PolicyEvaluator evaluator = new PolicyEvaluator(baseline, GroupTags.NONE);
-        CloudTrailParser parser = new CloudTrailParser();
+        CloudTrailParser parser = new CloudTrailParser(new ObjectMapper());
         record Case(String name, SecurityGroupChange change) {
         }
         List<Case> cases = new ArrayList<>();

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
@@ -73,7 +75,7 @@ public final class Explain {
             out.println("(a policy matches on group tags, which come from AWS; without --tags the group has none)");
         }
         PolicyEvaluator evaluator = new PolicyEvaluator(file, (account, region, group) -> groupTags);
-        CloudTrailParser parser = new CloudTrailParser();
+        CloudTrailParser parser = new CloudTrailParser(new ObjectMapper());
         int status = 0;
         for (String name : files.subList(1, files.size())) {
             out.println();

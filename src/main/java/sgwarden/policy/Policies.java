@@ -1,8 +1,5 @@
 package sgwarden.policy;
 
-import java.util.Optional;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
@@ -13,6 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
 
 /**
  * The policies in force, read once at start. A file that cannot be used stops the service at start,
@@ -25,11 +23,8 @@ public class Policies {
 
     private static final Logger LOG = Logger.getLogger(Policies.class);
 
-    @ConfigProperty(name = PolicySource.FILE_SETTING)
-    Optional<String> file;
-
-    @ConfigProperty(name = PolicySource.INLINE_SETTING)
-    Optional<String> inline;
+    @Inject
+    Settings settings;
 
     @Inject
     Instance<GroupTags> groupTags;
@@ -50,7 +45,7 @@ public class Policies {
     private PolicyEvaluator load() {
         PolicyFile policies;
         try {
-            policies = PolicySource.load(file, inline);
+            policies = PolicySource.load(settings.policy().file(), settings.policy().inline());
         } catch (PolicyFileException e) {
             LOG.error(e.getMessage());
             throw e;

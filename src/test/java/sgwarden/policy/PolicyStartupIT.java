@@ -51,13 +51,21 @@ class PolicyStartupIT {
         assertTrue(out.endsWith("action: quarantine (policy admin-and-database-ports-open-to-world)\n"), out);
     }
 
+    /** Valid settings otherwise (as sgwarden.config.SettingsRefusedIT), so only the policies can stop the start. */
+    static final Map<String, String> VALID = Map.of(
+            "SGWARDEN_INTAKE", "sqs",
+            "SGWARDEN_SQS_QUEUE_URL", "http://127.0.0.1:9/000000000000/sgwarden-intake",
+            "SGWARDEN_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/services/T0/B0/secret",
+            "SGWARDEN_SLACK_SIGNING_SECRET", "not-a-real-secret");
+
     static Process start(String name, Map<String, String> environment, String... properties) throws Exception {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx128m", "-Dquarkus.http.port=0",
-                "-Dsgwarden.slack.signing-secret=not-used"));
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx128m", "-Dquarkus.http.port=0"));
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(new File("target/" + name + ".log"));
+        b.environment().keySet().removeIf(k -> k.startsWith("SGWARDEN_"));
+        b.environment().putAll(VALID);
         b.environment().putAll(environment);
         return b.start();
     }

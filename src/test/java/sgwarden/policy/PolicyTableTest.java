@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.testing.Records;
@@ -33,7 +35,7 @@ class PolicyTableTest {
 
     static final PolicyFile BASELINE = PolicySource.read(Path.of("deploy/policies/baseline.yaml"));
     static final PolicyFile SECOND = PolicySource.read(Path.of("src/test/resources/policies/second.yaml"));
-    static final CloudTrailParser PARSER = new CloudTrailParser();
+    static final CloudTrailParser PARSER = new CloudTrailParser(new ObjectMapper());
 
     static final String TERRAFORM = "arn:aws:sts::111111111111:assumed-role/terraform-ci/GitHubActions";
     static final String STACKSET = "arn:aws:sts::111111111111:assumed-role/AWSCloudFormationStackSetExecutionRole/3f2a";
