@@ -8,8 +8,10 @@ public record Rule(String ruleId, String protocol, Integer fromPort, Integer toP
 
     /** Same protocol, ports and peer, whatever the descriptions and rule IDs say. */
     public static boolean sameTraffic(Rule a, Rule b) {
-        if (a == null || b == null || !java.util.Objects.equals(a.protocol, b.protocol)
-                || !java.util.Objects.equals(a.peer, b.peer)) {
+        // the peer's kind and value: a group reference's owner is in some shapes and not in others
+        if (a == null || b == null || !java.util.Objects.equals(a.protocol, b.protocol) || a.peer == null
+                || b.peer == null || a.peer.kind() != b.peer.kind()
+                || !java.util.Objects.equals(a.peer.value(), b.peer.value())) {
             return false;
         }
         // every port of "all traffic" is the same; EC2 reports its ports as -1 or not at all
