@@ -458,7 +458,7 @@ def widen_rule(group_id):
         rule = redis("10.0.0.0/8")
     rule_id = rule["SecurityGroupRuleId"]
     new_form = {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "CidrIpv4": "0.0.0.0/0",
-                "Description": "cache, opened for a demo"}
+                "Description": "cache"}
     ec2.modify_security_group_rules(GroupId=group_id, SecurityGroupRules=[
         {"SecurityGroupRuleId": rule_id, "SecurityGroupRule": new_form}])
     event_id = str(uuid.uuid4())

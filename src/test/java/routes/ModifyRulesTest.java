@@ -95,6 +95,9 @@ class ModifyRulesTest {
         Map<String, AttributeValue> outcome = item.get("history").l().get(1).m();
         assertEquals("REVERTED", outcome.get("outcome").s());
         assertEquals("10.0.0.0/8", outcome.get("restoredForms").m().get(ruleId).m().get("peer").s());
+        // the ledger's form is the restored one, and stays so while the Lake keeps returning the widening
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                .until(() -> "10.0.0.0/8".equals(Announced.item(moto, "rule#" + ruleId).get("form").m().get("peer").s()));
     }
 
     @Test

@@ -18,6 +18,7 @@ import sgwarden.change.KnownForm;
 import sgwarden.change.Peer;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.store.Restoration;
 import sgwarden.store.Status;
 import sgwarden.store.StoredChange;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;

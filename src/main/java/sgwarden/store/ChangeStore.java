@@ -178,7 +178,7 @@ public class ChangeStore {
      * rules it removed because their earlier forms were not known.
      */
     public StoredChange recordRestored(@ExchangeProperty("decision") Decision decision,
-            @org.apache.camel.Body sgwarden.revert.Restoration restoration) {
+            @org.apache.camel.Body Restoration restoration) {
         Map<String, AttributeValue> details = new HashMap<>();
         if (!restoration.restored().isEmpty()) {
             details.put("restoredForms", Forms.ofAll(restoration.restored()));

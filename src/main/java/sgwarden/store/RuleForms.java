@@ -41,6 +41,8 @@ public class RuleForms {
     @ConfigProperty(name = "sgwarden.retention")
     Duration retention;
 
+    java.time.Clock clock = java.time.Clock.systemUTC();
+
     /** Adds to a modification the earlier form of each of its rules that the ledger knows. */
     public SecurityGroupChange recall(SecurityGroupChange change) {
         if (change == null || !change.isModification()) {
@@ -121,17 +123,20 @@ public class RuleForms {
     }
 
     /** After a Deny put rules back, the ledger's forms of those rules are the restored ones. */
-    public sgwarden.revert.Restoration restored(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision,
-            @org.apache.camel.Body sgwarden.revert.Restoration restoration) {
+    public Restoration restored(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision,
+            @org.apache.camel.Body Restoration restoration) {
         for (Map.Entry<String, KnownForm> e : restoration.restored().entrySet()) {
             // an event ID of its own: the CloudTrail record of the restoring call, when it comes, is recorded too
             dynamo.updateItem(b -> b.tableName(table).key(Items.key(PREFIX + e.getKey()))
                     .updateExpression("SET #prev = if_not_exists(#form, :none), #prevEvent = if_not_exists(#event, :none),"
-                            + " #form = :form, #event = :event")
+                            + " #form = :form, #event = :event, #at = :now")
                     .expressionAttributeNames(Map.of("#prev", Items.RULE_PREVIOUS, "#prevEvent",
-                            Items.RULE_PREVIOUS_EVENT, "#form", Items.RULE_FORM, "#event", Items.RULE_EVENT))
+                            Items.RULE_PREVIOUS_EVENT, "#form", Items.RULE_FORM, "#event", Items.RULE_EVENT,
+                            "#at", Items.RULE_EVENT_AT))
+                    // dated now, so the denied change, queried again from the Lake, cannot set its form back
                     .expressionAttributeValues(Map.of(":form", Forms.of(e.getValue()), ":none",
-                            AttributeValue.fromNul(true), ":event", Items.s("revert-of-" + decision.changeId()))));
+                            AttributeValue.fromNul(true), ":event", Items.s("revert-of-" + decision.changeId()),
+                            ":now", Items.n(clock.millis()))));
         }
         return restoration;
     }
