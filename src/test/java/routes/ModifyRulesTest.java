@@ -101,6 +101,18 @@ class ModifyRulesTest {
     }
 
     @Test
+    void aModificationAnnouncedOnlyOnASecondRunStillShowsItsEarlierForm() {
+        Accounts.Change added = knownRedis();
+        // the first run's post fails (1 try + 2 retries): the rule's new form is recorded, the change released
+        slack.failNext(3, 500);
+        Accounts.Change widened = Announced.viaLake(widen(added, 0));
+
+        assertEquals(1, slack.messagesMentioning(widened.eventId()).size());
+        String text = announcement(widened);
+        assertTrue(text.contains("tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`"), text);
+    }
+
+    @Test
     void wideningARuleSgwardenNeverSawSaysSoAndDenyRemovesIt() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
         // added before sgwarden was deployed: never announced
