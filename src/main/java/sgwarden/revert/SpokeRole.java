@@ -1,12 +1,12 @@
 package sgwarden.revert;
 
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import sgwarden.config.Settings;
 
 import sgwarden.decision.Decision;
 import sgwarden.store.StoredChange;
@@ -20,12 +20,8 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 @Named("spokeRole")
 public class SpokeRole {
 
-    @ConfigProperty(name = "sgwarden.revert.role-path")
-    String rolePath;
-    @ConfigProperty(name = "sgwarden.revert.role-name")
-    String roleName;
-    @ConfigProperty(name = "sgwarden.revert.external-id")
-    Optional<String> externalId;
+    @Inject
+    Settings settings;
 
     public AssumeRoleRequest request(@ExchangeProperty("stored") StoredChange change,
             @ExchangeProperty("decision") Decision decision) {
@@ -36,15 +32,18 @@ public class SpokeRole {
                 .roleArn(roleArn(change.accountId(), change.region()))
                 .roleSessionName(sessionName(decision))
                 .durationSeconds(900);
-        externalId.map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
+        settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
         return request.build();
     }
 
     /** The spoke role's ARN in the partition of the change's region. */
     public String roleArn(String accountId, String region) {
-        String path = rolePath.startsWith("/") ? rolePath : "/" + rolePath;
-        path = path.endsWith("/") ? path : path + "/";
-        return "arn:" + partition(region) + ":iam::" + accountId + ":role" + path + roleName;
+        return roleArn(accountId, region, settings.revert().rolePath(), settings.revert().roleName());
+    }
+
+    /** The path is checked at start to be an IAM path: "/" or "/…/". */
+    static String roleArn(String accountId, String region, String path, String name) {
+        return "arn:" + partition(region) + ":iam::" + accountId + ":role" + path + name;
     }
 
     /** aws-us-gov for GovCloud, aws-cn for China, aws elsewhere (as the regions' names tell). */
@@ -66,7 +65,7 @@ public class SpokeRole {
     public boolean madeByRevert(@org.apache.camel.Body sgwarden.change.SecurityGroupChange change) {
         String arn = change.actor() == null ? null : change.actor().principalArn();
         return change.isModification() && arn != null
-                && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/" + java.util.regex.Pattern.quote(roleName)
+                && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/" + java.util.regex.Pattern.quote(settings.revert().roleName())
                         + "/sgwarden-.*");
     }
 

@@ -87,7 +87,7 @@ public class SlackMessages {
             Rule r = change.rules().get(0);
             text.append(change.direction().adjective()).append(' ').append(Mrkdwn.escape(r.describeTraffic()))
                     .append(' ').append(change.direction().peerPreposition()).append(" `")
-                    .append(Mrkdwn.escape(r.peer().describe())).append('`');
+                    .append(Mrkdwn.code(r.peer().describe(), 200)).append('`');
             appendDescription(text, r);
         } else {
             text.append(change.rules().size()).append(' ').append(change.direction().adjective()).append(" rules");
@@ -106,7 +106,7 @@ public class SlackMessages {
                 }
                 StringBuilder line = new StringBuilder("\n• ").append(Mrkdwn.escape(r.describeTraffic())).append(' ')
                         .append(change.direction().peerPreposition()).append(" `")
-                        .append(Mrkdwn.escape(r.peer().describe())).append('`');
+                        .append(Mrkdwn.code(r.peer().describe(), 200)).append('`');
                 appendDescription(line, r);
                 if (text.length() + line.length() > SECTION_MAX) {
                     text.append("\n• … and ").append(change.rules().size() - shown).append(" more");
@@ -122,9 +122,9 @@ public class SlackMessages {
             blocks.add(section(warning));
         }
         List<String> context = new ArrayList<>();
-        context.add("event `" + Mrkdwn.escape(change.eventId(), 100) + "`");
+        context.add("event `" + Mrkdwn.code(change.eventId(), 100) + "`");
         if (change.actor().principalArn() != null) {
-            context.add("principal `" + Mrkdwn.escape(change.actor().principalArn(), 300) + "`");
+            context.add("principal `" + Mrkdwn.code(change.actor().principalArn(), 300) + "`");
         }
         if (change.actor().accountId() != null && !change.actor().accountId().equals(change.accountId())) {
             context.add("caller account " + Mrkdwn.escape(change.actor().accountId(), 20));
@@ -133,7 +133,7 @@ public class SlackMessages {
             context.add("from " + Mrkdwn.escape(change.actor().sourceIp(), 100));
         }
         if (change.actor().userAgent() != null) {
-            context.add("agent " + Mrkdwn.escape(change.actor().userAgent(), 200));
+            context.add("agent `" + Mrkdwn.code(change.actor().userAgent(), 200) + "`");
         }
         blocks.add(Map.of("type", "context", "elements",
                 List.of(Map.of("type", "mrkdwn", "text", String.join(" · ", context)))));
@@ -150,14 +150,14 @@ public class SlackMessages {
                 + Mrkdwn.escape(change.region()) + "* at " + TIME.format(change.eventTime());
         if (mods.size() == 1) {
             Modification m = mods.get(0);
-            text.append(adjective(m)).append("rule `").append(Mrkdwn.escape(m.ruleId(), 60)).append('`').append(where)
+            text.append(adjective(m)).append("rule `").append(Mrkdwn.code(m.ruleId(), 60)).append('`').append(where)
                     .append(":\n").append(forms(m));
             return;
         }
         text.append(mods.size()).append(" rules").append(where).append(':');
         int shown = 0;
         for (Modification m : mods) {
-            String line = "\n• `" + Mrkdwn.escape(m.ruleId(), 60) + "` " + adjective(m) + forms(m);
+            String line = "\n• `" + Mrkdwn.code(m.ruleId(), 60) + "` " + adjective(m) + forms(m);
             if (shown == RULES_SHOWN || text.length() + line.length() > SECTION_MAX) {
                 text.append("\n• … and ").append(mods.size() - shown).append(" more");
                 break;
@@ -185,7 +185,7 @@ public class SlackMessages {
             line.append("earlier form not known (sgwarden had not seen this rule)");
         }
         line.append(" → ").append(Mrkdwn.escape(m.after().describeTraffic())).append(' ')
-                .append(preposition(m.direction())).append(" `").append(Mrkdwn.escape(m.after().peer().describe()))
+                .append(preposition(m.direction())).append(" `").append(Mrkdwn.code(m.after().peer().describe(), 200))
                 .append('`');
         appendDescription(line, m.after());
         return line.toString();

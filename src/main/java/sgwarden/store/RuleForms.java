@@ -1,6 +1,5 @@
 package sgwarden.store;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,12 +8,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import sgwarden.change.Direction;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -35,11 +33,8 @@ public class RuleForms {
     @Inject
     DynamoDbClient dynamo;
 
-    @ConfigProperty(name = "sgwarden.table")
-    String table;
-
-    @ConfigProperty(name = "sgwarden.retention")
-    Duration retention;
+    @Inject
+    Settings settings;
 
     java.time.Clock clock = java.time.Clock.systemUTC();
 
@@ -51,7 +46,7 @@ public class RuleForms {
         Map<String, KnownForm> earlier = new LinkedHashMap<>();
         long at = change.eventTime().toEpochMilli();
         for (String ruleId : change.ruleIds()) {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Items.key(PREFIX + ruleId))
+            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + ruleId))
                     .consistentRead(true)).item();
             if (item == null || item.isEmpty()) {
                 continue;
@@ -76,7 +71,7 @@ public class RuleForms {
             return null;
         }
         long at = change.eventTime().toEpochMilli();
-        long expires = change.eventTime().plus(retention).getEpochSecond();
+        long expires = change.eventTime().plus(settings.retention()).getEpochSecond();
         for (Rule rule : change.rules()) {
             if (rule.ruleId() == null || rule.ruleId().isBlank()) {
                 continue;
@@ -96,7 +91,7 @@ public class RuleForms {
             values.put(":group", Items.s(change.groupId()));
             values.put(":expires", Items.n(expires));
             try {
-                dynamo.updateItem(b -> b.tableName(table).key(Items.key(PREFIX + rule.ruleId()))
+                dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + rule.ruleId()))
                         // the previous values are read before this update writes
                         .updateExpression("SET #prev = if_not_exists(#form, :none),"
                                 + " #prevEvent = if_not_exists(#event, :none), #form = :form, #event = :event,"
@@ -117,7 +112,7 @@ public class RuleForms {
 
     /** The form the ledger holds for a rule now, or null. */
     public KnownForm current(String ruleId) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Items.key(PREFIX + ruleId))
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + ruleId))
                 .consistentRead(true)).item();
         return item == null ? null : Forms.read(ruleId, item.get(Items.RULE_FORM));
     }
@@ -127,7 +122,7 @@ public class RuleForms {
             @org.apache.camel.Body Restoration restoration) {
         for (Map.Entry<String, KnownForm> e : restoration.restored().entrySet()) {
             // an event ID of its own: the CloudTrail record of the restoring call, when it comes, is recorded too
-            dynamo.updateItem(b -> b.tableName(table).key(Items.key(PREFIX + e.getKey()))
+            dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + e.getKey()))
                     .updateExpression("SET #prev = if_not_exists(#form, :none), #prevEvent = if_not_exists(#event, :none),"
                             + " #form = :form, #event = :event, #at = :now")
                     .expressionAttributeNames(Map.of("#prev", Items.RULE_PREVIOUS, "#prevEvent",

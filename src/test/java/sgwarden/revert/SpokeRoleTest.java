@@ -20,10 +20,7 @@ class SpokeRoleTest {
     })
     void partitionOfTheRegion(String region, String partition) {
         assertEquals(partition, SpokeRole.partition(region));
-        SpokeRole role = new SpokeRole();
-        role.rolePath = "/security/";
-        role.roleName = "sgwarden-spoke";
         assertEquals("arn:" + partition + ":iam::111111111111:role/security/sgwarden-spoke",
-                role.roleArn("111111111111", region));
+                SpokeRole.roleArn("111111111111", region, "/security/", "sgwarden-spoke"));
     }
 }
