@@ -43,9 +43,21 @@ public record SecurityGroupChange(
         return MODIFY.equals(eventName);
     }
 
+    /**
+     * With the earlier forms the ledger knows. A modification's direction is not in its record: it
+     * becomes the one its rules' known forms share, and stays INGRESS when that is not known.
+     */
     public SecurityGroupChange withEarlier(Map<String, KnownForm> forms) {
+        Direction known = direction;
+        if (isModification() && forms != null && !rules.isEmpty()) {
+            List<Direction> seen = rules.stream().map(r -> forms.get(r.ruleId()))
+                    .map(f -> f == null ? null : f.direction()).distinct().toList();
+            if (seen.size() == 1 && seen.get(0) != null) {
+                known = seen.get(0);
+            }
+        }
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                direction, actor, rules, intake, record, forms);
+                known, actor, rules, intake, record, forms);
     }
 
     /** Each rule changed, with its earlier form where known; empty for an addition. */

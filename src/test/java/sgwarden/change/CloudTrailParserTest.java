@@ -402,6 +402,9 @@ class CloudTrailParserTest {
                 java.util.Map.of("sgr-0aa11bb22cc33dd44", new KnownForm(Direction.INGRESS, narrower)));
         assertFalse(widened.descriptionOnly());
         assertEquals(Direction.INGRESS, widened.modifications().get(0).direction());
+        SecurityGroupChange outbound = c.withEarlier(java.util.Map.of("sgr-0aa11bb22cc33dd44",
+                new KnownForm(Direction.EGRESS, narrower)));
+        assertEquals(Direction.EGRESS, outbound.direction(), "the direction the ledger knows");
     }
 
     @Test
