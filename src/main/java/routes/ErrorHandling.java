@@ -39,6 +39,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String DETECTION = "detection-errors";
     public static final String INTERACTION = "interaction-errors";
     public static final String REVERT = "revert-errors";
+    public static final String DUE = "due-errors";
 
     @Inject
     Settings settings;
@@ -140,6 +141,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
                 .end();
 
+        dueErrors();
+
         routeConfiguration(REVERT)
                 .onException(RevokeThrottledException.class)
                     .maximumRedeliveries(settings.revert().retries())
@@ -158,6 +161,17 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.revert", "revert of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
                     .to("direct:revert-failed")
+                .end();
+    }
+
+    private void dueErrors() {
+        // The table unreachable, or the expiry's message refused: the tick ends; the next one reads what is
+        // still due (a claimed revert that died is due again after sgwarden.revert.stuck-after).
+        routeConfiguration(DUE)
+                .onException(Exception.class)
+                    .handled(true)
+                    .logStackTrace(false)
+                    .log(LoggingLevel.WARN, "routes.expiry", "expiry: ${exception.message}")
                 .end();
     }
 

@@ -41,6 +41,9 @@ public class RevertRoutes extends RouteBuilder {
         from("direct:show-revert-outcome")
                 .routeId("show-revert-outcome")
                 .routeConfigurationId(ErrorHandling.REVERT)
-                .bean("slackResponder", "showOutcome");
+                // an expiry's revert has no click to answer: its own route posts its message
+                .filter(simple("${exchangeProperty.decision.responseUrl} != null"))
+                    .bean("slackResponder", "showOutcome")
+                .end();
     }
 }

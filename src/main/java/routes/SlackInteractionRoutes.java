@@ -43,6 +43,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
         from("direct:approve")
                 .routeId("approve-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("approvalTerms", "check")
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
                 .bean("counters", "decision('approve')")

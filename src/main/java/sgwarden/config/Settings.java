@@ -39,6 +39,8 @@ public interface Settings {
 
     Policy policy();
 
+    Approval approval();
+
     Log log();
 
     interface Aws {
@@ -190,6 +192,16 @@ public interface Settings {
 
         /** The same YAML as the value itself, for hosts that mount no files. */
         Optional<String> inline();
+    }
+
+    /** Approvals for a time, and the timer that reverts them at expiry (docs/configuration.md). */
+    interface Approval {
+        /** What Approve offers: durations such as 1h, 8h, 7d (s, m, h, d), and "permanent". */
+        List<String> durations();
+
+        /** How often the due-index is read for approvals past their expiry. */
+        @WithName("check-period")
+        Duration checkPeriod();
     }
 
     interface Log {

@@ -138,6 +138,18 @@ public class SettingsCheck {
         }
         range(out, "sgwarden.slack.burst", slack.burst(), 1, 100);
 
+        if (s.approval().durations().isEmpty()) {
+            out.add(name("sgwarden.approval.durations") + " must offer at least one duration or 'permanent'");
+        }
+        for (String d : s.approval().durations()) {
+            try {
+                sgwarden.decision.ApprovalDuration.parse(d);
+            } catch (IllegalArgumentException e) {
+                out.add(name("sgwarden.approval.durations") + ": " + e.getMessage());
+            }
+        }
+        positive(out, "sgwarden.approval.check-period", s.approval().checkPeriod());
+
         Settings.Revert revert = s.revert();
         if (!IAM_PATH.matcher(revert.rolePath()).matches()) {
             out.add(name("sgwarden.revert.role-path") + " must be an IAM path: '/' or '/' + printable characters"

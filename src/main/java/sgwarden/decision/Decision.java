@@ -12,4 +12,11 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
     public enum Kind {
         APPROVE, DENY
     }
+
+    /** For an Approve: the time it was chosen for, or permanently (the plain Approve button). */
+    public ApprovalDuration approvalFor() {
+        String prefix = "sgwarden_approve_for_";
+        return actionId != null && actionId.startsWith(prefix) ? ApprovalDuration.parse(actionId.substring(prefix.length()))
+                : ApprovalDuration.parse(ApprovalDuration.PERMANENT);
+    }
 }

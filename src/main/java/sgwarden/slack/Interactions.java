@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import sgwarden.config.Settings;
+import sgwarden.decision.ApprovalDuration;
 import sgwarden.decision.Decision;
 
 /**
@@ -75,8 +76,15 @@ public class Interactions {
         Decision.Kind kind = switch (actionId) {
             case SlackMessages.APPROVE -> Decision.Kind.APPROVE;
             case SlackMessages.DENY -> Decision.Kind.DENY;
-            default -> null;
+            default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE : null;
         };
+        if (kind == Decision.Kind.APPROVE && !actionId.equals(SlackMessages.APPROVE)) {
+            try {
+                ApprovalDuration.parse(actionId.substring(SlackMessages.APPROVE_FOR.length()));
+            } catch (IllegalArgumentException e) {
+                throw new BadInteractionException("actions[0].action_id names no approval duration");
+            }
+        }
         return new Decision(changeId, actionId, kind, userId, userName, teamId, responseUrl, clock.instant());
     }
 

@@ -17,6 +17,7 @@ import sgwarden.change.Direction;
 import sgwarden.change.Modification;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.ApprovalDuration;
 
 /**
  * Composes the Block Kit messages: the announcement of a change with Approve and Deny, and the
@@ -26,7 +27,12 @@ import sgwarden.change.SecurityGroupChange;
 @Named("slackMessages")
 public class SlackMessages {
 
+    @jakarta.inject.Inject
+    sgwarden.config.Settings settings;
+
     public static final String APPROVE = "sgwarden_approve";
+    /** Approve for a time: the action_id ends with the duration's code, e.g. sgwarden_approve_for_8h. */
+    public static final String APPROVE_FOR = "sgwarden_approve_for_";
     public static final String DENY = "sgwarden_deny";
     public static final String ACTIONS_BLOCK = "sgwarden_decision";
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -233,11 +239,20 @@ public class SlackMessages {
         return Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", mrkdwn));
     }
 
-    private static Map<String, Object> actions(SecurityGroupChange change, boolean withApprove) {
+    private Map<String, Object> actions(SecurityGroupChange change, boolean withApprove) {
         String changeId = change.eventId();
         List<Object> buttons = new ArrayList<>();
         if (withApprove) {
-            buttons.add(button(APPROVE, "Approve", changeId, "primary", null));
+            List<ApprovalDuration> offered = offered();
+            for (ApprovalDuration d : offered) {
+                if (d.permanent()) {
+                    buttons.add(button(APPROVE, offered.size() == 1 ? "Approve" : "Approve permanently", changeId,
+                            "primary", null));
+                } else {
+                    buttons.add(button(APPROVE_FOR + d.code(), "Approve for " + d.label(), changeId,
+                            buttons.isEmpty() ? "primary" : null, null));
+                }
+            }
         }
         Map<String, Object> confirm = new LinkedHashMap<>();
         confirm.put("title", plain("Revert this change?"));
@@ -280,11 +295,35 @@ public class SlackMessages {
         button.put("action_id", actionId);
         button.put("text", plain(label));
         button.put("value", value);
-        button.put("style", style);
+        if (style != null) {
+            button.put("style", style);
+        }
         if (confirm != null) {
             button.put("confirm", confirm);
         }
         return button;
+    }
+
+    /** The durations Approve offers, as configured (the defaults where no settings are at hand). */
+    public List<ApprovalDuration> offered() {
+        List<String> codes = settings == null ? List.of("1h", "8h", "24h", "7d", ApprovalDuration.PERMANENT)
+                : settings.approval().durations();
+        return codes.stream().map(ApprovalDuration::parse).toList();
+    }
+
+    /**
+     * The message that names a change whose approval expired, and what the expiry did: a new message,
+     * since a click's response_url lives only 30 minutes.
+     */
+    public Message expired(SecurityGroupChange change, String outcome) {
+        List<Map<String, Object>> blocks = summaryBlocks(change);
+        blocks.add(section(outcome));
+        return message(headline(change) + " — " + outcome, blocks);
+    }
+
+    /** "14:00 UTC" within a day, else with the date. */
+    public static String until(Instant until, Instant now) {
+        return until.isAfter(now.plus(java.time.Duration.ofHours(23))) ? TIME.format(until) : CLOCK.format(until);
     }
 
     private static Map<String, Object> plain(String text) {

@@ -71,7 +71,10 @@ public class SlackResponder {
         String who = "@" + Mrkdwn.escape(decision.userName() == null ? decision.userId() : decision.userName());
         String at = SlackMessages.at(Instant.now());
         return switch (stored.status()) {
-            case APPROVED -> ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
+            case APPROVED -> stored.approvedUntil() != null
+                    ? ":white_check_mark: Approved by " + who + " until "
+                            + SlackMessages.until(stored.approvedUntil(), decision.at())
+                    : ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
             case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at
                     + ": the rules had already been removed by someone else, nothing left to revert";

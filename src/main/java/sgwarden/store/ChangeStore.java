@@ -127,17 +127,32 @@ public class ChangeStore {
                 "decision", Items.s(decision.kind().name()), "by", Items.s(decision.userId()),
                 "byName", Items.s(String.valueOf(decision.userName())), "at", Items.s(decision.at().toString()))))));
         values.put(":empty", AttributeValue.fromL(List.of()));
+        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#decision", Items.DECISION,
+                "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
+                "#atEpoch", Items.DECIDED_AT_EPOCH, "#history", Items.HISTORY, "#error", Items.ERROR));
+        String expiry = "";
+        sgwarden.decision.ApprovalDuration term = deny ? null : decision.approvalFor();
+        if (term != null && !term.permanent()) {
+            // an approval for a time enters the due-index; the expiry timer finds it there at dueAt
+            Instant until = decision.at().plus(term.duration());
+            values.put(":shard", Items.s(Items.APPROVALS_SHARD));
+            values.put(":due", Items.n(until.getEpochSecond()));
+            values.put(":until", Items.s(until.toString()));
+            values.put(":for", Items.s(term.label()));
+            names.putAll(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT, "#until", Items.APPROVED_UNTIL,
+                    "#for", Items.APPROVED_FOR));
+            expiry = ", #shard = :shard, #due = :due, #until = :until, #for = :for";
+        }
+        String update = "SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
+                + " #at = :at, #atEpoch = :atEpoch,"
+                + " #history = list_append(if_not_exists(#history, :empty), :entry)" + expiry
+                + " REMOVE #error";
         try {
             UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
-                    .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
-                            + " #at = :at, #atEpoch = :atEpoch,"
-                            + " #history = list_append(if_not_exists(#history, :empty), :entry)"
-                            + " REMOVE #error")
+                    .updateExpression(update)
                     // a revert whose instance died mid-way (REVERTING for too long) may be denied again
                     .conditionExpression("#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
-                    .expressionAttributeNames(Map.of("#status", Items.STATUS, "#decision", Items.DECISION,
-                            "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
-                            "#atEpoch", Items.DECIDED_AT_EPOCH, "#history", Items.HISTORY, "#error", Items.ERROR))
+                    .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW));
             return StoredChange.of(updated.attributes());
@@ -163,6 +178,7 @@ public class ChangeStore {
         entry.putAll(details);
         String update = "SET #status = :outcome, #outcomeAt = :now,"
                 + " #history = list_append(if_not_exists(#history, :empty), :entry)";
+        values.put(":expired", Items.s(Status.EXPIRED.name()));
         if (error != null) {
             values.put(":error", Items.s(error));
             entry.put("error", Items.s(error));
@@ -171,14 +187,16 @@ public class ChangeStore {
         values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(entry))));
         values.put(":empty", AttributeValue.fromL(List.of()));
         Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#outcomeAt", Items.OUTCOME_AT,
-                "#history", Items.HISTORY));
+                "#history", Items.HISTORY, "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT));
         if (error != null) {
             names.put("#error", Items.ERROR);
         }
-        String expression = update;
+        // done: the item leaves the due-index (an expiry's revert is not picked up again)
+        String expression = update + " REMOVE #shard, #due";
         UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
                 .updateExpression(expression)
-                .conditionExpression("#status = :reverting")
+                // Deny's revert holds REVERTING, an expiry's holds EXPIRED
+                .conditionExpression("#status IN (:reverting, :expired)")
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW));

@@ -31,6 +31,14 @@ final class Items {
     static final String OUTCOME_AT = "outcomeAt";
     static final String ERROR = "error";
     static final String HISTORY = "history";
+    // the due-index (deploy templates): items carrying both are read by the expiry timer at dueAt
+    static final String DUE_SHARD = "dueShard";
+    static final String DUE_AT = "dueAt";
+    /** The one shard approvals go to: a Query reads only what is due, whatever the table's size. */
+    static final String APPROVALS_SHARD = "approval";
+    static final String APPROVED_UNTIL = "approvedUntil";
+    /** The duration chosen, as the message says it ("8 h"). */
+    static final String APPROVED_FOR = "approvedFor";
     /** A modification's earlier rule forms, by rule ID, as the ledger knew them when it was found. */
     static final String EARLIER = "earlierForms";
     // rule items (RuleForms): the current form of one rule, the event that set it and the form before

@@ -13,5 +13,7 @@ public enum Status {
     /** Denied, but the rules had already been removed by someone else. */
     ALREADY_GONE,
     /** Denied, and the revert failed; Deny may be clicked again. */
-    REVERT_FAILED
+    REVERT_FAILED,
+    /** Approved for a time that has passed; its revert under way (claimed by one replica). */
+    EXPIRED
 }

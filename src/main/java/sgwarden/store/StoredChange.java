@@ -10,18 +10,20 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public record StoredChange(String changeId, Status status, String accountId, String region, String groupId,
         String direction, List<String> ruleIds, String record, String decision, String decidedBy,
         String decidedByName, Instant decidedAt, String error, String eventName,
-        Map<String, sgwarden.change.KnownForm> earlier) {
+        Map<String, sgwarden.change.KnownForm> earlier, Instant approvedUntil, String approvedFor) {
 
     static StoredChange of(Map<String, AttributeValue> item) {
         AttributeValue ids = item.get(Items.RULE_IDS);
         String decidedAt = Items.str(item, Items.DECIDED_AT);
+        String until = Items.str(item, Items.APPROVED_UNTIL);
         return new StoredChange(Items.str(item, Items.ID), Status.valueOf(Items.str(item, Items.STATUS)),
                 Items.str(item, Items.ACCOUNT), Items.str(item, Items.REGION), Items.str(item, Items.GROUP),
                 Items.str(item, Items.DIRECTION),
                 ids == null || !ids.hasL() ? List.of() : ids.l().stream().map(AttributeValue::s).toList(),
                 Items.str(item, Items.RECORD), Items.str(item, Items.DECISION), Items.str(item, Items.DECIDED_BY),
                 Items.str(item, Items.DECIDED_BY_NAME), decidedAt == null ? null : Instant.parse(decidedAt),
-                Items.str(item, Items.ERROR), Items.str(item, Items.EVENT_NAME), Forms.readAll(item.get(Items.EARLIER)));
+                Items.str(item, Items.ERROR), Items.str(item, Items.EVENT_NAME), Forms.readAll(item.get(Items.EARLIER)),
+                until == null ? null : Instant.parse(until), Items.str(item, Items.APPROVED_FOR));
     }
 
     public boolean isModification() {

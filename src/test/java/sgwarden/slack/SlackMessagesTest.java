@@ -114,14 +114,19 @@ class SlackMessagesTest {
         JsonNode actionBlock = actions.get(0);
         assertEquals(SlackMessages.ACTIONS_BLOCK, actionBlock.path("block_id").asText());
         JsonNode buttons = actionBlock.path("elements");
-        assertEquals(2, buttons.size());
+        // Approve for each default duration (1 h, 8 h, 24 h, 7 d), Approve permanently, Deny
+        assertEquals(6, buttons.size());
         JsonNode approve = buttons.get(0);
-        JsonNode deny = buttons.get(1);
+        JsonNode deny = buttons.get(5);
         assertEquals("button", approve.path("type").asText());
-        assertEquals("sgwarden_approve", approve.path("action_id").asText());
-        assertEquals("Approve", approve.path("text").path("text").asText());
+        assertEquals("sgwarden_approve_for_1h", approve.path("action_id").asText());
+        assertEquals("Approve for 1 h", approve.path("text").path("text").asText());
         assertEquals("plain_text", approve.path("text").path("type").asText());
         assertEquals("primary", approve.path("style").asText());
+        assertEquals("Approve for 7 d", buttons.get(3).path("text").path("text").asText());
+        assertEquals("sgwarden_approve", buttons.get(4).path("action_id").asText());
+        assertEquals("Approve permanently", buttons.get(4).path("text").path("text").asText());
+        assertTrue(buttons.get(4).path("confirm").isMissingNode());
         assertEquals("6f0c1e4a-2b7d-4c59-9a3e-81d2f5b0c7e1", approve.path("value").asText());
         assertTrue(approve.path("confirm").isMissingNode(), "Approve asks for no confirmation");
 
@@ -185,7 +190,8 @@ class SlackMessagesTest {
                     assertTrue(b.path("text").path("text").asText().length() <= 75);
                     assertTrue(b.path("value").asText().length() <= 2000);
                     assertTrue(b.path("action_id").asText().length() <= 255);
-                    assertTrue(Set.of("primary", "danger").contains(b.path("style").asText()));
+                    // no style is Slack's default; a style given must be primary or danger
+                    assertTrue(!b.has("style") || Set.of("primary", "danger").contains(b.path("style").asText()));
                 });
                 default -> throw new AssertionError("unexpected block " + block);
             }

@@ -37,7 +37,10 @@ public final class Profiles {
                     // the stand-in does not rate-limit unless a test asks it to; pacing would only slow the tests
                     Map.entry("sgwarden.slack.rate", "100"),
                     Map.entry("sgwarden.slack.burst", "100"),
-                    Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB")));
+                    Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB"),
+                    // seconds, so an approval expires within a test
+                    Map.entry("sgwarden.approval.durations", "3s,1h,permanent"),
+                    Map.entry("sgwarden.approval.check-period", "300ms")));
             m.putAll(extra());
             return m;
         }

@@ -1,0 +1,61 @@
+package routes;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.config.Settings;
+
+/**
+ * Approvals for a time: a timer reads the approvals past their expiry from the table's due-index
+ * (a Query, so each tick reads only what is due), and each goes down Deny's revert path once,
+ * whichever replica claims it first. The state is in the table: a restart loses nothing.
+ */
+@ApplicationScoped
+public class ExpiryRoutes extends RouteBuilder {
+
+    public static final String AUDIT = "sgwarden.audit";
+
+    @Inject
+    Settings settings;
+
+    @Override
+    public void configure() {
+        from("timer:due-items?period=" + settings.approval().checkPeriod().toMillis()
+                + "&delay=" + settings.approval().checkPeriod().toMillis())
+                .routeId("due-items")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .bean("expiries", "query")
+                // lazy: the service starts without DynamoDB at hand, as the rest of it does
+                .to("aws2-ddb://" + settings.table() + "?operation=Query&amazonDDBClient=#dynamoDbClient"
+                        + "&lazyStartProducer=true&enabledInitialDescribeTable=false")
+                .split(header("CamelAwsDdbItems"))
+                    .to("direct:expire-approval")
+                .end();
+
+        from("direct:expire-approval")
+                .routeId("expire-approval")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .bean("expiries", "claim")
+                // held by another replica, or decided otherwise since the Query read it
+                .filter(body().isNull())
+                    .stop()
+                .end()
+                .log(LoggingLevel.INFO, AUDIT, "change=${exchangeProperty.stored.changeId} status=EXPIRED"
+                        + " approvedBy=${exchangeProperty.stored.decidedBy} for=${exchangeProperty.stored.approvedFor}"
+                        + " until=${exchangeProperty.stored.approvedUntil}")
+                .to("direct:revert")
+                .log(LoggingLevel.INFO, AUDIT, "change=${exchangeProperty.stored.changeId}"
+                        + " status=${exchangeProperty.stored.status} by=expiry"
+                        + " error=${exchangeProperty.stored.error}")
+                .to("direct:announce-expiry");
+
+        from("direct:announce-expiry")
+                .routeId("announce-expiry")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .bean("expiryMessages", "expired")
+                .to("direct:post-to-slack");
+    }
+}
