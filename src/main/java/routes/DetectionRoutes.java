@@ -65,6 +65,7 @@ public class DetectionRoutes extends RouteBuilder {
                 .bean("cloudTrailParser", "parse(${body}, ${header." + Counters.INTAKE + "})")
                 .filter(body().isNull())
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'skipped')")
+                    .bean("auditLog", "skipped('failed call or not a rule addition')")
                     .stop()
                 .end()
                 .to("direct:announce");
@@ -72,16 +73,19 @@ public class DetectionRoutes extends RouteBuilder {
         from("direct:announce")
                 .routeId("announce-change")
                 .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty("change", body())
                 // eager completion: a failed post releases the key before the exchange moves on
                 .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true).skipDuplicate(false)
                     .filter(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
                         .bean("counters", "change(${header." + Counters.INTAKE + "}, 'duplicate')")
+                        .bean("auditLog", "skipped('duplicate')")
                         .stop()
                     .end()
                     .bean("changeStore", "savePending")
                     .bean("slackMessages", "announcement")
                     .to(slackUri())
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'announced')")
+                    .bean("auditLog", "announced")
                 .end();
     }
 

@@ -19,6 +19,7 @@ public class RevertRoutes extends RouteBuilder {
                 .bean("changeStore", "recordReverted")
                 .setProperty("stored", body())
                 .bean("counters", "revert(${body.status})")
+                .bean("auditLog", "revert")
                 .to("direct:show-revert-outcome");
 
         from("direct:revert-failed")
@@ -27,6 +28,7 @@ public class RevertRoutes extends RouteBuilder {
                 .bean("changeStore", "recordFailure")
                 .setProperty("stored", body())
                 .bean("counters", "revert('REVERT_FAILED')")
+                .bean("auditLog", "revert")
                 .to("direct:show-revert-outcome");
 
         from("direct:show-revert-outcome")

@@ -37,6 +37,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
                 .bean("counters", "decision('approve')")
+                .bean("auditLog", "decision")
                 .wireTap("direct:show-outcome");
 
         from("direct:deny")
@@ -45,6 +46,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
                 .bean("counters", "decision('deny')")
+                .bean("auditLog", "decision")
                 .wireTap("direct:revert");
 
         from("direct:show-outcome")

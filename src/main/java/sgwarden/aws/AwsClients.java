@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
-import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,6 +25,11 @@ import software.amazon.awssdk.services.sts.StsClient;
 /**
  * The AWS SDK clients the service uses as itself. One place decides region, endpoint and HTTP
  * client, so that pointing the service at moto or the sandbox is one setting.
+ * <p>
+ * The clients are application-scoped, so what is injected (and what Camel autowires into its
+ * aws2 components) is a proxy: a client is built on its first call, not at start. Building the
+ * three clients loaded about 1,600 SDK classes on the start-up path; the STS client is only needed
+ * by the first Deny or Lake query.
  */
 @ApplicationScoped
 public class AwsClients {
@@ -37,7 +41,7 @@ public class AwsClients {
     Optional<String> endpointOverride;
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("dynamoDbClient")
     DynamoDbClient dynamoDb() {
         // The SDK's DynamoDB default is 9 attempts with long backoff: with the table unreachable that
@@ -51,14 +55,14 @@ public class AwsClients {
     }
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("stsClient")
     StsClient sts() {
         return configure(StsClient.builder(), region, DefaultCredentialsProvider.builder().build()).build();
     }
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("sqsClient")
     SqsClient sqs() {
         return configure(SqsClient.builder(), region, DefaultCredentialsProvider.builder().build()).build();
