@@ -40,7 +40,7 @@ EXPOSE 8080
 
 # No HEALTHCHECK: App Runner ignores it and probes /q/health/ready itself, and the JRE image
 # ships no HTTP client to run one with.
-# JVM options for a 0.5 to 1 GB container (docs/deployment.md, "JVM options"): the class archive
+# JVM options for a 0.5 to 1 GB container (README, "The container's JVM options"): the class archive
 # above; the serial collector (one service thread of GC work, no G1 regions or remembered sets);
 # a heap that starts at 32 MiB and grows to at most 256 MiB (the live set is about 30 MiB, the
 # busiest benchmark needs about 100 MiB); only the C1 compiler (start-up and memory matter more than

@@ -64,9 +64,7 @@ final class Service implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String extra = System.getenv().getOrDefault("BENCH_SERVICE_JAVA_OPTS", "").trim();
-        if (!extra.isEmpty()) {
-            cmd.addAll(List.of(extra.split("\\s+")));
-        }
+        cmd.addAll(extra.isEmpty() ? dockerfileOptions(repo) : List.of(extra.split("\\s+")));
         if (gc != null) {
             cmd.add("-Xlog:gc,gc+init:file=" + gc + ":uptime,level,tags");
         }
@@ -84,6 +82,29 @@ final class Service implements AutoCloseable {
         long launched = System.nanoTime();
         Process p = Children.start(pb, "service");
         return new Service(p, port, log, gc, launched);
+    }
+
+    /**
+     * The JVM options of the Dockerfile's ENTRYPOINT (everything between "java" and "-jar"), with
+     * /deployments/ pointing at target/quarkus-app/, so the benchmarks run the service as the image does.
+     */
+    static List<String> dockerfileOptions(Path repo) throws IOException {
+        String dockerfile = Files.readString(repo.resolve("Dockerfile"));
+        Matcher m = Pattern.compile("(?m)^ENTRYPOINT\\s*\\[(.*)\\]\\s*$").matcher(dockerfile);
+        if (!m.find()) {
+            throw new IllegalStateException("no ENTRYPOINT [...] line in the Dockerfile");
+        }
+        List<String> words = new ArrayList<>();
+        Matcher w = Pattern.compile("\"([^\"]*)\"").matcher(m.group(1));
+        while (w.find()) {
+            words.add(w.group(1));
+        }
+        int jar = words.indexOf("-jar");
+        if (words.isEmpty() || !words.get(0).equals("java") || jar < 0) {
+            throw new IllegalStateException("the ENTRYPOINT is not java <options> -jar <jar>: " + words);
+        }
+        String app = repo.resolve("target/quarkus-app").toAbsolutePath() + "/";
+        return words.subList(1, jar).stream().map(o -> o.replace("/deployments/", app)).toList();
     }
 
     String url() {

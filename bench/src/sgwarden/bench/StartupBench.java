@@ -12,7 +12,7 @@ import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.SlackStandIn;
 
 /**
- * Issue 5: time from launching java -jar to the first 200 from /q/health/live and from
+ * Issues 5 and 11: with the JVM options of the Dockerfile's ENTRYPOINT, time from launching java -jar to the first 200 from /q/health/live and from
  * /q/health/ready, and the resident memory (VmRSS in /proc/<pid>/status) once the service has sat
  * idle, and how long a graceful stop takes, over several cold starts with each intake: SQS (the default; long-polling an empty queue in
  * moto) and Lake (the stand-in, first query 15 s after start).
@@ -52,6 +52,10 @@ final class StartupBench {
                         Thread.sleep(idle * 1000L);
                         long rssIdle = service.rssKb();
                         Double q = service.quarkusStartedSeconds();
+                        if (java.nio.file.Files.readString(service.log).contains("[cds")) {
+                            Bench.note("warning: the JVM could not use the class-data archive (see " + service.log
+                                    + "); this start ran without it");
+                        }
                         long stopStart = System.nanoTime();
                         service.close();
                         double stop = (System.nanoTime() - stopStart) / 1e6;

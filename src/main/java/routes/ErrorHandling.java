@@ -3,6 +3,7 @@ package routes;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 import com.slack.api.methods.SlackApiException;
 
@@ -27,6 +28,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String DETECTION = "detection-errors";
     public static final String INTERACTION = "interaction-errors";
     public static final String REVERT = "revert-errors";
+
+    /** Attempts per message update through response_url; Slack allows 5 uses of one in 30 minutes. */
+    static final int RESPONSE_URL_ATTEMPTS = 3;
 
     @Override
     public void configuration() {
@@ -80,7 +84,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .end();
 
         // A refused click is logged once, by the audit line (category sgwarden.audit), with its reason.
-        routeConfiguration(INTERACTION)
+        RouteConfigurationDefinition interaction = routeConfiguration(INTERACTION);
+        interaction
                 .onException(SignatureRejectedException.class)
                     .handled(true)
                     .bean("auditLog", "refused(401)")
@@ -112,13 +117,11 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .bean("auditLog", "refused(200)")
                     .bean("slackResponder", "refused")
                     .process(exchange -> reply(exchange, 200, exception(exchange)))
-                .end()
-                .onException(SlackResponseException.class)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
                 .end();
+        messageUpdates(interaction);
 
-        routeConfiguration(REVERT)
+        RouteConfigurationDefinition revert = routeConfiguration(REVERT);
+        revert
                 .onException(RevokeThrottledException.class)
                     .maximumRedeliveries("{{sgwarden.revert.retries}}")
                     .redeliveryDelay("{{sgwarden.revert.delay}}")
@@ -127,16 +130,47 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .to("direct:revert-failed")
                 .end()
-                .onException(SlackResponseException.class)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.revert", "${exception.message}")
-                .end()
                 // Anything else (STS refused, EC2 refused): REVERT_FAILED with the reason, shown in Slack.
                 .onException(Exception.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.revert", "revert of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
                     .to("direct:revert-failed")
                 .end();
+        messageUpdates(revert);
+    }
+
+    /**
+     * A message update through response_url (the outcome of a click) that timed out or got a 5xx
+     * is tried again with backoff: 3 attempts in all, 1 s and then 2 s apart, well within Slack's
+     * limit of 5 uses of a response_url in 30 minutes. Only the update is repeated, never the
+     * decision or the revert, which stand whatever comes of it. A final failure, or a 4xx, is
+     * logged and counted (sgwarden_slack_updates_total{outcome="failed"}); the message stays as it was.
+     */
+    private static void messageUpdates(RouteConfigurationDefinition configuration) {
+        configuration
+                .onException(SlackResponseException.class)
+                    .onWhen(exchange -> exchange.getException(SlackResponseException.class) != null
+                            && exchange.getException(SlackResponseException.class).retryable())
+                    .maximumRedeliveries(RESPONSE_URL_ATTEMPTS - 1)
+                    .redeliveryDelay(1000)
+                    .useExponentialBackOff().backOffMultiplier(2)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logStackTrace(false)
+                    .onRedelivery(exchange -> counters(exchange).slackUpdate("retried"))
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.slack", "message update failed after " + RESPONSE_URL_ATTEMPTS
+                            + " attempts, the message stays as it was: ${exception.message}")
+                    .process(exchange -> counters(exchange).slackUpdate("failed"))
+                .end()
+                .onException(SlackResponseException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.slack", "message update refused, the message stays as it was: ${exception.message}")
+                    .process(exchange -> counters(exchange).slackUpdate("failed"))
+                .end();
+    }
+
+    private static Counters counters(Exchange exchange) {
+        return exchange.getContext().getRegistry().lookupByNameAndType("counters", Counters.class);
     }
 
     private static String exception(Exchange exchange) {

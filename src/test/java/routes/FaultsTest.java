@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import sgwarden.ops.AuditLog;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
@@ -135,6 +139,40 @@ class FaultsTest {
         assertEquals(ids, order);
     }
 
+    @Test
+    void aMessageUpdateThatFailedIsRetriedAndTheDecisionStands() {
+        Accounts.Change c = Announced.viaLake(change());
+        slack.failNextResponses(2, 500);
+        String url = slack.newResponseUrl();
+
+        Clicks.click("sgwarden_approve", c.eventId(), "U0ALICE", "alice", url).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses(url).stream().anyMatch(r -> r.answered() == 200));
+        List<SlackStandIn.Received> attempts = slack.responses(url);
+        assertEquals(List.of(500, 500, 200), attempts.stream().map(SlackStandIn.Received::answered).toList());
+        assertTrue(attempts.get(2).allText().contains("Approved by @alice"), attempts.get(2).allText());
+        assertEquals("APPROVED", Announced.status(moto, c.eventId()));
+    }
+
+    @Test
+    void aMessageUpdateThatKeepsFailingIsCountedAndTheRevertStands() {
+        Accounts.Change c = Announced.viaLake(change());
+        double failedBefore = DetectionScenariosTest.metric("sgwarden_slack_updates_total{outcome=\"failed\"}");
+        slack.failNextResponses(5, 503);
+        String url = slack.newResponseUrl();
+
+        Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", url).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> DetectionScenariosTest.metric(
+                "sgwarden_slack_updates_total{outcome=\"failed\"}") >= failedBefore + 1);
+        // three attempts, within Slack's five uses of a response_url
+        assertEquals(3, slack.responses(url).size());
+        assertFalse(Accounts.ruleIds(moto, c.account(), c.region(), c.groupId())
+                .contains(c.rules().get(0).securityGroupRuleId()));
+        slack.reset();
+    }
+
     @AfterAll
     static void noSecretInAnyLogLine() throws Exception {
         String log = Files.readString(Path.of(Profiles.Faulty.LOG));
@@ -142,5 +180,34 @@ class FaultsTest {
         assertFalse(log.contains(SlackStandInResource.SIGNING_SECRET), "signing secret in the logs");
         assertFalse(log.contains("standinsecretwebhookpath"), "webhook URL in the logs");
         assertFalse(log.contains("v0="), "a request signature in the logs");
+        assertFalse(log.contains("/response/"), "a response_url in the logs");
+        assertFalse(log.contains("xoxb-"), "a bot token in the logs");
+    }
+
+    /** The audit lines are JSON lines here (quarkus.log.file.json), with the fields as JSON fields. */
+    @AfterAll
+    static void everyActionHasAnAuditLineWithItsFields() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> audit = Files.readAllLines(Path.of(Profiles.Faulty.LOG)).stream()
+                .filter(l -> l.startsWith("{")).map(l -> {
+                    try {
+                        return json.readTree(l);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(l, e);
+                    }
+                }).filter(n -> AuditLog.CATEGORY.equals(n.path("loggerName").asText())).toList();
+        assertTrue(audit.stream().allMatch(n -> n.path("level").asText().equals("INFO")));
+        for (String kind : List.of("announced", "decision", "revert")) {
+            assertTrue(audit.stream().anyMatch(n -> kind.equals(n.path("mdc").path("audit").asText())), "no " + kind + " line");
+        }
+        JsonNode failed = audit.stream().filter(n -> n.path("mdc").path("audit").asText().equals("revert")
+                && n.path("mdc").path("outcome").asText().equals("REVERT_FAILED")).findFirst().orElseThrow();
+        assertEquals("U0BOB", failed.path("mdc").path("user").asText());
+        assertTrue(failed.path("mdc").path("error").asText().startsWith("AccessDenied"), failed.toString());
+        assertTrue(failed.path("mdc").path("ruleIds").asText().startsWith("sgr-"), failed.toString());
+        assertTrue(failed.path("mdc").path("account").asText().matches("\\d{12}"), failed.toString());
+        assertTrue(audit.stream().anyMatch(n -> n.path("mdc").path("audit").asText().equals("decision")
+                && n.path("mdc").path("decision").asText().equals("APPROVE")
+                && n.path("mdc").path("user").asText().equals("U0ALICE")));
     }
 }

@@ -38,9 +38,15 @@ public class AuditLog {
         write(f);
     }
 
-    /** reason: duplicate, not-a-rule-addition, unparseable. */
+    /**
+     * reason: duplicate, unparseable, or not a successful rule addition. A Lake run reading again a
+     * change it announced before is no event (the windows overlap by design): it is only counted.
+     */
     public void skipped(String reason, @ExchangeProperty("change") SecurityGroupChange change,
             @Header(Counters.INTAKE) String intake, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
+        if ("duplicate".equals(reason) && "lake".equals(intake)) {
+            return;
+        }
         Map<String, String> f = change == null ? new LinkedHashMap<>(Map.of("audit", "skipped")) : fields("skipped", change);
         f.put("reason", reason);
         f.put("intake", intake);

@@ -87,7 +87,9 @@ public final class Profiles {
 
         @Override
         Map<String, String> extra() {
-            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
+            // JSON lines, as sgwarden.log.json writes them to the console in production
+            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG,
+                    "quarkus.log.file.json.enabled", "true");
         }
 
         @Override

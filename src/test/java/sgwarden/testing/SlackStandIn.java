@@ -46,6 +46,7 @@ public final class SlackStandIn {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Scripted> script = new ConcurrentLinkedDeque<>();
+    private final Deque<Scripted> responseScript = new ConcurrentLinkedDeque<>();
 
     public SlackStandIn() {
         try {
@@ -81,12 +82,20 @@ public final class SlackStandIn {
     public void reset() {
         received.clear();
         script.clear();
+        responseScript.clear();
     }
 
     /** The next n posts fail with this status (500: rollup_error, as Slack's webhooks say). */
     public void failNext(int n, int status) {
         for (int i = 0; i < n; i++) {
             script.add(new Scripted(status, Map.of(), status == 500 ? "rollup_error" : "error"));
+        }
+    }
+
+    /** The next n message updates through any response_url fail with this status. */
+    public void failNextResponses(int n, int status) {
+        for (int i = 0; i < n; i++) {
+            responseScript.add(new Scripted(status, Map.of(), "error"));
         }
     }
 
@@ -140,7 +149,7 @@ public final class SlackStandIn {
             return;
         }
         boolean scriptable = path.startsWith("/services/") || path.equals("/api/chat.postMessage");
-        Scripted next = scriptable ? script.poll() : null;
+        Scripted next = scriptable ? script.poll() : path.startsWith("/response/") ? responseScript.poll() : null;
         if (next != null) {
             received.add(new Received(path, json, Instant.now(), next.status()));
             answer(exchange, next.status(), next.headers(), next.body());
