@@ -161,6 +161,21 @@ final class Service implements AutoCloseable {
         return procStatusKb("VmRSS");
     }
 
+    /**
+     * CPU time the service has used so far (user + system, all threads, from /proc/<pid>/stat), in
+     * ms. Unlike the wall-clock start time it hardly moves with the load of a shared machine.
+     */
+    long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** jcmd GC.heap_info: the heap's used KiB now. */
     long heapUsedNowKb() {
         try {
