@@ -7,6 +7,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -39,14 +40,17 @@ public class AuditLog {
     }
 
     /**
-     * reason: duplicate, unparseable, or not a successful rule addition. A Lake run reading again a
+     * reason: duplicate, unparseable, only description edits, sgwarden's own revert, or not a
+     * successful rule change. A Lake run reading again a
      * change it announced before is no event (the windows overlap by design): it is only counted.
      */
-    public void skipped(String reason, @ExchangeProperty("change") SecurityGroupChange change,
+    public void skipped(String reason, @Body Object body, @ExchangeProperty("change") SecurityGroupChange announcing,
             @Header(Counters.INTAKE) String intake, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
         if ("duplicate".equals(reason) && "lake".equals(intake)) {
             return;
         }
+        SecurityGroupChange change = announcing != null ? announcing
+                : body instanceof SecurityGroupChange read ? read : null;
         Map<String, String> f = change == null ? new LinkedHashMap<>(Map.of("audit", "skipped")) : fields("skipped", change);
         f.put("reason", reason);
         f.put("intake", intake);
@@ -65,6 +69,8 @@ public class AuditLog {
 
     public void revert(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
         Map<String, String> f = fields("revert", stored);
+        // a modification is undone by restoring the earlier rules, an addition by revoking them
+        f.put("undo", stored.isModification() ? "restore" : "revoke");
         f.put("outcome", stored.status().name());
         who(f, decision);
         f.put("error", stored.error());
