@@ -32,7 +32,7 @@ public class AuditLog {
     public static final String CATEGORY = "sgwarden.audit";
     private static final Logger LOG = Logger.getLogger(CATEGORY);
 
-    public void announced(@ExchangeProperty("change") SecurityGroupChange change, @Header(Counters.INTAKE) String intake) {
+    public void announced(@Body SecurityGroupChange change, @Header(Counters.INTAKE) String intake) {
         Map<String, String> f = fields("announced", change);
         f.put("intake", intake);
         f.put("actor", change.actor() == null ? null : change.actor().principalArn());
@@ -44,13 +44,12 @@ public class AuditLog {
      * successful rule change. A Lake run reading again a
      * change it announced before is no event (the windows overlap by design): it is only counted.
      */
-    public void skipped(String reason, @Body Object body, @ExchangeProperty("change") SecurityGroupChange announcing,
-            @Header(Counters.INTAKE) String intake, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
+    public void skipped(String reason, @Body Object body, @Header(Counters.INTAKE) String intake,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
         if ("duplicate".equals(reason) && "lake".equals(intake)) {
             return;
         }
-        SecurityGroupChange change = announcing != null ? announcing
-                : body instanceof SecurityGroupChange read ? read : null;
+        SecurityGroupChange change = body instanceof SecurityGroupChange read ? read : null;
         Map<String, String> f = change == null ? new LinkedHashMap<>(Map.of("audit", "skipped")) : fields("skipped", change);
         f.put("reason", reason);
         f.put("intake", intake);
