@@ -11,26 +11,32 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
-import sgwarden.testing.LakeStandInResource;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 
 /** The second Slack mode: a bot token posting to a channel through chat.postMessage. */
 @QuarkusTest
 @TestProfile(Profiles.LakeBotToken.class)
 class BotTokenModeTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @Test
     void theAnnouncementGoesToTheChannelThroughTheWebApi() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
         Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
                 Accounts.udp(53, "0.0.0.0/0"));
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(c.eventId()).isEmpty());
         SlackStandIn.Received posted = slack.messagesMentioning(c.eventId()).get(0);

@@ -15,13 +15,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Aws;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Detection through CloudTrail Lake: a change made in a member account is announced once. */
@@ -29,9 +30,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @TestProfile(Profiles.Lake.class)
 class DetectionRoutesTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @BeforeEach
     void clean() {

@@ -19,21 +19,25 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 
 /** Detection through the Lake with every record shape, a slow or failing Lake, and a failing Slack. */
 @QuarkusTest
 @TestProfile(Profiles.Lake.class)
 class DetectionScenariosTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     static String fixture(String name) {
         try (InputStream in = DetectionScenariosTest.class.getResourceAsStream("/fixtures/" + name)) {

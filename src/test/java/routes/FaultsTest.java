@@ -23,9 +23,11 @@ import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
 import sgwarden.testing.FaultyAws;
-import sgwarden.testing.FaultyAwsResource;
+import sgwarden.testing.InjectFaultyAws;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Records;
@@ -37,10 +39,14 @@ import sgwarden.testing.SlackStandInResource;
 @TestProfile(Profiles.Faulty.class)
 class FaultsTest {
 
-    final Moto moto = Moto.start();
-    final FaultyAws aws = FaultyAwsResource.faulty();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectFaultyAws
+    FaultyAws aws;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @BeforeEach
     void clean() {
@@ -77,7 +83,7 @@ class FaultsTest {
 
     @Test
     void aRefusedAssumeRoleEndsRevertFailedShownInSlackAndDenyWorksOnceFixed() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(lake, slack, change());
         aws.fail("AssumeRole", 1, 403, "AccessDenied",
                 "User: arn:aws:sts::123456789012:assumed-role/sgwarden is not authorized to perform: sts:AssumeRole");
         String first = slack.newResponseUrl();
@@ -103,7 +109,7 @@ class FaultsTest {
 
     @Test
     void ec2ThrottlingIsRetriedWithBackoffThenReverted() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(lake, slack, change());
         // more refusals than the SDK's own retries absorb, so the route's backoff takes over
         aws.fail("RevokeSecurityGroupIngress", 5, 503, "RequestLimitExceeded", "Request limit exceeded.");
 

@@ -23,6 +23,10 @@ import sgwarden.slack.SlackSignature;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
@@ -37,11 +41,15 @@ class SlackInteractionRoutesTest {
     static final String APPROVE = "sgwarden_approve";
     static final String DENY = "sgwarden_deny";
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     Accounts.Change openSsh() {
-        return Announced.viaLake(Accounts.openSsh(moto));
+        return Announced.viaLake(lake, slack, Accounts.openSsh(moto));
     }
 
     List<String> rulesNow(Accounts.Change change) {
@@ -188,9 +196,9 @@ class SlackInteractionRoutesTest {
     @Test
     void everyRuleOfAChangeIsRemovedInIngressAndInEgress() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        var ingress = Announced.viaLake(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+        var ingress = Announced.viaLake(lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
                 Accounts.tcp(22, "0.0.0.0/0"), Accounts.tcpV6(3389, "::/0"), Accounts.tcp(443, "10.0.0.0/8")));
-        var egress = Announced.viaLake(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
+        var egress = Announced.viaLake(lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
                 Accounts.udp(53, "0.0.0.0/0"), Accounts.tcp(5432, "10.1.0.0/16")));
         assertEquals(3, ingress.rules().size());
         assertEquals(2, egress.rules().size());

@@ -14,21 +14,24 @@ import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Queue;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 
 /** The EventBridge to SQS intake: announced within seconds, deleted only once handled. */
 @QuarkusTest
 @TestProfile(Profiles.Sqs.class)
 class SqsIntakeTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
 
     @BeforeEach
     void clean() {
@@ -45,7 +48,7 @@ class SqsIntakeTest {
 
     @Test
     void anEnvelopeOnTheQueueIsAnnouncedOnceStoredPendingAndDeleted() {
-        Accounts.Change c = Announced.viaSqs(moto, change());
+        Accounts.Change c = Announced.viaSqs(moto, slack, change());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
         assertEquals(1, slack.messagesMentioning(c.eventId()).size());
@@ -108,7 +111,7 @@ class SqsIntakeTest {
 
     @Test
     void denyOnAChangeThatCameThroughSqsRevertsIt() {
-        Accounts.Change c = Announced.viaSqs(moto, change());
+        Accounts.Change c = Announced.viaSqs(moto, slack, change());
 
         Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", slack.newResponseUrl()).expect(200);
 

@@ -14,18 +14,16 @@ public final class Announced {
     }
 
     /** Puts the change in the Lake and waits until Slack has its message. */
-    public static Accounts.Change viaLake(Accounts.Change change) {
-        LakeStandInResource.lake().seed(change.record());
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> !SlackStandInResource.slack().messagesMentioning(change.eventId()).isEmpty());
+    public static Accounts.Change viaLake(LakeStandIn lake, SlackStandIn slack, Accounts.Change change) {
+        lake.seed(change.record());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(change.eventId()).isEmpty());
         return change;
     }
 
     /** Puts the change on the SQS queue as the central EventBridge rule would, and waits for Slack. */
-    public static Accounts.Change viaSqs(Moto moto, Accounts.Change change) {
+    public static Accounts.Change viaSqs(Moto moto, SlackStandIn slack, Accounts.Change change) {
         Queue.send(moto, Records.envelope(change.record(), change.account(), change.region()));
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> !SlackStandInResource.slack().messagesMentioning(change.eventId()).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(change.eventId()).isEmpty());
         return change;
     }
 
