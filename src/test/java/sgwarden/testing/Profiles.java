@@ -76,8 +76,8 @@ public final class Profiles {
     public static class LakeBotToken extends Lake {
         @Override
         Map<String, String> extra() {
-            return Map.of("sgwarden.slack.bot-token", "xoxb-sgwarden-test-token",
-                    "sgwarden.slack.channel", "C0SECURITY");
+            return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
+                    "sgwarden.slack.channel", SlackStandIn.CHANNEL);
         }
     }
 
