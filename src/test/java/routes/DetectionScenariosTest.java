@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
+import sgwarden.testing.Aws;
 import sgwarden.testing.InjectLake;
 import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
+import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
+import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /** Detection through the Lake with every record shape, a slow or failing Lake, and a failing Slack. */
 @QuarkusTest
@@ -146,6 +152,93 @@ class DetectionScenariosTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
         assertEquals(failedBefore + 1, metric("sgwarden_lake_queries_total{status=\"FAILED\"}"));
+    }
+
+    @Test
+    void lakeQueriesEndingTimedOutOrCancelledOrNeverFinishingAreCountedCancelledWhereNeededAndRunAgain() {
+        double timedOut = metric("sgwarden_lake_queries_total{status=\"TIMED_OUT\"}");
+        double cancelled = metric("sgwarden_lake_queries_total{status=\"CANCELLED\"}");
+        double waitExceeded = metric("sgwarden_lake_queries_total{status=\"WAIT_EXCEEDED\"}");
+        int cancelsBefore = lake.cancelledQueries().size();
+        lake.nextQueryStates("QUEUED", "RUNNING", "TIMED_OUT");
+        lake.nextQueryStates("QUEUED", "CANCELLED");
+        // still RUNNING when sgwarden.lake.max-wait (5 s here) runs out
+        lake.nextQueryStates("QUEUED", "RUNNING");
+        Accounts.Change c = change();
+        lake.seed(c.record());
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        assertEquals(timedOut + 1, metric("sgwarden_lake_queries_total{status=\"TIMED_OUT\"}"));
+        assertEquals(cancelled + 1, metric("sgwarden_lake_queries_total{status=\"CANCELLED\"}"));
+        assertEquals(waitExceeded + 1, metric("sgwarden_lake_queries_total{status=\"WAIT_EXCEEDED\"}"));
+        // only the query that was still running needed cancelling (the stand-in refuses to cancel an ended one)
+        assertEquals(cancelsBefore + 1, lake.cancelledQueries().size());
+    }
+
+    @Test
+    void changesAreAnnouncedInOrderOfEventTimeWhateverOrderTheLakeHoldsThem() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Instant base = Instant.now().minusSeconds(600);
+        List<String> ids = new java.util.ArrayList<>();
+        List<String> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Accounts.Change made = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(9000 + i, "0.0.0.0/0"));
+            ids.add(made.eventId());
+            // stored newest first: only the query's ORDER BY puts them right
+            records.add(0, Records.authorize(made.eventId(), base.plusSeconds(60L * i), made.account(), made.account(),
+                    made.region(), group, false, made.rules()));
+        }
+        lake.seedAll(records);
+
+        ids.forEach(id -> await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(id).size() == 1));
+        List<String> order = slack.messages().stream().map(SlackStandIn.Received::allText)
+                .map(t -> ids.stream().filter(t::contains).findFirst().orElse("")).filter(id -> !id.isEmpty()).toList();
+        assertEquals(ids, order);
+    }
+
+    @Test
+    void anAnnouncingClaimOlderThanTheClaimTimeoutIsTakenOverAndAFreshOneIsNot() {
+        Accounts.Change stale = change();
+        Accounts.Change fresh = change();
+        // two instances died mid-post: one 11 minutes ago (claim-timeout is 10m), one just now
+        claim(stale.eventId(), Instant.now().minus(Duration.ofMinutes(11)));
+        claim(fresh.eventId(), Instant.now());
+        lake.seed(stale.record());
+        lake.seed(fresh.record());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(stale.eventId()).size() == 1);
+        long runs = lake.finishedQueries();
+        await().atMost(Duration.ofSeconds(20)).until(() -> lake.finishedQueries() >= runs + 2);
+        assertEquals(1, slack.messagesMentioning(stale.eventId()).size());
+        assertEquals("PENDING", Announced.status(moto, stale.eventId()));
+        assertTrue(slack.messagesMentioning(fresh.eventId()).isEmpty(), "a claim still within claim-timeout is left alone");
+        assertEquals("ANNOUNCING", Announced.status(moto, fresh.eventId()));
+    }
+
+    void claim(String eventId, Instant at) {
+        try (var dynamo = Aws.dynamo(moto)) {
+            dynamo.putItem(b -> b.tableName(MotoResource.TABLE).item(Map.of(
+                    "changeId", AttributeValue.fromS(eventId), "status", AttributeValue.fromS("ANNOUNCING"),
+                    "claimedAt", AttributeValue.fromN(Long.toString(at.getEpochSecond())),
+                    "expiresAt", AttributeValue.fromN(Long.toString(at.plus(Duration.ofDays(90)).getEpochSecond())))));
+        }
+    }
+
+    @Test
+    void aChangeOfSixtyRulesWithLongDescriptionsIsAMessageSlackAccepts() {
+        String group = "sg-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        List<SecurityGroupRule> rules = java.util.stream.IntStream.range(0, 60).mapToObj(i -> SecurityGroupRule.builder()
+                .securityGroupRuleId("sgr-0" + String.format("%016x", i)).groupId(group).ipProtocol("tcp")
+                .fromPort(10000 + i).toPort(10000 + i).cidrIpv4("0.0.0.0/0").description("d".repeat(250) + i)
+                .build()).toList();
+        String eventId = UUID.randomUUID().toString();
+        lake.seed(Records.authorize(eventId, Instant.now().minusSeconds(60), Accounts.MEMBER, Accounts.MEMBER,
+                Accounts.REGION, group, false, rules));
+
+        String text = announcement(eventId);
+        assertTrue(text.contains("60 inbound rules") && text.contains("more"), text);
+        assertTrue(slack.refused("invalid_blocks").stream().noneMatch(r -> r.allText().contains(eventId)));
     }
 
     Accounts.Change change() {

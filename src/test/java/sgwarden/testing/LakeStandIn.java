@@ -119,16 +119,29 @@ public final class LakeStandIn {
         this.pageSize = rows;
     }
 
+    /** Makes several events visible at once: no query sees some of them without the others. */
+    public void seedAll(List<String> eventJsons) {
+        List<Event> parsed = new ArrayList<>();
+        for (String json : eventJsons) {
+            parsed.add(event(json));
+        }
+        events.addAll(parsed);
+    }
+
     /** Makes an event visible to queries whose window and names include it. */
     public void seed(String eventJson) {
+        events.add(event(eventJson));
+    }
+
+    private static Event event(String eventJson) {
         try {
             JsonNode record = JSON.readTree(eventJson);
             Instant time = record.hasNonNull("eventTime") ? Instant.parse(record.get("eventTime").asText()) : Instant.now();
             String name = record.path("eventName").asText("AuthorizeSecurityGroupIngress");
-            events.add(new Event(time, name, eventJson));
+            return new Event(time, name, eventJson);
         } catch (Exception e) {
             // a record that is not JSON still comes back from the Lake as it was stored
-            events.add(new Event(Instant.now(), "AuthorizeSecurityGroupIngress", eventJson));
+            return new Event(Instant.now(), "AuthorizeSecurityGroupIngress", eventJson);
         }
     }
 

@@ -9,6 +9,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /** Test profiles: which intake runs, against which peers, with timers and retries made short. */
 public final class Profiles {
 
+    public static final String SPOKE_ROLE_PATH = "/security/";
+    public static final String SPOKE_EXTERNAL_ID = "sgwarden-test-external-id-5f2c";
+
     private Profiles() {
     }
 
@@ -34,7 +37,11 @@ public final class Profiles {
                     Map.entry("sgwarden.slack.post.delay", "50"),
                     Map.entry("sgwarden.revert.delay", "50"),
                     Map.entry("sgwarden.sqs.wait-time", "1"),
-                    Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB")));
+                    Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB"),
+                    Map.entry("sgwarden.slack.allowed-team", Clicks.TEAM),
+                    // not the defaults, so that a test sees the service use what it was given
+                    Map.entry("sgwarden.revert.role-path", SPOKE_ROLE_PATH),
+                    Map.entry("sgwarden.revert.external-id", SPOKE_EXTERNAL_ID)));
             m.putAll(extra());
             return m;
         }
@@ -72,12 +79,15 @@ public final class Profiles {
         }
     }
 
-    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook. */
+    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file. */
     public static class LakeBotToken extends Lake {
+        public static final String LOG = "target/logs/bot-token-run.log";
+
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
-                    "sgwarden.slack.channel", SlackStandIn.CHANNEL);
+                    "sgwarden.slack.channel", SlackStandIn.CHANNEL,
+                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
         }
     }
 
