@@ -85,7 +85,8 @@ class BotTokenModeTest {
         lake.seed(c.record());
 
         // a whole run's attempts (1 try + 2 retries), each answered 200 {"ok": false}
-        await().atMost(Duration.ofSeconds(30)).until(() -> slack.refused(error).size() >= refusedBefore + 3);
+        await("Slack's " + error + " taken as a failed post, and retried").atMost(Duration.ofSeconds(30))
+                .until(() -> slack.refused(error).size() >= refusedBefore + 3);
         assertTrue(slack.messagesMentioning(c.eventId()).isEmpty());
         await().atMost(Duration.ofSeconds(5)).until(() -> DetectionScenariosTest.metric(
                 "sgwarden_slack_posts_total{outcome=\"failed\"}") >= failedBefore + 3);
