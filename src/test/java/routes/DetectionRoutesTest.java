@@ -82,6 +82,8 @@ class DetectionRoutesTest {
         var from = java.time.LocalDateTime.parse(m.group(1), fmt);
         var to = java.time.LocalDateTime.parse(m.group(2), fmt);
         assertEquals(Duration.ofMinutes(20), Duration.between(from, to));
+        // the Lake owes no order without it (the stand-in shuffles), and announcements follow event time
+        assertTrue(sql.endsWith(" ORDER BY eventTime ASC"), sql);
         // signed with credentials moto issued for the Lake read role, not the service's own
         assertTrue(lake.signingKeys().stream().noneMatch("test"::equals), lake.signingKeys().toString());
     }
