@@ -63,6 +63,8 @@ final class ApproveBench {
             settings.put("sgwarden.lake.endpoint-override", lake.endpoint());
             settings.put("sgwarden.lake.event-data-store", lake.eventDataStore());
             settings.put("sgwarden.lake.period", "1h");
+            // the look-back must cover the period (checked at start)
+            settings.put("sgwarden.lake.lookback", "1h");
             settings.put("sgwarden.lake.initial-delay", "1s");
             settings.put("sgwarden.lake.poll-interval", "100ms");
             settings.put("sgwarden.slack.allowed-users", "U0BENCH");

@@ -50,6 +50,8 @@ final class LakeBench {
             settings.put("sgwarden.lake.endpoint-override", lake.endpoint());
             settings.put("sgwarden.lake.event-data-store", lake.eventDataStore());
             settings.put("sgwarden.lake.period", "1h");
+            // the look-back must cover the period (checked at start)
+            settings.put("sgwarden.lake.lookback", "1h");
             settings.put("sgwarden.lake.initial-delay", "2s");
             settings.put("sgwarden.lake.poll-interval", "100ms");
             try (Service service = Service.start(repo, logs, "service-lake", settings, Service.secrets(slack), true)) {

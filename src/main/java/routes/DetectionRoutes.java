@@ -6,8 +6,8 @@ import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
 import sgwarden.ops.DetectionRun;
 import sgwarden.store.ChangeLedger;
@@ -19,21 +19,19 @@ import sgwarden.store.ChangeLedger;
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
 
-    @ConfigProperty(name = "sgwarden.intake")
-    String intake;
-
-    @ConfigProperty(name = "sgwarden.slack.bot-token")
-    java.util.Optional<String> botToken;
+    @Inject
+    Settings settings;
 
     @Inject
     ChangeLedger ledger;
 
     @Override
     public void configure() {
-        from("timer:lake-poll?period={{sgwarden.lake.period}}&delay={{sgwarden.lake.initial-delay}}")
+        from("timer:lake-poll?period=" + settings.lake().period().toMillis()
+                + "&delay=" + settings.lake().initialDelay().toMillis())
                 .routeId("lake-poll")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .autoStartup(intake.equals("lake") || intake.equals("both"))
+                .autoStartup(settings.intake().lake())
                 .bean("lakeQuery", "run")
                 .setProperty(DetectionRun.HALTED, method("detectionRun", "fresh"))
                 // A part that fails (Slack or the ledger unavailable) has released its change and halts the
@@ -47,13 +45,14 @@ public class DetectionRoutes extends RouteBuilder {
                     .to("direct:change-found")
                 .end();
 
-        from("aws2-sqs://sgwarden-intake?queueUrl=RAW({{sgwarden.sqs.queue-url:}})&amazonSQSClient=#sqsClient"
-                + "&autoCreateQueue=false&waitTimeSeconds={{sgwarden.sqs.wait-time}}"
-                + "&maxMessagesPerPoll={{sgwarden.sqs.batch-size}}&concurrentConsumers={{sgwarden.sqs.consumers}}"
+        from("aws2-sqs://sgwarden-intake?queueUrl=RAW(" + settings.sqs().queueUrl().orElse("") + ")"
+                + "&amazonSQSClient=#sqsClient&autoCreateQueue=false&waitTimeSeconds=" + settings.sqs().waitTime()
+                + "&maxMessagesPerPoll=" + settings.sqs().batchSize()
+                + "&concurrentConsumers=" + settings.sqs().consumers()
                 + "&attributeNames=SentTimestamp&deleteAfterRead=true")
                 .routeId("sqs-intake")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .autoStartup(intake.equals("sqs") || intake.equals("both"))
+                .autoStartup(settings.intake().sqs())
                 .setHeader(Counters.INTAKE, constant("sqs"))
                 .bean("sqsAge", "record")
                 .to("direct:change-found");
@@ -87,7 +86,8 @@ public class DetectionRoutes extends RouteBuilder {
 
     /** Bot token when one is set, else the incoming webhook. */
     private String slackUri() {
-        if (botToken.filter(t -> !t.isBlank()).isPresent()) {
+        // secrets stay Camel placeholders, resolved only when the endpoint is created, so the route model never holds them
+        if (settings.slack().botMode()) {
             return "slack:{{sgwarden.slack.channel}}?token=RAW({{sgwarden.slack.bot-token}})"
                     + "&serverUrl={{sgwarden.slack.server-url}}";
         }

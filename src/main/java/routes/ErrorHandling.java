@@ -1,7 +1,14 @@
 package routes;
 
+import java.io.IOException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 import com.slack.api.methods.SlackApiException;
@@ -9,12 +16,15 @@ import com.slack.api.methods.SlackApiException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import sgwarden.change.UnparseableRecordException;
+import sgwarden.config.Settings;
 import sgwarden.decision.DecisionRefusedException;
 import sgwarden.decision.UnknownChangeException;
 import sgwarden.lake.LakeQueryFailedException;
 import sgwarden.ops.Counters;
 import sgwarden.revert.RevokeThrottledException;
 import sgwarden.slack.BadInteractionException;
+import sgwarden.slack.RequestBody.PayloadTooLargeException;
+import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponder.SlackResponseException;
 
@@ -22,11 +32,15 @@ import sgwarden.slack.SlackResponder.SlackResponseException;
  * All error handling, in one place. Camel does not redeliver unless told, so every retry here
  * names its attempts, delay and backoff.
  */
+@ApplicationScoped
 public class ErrorHandling extends RouteConfigurationBuilder {
 
     public static final String DETECTION = "detection-errors";
     public static final String INTERACTION = "interaction-errors";
     public static final String REVERT = "revert-errors";
+
+    @Inject
+    Settings settings;
 
     @Override
     public void configuration() {
@@ -34,14 +48,14 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 // Slack failed: retry with backoff (or Slack's Retry-After). If it still fails, the exception
                 // is left on the exchange so the idempotent filter releases the change for the next run,
                 // and an SQS message is not deleted.
-                .onException(SlackApiException.class, java.io.IOException.class, org.apache.camel.CamelExchangeException.class)
+                .onException(SlackApiException.class, IOException.class, CamelExchangeException.class)
                     // an AWS SDK failure (ledger unreachable) often wraps an IOException: it is not Slack's
                     .onWhen(exchange -> !(exchange.getException() instanceof SdkException))
-                    .maximumRedeliveries("{{sgwarden.slack.post.retries}}")
-                    .redeliveryDelay("{{sgwarden.slack.post.delay}}")
-                    .useExponentialBackOff().backOffMultiplier("{{sgwarden.slack.post.backoff}}")
+                    .maximumRedeliveries(settings.slack().post().retries())
+                    .redeliveryDelay(settings.slack().post().delay())
+                    .useExponentialBackOff().backOffMultiplier(settings.slack().post().backoff())
                     .onExceptionOccurred(exchange -> exchange.getContext().getRegistry()
-                            .lookupByNameAndType("slackRetryAfter", org.apache.camel.Processor.class).process(exchange))
+                            .lookupByNameAndType("slackRetryAfter", Processor.class).process(exchange))
                     .onRedelivery(exchange -> exchange.getContext().getRegistry()
                             .lookupByNameAndType("counters", Counters.class).slackPost("retried"))
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
@@ -83,12 +97,12 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .log(LoggingLevel.WARN, "routes.interaction", "refused unsigned request: ${exception.message}")
                     .process(exchange -> reply(exchange, 401, "invalid request signature"))
                 .end()
-                .onException(sgwarden.slack.RequestBody.PayloadTooLargeException.class)
+                .onException(PayloadTooLargeException.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.interaction", "refused: ${exception.message}")
                     .process(exchange -> reply(exchange, 413, exception(exchange)))
                 .end()
-                .onException(sgwarden.slack.RequestBody.RequestGoneException.class)
+                .onException(RequestGoneException.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
                     .process(exchange -> reply(exchange, 503, exception(exchange)))
@@ -117,8 +131,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
         routeConfiguration(REVERT)
                 .onException(RevokeThrottledException.class)
-                    .maximumRedeliveries("{{sgwarden.revert.retries}}")
-                    .redeliveryDelay("{{sgwarden.revert.delay}}")
+                    .maximumRedeliveries(settings.revert().retries())
+                    .redeliveryDelay(settings.revert().delay())
                     .useExponentialBackOff().backOffMultiplier(2)
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .handled(true)

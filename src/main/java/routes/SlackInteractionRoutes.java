@@ -1,18 +1,27 @@
 package routes;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.config.Settings;
 
 /**
  * Slack interaction: a verified click is routed by its action. Slack gets its answer at once;
  * the message update and any revert happen after it.
  */
+@ApplicationScoped
 public class SlackInteractionRoutes extends RouteBuilder {
+
+    @Inject
+    Settings settings;
 
     @Override
     public void configure() {
         // no body handler: Slack signs the raw bytes, which the form parsing would otherwise consume
-        from("platform-http:{{sgwarden.slack.interactions-path:/slack/interactions}}?httpMethodRestrict=POST&useBodyHandler=false")
+        from("platform-http:" + settings.slack().interactionsPath() + "?httpMethodRestrict=POST&useBodyHandler=false")
                 .routeId("slack-interactions")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("requestBody", "read")

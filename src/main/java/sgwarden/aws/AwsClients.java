@@ -7,34 +7,35 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
+import sgwarden.config.Settings;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
- * The AWS SDK clients the service uses as itself. One place decides region, endpoint and HTTP
- * client, so that pointing the service at moto or the sandbox is one setting.
+ * Every AWS SDK client the service uses. One place decides region, endpoint, credentials and HTTP
+ * client, so that pointing the service at moto or the sandbox is one setting, and CDI closes each
+ * client at shutdown.
  */
 @ApplicationScoped
 public class AwsClients {
 
-    @ConfigProperty(name = "sgwarden.aws.region")
-    String region;
-
-    @ConfigProperty(name = "sgwarden.aws.endpoint-override")
-    Optional<String> endpointOverride;
+    @Inject
+    Settings settings;
 
     @Produces
     @Singleton
@@ -43,7 +44,8 @@ public class AwsClients {
         // The SDK's DynamoDB default is 9 attempts with long backoff: with the table unreachable that
         // held the detection run and the readiness check for minutes. Fail within seconds instead;
         // the ledger releases the change and the next run tries again.
-        return configure(DynamoDbClient.builder(), region, DefaultCredentialsProvider.builder().build())
+        return configure(DynamoDbClient.builder(), settings.aws().region(), endpoint(settings.aws().endpointOverride()),
+                DefaultCredentialsProvider.builder().build())
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build())
                         .apiCallTimeout(Duration.ofSeconds(10)))
@@ -54,30 +56,50 @@ public class AwsClients {
     @Singleton
     @Named("stsClient")
     StsClient sts() {
-        return configure(StsClient.builder(), region, DefaultCredentialsProvider.builder().build()).build();
+        return configure(StsClient.builder(), settings.aws().region(), endpoint(settings.aws().endpointOverride()),
+                DefaultCredentialsProvider.builder().build()).build();
     }
 
     @Produces
     @Singleton
     @Named("sqsClient")
     SqsClient sqs() {
-        return configure(SqsClient.builder(), region, DefaultCredentialsProvider.builder().build()).build();
+        return configure(SqsClient.builder(), settings.aws().region(), endpoint(settings.aws().endpointOverride()),
+                DefaultCredentialsProvider.builder().build()).build();
+    }
+
+    /**
+     * The Lake's client, in the event data store's region, acting as the Lake role when one is set
+     * (the store often lives in another account). Application-scoped, so a service on the SQS
+     * intake never builds it.
+     */
+    @Produces
+    @ApplicationScoped
+    @Named("cloudTrailClient")
+    CloudTrailClient cloudTrail(StsClient sts) {
+        AwsCredentialsProvider credentials = settings.lake().roleArn().filter(s -> !s.isBlank())
+                .<AwsCredentialsProvider> map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                        .refreshRequest(r -> r.roleArn(arn).roleSessionName("sgwarden-lake")).build())
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        return configure(CloudTrailClient.builder(), settings.lake().region(),
+                endpoint(settings.lake().endpointOverride()), credentials).build();
     }
 
     /** An EC2 client acting in another account and region, with credentials from an assumed role. */
     public Ec2Client ec2(String ec2Region, AwsCredentialsProvider credentials) {
-        return configure(Ec2Client.builder(), ec2Region, credentials).build();
+        return configure(Ec2Client.builder(), ec2Region, endpoint(settings.aws().endpointOverride()), credentials)
+                .build();
     }
 
-    public Optional<URI> endpoint() {
-        return endpointOverride.filter(s -> !s.isBlank()).map(URI::create);
+    private static Optional<URI> endpoint(Optional<String> override) {
+        return override.filter(s -> !s.isBlank()).map(String::trim).map(URI::create);
     }
 
-    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String clientRegion,
+    private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, String region, Optional<URI> endpoint,
             AwsCredentialsProvider credentials) {
-        builder.region(Region.of(clientRegion)).credentialsProvider(credentials);
-        endpoint().ifPresent(builder::endpointOverride);
-        if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
+        builder.region(Region.of(region)).credentialsProvider(credentials);
+        endpoint.ifPresent(builder::endpointOverride);
+        if (builder instanceof AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClientBuilder(ApacheHttpClient.builder());
         }
         return builder;
@@ -92,6 +114,10 @@ public class AwsClients {
     }
 
     void close(@Disposes SqsClient c) {
+        c.close();
+    }
+
+    void close(@Disposes CloudTrailClient c) {
         c.close();
     }
 }

@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /**
@@ -21,12 +24,17 @@ import jakarta.inject.Named;
 public class CloudTrailParser {
 
     static final Set<String> RULE_ADDED = Set.of("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectMapper json;
+
+    @Inject
+    public CloudTrailParser(ObjectMapper json) {
+        this.json = json;
+    }
 
     public SecurityGroupChange parse(String json, String intake) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = this.json.readTree(json);
         } catch (Exception e) {
             throw new UnparseableRecordException(null, "not JSON", e);
         }
@@ -36,10 +44,10 @@ public class CloudTrailParser {
         JsonNode record = root.has("detail") && root.has("detail-type") ? root.get("detail") : root;
         String eventId = text(record, "eventID");
         try {
-            return read(record, eventId, intake, record == root ? json : JSON.writeValueAsString(record));
+            return read(record, eventId, intake, record == root ? json : this.json.writeValueAsString(record));
         } catch (UnparseableRecordException e) {
             throw e;
-        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (RuntimeException | JsonProcessingException e) {
             throw new UnparseableRecordException(eventId, e.toString(), e);
         }
     }
@@ -157,7 +165,7 @@ public class CloudTrailParser {
     /** CloudTrail wraps lists as {"items": [...]} and writes an empty list as {}. */
     private static JsonNode items(JsonNode wrapper) {
         JsonNode items = wrapper.path("items");
-        return items.isArray() ? items : JSON.createArrayNode();
+        return items.isArray() ? items : MissingNode.getInstance();
     }
 
     static String protocol(String raw) {

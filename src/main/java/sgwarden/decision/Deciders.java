@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import sgwarden.config.Settings;
 
 /**
  * Who may decide. With no list configured anyone in the channel may (the README says so); with a
@@ -17,18 +19,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Named("deciders")
 public class Deciders {
 
-    @ConfigProperty(name = "sgwarden.slack.allowed-users")
-    Optional<List<String>> allowedUsers;
-
-    @ConfigProperty(name = "sgwarden.slack.allowed-team")
-    Optional<String> allowedTeam;
+    @Inject
+    Settings settings;
 
     public void check(@ExchangeProperty("decision") Decision decision) {
-        Optional<String> team = allowedTeam.map(String::trim).filter(t -> !t.isEmpty());
+        Optional<String> team = settings.slack().allowedTeam().map(String::trim).filter(t -> !t.isEmpty());
         if (team.isPresent() && !team.get().equals(decision.teamId())) {
             throw new DecisionRefusedException("Requests from this workspace cannot decide on sgwarden changes.");
         }
-        List<String> users = allowedUsers.orElse(List.of()).stream().map(String::trim).filter(u -> !u.isEmpty())
+        List<String> users = settings.slack().allowedUsers().orElse(List.of()).stream().map(String::trim).filter(u -> !u.isEmpty())
                 .toList();
         if (!users.isEmpty() && !users.contains(decision.userId())) {
             throw new DecisionRefusedException("You are not on the list of people who may approve or deny "

@@ -1,6 +1,5 @@
 package sgwarden.lake;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,29 +11,20 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
+import sgwarden.config.Settings;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
-import software.amazon.awssdk.services.cloudtrail.CloudTrailClientBuilder;
 import software.amazon.awssdk.services.cloudtrail.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.cloudtrail.model.QueryStatus;
-import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Runs one CloudTrail Lake query for the security group events of the look-back window and hands
@@ -46,52 +36,26 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 public class LakeQuery {
 
     private static final Logger LOG = Logger.getLogger(LakeQuery.class);
-    private static final Pattern DATA_STORE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,127}");
-    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z]{1,128}");
     private static final DateTimeFormatter LAKE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
-    @ConfigProperty(name = "sgwarden.lake.event-data-store")
-    Optional<String> eventDataStore;
-    @ConfigProperty(name = "sgwarden.lake.event-names")
-    List<String> eventNames;
-    @ConfigProperty(name = "sgwarden.lake.lookback")
-    Duration lookback;
-    @ConfigProperty(name = "sgwarden.lake.poll-interval")
-    Duration pollInterval;
-    @ConfigProperty(name = "sgwarden.lake.max-wait")
-    Duration maxWait;
-    @ConfigProperty(name = "sgwarden.lake.page-size")
-    int pageSize;
-    @ConfigProperty(name = "sgwarden.lake.region")
-    String region;
-    @ConfigProperty(name = "sgwarden.lake.role-arn")
-    Optional<String> roleArn;
-    @ConfigProperty(name = "sgwarden.lake.endpoint-override")
-    Optional<String> endpointOverride;
-
     @Inject
-    StsClient sts;
+    Settings settings;
+    @Inject
+    CloudTrailClient lake;
     @Inject
     MeterRegistry meters;
 
     Clock clock = Clock.systemUTC();
-    private volatile CloudTrailClient client;
 
-    /** The SQL for the window ending now. Only validated or computed values go into it. */
+    /** The SQL for the window ending now. Only validated (at start) or computed values go into it. */
     public String statement(Instant now) {
-        String store = dataStoreId();
-        StringBuilder names = new StringBuilder();
-        for (String name : eventNames) {
-            String trimmed = name.trim();
-            if (!EVENT_NAME.matcher(trimmed).matches()) {
-                throw new IllegalStateException("sgwarden.lake.event-names: '" + trimmed + "' is not an event name");
-            }
-            names.append(names.isEmpty() ? "" : ", ").append('\'').append(trimmed).append('\'');
-        }
-        return "SELECT eventJson FROM " + store
+        Settings.Lake config = settings.lake();
+        String names = config.eventNames().stream().map(String::trim).map(n -> "'" + n + "'")
+                .collect(Collectors.joining(", "));
+        return "SELECT eventJson FROM " + dataStoreId()
                 + " WHERE eventName IN (" + names + ")"
-                + " AND eventTime >= '" + LAKE_TIME.format(now.minus(lookback)) + "'"
+                + " AND eventTime >= '" + LAKE_TIME.format(now.minus(config.lookback())) + "'"
                 + " AND eventTime <= '" + LAKE_TIME.format(now) + "'"
                 + " ORDER BY eventTime ASC";
     }
@@ -99,7 +63,6 @@ public class LakeQuery {
     /** Starts the query, waits for it to finish and returns its records as they are read. */
     public Iterator<String> run() {
         String store = dataStoreId();
-        CloudTrailClient lake = client();
         Timer.Sample sample = Timer.start(meters);
         String queryId = lake.startQuery(b -> b.queryStatement(statement(clock.instant()))).queryId();
         GetQueryResultsResponse first = awaitFinished(lake, store, queryId);
@@ -113,10 +76,11 @@ public class LakeQuery {
     }
 
     private GetQueryResultsResponse awaitFinished(CloudTrailClient lake, String store, String queryId) {
+        Duration maxWait = settings.lake().maxWait();
         Instant deadline = clock.instant().plus(maxWait);
         while (true) {
             GetQueryResultsResponse page = lake.getQueryResults(b -> b.eventDataStore(store).queryId(queryId)
-                    .maxQueryResults(pageSize));
+                    .maxQueryResults(settings.lake().pageSize()));
             QueryStatus status = page.queryStatus();
             if (status == QueryStatus.FINISHED) {
                 return page;
@@ -134,7 +98,7 @@ public class LakeQuery {
                 throw failed("WAIT_EXCEEDED", "Lake query " + queryId + " still " + status + " after " + maxWait);
             }
             try {
-                Thread.sleep(pollInterval.toMillis());
+                Thread.sleep(settings.lake().pollInterval().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw failed("INTERRUPTED", "interrupted waiting for Lake query " + queryId);
@@ -148,42 +112,8 @@ public class LakeQuery {
     }
 
     private String dataStoreId() {
-        String configured = eventDataStore.map(String::trim)
+        return settings.lake().eventDataStoreId()
                 .orElseThrow(() -> new IllegalStateException("sgwarden.lake.event-data-store is not set"));
-        String id = configured.substring(configured.lastIndexOf('/') + 1);
-        if (!DATA_STORE_ID.matcher(id).matches()) {
-            throw new IllegalStateException("sgwarden.lake.event-data-store: '" + configured + "' is not an event data store");
-        }
-        return id;
-    }
-
-    private CloudTrailClient client() {
-        if (client == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = build();
-                }
-            }
-        }
-        return client;
-    }
-
-    private CloudTrailClient build() {
-        AwsCredentialsProvider credentials = roleArn.filter(s -> !s.isBlank())
-                .<AwsCredentialsProvider> map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
-                        .refreshRequest(r -> r.roleArn(arn).roleSessionName("sgwarden-lake")).build())
-                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
-        CloudTrailClientBuilder builder = CloudTrailClient.builder().region(Region.of(region))
-                .credentialsProvider(credentials).httpClientBuilder(ApacheHttpClient.builder());
-        endpointOverride.filter(s -> !s.isBlank()).map(URI::create).ifPresent(builder::endpointOverride);
-        return builder.build();
-    }
-
-    @PreDestroy
-    void close() {
-        if (client != null) {
-            client.close();
-        }
     }
 
     /** Walks the result pages through NextToken, fetching the next only when the current is used up. */
@@ -220,7 +150,7 @@ public class LakeQuery {
             while (rows.isEmpty() && nextToken != null && !nextToken.isEmpty()) {
                 String token = nextToken;
                 take(lake.getQueryResults(b -> b.eventDataStore(store).queryId(queryId).nextToken(token)
-                        .maxQueryResults(pageSize)));
+                        .maxQueryResults(settings.lake().pageSize())));
             }
             return !rows.isEmpty();
         }

@@ -3,11 +3,11 @@ package sgwarden.ops;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import sgwarden.config.Settings;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -21,11 +21,12 @@ public class LedgerReadiness implements HealthCheck {
     @Inject
     DynamoDbClient dynamo;
 
-    @ConfigProperty(name = "sgwarden.table")
-    String table;
+    @Inject
+    Settings settings;
 
     @Override
     public HealthCheckResponse call() {
+        String table = settings.table();
         try {
             String status = dynamo.describeTable(b -> b.tableName(table)).table().tableStatusAsString();
             return HealthCheckResponse.named("ledger-table").status("ACTIVE".equals(status))

@@ -1,12 +1,12 @@
 package sgwarden.revert;
 
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import sgwarden.config.Settings;
 
 import sgwarden.decision.Decision;
 import sgwarden.store.StoredChange;
@@ -20,12 +20,8 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 @Named("spokeRole")
 public class SpokeRole {
 
-    @ConfigProperty(name = "sgwarden.revert.role-path")
-    String rolePath;
-    @ConfigProperty(name = "sgwarden.revert.role-name")
-    String roleName;
-    @ConfigProperty(name = "sgwarden.revert.external-id")
-    Optional<String> externalId;
+    @Inject
+    Settings settings;
 
     public AssumeRoleRequest request(@ExchangeProperty("stored") StoredChange change,
             @ExchangeProperty("decision") Decision decision) {
@@ -36,14 +32,13 @@ public class SpokeRole {
                 .roleArn(roleArn(change.accountId()))
                 .roleSessionName(sessionName(decision))
                 .durationSeconds(900);
-        externalId.map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
+        settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
         return request.build();
     }
 
     public String roleArn(String accountId) {
-        String path = rolePath.startsWith("/") ? rolePath : "/" + rolePath;
-        path = path.endsWith("/") ? path : path + "/";
-        return "arn:aws:iam::" + accountId + ":role" + path + roleName;
+        // the path is checked at start to be an IAM path: "/" or "/…/"
+        return "arn:aws:iam::" + accountId + ":role" + settings.revert().rolePath() + settings.revert().roleName();
     }
 
     /** sgwarden-<Slack user ID>-<name>, in the characters and length STS allows. */

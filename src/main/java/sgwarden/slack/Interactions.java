@@ -6,14 +6,15 @@ import java.time.Clock;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Body;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import sgwarden.config.Settings;
 import sgwarden.decision.Decision;
 
 /**
@@ -24,11 +25,12 @@ import sgwarden.decision.Decision;
 @Named("interactions")
 public class Interactions {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_CHANGE_ID = 256;
 
-    @ConfigProperty(name = "sgwarden.slack.response-url-prefix")
-    String responseUrlPrefix;
+    @Inject
+    Settings settings;
+    @Inject
+    ObjectMapper json;
 
     Clock clock = Clock.systemUTC();
 
@@ -39,7 +41,7 @@ public class Interactions {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(payload);
+            root = json.readTree(payload);
         } catch (Exception e) {
             throw new BadInteractionException("the payload is not valid JSON");
         }
@@ -55,7 +57,7 @@ public class Interactions {
         String teamId = root.path("team").hasNonNull("id") ? root.path("team").path("id").asText()
                 : root.path("user").path("team_id").asText(null);
         String responseUrl = required(root, "response_url", "response_url");
-        if (!responseUrl.startsWith(responseUrlPrefix)) {
+        if (!responseUrl.startsWith(settings.slack().responseUrlPrefix())) {
             throw new BadInteractionException("response_url is not a Slack URL");
         }
         JsonNode actions = root.path("actions");

@@ -1,5 +1,7 @@
 package sgwarden.slack;
 
+import java.util.function.UnaryOperator;
+
 /**
  * Makes text from an event safe inside Slack mrkdwn: it cannot mention a channel, link anywhere or
  * change the formatting around it.
@@ -10,6 +12,24 @@ public final class Mrkdwn {
     }
 
     public static String escape(String text) {
+        return escaped(text, false);
+    }
+
+    /**
+     * Text for inside a `code span`, where Slack applies no formatting and reads no mention: only
+     * &amp;, &lt; and &gt; are escaped (Slack shows them as the characters), so what a reader copies out
+     * is the original. A backtick would end the span, so it becomes the look-alike U+02CB.
+     */
+    public static String code(String text, int max) {
+        return cut(text, max, t -> escaped(t, true));
+    }
+
+    /** Escaped and cut to at most max characters, so one long description cannot break a block limit. */
+    public static String escape(String text, int max) {
+        return cut(text, max, t -> escaped(t, false));
+    }
+
+    private static String escaped(String text, boolean inCode) {
         if (text == null) {
             return "";
         }
@@ -21,10 +41,11 @@ public final class Mrkdwn {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
-                // a zero-width space keeps *bold*, _italic_, ~strike~ and `code` from pairing up across our text
-                case '*', '_', '~', '`' -> out.append(c).append('\u200B');
-                // keeps @channel, @here and @everyone from being read as mentions when link_names is on
-                case '@' -> out.append("@\u200B");
+                // a backtick would end a code span; outside one, a zero-width space keeps it from pairing up
+                case '`' -> out.append(inCode ? "\u02CB" : "`\u200B");
+                // outside code, a zero-width space keeps *bold*, _italic_ and ~strike~ from pairing up across our
+                // text, and @channel, @here and @everyone from being read as mentions when link_names is on
+                case '*', '_', '~', '@' -> out.append(c).append(inCode ? "" : "\u200B");
                 case '\n', '\r' -> out.append(' ');
                 default -> out.append(c);
             }
@@ -32,9 +53,11 @@ public final class Mrkdwn {
         return out.toString();
     }
 
-    /** Escaped and cut to at most max characters, so one long description cannot break a block limit. */
-    public static String escape(String text, int max) {
-        String escaped = escape(text);
+    private static String cut(String text, int max, UnaryOperator<String> escaper) {
+        if (text == null) {
+            return "";
+        }
+        String escaped = escaper.apply(text);
         if (escaped.length() <= max) {
             return escaped;
         }
@@ -43,7 +66,7 @@ public final class Mrkdwn {
         int i = 0;
         while (i < text.length()) {
             int cp = text.codePointAt(i);
-            String piece = escape(new String(Character.toChars(cp)));
+            String piece = escaper.apply(new String(Character.toChars(cp)));
             if (out.length() + piece.length() > max - 1) {
                 break;
             }

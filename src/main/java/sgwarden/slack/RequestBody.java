@@ -6,10 +6,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Body;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import sgwarden.config.Settings;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,10 +25,11 @@ import io.vertx.core.http.HttpServerRequest;
 @Named("requestBody")
 public class RequestBody {
 
-    @ConfigProperty(name = "sgwarden.slack.max-body-bytes")
-    int maxBytes;
+    @Inject
+    Settings settings;
 
     public byte[] read(@Body HttpServerRequest request) {
+        int maxBytes = settings.slack().maxBodyBytes();
         String declared = request.getHeader("Content-Length");
         if (declared != null) {
             try {

@@ -75,7 +75,7 @@ public class SlackMessages {
             Rule r = change.rules().get(0);
             text.append(change.direction().adjective()).append(' ').append(Mrkdwn.escape(r.describeTraffic()))
                     .append(' ').append(change.direction().peerPreposition()).append(" `")
-                    .append(Mrkdwn.escape(r.peer().describe())).append('`');
+                    .append(Mrkdwn.code(r.peer().describe(), 200)).append('`');
             appendDescription(text, r);
         } else {
             text.append(change.rules().size()).append(' ').append(change.direction().adjective()).append(" rules");
@@ -92,7 +92,7 @@ public class SlackMessages {
                 }
                 StringBuilder line = new StringBuilder("\n• ").append(Mrkdwn.escape(r.describeTraffic())).append(' ')
                         .append(change.direction().peerPreposition()).append(" `")
-                        .append(Mrkdwn.escape(r.peer().describe())).append('`');
+                        .append(Mrkdwn.code(r.peer().describe(), 200)).append('`');
                 appendDescription(line, r);
                 if (text.length() + line.length() > SECTION_MAX) {
                     text.append("\n• … and ").append(change.rules().size() - shown).append(" more");
@@ -108,9 +108,9 @@ public class SlackMessages {
             blocks.add(section(warning));
         }
         List<String> context = new ArrayList<>();
-        context.add("event `" + Mrkdwn.escape(change.eventId(), 100) + "`");
+        context.add("event `" + Mrkdwn.code(change.eventId(), 100) + "`");
         if (change.actor().principalArn() != null) {
-            context.add("principal `" + Mrkdwn.escape(change.actor().principalArn(), 300) + "`");
+            context.add("principal `" + Mrkdwn.code(change.actor().principalArn(), 300) + "`");
         }
         if (change.actor().accountId() != null && !change.actor().accountId().equals(change.accountId())) {
             context.add("caller account " + Mrkdwn.escape(change.actor().accountId(), 20));
@@ -119,7 +119,7 @@ public class SlackMessages {
             context.add("from " + Mrkdwn.escape(change.actor().sourceIp(), 100));
         }
         if (change.actor().userAgent() != null) {
-            context.add("agent " + Mrkdwn.escape(change.actor().userAgent(), 200));
+            context.add("agent `" + Mrkdwn.code(change.actor().userAgent(), 200) + "`");
         }
         blocks.add(Map.of("type", "context", "elements",
                 List.of(Map.of("type", "mrkdwn", "text", String.join(" · ", context)))));

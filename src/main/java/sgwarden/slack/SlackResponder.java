@@ -35,13 +35,14 @@ import sgwarden.store.StoredChange;
 @Named("slackResponder")
 public class SlackResponder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(SlackResponder.class);
 
     @Inject
     SlackMessages messages;
     @Inject
     CloudTrailParser parser;
+    @Inject
+    ObjectMapper json;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -94,7 +95,7 @@ public class SlackResponder {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json; charset=utf-8")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new SlackResponseException("Slack answered " + response.statusCode() + " to the message update: "

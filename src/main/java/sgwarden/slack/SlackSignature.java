@@ -1,6 +1,7 @@
 package sgwarden.slack;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,11 +11,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import sgwarden.config.Settings;
 
 /**
  * Checks Slack's request signature: HMAC-SHA256 over "v0:timestamp:raw body" with the signing
@@ -27,10 +31,17 @@ public class SlackSignature {
 
     static final Duration WINDOW = Duration.ofMinutes(5);
 
-    @ConfigProperty(name = "sgwarden.slack.signing-secret", defaultValue = "")
+    @Inject
+    Settings settings;
+
     String signingSecret;
 
     Clock clock = Clock.systemUTC();
+
+    @PostConstruct
+    void init() {
+        signingSecret = settings.slack().signingSecret().orElse("");
+    }
 
     /** Passes a genuine request through untouched; throws for anything else. */
     public void verify(@Header("X-Slack-Request-Timestamp") String timestamp,
@@ -66,7 +77,7 @@ public class SlackSignature {
             mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
             mac.update(body);
             return "v0=" + HexFormat.of().formatHex(mac.doFinal());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,7 +1,6 @@
 package sgwarden.store;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +9,8 @@ import jakarta.inject.Named;
 
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import sgwarden.config.Settings;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -29,14 +29,8 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
     @Inject
     DynamoDbClient dynamo;
 
-    @ConfigProperty(name = "sgwarden.table")
-    String table;
-
-    @ConfigProperty(name = "sgwarden.retention")
-    Duration retention;
-
-    @ConfigProperty(name = "sgwarden.claim-timeout")
-    Duration claimTimeout;
+    @Inject
+    Settings settings;
 
     Clock clock = Clock.systemUTC();
 
@@ -44,18 +38,18 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
     public boolean add(String eventId) {
         long now = clock.instant().getEpochSecond();
         try {
-            dynamo.putItem(b -> b.tableName(table)
+            dynamo.putItem(b -> b.tableName(settings.table())
                     .item(Map.of(
                             Items.ID, Items.s(eventId),
                             Items.STATUS, Items.s(Status.ANNOUNCING.name()),
                             Items.CLAIMED_AT, Items.n(now),
-                            Items.EXPIRES_AT, Items.n(now + retention.toSeconds())))
+                            Items.EXPIRES_AT, Items.n(now + settings.retention().toSeconds())))
                     .conditionExpression("attribute_not_exists(#id) OR (#status = :announcing AND #claimed < :stale)")
                     .expressionAttributeNames(Map.of("#id", Items.ID, "#status", Items.STATUS,
                             "#claimed", Items.CLAIMED_AT))
                     .expressionAttributeValues(Map.of(
                             ":announcing", Items.s(Status.ANNOUNCING.name()),
-                            ":stale", Items.n(now - claimTimeout.toSeconds()))));
+                            ":stale", Items.n(now - settings.claimTimeout().toSeconds()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -64,14 +58,14 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
 
     @Override
     public boolean contains(String eventId) {
-        return dynamo.getItem(b -> b.tableName(table).key(Items.key(eventId)).consistentRead(true)).hasItem();
+        return dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(eventId)).consistentRead(true)).hasItem();
     }
 
     /** Releases a claim, unless somebody has decided on the change meanwhile. */
     @Override
     public boolean remove(String eventId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Items.key(eventId))
+            dynamo.deleteItem(b -> b.tableName(settings.table()).key(Items.key(eventId))
                     .conditionExpression("#status IN (:announcing, :pending) AND attribute_not_exists(#decision)")
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#decision", Items.DECISION))
                     .expressionAttributeValues(Map.of(

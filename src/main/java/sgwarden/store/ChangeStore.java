@@ -10,13 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
 import sgwarden.decision.Decision;
 import sgwarden.decision.DecisionRefusedException;
 import sgwarden.decision.UnknownChangeException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -34,11 +37,8 @@ public class ChangeStore {
     @Inject
     DynamoDbClient dynamo;
 
-    @ConfigProperty(name = "sgwarden.table")
-    String table;
-
-    @ConfigProperty(name = "sgwarden.revert.stuck-after")
-    java.time.Duration stuckAfter;
+    @Inject
+    Settings settings;
 
     Clock clock = Clock.systemUTC();
 
@@ -58,7 +58,7 @@ public class ChangeStore {
         values.put(":intake", Items.s(String.valueOf(change.intake())));
         values.put(":record", Items.s(change.record()));
         values.put(":now", Items.s(clock.instant().toString()));
-        dynamo.updateItem(b -> b.tableName(table).key(Items.key(change.eventId()))
+        dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
                 .updateExpression("SET #status = :pending, #time = :time, #name = :name, #account = :account,"
                         + " #region = :region, #group = :group, #direction = :direction, #rules = :rules,"
                         + " #actor = :actor, #intake = :intake, #record = :record, #announced = :now")
@@ -75,7 +75,7 @@ public class ChangeStore {
     }
 
     public StoredChange find(String changeId) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Items.key(changeId))
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(changeId))
                 .consistentRead(true)).item();
         if (item == null || item.isEmpty() || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
             throw new UnknownChangeException(changeId);
@@ -100,13 +100,13 @@ public class ChangeStore {
         values.put(":at", Items.s(decision.at().toString()));
         values.put(":atEpoch", Items.n(decision.at().getEpochSecond()));
         values.put(":reverting", Items.s(deny ? Status.REVERTING.name() : "none"));
-        values.put(":stuck", Items.n(decision.at().minus(stuckAfter).getEpochSecond()));
+        values.put(":stuck", Items.n(decision.at().minus(settings.revert().stuckAfter()).getEpochSecond()));
         values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
                 "decision", Items.s(decision.kind().name()), "by", Items.s(decision.userId()),
                 "byName", Items.s(String.valueOf(decision.userName())), "at", Items.s(decision.at().toString()))))));
         values.put(":empty", AttributeValue.fromL(List.of()));
         try {
-            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(table).key(Items.key(decision.changeId()))
+            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
                     .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
                             + " #at = :at, #atEpoch = :atEpoch,"
                             + " #history = list_append(if_not_exists(#history, :empty), :entry)"
@@ -148,7 +148,7 @@ public class ChangeStore {
             names.put("#error", Items.ERROR);
         }
         String expression = update;
-        UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(table).key(Items.key(decision.changeId()))
+        UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
                 .updateExpression(expression)
                 .conditionExpression("#status = :reverting")
                 .expressionAttributeNames(names)
@@ -159,18 +159,18 @@ public class ChangeStore {
 
     /** Records a finished revert: REVERTED or ALREADY_GONE. */
     public StoredChange recordReverted(@ExchangeProperty("decision") Decision decision,
-            @org.apache.camel.Body Status outcome) {
+            @Body Status outcome) {
         return recordOutcome(decision, outcome, null);
     }
 
     /** Records a failed revert with its reason; the change may be denied again. */
     public StoredChange recordFailure(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         return recordOutcome(decision, Status.REVERT_FAILED, reason(failure));
     }
 
     static String reason(Throwable failure) {
-        if (failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+        if (failure instanceof AwsServiceException aws
                 && aws.awsErrorDetails() != null) {
             String message = aws.awsErrorDetails().errorMessage();
             return aws.awsErrorDetails().errorCode() + (message == null ? "" : ": " + message);

@@ -23,8 +23,6 @@ final class Items {
     static final String INTAKE = "intake";
     static final String RECORD = "record";
     static final String ANNOUNCED_AT = "announcedAt";
-    static final String SLACK_CHANNEL = "slackChannel";
-    static final String SLACK_TS = "slackTs";
     static final String DECISION = "decision";
     static final String DECIDED_BY = "decidedBy";
     static final String DECIDED_BY_NAME = "decidedByName";

@@ -27,7 +27,7 @@ class CloudTrailParserTest {
     static final String HOSTILE = "<!channel> *click* <http://evil.example|aws.amazon.com> @here";
     static final String ALICE_ARN = "arn:aws:sts::111111111111:assumed-role/Admin/alice";
 
-    private final CloudTrailParser parser = new CloudTrailParser();
+    private final CloudTrailParser parser = new CloudTrailParser(new ObjectMapper());
 
     static String fixture(String name) {
         try (InputStream in = CloudTrailParserTest.class.getResourceAsStream("/fixtures/" + name)) {

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.gson.Gson;
 import com.slack.api.model.Message;
 import com.slack.api.util.json.GsonFactory;
@@ -53,7 +55,7 @@ class SlackMessagesTest {
     }
 
     static SecurityGroupChange change(String fixture) {
-        SecurityGroupChange change = new CloudTrailParser().parse(fixture(fixture), "test");
+        SecurityGroupChange change = new CloudTrailParser(new ObjectMapper()).parse(fixture(fixture), "test");
         assertNotNull(change);
         return change;
     }
@@ -99,7 +101,7 @@ class SlackMessagesTest {
         assertTrue(blocks.isArray(), blocks.toString());
         assertTrue(blocks.size() <= 50);
 
-        Set<String> keys = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
         allKeys(blocks, keys);
         assertTrue(keys.contains("action_id"), keys.toString());
         assertTrue(keys.contains("block_id"), keys.toString());
@@ -262,6 +264,33 @@ class SlackMessagesTest {
         assertTrue(summary.contains("\n• udp 1000-2000 from `sg-0999888777666555a (account 111111111111)`"), summary);
         assertFalse(summary.contains("more"), summary);
         assertWithinSlackLimits(blocks);
+    }
+
+    /** What a reader copies out of a code span is what CloudTrail said: no invisible characters. */
+    @Test
+    void codeSpansCopyOutAsTheOriginal() throws IOException {
+        String arn = "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_0a1b/alice_smith@example.com";
+        String agent = "Terraform/1.9.8 (+https://www.terraform.io) aws-sdk-go_v2/1.32.4 <a&b>";
+        ObjectNode record =
+                (ObjectNode) JSON.readTree(fixture("ingress-tcp-22-world.json"));
+        ((ObjectNode) record.path("userIdentity")).put("arn", arn);
+        record.put("userAgent", agent);
+        SecurityGroupChange change = new CloudTrailParser(JSON).parse(JSON.writeValueAsString(record), "test");
+        for (JsonNode blocks : List.of(webhookWire(messages.announcement(change)).path("blocks"),
+                tokenWireBlocks(messages.announcement(change)))) {
+            List<String> strings = new ArrayList<>();
+            allStrings(blocks, strings);
+            String context = strings.stream().filter(t -> t.contains("principal `")).findFirst().orElseThrow();
+            assertEquals(arn, copiedOut(context, "principal `"));
+            assertEquals(agent, copiedOut(context, "agent `"));
+        }
+    }
+
+    /** The text of the code span after the label, as Slack shows it (it turns its three escapes back). */
+    private static String copiedOut(String mrkdwn, String label) {
+        int start = mrkdwn.indexOf(label) + label.length();
+        String span = mrkdwn.substring(start, mrkdwn.indexOf('`', start));
+        return span.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
     @Test

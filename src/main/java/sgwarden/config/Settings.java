@@ -1,0 +1,168 @@
+package sgwarden.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithName;
+
+/**
+ * Every operator setting, typed. The property names are the operators' interface (environment
+ * variables in the deployment templates), so they stay as documented; {@link SettingsCheck}
+ * refuses a bad combination at start.
+ */
+@ConfigMapping(prefix = "sgwarden")
+public interface Settings {
+
+    @WithConverter(Intake.Converter.class)
+    Intake intake();
+
+    Aws aws();
+
+    Lake lake();
+
+    Sqs sqs();
+
+    /** The ledger table. */
+    String table();
+
+    Duration retention();
+
+    @WithName("claim-timeout")
+    Duration claimTimeout();
+
+    Slack slack();
+
+    Revert revert();
+
+    Log log();
+
+    interface Aws {
+        String region();
+
+        @WithName("endpoint-override")
+        Optional<String> endpointOverride();
+    }
+
+    interface Lake {
+        Duration period();
+
+        @WithName("initial-delay")
+        Duration initialDelay();
+
+        @WithName("event-data-store")
+        Optional<String> eventDataStore();
+
+        String region();
+
+        @WithName("role-arn")
+        Optional<String> roleArn();
+
+        @WithName("event-names")
+        List<String> eventNames();
+
+        Duration lookback();
+
+        @WithName("poll-interval")
+        Duration pollInterval();
+
+        @WithName("max-wait")
+        Duration maxWait();
+
+        @WithName("page-size")
+        int pageSize();
+
+        @WithName("endpoint-override")
+        Optional<String> endpointOverride();
+
+        /** The ID part of a configured ID or ARN. */
+        default Optional<String> eventDataStoreId() {
+            return eventDataStore().map(String::trim).map(s -> s.substring(s.lastIndexOf('/') + 1));
+        }
+    }
+
+    interface Sqs {
+        @WithName("queue-url")
+        Optional<String> queueUrl();
+
+        @WithName("wait-time")
+        int waitTime();
+
+        @WithName("batch-size")
+        int batchSize();
+
+        int consumers();
+    }
+
+    interface Slack {
+        @WithName("webhook-url")
+        Optional<String> webhookUrl();
+
+        @WithName("bot-token")
+        Optional<String> botToken();
+
+        String channel();
+
+        @WithName("server-url")
+        String serverUrl();
+
+        @WithName("signing-secret")
+        Optional<String> signingSecret();
+
+        @WithName("interactions-path")
+        String interactionsPath();
+
+        @WithName("allowed-users")
+        Optional<List<String>> allowedUsers();
+
+        @WithName("allowed-team")
+        Optional<String> allowedTeam();
+
+        @WithName("response-url-prefix")
+        String responseUrlPrefix();
+
+        Post post();
+
+        @WithName("max-body-bytes")
+        int maxBodyBytes();
+
+        /** With a bot token messages go through chat.postMessage; otherwise through the webhook. */
+        default boolean botMode() {
+            return botToken().filter(t -> !t.isBlank()).isPresent();
+        }
+
+        interface Post {
+            int retries();
+
+            /** Milliseconds. */
+            long delay();
+
+            double backoff();
+        }
+    }
+
+    interface Revert {
+        @WithName("role-path")
+        String rolePath();
+
+        @WithName("role-name")
+        String roleName();
+
+        @WithName("external-id")
+        Optional<String> externalId();
+
+        int retries();
+
+        /** Milliseconds. */
+        long delay();
+
+        @WithName("stuck-after")
+        Duration stuckAfter();
+    }
+
+    interface Log {
+        boolean json();
+    }
+}

@@ -1,0 +1,192 @@
+package sgwarden.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.camel.quarkus.main.events.BeforeInitialize;
+import org.jboss.logging.Logger;
+
+/**
+ * Refuses to start with settings that would leave the service deaf, mute or unsafe. It runs before
+ * Camel builds any route, so a bad setting stops the start with one line that names it, rather
+ * than an intake that silently never starts.
+ */
+@ApplicationScoped
+public class SettingsCheck {
+
+    private static final Logger LOG = Logger.getLogger(SettingsCheck.class);
+    // IAM: a path is "/" or "/" + printable ASCII + "/", at most 512 characters
+    private static final Pattern IAM_PATH = Pattern.compile("/|/[\\u0021-\\u007E]{1,510}/");
+    private static final Pattern IAM_ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+    private static final Pattern DATA_STORE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,127}");
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z]{1,128}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
+    @Inject
+    Settings settings;
+
+    void onStart(@Observes BeforeInitialize event) {
+        List<String> problems = problems(settings);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> LOG.errorf("invalid setting: %s", p));
+            throw new InvalidSettingsException(problems);
+        }
+    }
+
+    /** Every problem, one line each, naming the property and its environment variable. */
+    public static List<String> problems(Settings s) {
+        List<String> out = new ArrayList<>();
+        region(out, "sgwarden.aws.region", s.aws().region());
+        url(out, "sgwarden.aws.endpoint-override", s.aws().endpointOverride());
+
+        if (s.intake().lake()) {
+            Optional<String> store = s.lake().eventDataStoreId();
+            if (store.isEmpty()) {
+                out.add(name("sgwarden.lake.event-data-store") + " must be set when sgwarden.intake is "
+                        + lower(s.intake()));
+            } else if (!DATA_STORE_ID.matcher(store.get()).matches()) {
+                out.add(name("sgwarden.lake.event-data-store") + " must be an event data store ID or ARN; it is '"
+                        + s.lake().eventDataStore().orElse("") + "'");
+            }
+        }
+        positive(out, "sgwarden.lake.period", s.lake().period());
+        notNegative(out, "sgwarden.lake.initial-delay", s.lake().initialDelay());
+        region(out, "sgwarden.lake.region", s.lake().region());
+        for (String eventName : s.lake().eventNames()) {
+            if (!EVENT_NAME.matcher(eventName.trim()).matches()) {
+                out.add(name("sgwarden.lake.event-names") + " must list CloudTrail event names (letters only); '"
+                        + eventName + "' is not one");
+            }
+        }
+        positive(out, "sgwarden.lake.lookback", s.lake().lookback());
+        if (s.lake().lookback().compareTo(s.lake().period()) < 0) {
+            out.add(name("sgwarden.lake.lookback") + " must be at least sgwarden.lake.period ("
+                    + s.lake().period() + "), or changes between two runs are never looked at; it is "
+                    + s.lake().lookback());
+        }
+        positive(out, "sgwarden.lake.poll-interval", s.lake().pollInterval());
+        positive(out, "sgwarden.lake.max-wait", s.lake().maxWait());
+        range(out, "sgwarden.lake.page-size", s.lake().pageSize(), 1, 1000);
+        url(out, "sgwarden.lake.endpoint-override", s.lake().endpointOverride());
+
+        if (s.intake().sqs()) {
+            if (s.sqs().queueUrl().filter(u -> !u.isBlank()).isEmpty()) {
+                out.add(name("sgwarden.sqs.queue-url") + " must be set when sgwarden.intake is " + lower(s.intake()));
+            } else {
+                url(out, "sgwarden.sqs.queue-url", s.sqs().queueUrl());
+            }
+        }
+        range(out, "sgwarden.sqs.wait-time", s.sqs().waitTime(), 0, 20);
+        range(out, "sgwarden.sqs.batch-size", s.sqs().batchSize(), 1, 10);
+        range(out, "sgwarden.sqs.consumers", s.sqs().consumers(), 1, 100);
+
+        if (s.table().isBlank()) {
+            out.add(name("sgwarden.table") + " must name the ledger table");
+        }
+        positive(out, "sgwarden.retention", s.retention());
+        positive(out, "sgwarden.claim-timeout", s.claimTimeout());
+
+        Settings.Slack slack = s.slack();
+        if (!slack.botMode() && slack.webhookUrl().filter(u -> !u.isBlank()).isEmpty()) {
+            out.add(name("sgwarden.slack.webhook-url") + " or " + name("sgwarden.slack.bot-token")
+                    + " must be set, or no change can be announced");
+        }
+        url(out, "sgwarden.slack.webhook-url", slack.webhookUrl());
+        if (slack.botMode() && slack.channel().isBlank()) {
+            out.add(name("sgwarden.slack.channel") + " must name the channel the bot token posts to");
+        }
+        url(out, "sgwarden.slack.server-url", Optional.of(slack.serverUrl()));
+        if (slack.signingSecret().filter(x -> !x.isBlank()).isEmpty()) {
+            out.add(name("sgwarden.slack.signing-secret")
+                    + " must be set, or no click from Slack can be verified and acted on");
+        }
+        if (!slack.interactionsPath().startsWith("/")) {
+            out.add(name("sgwarden.slack.interactions-path") + " must be a path starting with '/'; it is '"
+                    + slack.interactionsPath() + "'");
+        }
+        url(out, "sgwarden.slack.response-url-prefix", Optional.of(slack.responseUrlPrefix()));
+        range(out, "sgwarden.slack.post.retries", slack.post().retries(), 0, 20);
+        range(out, "sgwarden.slack.post.delay", slack.post().delay(), 0, 600_000);
+        if (!(slack.post().backoff() >= 1 && slack.post().backoff() <= 10)) {
+            out.add(name("sgwarden.slack.post.backoff") + " must be between 1 and 10; it is " + slack.post().backoff());
+        }
+        range(out, "sgwarden.slack.max-body-bytes", slack.maxBodyBytes(), 1024, 10 * 1024 * 1024);
+
+        Settings.Revert revert = s.revert();
+        if (!IAM_PATH.matcher(revert.rolePath()).matches()) {
+            out.add(name("sgwarden.revert.role-path") + " must be an IAM path: '/' or '/' + printable characters"
+                    + " + '/' (e.g. /security/); it is '" + revert.rolePath() + "'");
+        }
+        if (!IAM_ROLE_NAME.matcher(revert.roleName()).matches()) {
+            out.add(name("sgwarden.revert.role-name") + " must be an IAM role name (1-64 of letters, digits and"
+                    + " +=,.@_-); it is '" + revert.roleName() + "'");
+        }
+        range(out, "sgwarden.revert.retries", revert.retries(), 0, 20);
+        range(out, "sgwarden.revert.delay", revert.delay(), 0, 600_000);
+        positive(out, "sgwarden.revert.stuck-after", revert.stuckAfter());
+        return out;
+    }
+
+    /** "sgwarden.lake.page-size (SGWARDEN_LAKE_PAGE_SIZE)". */
+    public static String name(String property) {
+        return property + " (" + property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + ")";
+    }
+
+    private static String lower(Intake intake) {
+        return intake.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void range(List<String> out, String property, long value, long min, long max) {
+        if (value < min || value > max) {
+            out.add(name(property) + " must be between " + min + " and " + max + "; it is " + value);
+        }
+    }
+
+    private static void positive(List<String> out, String property, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            out.add(name(property) + " must be a positive duration (e.g. 30s, 10m, PT1H); it is " + value);
+        }
+    }
+
+    private static void notNegative(List<String> out, String property, Duration value) {
+        if (value.isNegative()) {
+            out.add(name(property) + " must not be negative; it is " + value);
+        }
+    }
+
+    private static void region(List<String> out, String property, String value) {
+        if (!REGION.matcher(value.trim()).matches()) {
+            out.add(name(property) + " must be an AWS region such as eu-west-1; it is '" + value + "'");
+        }
+    }
+
+    private static void url(List<String> out, String property, Optional<String> value) {
+        value.filter(v -> !v.isBlank()).ifPresent(v -> {
+            try {
+                URI uri = URI.create(v.trim());
+                if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                    out.add(name(property) + " must be an http(s) URL; it is not");
+                }
+            } catch (IllegalArgumentException e) {
+                // the value may be a secret: say that it is wrong, never what it is
+                out.add(name(property) + " must be an http(s) URL; it is not");
+            }
+        });
+    }
+
+    /** Stops the start; each line names one setting. */
+    public static class InvalidSettingsException extends RuntimeException {
+        public InvalidSettingsException(List<String> problems) {
+            super("invalid settings: " + String.join("; ", problems));
+        }
+    }
+}

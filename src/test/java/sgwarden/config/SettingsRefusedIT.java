@@ -1,0 +1,106 @@
+package sgwarden.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The packaged service, started as an operator starts it (settings in the environment), refuses
+ * each bad setting before it does anything, with one line naming the setting and what is allowed.
+ */
+class SettingsRefusedIT {
+
+    /** A valid production-like start: the SQS intake, a webhook, a signing secret. */
+    static final Map<String, String> VALID = Map.of(
+            "SGWARDEN_INTAKE", "sqs",
+            "SGWARDEN_SQS_QUEUE_URL", "http://127.0.0.1:9/000000000000/sgwarden-intake",
+            "SGWARDEN_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/services/T0/B0/secret",
+            "SGWARDEN_SLACK_SIGNING_SECRET", "not-a-real-secret",
+            "SGWARDEN_LAKE_EVENT_DATA_STORE", "");
+
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                refused(Map.of("SGWARDEN_INTAKE", "kafka"),
+                        "sgwarden.intake (SGWARDEN_INTAKE) must be one of lake, sqs, both; it is 'kafka'"),
+                refused(Map.of("SGWARDEN_INTAKE", "lake"),
+                        "sgwarden.lake.event-data-store (SGWARDEN_LAKE_EVENT_DATA_STORE) must be set when sgwarden.intake is lake"),
+                refused(Map.of("SGWARDEN_INTAKE", "both"),
+                        "sgwarden.lake.event-data-store (SGWARDEN_LAKE_EVENT_DATA_STORE) must be set when sgwarden.intake is both"),
+                refused(Map.of("SGWARDEN_SQS_QUEUE_URL", ""),
+                        "sgwarden.sqs.queue-url (SGWARDEN_SQS_QUEUE_URL) must be set when sgwarden.intake is sqs"),
+                refused(Map.of("SGWARDEN_SLACK_WEBHOOK_URL", ""),
+                        "sgwarden.slack.webhook-url (SGWARDEN_SLACK_WEBHOOK_URL) or sgwarden.slack.bot-token"
+                                + " (SGWARDEN_SLACK_BOT_TOKEN) must be set, or no change can be announced"),
+                refused(Map.of("SGWARDEN_SLACK_SIGNING_SECRET", ""),
+                        "sgwarden.slack.signing-secret (SGWARDEN_SLACK_SIGNING_SECRET) must be set, or no click from"
+                                + " Slack can be verified and acted on"),
+                refused(Map.of("SGWARDEN_LAKE_PAGE_SIZE", "1001"),
+                        "sgwarden.lake.page-size (SGWARDEN_LAKE_PAGE_SIZE) must be between 1 and 1000; it is 1001"),
+                refused(Map.of("SGWARDEN_SQS_WAIT_TIME", "21"),
+                        "sgwarden.sqs.wait-time (SGWARDEN_SQS_WAIT_TIME) must be between 0 and 20; it is 21"),
+                refused(Map.of("SGWARDEN_SQS_BATCH_SIZE", "0"),
+                        "sgwarden.sqs.batch-size (SGWARDEN_SQS_BATCH_SIZE) must be between 1 and 10; it is 0"),
+                refused(Map.of("SGWARDEN_CLAIM_TIMEOUT", "0s"),
+                        "sgwarden.claim-timeout (SGWARDEN_CLAIM_TIMEOUT) must be a positive duration (e.g. 30s, 10m,"
+                                + " PT1H); it is PT0S"),
+                refused(Map.of("SGWARDEN_REVERT_STUCK_AFTER", "PT-5M"),
+                        "sgwarden.revert.stuck-after (SGWARDEN_REVERT_STUCK_AFTER) must be a positive duration (e.g."
+                                + " 30s, 10m, PT1H); it is PT-5M"),
+                refused(Map.of("SGWARDEN_LAKE_LOOKBACK", "5m"),
+                        "sgwarden.lake.lookback (SGWARDEN_LAKE_LOOKBACK) must be at least sgwarden.lake.period (PT10M),"
+                                + " or changes between two runs are never looked at; it is PT5M"),
+                refused(Map.of("SGWARDEN_REVERT_ROLE_PATH", "security"),
+                        "sgwarden.revert.role-path (SGWARDEN_REVERT_ROLE_PATH) must be an IAM path: '/' or '/' +"
+                                + " printable characters + '/' (e.g. /security/); it is 'security'"));
+    }
+
+    static Arguments refused(Map<String, String> change, String message) {
+        return Arguments.of(change, message);
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSettings")
+    void aBadSettingStopsTheStartWithOneLineNamingIt(Map<String, String> change, String message) throws Exception {
+        Map<String, String> env = new HashMap<>(VALID);
+        env.putAll(change);
+        Started started = start(env);
+        assertEquals(1, started.exitCode(), started.output());
+        assertTrue(started.output().contains(message), "expected «" + message + "» in\n" + started.output());
+        // the valid base is valid: no other setting was complained about
+        List<String> complaints = started.output().lines()
+                .filter(l -> l.contains("invalid setting: ") || l.contains("threw an Exception")).toList();
+        assertEquals(1, complaints.size(), String.join("\n", complaints));
+        assertFalse(started.output().contains("services/T0/B0/secret"), "the webhook URL, a secret, was written out");
+    }
+
+    record Started(int exitCode, String output) {
+    }
+
+    static Started start(Map<String, String> settings) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true).redirectOutput(File.createTempFile("settings-refused", ".log"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("SGWARDEN_"));
+        builder.environment().putAll(settings);
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the service started despite the bad setting");
+        }
+        return new Started(process.exitValue(), Files.readString(builder.redirectOutput().file().toPath()));
+    }
+}
