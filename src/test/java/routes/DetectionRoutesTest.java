@@ -67,6 +67,9 @@ class DetectionRoutesTest {
         assertEquals(change.record(), item.get("record").s());
         assertTrue(Long.parseLong(item.get("expiresAt").n()) > System.currentTimeMillis() / 1000 + 80 * 86400);
         assertEquals(change.rules().get(0).securityGroupRuleId(), item.get("ruleIds").l().get(0).s());
+        assertTrue(DetectionScenariosTest.metric("sgwarden_changes_total{intake=\"lake\",outcome=\"duplicate\"}") >= 2);
+        assertTrue(DetectionScenariosTest.metric("sgwarden_lake_query_duration_seconds_count") >= 1);
+        assertTrue(DetectionScenariosTest.metric("sgwarden_lake_bytes_scanned_total") > 0);
     }
 
     @Test

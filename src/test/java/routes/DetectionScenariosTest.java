@@ -246,12 +246,16 @@ class DetectionScenariosTest {
     }
 
     static double metric(String series) {
+        return metricsText().lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** What Prometheus scrapes from /q/metrics. */
+    static String metricsText() {
         String url = ConfigProvider.getConfig().getValue("test.url", String.class) + "/q/metrics";
         try {
-            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
-                    l.substring(l.lastIndexOf(' ') + 1))).sum();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -67,6 +67,8 @@ class SlackInteractionRoutesTest {
     @Test
     void denyRevertsTheRuleInTheAccountThatOwnsTheGroup() {
         Accounts.Change change = openSsh();
+        double denies = DetectionScenariosTest.metric("sgwarden_decisions_total{kind=\"deny\"}");
+        double reverted = DetectionScenariosTest.metric("sgwarden_reverts_total{outcome=\"REVERTED\"}");
         assertTrue(rulesNow(change).contains(ruleId(change)));
         String responseUrl = slack.newResponseUrl();
 
@@ -86,6 +88,8 @@ class SlackInteractionRoutesTest {
         assertEquals("bob", item.get("decidedByName").s());
         assertTrue(item.containsKey("decidedAt") && item.containsKey("outcomeAt"));
         assertEquals(2, item.get("history").l().size(), "the decision and the outcome");
+        assertEquals(denies + 1, DetectionScenariosTest.metric("sgwarden_decisions_total{kind=\"deny\"}"));
+        assertEquals(reverted + 1, DetectionScenariosTest.metric("sgwarden_reverts_total{outcome=\"REVERTED\"}"));
     }
 
     @Test

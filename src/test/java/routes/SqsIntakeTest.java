@@ -66,6 +66,9 @@ class SqsIntakeTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
         assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+        assertTrue(DetectionScenariosTest.metric("sgwarden_changes_total{intake=\"sqs\",outcome=\"duplicate\"}") >= 1);
+        assertTrue(DetectionScenariosTest.metricsText().lines()
+                .anyMatch(l -> l.startsWith("sgwarden_sqs_message_age_seconds ")), "the backlog gauge is served");
     }
 
     @Test
