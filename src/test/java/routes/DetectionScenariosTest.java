@@ -254,8 +254,10 @@ class DetectionScenariosTest {
     static String metricsText() {
         String url = ConfigProvider.getConfig().getValue("test.url", String.class) + "/q/metrics";
         try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            // HTTP/1.1 and a timeout: the JDK client's h2c upgrade can stall against the service's server
+            return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(20))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
