@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Lints the deployment files: cfn-lint and checkov over every CloudFormation template, and
-# dockerfile-utils over the Dockerfile. Exits non-zero on the first tool that finds a problem
-# (all tools still run, so one run shows every problem).
+# Lints the deployment files: cfn-lint and checkov over every CloudFormation template, a parse
+# of the Slack manifests and the example SCP, and dockerfile-utils over the Dockerfile. Exits
+# non-zero if any tool finds a problem (all tools still run, so one run shows every problem).
 #
 # The tools are installed under target/ (pinned, so a new release cannot turn CI red on its own)
 # and reused while their pins are unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# 1.58.0's resource schemas include AWS::ECS::ExpressGatewayService, so the Express Mode
+# template is checked property by property, not skipped as an unknown type.
 CFN_LINT_VERSION=1.58.0
 CHECKOV_VERSION=3.3.30
 DOCKERFILE_UTILS_VERSION=0.16.3
@@ -90,6 +92,42 @@ sys.exit(1 if bad else 0)
 PY
 }
 run check_reasons "${TEMPLATES[@]}"
+
+# The Slack manifests and the example SCP are not templates, but a typo in them only shows when
+# someone pastes them into Slack or Organizations: each must parse, and each manifest must ask
+# for exactly the one scope its mode needs.
+check_examples() {
+    "$VENV/bin/python" - <<'PY'
+import glob, json, sys, yaml
+
+bad = []
+for path in sorted(glob.glob("deploy/scp/*.json")):
+    try:
+        doc = json.load(open(path, encoding="utf-8"))
+        if not doc.get("Statement"):
+            bad.append(f"{path}: no Statement")
+    except ValueError as e:
+        bad.append(f"{path}: {e}")
+expected = {"deploy/slack/manifest-bot-token.yaml": ["chat:write"],
+            "deploy/slack/manifest-webhook.yaml": ["incoming-webhook"]}
+found = sorted(glob.glob("deploy/slack/*.yaml"))
+if found != sorted(expected):
+    bad.append(f"deploy/slack holds {found}, expected {sorted(expected)}")
+for path, scopes in expected.items():
+    try:
+        doc = yaml.safe_load(open(path, encoding="utf-8"))
+        got = (((doc.get("oauth_config") or {}).get("scopes") or {}).get("bot")) or []
+        if got != scopes:
+            bad.append(f"{path}: bot scopes {got}, expected exactly {scopes}")
+        if set((((doc.get("oauth_config") or {}).get("scopes") or {}).keys())) - {"bot"}:
+            bad.append(f"{path}: asks for scopes other than bot scopes")
+    except (OSError, yaml.YAMLError) as e:
+        bad.append(f"{path}: {e}")
+print("\n".join(bad) if bad else "the Slack manifests and the example SCP parse, one scope per mode")
+sys.exit(1 if bad else 0)
+PY
+}
+run check_examples
 
 # dockerfile-utils prints one line per problem and exits 0 either way, so any output fails.
 lint_docker() {

@@ -29,17 +29,31 @@ import org.junit.jupiter.api.Test;
 /**
  * Holds the CloudFormation templates to the settings contract in application.properties: every
  * environment variable they pass to the container is one the service reads, every setting the
- * service needs in production is passed, and the Slack secrets arrive only as App Runner secrets.
+ * service needs in production is passed by each compute stack, and the credentials (Slack's and
+ * the external ID) arrive only from Secrets Manager. Also holds the templates to what the code
+ * relies on: the queue's numbers against the claim timeout, the event names, the spoke role's
+ * calls and the table's due index.
  *
  * <p>The templates are read as text, line by line: CloudFormation's short tags (!Ref, !If, !Sub)
  * make generic YAML parsers awkward, and the only structure needed is which {@code Name:} entries
- * sit under {@code RuntimeEnvironmentVariables} or {@code RuntimeEnvironmentSecrets}.
+ * sit under App Runner's {@code RuntimeEnvironmentVariables}/{@code RuntimeEnvironmentSecrets} or
+ * ECS Express Mode's {@code Environment}/{@code Secrets}.
  */
 class DeploymentContractTest {
 
+    static final String SHARED = "deploy/cloudformation/security-shared.yaml";
+    static final String MEMBER = "deploy/cloudformation/member-account.yaml";
+
+    /** One stack per compute choice; each must set every production setting on its own. */
+    static final List<String> COMPUTE = List.of(
+            "deploy/cloudformation/security-compute-ecs-express.yaml",
+            "deploy/cloudformation/security-compute-app-runner.yaml");
+
     static final List<String> TEMPLATES = List.of(
-            "deploy/cloudformation/security-account.yaml",
-            "deploy/cloudformation/member-account.yaml",
+            SHARED,
+            COMPUTE.get(0),
+            COMPUTE.get(1),
+            MEMBER,
             "deploy/cloudformation/lake-account.yaml");
 
     static final String PROPERTIES = "src/main/resources/application.properties";
@@ -52,6 +66,9 @@ class DeploymentContractTest {
             "sgwarden.sqs.queue-url",
             "sgwarden.slack.signing-secret",
             "sgwarden.slack.channel",
+            // without these two, anyone in the channel could revert any rule in the organization
+            "sgwarden.slack.allowed-users",
+            "sgwarden.slack.allowed-team",
             "sgwarden.revert.role-name",
             "sgwarden.revert.role-path",
             "sgwarden.revert.external-id",
@@ -61,15 +78,29 @@ class DeploymentContractTest {
     /** Slack posting needs one of these, depending on the mode. */
     static final List<String> REQUIRED_ONE_OF = List.of("sgwarden.slack.webhook-url", "sgwarden.slack.bot-token");
 
-    /** Settings that are credentials; application.properties also marks them "(secret: set ...)". */
+    /**
+     * Settings that are credentials; application.properties also marks them "(secret: set ...)".
+     * The external ID is one too: the templates keep it NoEcho and in Secrets Manager everywhere.
+     */
     static final List<String> SECRETS = List.of(
-            "sgwarden.slack.signing-secret", "sgwarden.slack.webhook-url", "sgwarden.slack.bot-token");
+            "sgwarden.slack.signing-secret", "sgwarden.slack.webhook-url", "sgwarden.slack.bot-token",
+            "sgwarden.revert.external-id");
 
     /** Set by App Runner itself and read by quarkus.http.port. */
     static final String PORT = "PORT";
 
+    /** The event names every EventBridge pattern forwards. */
+    static final Set<String> EVENT_NAMES = Set.of(
+            "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "ModifySecurityGroupRules");
+
+    /** What the code calls through the spoke role, and nothing else. */
+    static final Set<String> SPOKE_ACTIONS = Set.of(
+            "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
+            "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
+            "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress");
+
     private static final Pattern BLOCK = Pattern.compile(
-            "^(\\s*)(?:-\\s+)?(RuntimeEnvironmentVariables|RuntimeEnvironmentSecrets)\\s*:(.*)$");
+            "^(\\s*)(?:-\\s+)?(RuntimeEnvironmentVariables|RuntimeEnvironmentSecrets|Environment|Secrets)\\s*:(.*)$");
     /** A Name key in block or flow style; the preceding character rules out keys like ServiceName. */
     private static final Pattern NAME = Pattern.compile("(?:^|[\\s{,\\-])Name\\s*:\\s*[\"']?([^\"',}\\s#]+)");
     private static final Pattern SECRET_COMMENT = Pattern.compile("secret: set ([A-Z0-9_]+)");
@@ -125,19 +156,148 @@ class DeploymentContractTest {
     }
 
     @Test
-    void everyProductionSettingIsPassed() {
-        Set<String> names = passed.stream().map(Passed::name).collect(Collectors.toSet());
-        List<String> missing = new ArrayList<>();
+    void everyComputeStackPassesEveryProductionSetting() {
         for (String key : REQUIRED) {
             assertTrue(envToKey.containsValue(key), key + " is required in production but is not a key in " + PROPERTIES);
-            if (!names.contains(envForm(key))) {
-                missing.add(key + " (" + envForm(key) + ")");
+        }
+        for (String template : COMPUTE) {
+            Set<String> names = passed.stream().filter(p -> p.template().equals(template))
+                    .map(Passed::name).collect(Collectors.toSet());
+            List<String> missing = new ArrayList<>();
+            for (String key : REQUIRED) {
+                if (!names.contains(envForm(key))) {
+                    missing.add(key + " (" + envForm(key) + ")");
+                }
+            }
+            if (REQUIRED_ONE_OF.stream().noneMatch(key -> names.contains(envForm(key)))) {
+                missing.add("one of " + REQUIRED_ONE_OF);
+            }
+            assertEquals(List.of(), missing, "required in production but not passed by " + template);
+        }
+    }
+
+    @Test
+    void decisionsAreRestrictedByRequiredParameters() throws IOException {
+        for (String template : COMPUTE) {
+            String text = Files.readString(root.resolve(template), StandardCharsets.UTF_8);
+            for (String parameter : List.of("SlackAllowedUsers", "SlackAllowedTeam")) {
+                String declaration = parameterBlock(text, parameter);
+                assertFalse(declaration.contains("Default:"), template + ": " + parameter
+                        + " has a default; it must be required, so nobody deploys an open channel by accident");
+                assertTrue(declaration.contains("AllowedPattern:") && !declaration.contains("AllowedPattern: ^$|"),
+                        template + ": " + parameter + " must refuse an empty value");
             }
         }
-        if (REQUIRED_ONE_OF.stream().noneMatch(key -> names.contains(envForm(key)))) {
-            missing.add("one of " + REQUIRED_ONE_OF);
+    }
+
+    @Test
+    void externalIdIsASecretEverywhere() throws IOException {
+        for (String template : List.of(SHARED, MEMBER)) {
+            String declaration = parameterBlock(Files.readString(root.resolve(template), StandardCharsets.UTF_8), "ExternalId");
+            assertTrue(declaration.contains("NoEcho: true"), template + ": the ExternalId parameter must be NoEcho");
         }
-        assertEquals(List.of(), missing, "required in production but passed by no template");
+        assertTrue(Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8).contains("SecretString: !Ref ExternalId"),
+                SHARED + " must keep the external ID in Secrets Manager");
+        String env = envForm("sgwarden.revert.external-id");
+        for (String template : COMPUTE) {
+            assertTrue(passed.stream().anyMatch(p -> p.template().equals(template) && p.name().equals(env) && p.secret()),
+                    template + " must pass " + env + " from Secrets Manager");
+        }
+    }
+
+    /**
+     * A claim left by an instance that died mid-announcement is taken over once claim-timeout has
+     * passed; the message meanwhile comes back every visibility timeout. Taking over must happen
+     * with receives to spare (two visibility timeouts) before maxReceiveCount sends the message to
+     * the dead-letter queue: claim-timeout + 2 x visibility < maxReceiveCount x visibility.
+     */
+    @Test
+    void aStrandedClaimIsTakenOverBeforeItsMessageIsDeadLettered() throws IOException {
+        String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8);
+        long visibility = Long.parseLong(single(shared, "VisibilityTimeout:\\s*(\\d+)", SHARED));
+        long maxReceives = Long.parseLong(single(shared, "maxReceiveCount:\\s*(\\d+)", SHARED));
+        Map<String, String> claimTimeouts = new LinkedHashMap<>();
+        claimTimeouts.put(PROPERTIES, readProperty("sgwarden.claim-timeout"));
+        for (String template : TEMPLATES) {
+            List<String> lines = Files.readAllLines(root.resolve(template), StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).matches("\\s*-?\\s*Name:\\s*SGWARDEN_CLAIM_TIMEOUT\\s*")) {
+                    Matcher value = Pattern.compile("Value:\\s*\"?([^\"\\s]+)").matcher(i + 1 < lines.size() ? lines.get(i + 1) : "");
+                    assertTrue(value.find(), template + ":" + (i + 2) + ": SGWARDEN_CLAIM_TIMEOUT needs a literal Value on the next line");
+                    claimTimeouts.put(template + ":" + (i + 2), value.group(1));
+                }
+            }
+        }
+        // The service may ask for its own visibility timeout on each receive; then it is the one in force.
+        String serviceVisibility = optionalProperty("sgwarden.sqs.visibility-timeout");
+        if (serviceVisibility != null) {
+            assertEquals(visibility, seconds(serviceVisibility), "sgwarden.sqs.visibility-timeout in " + PROPERTIES
+                    + " must equal the intake queue's VisibilityTimeout in " + SHARED);
+        }
+        for (Map.Entry<String, String> claim : claimTimeouts.entrySet()) {
+            long claimSeconds = seconds(claim.getValue());
+            assertTrue(claimSeconds + 2 * visibility < maxReceives * visibility,
+                    "claim-timeout " + claim.getValue() + " (" + claim.getKey() + ") + 2 x VisibilityTimeout " + visibility
+                            + " s must stay under maxReceiveCount " + maxReceives + " x " + visibility + " s ("
+                            + SHARED + "), or a change stranded by a crash reaches the DLQ unannounced");
+        }
+    }
+
+    @Test
+    void durationsReadAsTheServiceReadsThem() {
+        assertEquals(120, seconds("2m"));
+        assertEquals(600, seconds("10m"));
+        assertEquals(90, seconds("90s"));
+        assertEquals(90, seconds("90"));
+        assertEquals(3600, seconds("1h"));
+        assertEquals(120, seconds("PT2M"));
+    }
+
+    @Test
+    void everyEventPatternForwardsTheWatchedCallsAndDropsFailedOnes() throws IOException {
+        int patterns = 0;
+        for (String template : TEMPLATES) {
+            List<String> lines = Files.readAllLines(root.resolve(template), StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).strip().equals("eventSource: [ec2.amazonaws.com]")) {
+                    continue;
+                }
+                patterns++;
+                String where = template + ":" + (i + 1);
+                Matcher names = Pattern.compile("^\\s*eventName:\\s*\\[(.*)]\\s*$").matcher(lines.get(i + 1));
+                assertTrue(names.matches(), where + ": eventName list expected on the next line");
+                Set<String> got = Set.of(names.group(1).split("\\s*,\\s*"));
+                assertEquals(EVENT_NAMES, got, where + ": the event names forwarded");
+                assertEquals("errorCode: [{exists: false}]", lines.get(i + 2).strip(),
+                        where + ": failed calls (errorCode present) must be dropped");
+            }
+        }
+        assertEquals(3, patterns, "EventBridge patterns on ec2 (central, local, member) found in " + TEMPLATES);
+        Set<String> lakeNames = Set.of(readProperty("sgwarden.lake.event-names").split("\\s*,\\s*"));
+        assertTrue(EVENT_NAMES.containsAll(lakeNames), "the Lake intake looks for " + lakeNames
+                + " but EventBridge forwards only " + EVENT_NAMES);
+    }
+
+    @Test
+    void spokeRoleGrantsExactlyTheCallsTheServiceMakes() throws IOException {
+        // actions only: the ARNs' ":ec2:" has a colon before it
+        String member = Files.readString(root.resolve(MEMBER), StandardCharsets.UTF_8);
+        Matcher action = Pattern.compile("(?<![:\\w])(ec2:[A-Za-z*]+)").matcher(member);
+        Set<String> granted = new TreeSet<>();
+        while (action.find()) {
+            granted.add(action.group(1));
+        }
+        assertEquals(new TreeSet<>(SPOKE_ACTIONS), granted, MEMBER + ": the spoke role's EC2 actions");
+    }
+
+    @Test
+    void tableHasTheDueIndexForTheExpiryAndReminderTimer() throws IOException {
+        String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*#.*\\n", "");
+        assertTrue(Pattern.compile("AttributeName: dueShard\\s+AttributeType: S").matcher(shared).find(), "dueShard (S)");
+        assertTrue(Pattern.compile("AttributeName: dueAt\\s+AttributeType: N").matcher(shared).find(), "dueAt (N)");
+        assertTrue(Pattern.compile("IndexName: due-index\\s+KeySchema:\\s+- AttributeName: dueShard\\s+KeyType: HASH"
+                + "\\s+- AttributeName: dueAt\\s+KeyType: RANGE\\s+Projection:\\s+ProjectionType: ALL").matcher(shared).find(),
+                SHARED + ": GSI due-index (dueShard HASH, dueAt RANGE, projection ALL)");
     }
 
     @Test
@@ -147,7 +307,7 @@ class DeploymentContractTest {
         for (Passed p : passed) {
             if (secretEnv.contains(p.name()) && !p.secret()) {
                 fail(p.name() + " is a credential but is passed as a plain variable at " + p.where()
-                        + "; pass it under RuntimeEnvironmentSecrets from Secrets Manager");
+                        + "; pass it under RuntimeEnvironmentSecrets (App Runner) or Secrets (ECS) from Secrets Manager");
             }
         }
         for (String env : secretEnv) {
@@ -199,11 +359,70 @@ class DeploymentContractTest {
                 "          Value: arn",
                 "        Port: \"8080\"",
                 "      Name: NOT_IN_A_BLOCK",
-                "      RuntimeEnvironmentSecrets: [{Name: SGWARDEN_E, Value: arn}]");
+                "      RuntimeEnvironmentSecrets: [{Name: SGWARDEN_E, Value: arn}]",
+                "      PrimaryContainer:",
+                "        Environment:",
+                "          - Name: SGWARDEN_F",
+                "            Value: z",
+                "        Secrets:",
+                "          - Name: SGWARDEN_G",
+                "            ValueFrom: arn",
+                "        ContainerPort: 8080",
+                "      Name: NOT_IN_A_BLOCK_EITHER");
         List<String> read = passedNames("t.yaml", lines).stream()
                 .map(p -> p.name() + (p.secret() ? "*" : "")).collect(Collectors.toList());
-        assertEquals(List.of("SGWARDEN_A", "SGWARDEN_B", "SGWARDEN_C", "SGWARDEN_D*", "SGWARDEN_E*"), read);
+        assertEquals(List.of("SGWARDEN_A", "SGWARDEN_B", "SGWARDEN_C", "SGWARDEN_D*", "SGWARDEN_E*",
+                "SGWARDEN_F", "SGWARDEN_G*"), read);
         assertEquals("SGWARDEN_SLACK_BOT_TOKEN", envForm("sgwarden.slack.bot-token"));
+    }
+
+    /** The lines of one parameter's declaration, up to the next parameter or section. */
+    static String parameterBlock(String template, String parameter) {
+        Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(parameter) + ":\\s*\\n((?:    .*\\n|\\s*\\n)*)").matcher(template);
+        assertTrue(m.find(), "no parameter " + parameter);
+        return m.group(1);
+    }
+
+    private static String single(String text, String regex, String where) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), where + ": nothing matches " + regex);
+        String value = m.group(1);
+        assertFalse(m.find(), where + ": more than one match of " + regex);
+        return value;
+    }
+
+    private static String readProperty(String key) throws IOException {
+        String value = optionalProperty(key);
+        assertTrue(value != null && !value.isBlank(), key + " has no default in " + PROPERTIES);
+        return value;
+    }
+
+    private static String optionalProperty(String key) throws IOException {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(root.resolve(PROPERTIES), StandardCharsets.UTF_8)) {
+            properties.load(in);
+        }
+        String value = properties.getProperty(key);
+        return value == null ? null : value.strip();
+    }
+
+    /** Seconds in a duration as SmallRye Config reads it: ISO-8601, or a number with ms/s/m/h/d (none = s). */
+    static long seconds(String duration) {
+        String d = duration.strip();
+        if (d.toUpperCase(Locale.ROOT).startsWith("P")) {
+            return java.time.Duration.parse(d.toUpperCase(Locale.ROOT)).toSeconds();
+        }
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(d);
+        assertTrue(m.matches(), "not a duration: " + duration);
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        switch (unit) {
+            case "ms": return n / 1000;
+            case "m": return n * 60;
+            case "h": return n * 3600;
+            case "d": return n * 86400;
+            default: return n;
+        }
     }
 
     /** MicroProfile Config's environment form: non-alphanumerics become '_', then upper case. */
@@ -219,7 +438,7 @@ class DeploymentContractTest {
             if (!block.matches()) {
                 continue;
             }
-            boolean secret = block.group(2).equals("RuntimeEnvironmentSecrets");
+            boolean secret = block.group(2).endsWith("Secrets");
             int indent = block.group(1).length();
             names(block.group(3), secret, template, i + 1, found);
             int j = i + 1;

@@ -123,6 +123,7 @@ class BotTokenModeTest {
         assertFalse(log.contains(SlackStandIn.BOT_TOKEN), "bot token in the logs");
         assertFalse(log.contains(SlackStandIn.BOT_TOKEN.substring(5)), "bot token (without its prefix) in the logs");
         assertFalse(log.contains(SlackStandInResource.SIGNING_SECRET), "signing secret in the logs");
+        assertFalse(log.contains(Profiles.SPOKE_EXTERNAL_ID), "the spoke role's external ID in the logs");
         assertFalse(log.contains("v0="), "a request signature in the logs");
     }
 }

@@ -146,6 +146,7 @@ class FaultsTest {
         String log = Files.readString(Path.of(Profiles.Faulty.LOG));
         assertTrue(log.contains("Revert") || log.contains("revert"), "the log file holds this run");
         assertFalse(log.contains(SlackStandInResource.SIGNING_SECRET), "signing secret in the logs");
+        assertFalse(log.contains(Profiles.SPOKE_EXTERNAL_ID), "the spoke role's external ID in the logs");
         assertFalse(log.contains("standinsecretwebhookpath"), "webhook URL in the logs");
         assertFalse(log.contains("v0="), "a request signature in the logs");
     }

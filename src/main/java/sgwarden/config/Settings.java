@@ -37,6 +37,8 @@ public interface Settings {
 
     Revert revert();
 
+    Policy policy();
+
     Log log();
 
     interface Aws {
@@ -160,6 +162,15 @@ public interface Settings {
 
         @WithName("stuck-after")
         Duration stuckAfter();
+    }
+
+    /** Where the policies come from (docs/policies.md); both set is refused, neither means every change asks. */
+    interface Policy {
+        /** Path of the policy file. */
+        Optional<String> file();
+
+        /** The same YAML as the value itself, for hosts that mount no files. */
+        Optional<String> inline();
     }
 
     interface Log {

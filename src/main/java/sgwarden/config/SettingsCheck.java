@@ -133,6 +133,13 @@ public class SettingsCheck {
         range(out, "sgwarden.revert.retries", revert.retries(), 0, 20);
         range(out, "sgwarden.revert.delay", revert.delay(), 0, 600_000);
         positive(out, "sgwarden.revert.stuck-after", revert.stuckAfter());
+
+        // the file itself is read and checked by sgwarden.policy.Policies, with its line numbers
+        if (s.policy().file().filter(f -> !f.isBlank()).isPresent()
+                && s.policy().inline().filter(y -> !y.isBlank()).isPresent()) {
+            out.add(name("sgwarden.policy.file") + " and " + name("sgwarden.policy.inline")
+                    + " are both set; set one of them");
+        }
         return out;
     }
 

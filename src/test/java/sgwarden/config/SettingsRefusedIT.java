@@ -63,6 +63,9 @@ class SettingsRefusedIT {
                 refused(Map.of("SGWARDEN_LAKE_LOOKBACK", "5m"),
                         "sgwarden.lake.lookback (SGWARDEN_LAKE_LOOKBACK) must be at least sgwarden.lake.period (PT10M),"
                                 + " or changes between two runs are never looked at; it is PT5M"),
+                refused(Map.of("SGWARDEN_POLICY_FILE", "/etc/sgwarden/policies.yaml", "SGWARDEN_POLICY_INLINE",
+                        "policies: []"), "sgwarden.policy.file (SGWARDEN_POLICY_FILE) and sgwarden.policy.inline"
+                                + " (SGWARDEN_POLICY_INLINE) are both set; set one of them"),
                 refused(Map.of("SGWARDEN_REVERT_ROLE_PATH", "security"),
                         "sgwarden.revert.role-path (SGWARDEN_REVERT_ROLE_PATH) must be an IAM path: '/' or '/' +"
                                 + " printable characters + '/' (e.g. /security/); it is 'security'"));

@@ -52,8 +52,10 @@ public final class Records {
             }
             wrap(p, "ipRanges", v4);
             wrap(p, "ipv6Ranges", rule.cidrIpv6() == null ? null : JSON.createObjectNode().put("cidrIpv6", rule.cidrIpv6()));
-            p.putObject("prefixListIds");
-            p.putObject("groups");
+            wrap(p, "prefixListIds", rule.prefixListId() == null ? null
+                    : JSON.createObjectNode().put("prefixListId", rule.prefixListId()));
+            wrap(p, "groups", rule.referencedGroupInfo() == null ? null : JSON.createObjectNode()
+                    .put("groupId", rule.referencedGroupInfo().groupId()).put("userId", rule.referencedGroupInfo().userId()));
         }
         ObjectNode response = r.putObject("responseElements");
         response.put("requestId", UUID.randomUUID().toString());
@@ -74,6 +76,13 @@ public final class Records {
             if (rule.cidrIpv6() != null) {
                 s.put("cidrIpv6", rule.cidrIpv6());
             }
+            if (rule.prefixListId() != null) {
+                s.put("prefixListId", rule.prefixListId());
+            }
+            if (rule.referencedGroupInfo() != null) {
+                s.putObject("referencedGroupInfo").put("groupId", rule.referencedGroupInfo().groupId())
+                        .put("userId", rule.referencedGroupInfo().userId());
+            }
             if (rule.description() != null) {
                 s.put("description", rule.description());
             }
@@ -86,6 +95,29 @@ public final class Records {
         r.put("recipientAccountId", ownerAccount);
         r.put("eventCategory", "Management");
         return r.toString();
+    }
+
+    /**
+     * The same record as made by another caller: userIdentity.type and arn, and the userAgent (null
+     * arn for an AWS service, which CloudTrail records with invokedBy instead).
+     */
+    public static String calledBy(String record, String identityType, String arn, String userAgent) {
+        try {
+            ObjectNode r = (ObjectNode) JSON.readTree(record);
+            ObjectNode id = r.putObject("userIdentity");
+            id.put("type", identityType);
+            if (arn != null) {
+                id.put("arn", arn);
+                id.put("accountId", arn.split(":")[4]);
+                id.put("principalId", "AROAEXAMPLE:" + arn.substring(arn.lastIndexOf('/') + 1));
+            } else {
+                id.put("invokedBy", userAgent);
+            }
+            r.put("userAgent", userAgent);
+            return r.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The EventBridge envelope a central bus rule delivers to SQS, with the record under detail. */

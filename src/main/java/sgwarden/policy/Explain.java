@@ -1,0 +1,173 @@
+package sgwarden.policy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Rule;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.UnparseableRecordException;
+
+/**
+ * Shows what a policy file does with CloudTrail records, without AWS, Slack or the service:
+ *
+ * <pre>
+ * java -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*" \
+ *      sgwarden.policy.Explain [--tags key=value,...] policy.yaml [record.json ...]
+ * </pre>
+ *
+ * A plain main class rather than a Quarkus command: it starts in well under a second, needs none of
+ * the service's settings, and leaves the service's own entry point alone. With no record it only
+ * checks the file. Exit status: 0 done, 1 bad policy file or unreadable record, 2 wrong usage.
+ */
+public final class Explain {
+
+    static final String USAGE = "usage: Explain [--tags key=value,...] <policy file> [<CloudTrail record file> ...]\n"
+            + "  a record file holds one CloudTrail record, bare or in an EventBridge envelope; - reads stdin";
+
+    private Explain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> files = new ArrayList<>();
+        Map<String, String> tags = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--tags") && i + 1 < args.length) {
+                tags = parseTags(args[++i]);
+                if (tags == null) {
+                    err.println("--tags takes key=value pairs separated by commas");
+                    return 2;
+                }
+            } else if (args[i].startsWith("--") || args[i].equals("-h")) {
+                err.println(USAGE);
+                return 2;
+            } else {
+                files.add(args[i]);
+            }
+        }
+        if (files.isEmpty()) {
+            err.println(USAGE);
+            return 2;
+        }
+        PolicyFile file;
+        try {
+            file = PolicySource.read(Path.of(files.get(0)));
+        } catch (PolicyFileException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        printPolicies(file, out);
+        Map<String, String> groupTags = tags == null ? Map.of() : tags;
+        if (file.usesTags() && tags == null && files.size() > 1) {
+            out.println("(a policy matches on group tags, which come from AWS; without --tags the group has none)");
+        }
+        PolicyEvaluator evaluator = new PolicyEvaluator(file, (account, region, group) -> groupTags);
+        CloudTrailParser parser = new CloudTrailParser(new ObjectMapper());
+        int status = 0;
+        for (String name : files.subList(1, files.size())) {
+            out.println();
+            out.println("record " + name);
+            String json;
+            try {
+                json = name.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                        : Files.readString(Path.of(name), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("cannot read " + name + ": " + e);
+                status = 1;
+                continue;
+            }
+            SecurityGroupChange change;
+            try {
+                change = parser.parse(json, "explain");
+            } catch (UnparseableRecordException e) {
+                err.println(name + ": " + e.getMessage());
+                status = 1;
+                continue;
+            }
+            if (change == null) {
+                out.println("  not a rule change sgwarden acts on (a failed call, or another event): nothing to do");
+                continue;
+            }
+            print(change, evaluator.evaluate(change), out);
+        }
+        return status;
+    }
+
+    static void printPolicies(PolicyFile file, PrintStream out) {
+        int count = file.policies().size();
+        out.println("policy file " + file.source() + ": " + count + (count == 1 ? " policy" : " policies")
+                + (count > 1 ? ", tried in order" : ""));
+        int n = 1;
+        for (Policy p : file.policies()) {
+            out.println("  " + n++ + ". " + p.name() + " (line " + p.line() + "): " + describe(p));
+        }
+        out.println("  rules no policy matches: ask");
+    }
+
+    static void print(SecurityGroupChange change, Verdict verdict, PrintStream out) {
+        out.println("change " + change.eventId() + ": " + change.eventName() + " ("
+                + EventKind.ofEventName(change.eventName()).word() + ", " + change.direction().name().toLowerCase()
+                + ") on " + change.groupId() + " in " + change.accountId() + " / " + change.region());
+        if (change.actor() != null) {
+            out.println("  by " + change.actor().principalArn() + " (" + change.actor().identityType()
+                    + "), user agent " + change.actor().userAgent());
+        }
+        int n = 1;
+        for (RuleVerdict r : verdict.rules()) {
+            Rule rule = r.rule();
+            out.println("  rule " + n++ + (rule.ruleId() == null ? "" : " " + rule.ruleId()) + ": "
+                    + change.direction().adjective() + " " + rule.describeTraffic() + " "
+                    + change.direction().peerPreposition() + " " + (rule.peer() == null ? "?" : rule.peer().describe())
+                    + " [" + r.peer().word() + "] -> "
+                    + (r.policy() == null ? "no policy" : r.policyName()) + ": " + r.action().word()
+                    + (r.dryRun() ? " (dry run: would " + r.policyAction().word() + ")" : ""));
+        }
+        StringBuilder line = new StringBuilder("action: " + verdict.action().word());
+        List<String> notes = new ArrayList<>();
+        notes.add(verdict.policy() == null ? "no policy" : "policy " + verdict.policyName());
+        if (verdict.post() != null) {
+            notes.add("post " + verdict.post().word());
+        }
+        if (verdict.dryRun()) {
+            notes.add("dry run: would " + verdict.wouldBe().word());
+        }
+        line.append(" (").append(String.join(", ", notes)).append(')');
+        out.println(line);
+    }
+
+    private static String describe(Policy p) {
+        String text = p.action().word();
+        if (p.post() != null) {
+            text += ", post " + p.post().word();
+        }
+        if (p.dryRun()) {
+            text += ", dry run (acts as ask)";
+        }
+        return text;
+    }
+
+    private static Map<String, String> parseTags(String text) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                return null;
+            }
+            tags.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return tags;
+    }
+}

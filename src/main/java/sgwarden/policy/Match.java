@@ -1,0 +1,133 @@
+package sgwarden.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import sgwarden.change.Direction;
+import sgwarden.change.Rule;
+import sgwarden.change.SecurityGroupChange;
+
+/**
+ * What a policy matches, for one rule of a change. Every field is optional (null: not checked);
+ * all that are given must hold. A list field holds when any of its entries does.
+ */
+public record Match(
+        Set<String> accounts,
+        Set<String> regions,
+        Direction direction,
+        EventKind event,
+        Set<String> protocols,
+        List<PortRange> ports,
+        List<PortRange> onlyPorts,
+        Set<PeerKind> peers,
+        List<Glob> principals,
+        Set<String> identityTypes,
+        List<Glob> userAgents,
+        Map<String, Glob> tags) {
+
+    /** Matches every rule. */
+    public static final Match ANY = new Match(null, null, null, null, null, null, null, null, null, null, null, null);
+
+    public boolean usesTags() {
+        return tags != null;
+    }
+
+    /** tags is called only when every other field holds, and only if this match names tags. */
+    boolean matches(SecurityGroupChange change, Rule rule, PeerKind peer, Supplier<Map<String, String>> groupTags) {
+        if (accounts != null && !accounts.contains(change.accountId())) {
+            return false;
+        }
+        if (regions != null && !regions.contains(change.region())) {
+            return false;
+        }
+        if (direction != null && direction != change.direction()) {
+            return false;
+        }
+        if (event != null && event != EventKind.ofEventName(change.eventName())) {
+            return false;
+        }
+        if (protocols != null && !protocolMatches(rule)) {
+            return false;
+        }
+        if (ports != null || onlyPorts != null) {
+            PortRange open = portsOf(rule);
+            if (open == null) {
+                return false;
+            }
+            if (ports != null && ports.stream().noneMatch(open::overlaps)) {
+                return false;
+            }
+            if (onlyPorts != null && !outside(open, onlyPorts)) {
+                return false;
+            }
+        }
+        if (peers != null && !peers.contains(peer)) {
+            return false;
+        }
+        String principal = change.actor() == null ? null : change.actor().principalArn();
+        if (principals != null && principals.stream().noneMatch(g -> g.matches(principal))) {
+            return false;
+        }
+        String type = change.actor() == null ? null : change.actor().identityType();
+        if (identityTypes != null && (type == null || !identityTypes.contains(type.toLowerCase(java.util.Locale.ROOT)))) {
+            return false;
+        }
+        String agent = change.actor() == null ? null : change.actor().userAgent();
+        if (userAgents != null && userAgents.stream().noneMatch(g -> g.matches(agent))) {
+            return false;
+        }
+        if (tags != null) {
+            Map<String, String> actual = groupTags.get();
+            for (Map.Entry<String, Glob> wanted : tags.entrySet()) {
+                if (!wanted.getValue().matches(actual.get(wanted.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** An all-traffic rule allows every protocol, so it matches any list; "all" matches only such rules. */
+    private boolean protocolMatches(Rule rule) {
+        return rule.isAllProtocols() ? true : protocols.contains(rule.protocol());
+    }
+
+    /**
+     * The ports a rule opens: every port for all traffic, its range for tcp and udp, and null for
+     * icmp and other protocols, which have no ports (neither ports nor onlyPorts matches them).
+     */
+    static PortRange portsOf(Rule rule) {
+        if (rule.isAllProtocols()) {
+            return PortRange.ALL;
+        }
+        if (!"tcp".equals(rule.protocol()) && !"udp".equals(rule.protocol())) {
+            return null;
+        }
+        Integer from = rule.fromPort();
+        Integer to = rule.toPort();
+        if (from == null || to == null || from < 0 || to < 0) {
+            return PortRange.ALL;
+        }
+        return new PortRange(Math.max(0, Math.min(from, to)), Math.min(65535, Math.max(from, to)));
+    }
+
+    /** True when some port of open lies outside every allowed range (Cloud Custodian's OnlyPorts). */
+    private static boolean outside(PortRange open, List<PortRange> allowed) {
+        int port = open.from();
+        while (port <= open.to()) {
+            int next = port;
+            for (PortRange a : allowed) {
+                if (a.contains(port)) {
+                    next = Math.max(next, a.to() + 1);
+                }
+            }
+            if (next == port) {
+                return true;
+            }
+            port = next;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,81 @@
+package sgwarden.policy;
+
+import org.jboss.logging.Logger;
+
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
+
+/**
+ * The policies in force, read once at start. A file that cannot be used stops the service at start,
+ * with its line and the reason, rather than letting changes through under a policy nobody wrote.
+ * They are read before Camel configures the routes, so no route runs without them.
+ */
+@ApplicationScoped
+@Named("policies")
+public class Policies {
+
+    private static final Logger LOG = Logger.getLogger(Policies.class);
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    Instance<GroupTags> groupTags;
+
+    private volatile PolicyEvaluator evaluator;
+
+    void beforeRoutes(@Observes BeforeConfigure event) {
+        evaluator();
+    }
+
+    private synchronized PolicyEvaluator evaluator() {
+        if (evaluator == null) {
+            evaluator = load();
+        }
+        return evaluator;
+    }
+
+    private PolicyEvaluator load() {
+        PolicyFile policies;
+        try {
+            policies = PolicySource.load(settings.policy().file(), settings.policy().inline());
+        } catch (PolicyFileException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        GroupTags tags = GroupTags.NONE;
+        if (policies.usesTags()) {
+            if (!groupTags.isResolvable()) {
+                PolicyFileException e = new PolicyFileException(policies.source(), 0,
+                        "a policy matches on tags, but this build has no way to read group tags", null);
+                LOG.error(e.getMessage());
+                throw e;
+            }
+            tags = groupTags.get();
+        }
+        if (policies.policies().isEmpty()) {
+            LOG.info("no policies: every change asks a person");
+        } else {
+            LOG.infof("%d policies from %s: %s", policies.policies().size(), policies.source(),
+                    String.join(", ", policies.policies().stream().map(p -> p.name() + "=" + p.action().word()
+                            + (p.dryRun() ? "(dry run)" : "")).toList()));
+        }
+        return new PolicyEvaluator(policies, tags);
+    }
+
+    public Verdict evaluate(SecurityGroupChange change) {
+        PolicyEvaluator e = evaluator;
+        return (e == null ? evaluator() : e).evaluate(change);
+    }
+
+    public PolicyFile file() {
+        return evaluator().file();
+    }
+}

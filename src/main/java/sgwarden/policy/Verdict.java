@@ -1,0 +1,25 @@
+package sgwarden.policy;
+
+import java.util.List;
+
+/**
+ * What the policies made of a change: the strictest action over its rules (revert > quarantine >
+ * ask > approve), the policy that gave it, and each rule with the policy it matched.
+ *
+ * @param action   what is done with the change
+ * @param policy   the policy that set the action (the first rule's with that action); null when no
+ *                 rule matched a policy with that action, i.e. the default ask
+ * @param wouldBe  under dry run, what would have been done without it; null when no rule matched a
+ *                 dry-run policy
+ * @param post     for approve: compact when any approving policy wants a message, none when none does
+ */
+public record Verdict(Action action, Policy policy, Action wouldBe, Post post, List<RuleVerdict> rules) {
+
+    public String policyName() {
+        return policy == null ? null : policy.name();
+    }
+
+    public boolean dryRun() {
+        return wouldBe != null;
+    }
+}
