@@ -110,7 +110,7 @@ class SqsIntakeTest {
         String unreadable = widened.record().replace("\"SecurityGroupRule\":{\"IpProtocol\"", "\"Other\":{\"IpProtocol\"")
                 .replace(widened.eventId(), "broken-modify-1");
         Queue.send(moto, Records.envelope(unreadable, c.account(), c.region()));
-        Announced.viaSqs(moto, widened);
+        Announced.viaSqs(moto, slack, widened);
 
         await().atMost(Duration.ofSeconds(40)).until(() -> Queue.depth(moto, MotoResource.DLQ) == deadBefore + 1);
         assertTrue(slack.messagesMentioning("broken-modify-1").isEmpty());
