@@ -105,7 +105,7 @@ class BotTokenModeTest {
 
     @Test
     void denyInBotTokenModeRevertsAndUpdatesTheMessage() {
-        Accounts.Change c = Announced.viaLake(lake, slack, Accounts.openSsh(moto));
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String responseUrl = slack.newResponseUrl();
 
         Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", responseUrl).expect(200);

@@ -77,13 +77,14 @@ class FaultsTest {
         aws.dynamoUnreachable(false);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
-        assertEquals("PENDING", Announced.status(moto, c.eventId()));
+        // PENDING once the service has Slack's answer, a moment after Slack has the message
+        await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
         assertEquals(200, ready());
     }
 
     @Test
     void aRefusedAssumeRoleEndsRevertFailedShownInSlackAndDenyWorksOnceFixed() {
-        Accounts.Change c = Announced.viaLake(lake, slack, change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         aws.fail("AssumeRole", 1, 403, "AccessDenied",
                 "User: arn:aws:sts::123456789012:assumed-role/sgwarden is not authorized to perform: sts:AssumeRole");
         String first = slack.newResponseUrl();
@@ -109,7 +110,7 @@ class FaultsTest {
 
     @Test
     void ec2ThrottlingIsRetriedWithBackoffThenReverted() {
-        Accounts.Change c = Announced.viaLake(lake, slack, change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         // more refusals than the SDK's own retries absorb, so the route's backoff takes over
         aws.fail("RevokeSecurityGroupIngress", 5, 503, "RequestLimitExceeded", "Request limit exceeded.");
 

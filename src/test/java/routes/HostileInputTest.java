@@ -68,7 +68,7 @@ class HostileInputTest {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     Accounts.Change openSsh() {
-        return Announced.viaLake(lake, slack, Accounts.openSsh(moto));
+        return Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
     }
 
     List<String> rulesNow(Accounts.Change change) {

@@ -53,7 +53,7 @@ class SlackInteractionRoutesTest {
     LakeStandIn lake;
 
     Accounts.Change openSsh() {
-        return Announced.viaLake(lake, slack, Accounts.openSsh(moto));
+        return Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
     }
 
     List<String> rulesNow(Accounts.Change change) {
@@ -204,9 +204,9 @@ class SlackInteractionRoutesTest {
     @Test
     void everyRuleOfAChangeIsRemovedInIngressAndInEgress() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        var ingress = Announced.viaLake(lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+        var ingress = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
                 Accounts.tcp(22, "0.0.0.0/0"), Accounts.tcpV6(3389, "::/0"), Accounts.tcp(443, "10.0.0.0/8")));
-        var egress = Announced.viaLake(lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
+        var egress = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
                 Accounts.udp(53, "0.0.0.0/0"), Accounts.tcp(5432, "10.1.0.0/16")));
         assertEquals(3, ingress.rules().size());
         assertEquals(2, egress.rules().size());
@@ -255,7 +255,7 @@ class SlackInteractionRoutesTest {
                 Accounts.tcp(3306, "0.0.0.0/0"));
         String record = Records.authorize(made.eventId(), Instant.now().minusSeconds(60), Accounts.MEMBER,
                 Accounts.CALLER, Accounts.REGION, group, false, made.rules());
-        Accounts.Change change = Announced.viaLake(lake, slack, new Accounts.Change(made.eventId(), group,
+        Accounts.Change change = Announced.viaLake(moto, lake, slack, new Accounts.Change(made.eventId(), group,
                 Accounts.MEMBER, Accounts.REGION, false, made.rules(), record));
         moto.startRecording();
 
@@ -336,7 +336,7 @@ class SlackInteractionRoutesTest {
     @Test
     void aSeveralRuleChangeWithSomeRulesAlreadyGoneHasTheRestRemovedAndEndsReverted() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        var change = Announced.viaLake(lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
+        var change = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
                 false, Accounts.tcp(22, "0.0.0.0/0"), Accounts.tcp(80, "0.0.0.0/0"), Accounts.tcp(443, "0.0.0.0/0")));
         assertEquals(3, change.rules().size());
         String gone = change.rules().get(1).securityGroupRuleId();
