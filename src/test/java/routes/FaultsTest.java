@@ -27,9 +27,11 @@ import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
 import sgwarden.testing.FaultyAws;
-import sgwarden.testing.FaultyAwsResource;
+import sgwarden.testing.InjectFaultyAws;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Records;
@@ -41,10 +43,14 @@ import sgwarden.testing.SlackStandInResource;
 @TestProfile(Profiles.Faulty.class)
 class FaultsTest {
 
-    final Moto moto = Moto.start();
-    final FaultyAws aws = FaultyAwsResource.faulty();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectFaultyAws
+    FaultyAws aws;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @BeforeEach
     void clean() {
@@ -82,7 +88,7 @@ class FaultsTest {
 
     @Test
     void aRefusedAssumeRoleEndsRevertFailedShownInSlackAndDenyWorksOnceFixed() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         aws.fail("AssumeRole", 1, 403, "AccessDenied",
                 "User: arn:aws:sts::123456789012:assumed-role/sgwarden is not authorized to perform: sts:AssumeRole");
         String first = slack.newResponseUrl();
@@ -108,7 +114,7 @@ class FaultsTest {
 
     @Test
     void ec2ThrottlingIsRetriedWithBackoffThenReverted() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         // more refusals than the SDK's own retries absorb, so the route's backoff takes over
         aws.fail("RevokeSecurityGroupIngress", 5, 503, "RequestLimitExceeded", "Request limit exceeded.");
 
@@ -195,6 +201,7 @@ class FaultsTest {
         String log = Files.readString(Path.of(Profiles.Faulty.LOG));
         assertTrue(log.contains("Revert") || log.contains("revert"), "the log file holds this run");
         assertFalse(log.contains(SlackStandInResource.SIGNING_SECRET), "signing secret in the logs");
+        assertFalse(log.contains(Profiles.SPOKE_EXTERNAL_ID), "the spoke role's external ID in the logs");
         assertFalse(log.contains("standinsecretwebhookpath"), "webhook URL in the logs");
         assertFalse(log.contains("v0="), "a request signature in the logs");
         assertFalse(log.contains("/response/"), "a response_url in the logs");

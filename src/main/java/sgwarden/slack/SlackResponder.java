@@ -17,6 +17,7 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,6 +34,8 @@ import sgwarden.store.StoredChange;
 @ApplicationScoped
 @Named("slackResponder")
 public class SlackResponder {
+
+    private static final Logger LOG = Logger.getLogger(SlackResponder.class);
 
     @Inject
     SlackMessages messages;
@@ -62,7 +65,13 @@ public class SlackResponder {
         body.put("replace_original", false);
         body.put("text", why.getMessage());
         if (decision != null) {
-            post(decision.responseUrl(), body);
+            try {
+                post(decision.responseUrl(), body);
+            } catch (SlackResponseException e) {
+                // the person still gets the reason in the HTTP answer; Slack refusing the extra note
+                // (a response_url used up after five posts) must not turn that answer into a 500
+                LOG.warn(e.getMessage());
+            }
         }
         return why.getMessage();
     }
