@@ -3,7 +3,6 @@ package routes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.config.Settings;
@@ -15,8 +14,6 @@ import sgwarden.config.Settings;
  */
 @ApplicationScoped
 public class ExpiryRoutes extends RouteBuilder {
-
-    public static final String AUDIT = "sgwarden.audit";
 
     @Inject
     Settings settings;
@@ -43,13 +40,9 @@ public class ExpiryRoutes extends RouteBuilder {
                 .filter(body().isNull())
                     .stop()
                 .end()
-                .log(LoggingLevel.INFO, AUDIT, "change=${exchangeProperty.stored.changeId} status=EXPIRED"
-                        + " approvedBy=${exchangeProperty.stored.decidedBy} for=${exchangeProperty.stored.approvedFor}"
-                        + " until=${exchangeProperty.stored.approvedUntil}")
+                .bean("auditLog", "expired")
+                // Deny's revert path, which records REVERTED, ALREADY_GONE or REVERT_FAILED with its audit line
                 .to("direct:revert")
-                .log(LoggingLevel.INFO, AUDIT, "change=${exchangeProperty.stored.changeId}"
-                        + " status=${exchangeProperty.stored.status} by=expiry"
-                        + " error=${exchangeProperty.stored.error}")
                 .to("direct:announce-expiry");
 
         from("direct:announce-expiry")

@@ -24,7 +24,10 @@ import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.LakeStandIn;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Approve for a time: offered in the message, recorded with its expiry, reverted once at expiry (webhook mode). */
@@ -35,15 +38,19 @@ class ApprovalExpiryTest {
     // the test profile offers 3s, 1h and permanently
     static final String APPROVE_3S = "sgwarden_approve_for_3s";
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @Inject
     Expiries expiries;
 
     @Test
     void theMessageOffersTheConfiguredDurations() {
-        Accounts.Change change = Announced.viaLake(Accounts.openSsh(moto));
+        Accounts.Change change = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String text = slack.messagesMentioning(change.eventId()).get(0).json().toString();
         assertTrue(text.contains("\"sgwarden_approve_for_3s\""), text);
         assertTrue(text.contains("Approve for 1 h"), text);
@@ -52,7 +59,7 @@ class ApprovalExpiryTest {
 
     @Test
     void anApprovalForATimeIsRevertedAtExpiryAndTheChannelIsTold() {
-        Accounts.Change change = Announced.viaLake(Accounts.openSsh(moto));
+        Accounts.Change change = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String ruleId = change.rules().get(0).securityGroupRuleId();
         String responseUrl = slack.newResponseUrl();
 
@@ -84,7 +91,7 @@ class ApprovalExpiryTest {
 
     @Test
     void aDurationNotOfferedIsRefusedPrivately() {
-        Accounts.Change change = Announced.viaLake(Accounts.openSsh(moto));
+        Accounts.Change change = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String responseUrl = slack.newResponseUrl();
 
         Clicks.click("sgwarden_approve_for_2h", change.eventId(), "U0ALICE", "alice", responseUrl).expect(200);
@@ -99,7 +106,7 @@ class ApprovalExpiryTest {
     /** Two replicas read the same due item at once: the conditional claim lets exactly one of them act. */
     @Test
     void aDueItemIsClaimedOnce() throws Exception {
-        Accounts.Change change = Announced.viaLake(Accounts.openSsh(moto));
+        Accounts.Change change = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String id = change.eventId();
         // approved, in the due-index, as both replicas read it (due in an hour, so the timer leaves it to them)
         String due = Long.toString(java.time.Instant.now().plusSeconds(3600).getEpochSecond());
