@@ -331,7 +331,7 @@ class SlackMessagesTest {
                 assertFalse(s.contains("@everyone"), s);
             });
             assertTrue(sectionTexts(blocks).contains(":warning: *Warning:* open to the whole internet (0.0.0.0/0)"));
-            assertEquals(2, ofType(blocks, "actions").get(0).path("elements").size());
+            assertEquals(6, ofType(blocks, "actions").get(0).path("elements").size());
         }
         List<Map<String, Object>> decided = messages.decided(change, "Denied by <@U1> at 12:00 UTC", true);
         assertWithinSlackLimits(JSON.valueToTree(decided));
