@@ -2,6 +2,7 @@ package routes;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -67,7 +68,8 @@ class TwoInstancesIT {
                 "sgwarden.lake.initial-delay", "100ms", "sgwarden.lake.poll-interval", "20ms",
                 "sgwarden.slack.post.delay", "50", "sgwarden.sqs.wait-time", "1",
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
-        settings.putAll(Map.of("sgwarden.slack.rate", "100", "sgwarden.slack.burst", "100"));
+        settings.putAll(Map.of("sgwarden.slack.rate", "100", "sgwarden.slack.burst", "100",
+                "sgwarden.approval.durations", "5s,1h,permanent", "sgwarden.approval.check-period", "500ms"));
         for (int i = 0; i < 2; i++) {
             int port = freePort();
             instances.add(launch(port, settings, "instance-" + i));
@@ -120,6 +122,65 @@ class TwoInstancesIT {
             assertTrue(status.equals("REVERTED") || status.equals("REVERT_FAILED"), status);
         } finally {
             third.destroyForcibly();
+        }
+    }
+
+    /**
+     * The replica that took the approval is killed before expiry: the approval is in the table, so the
+     * two others revert it at expiry, exactly once between them.
+     */
+    @Test
+    void anApprovalForATimeOutlivesTheReplicaThatTookItAndIsRevertedOnce() throws Exception {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(3389, "0.0.0.0/0"));
+        lake.seed(c.record());
+        await().atMost(Duration.ofSeconds(60)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
+        Map<String, String> config = new HashMap<>(settings);
+        config.put("sgwarden.intake", "sqs");
+        int port = freePort();
+        Process third = launch(port, config, "instance-approved");
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/q/health/ready") == 200);
+            assertEquals(200, click(port, "sgwarden_approve_for_5s", c.eventId()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+            third.destroyForcibly();
+            assertTrue(third.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "killed");
+        } finally {
+            third.destroyForcibly();
+        }
+        moto.startRecording();
+        String ruleId = c.rules().get(0).securityGroupRuleId();
+        assertTrue(Accounts.ruleIds(moto, Accounts.MEMBER, Accounts.REGION, group).contains(ruleId));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        assertFalse(Accounts.ruleIds(moto, Accounts.MEMBER, Accounts.REGION, group).contains(ruleId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.messagesMentioning("expired and reverted").stream()
+                .anyMatch(m -> m.allText().contains(c.eventId())));
+        // both replicas kept reading the due-index meanwhile: one claim, one revoke, one message
+        long runs = lake.finishedQueries();
+        await().atMost(Duration.ofSeconds(30)).until(() -> lake.finishedQueries() >= runs + 4);
+        assertEquals(1, moto.recordedCalls("RevokeSecurityGroupIngress"));
+        assertEquals(1, slack.messagesMentioning("expired and reverted").stream()
+                .filter(m -> m.allText().contains(c.eventId())).count());
+        assertEquals(1, Announced.item(moto, c.eventId()).get("history").l().stream()
+                .filter(e -> e.m().containsKey("outcome") && "EXPIRED".equals(e.m().get("outcome").s())).count());
+    }
+
+    static int click(int port, String action, String changeId) {
+        String body = Clicks.form(Clicks.payload(action, changeId, "U0ALICE", "alice", slack.newResponseUrl()));
+        long now = Instant.now().getEpochSecond();
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/slack/interactions"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Slack-Request-Timestamp", Long.toString(now))
+                    .header("X-Slack-Signature", SlackSignature.sign(SlackStandInResource.SIGNING_SECRET,
+                            Long.toString(now), body.getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
