@@ -127,18 +127,20 @@ public class DetectionRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .throttle(settings.slack().burst()).timePeriodMillis(settings.slack().pacingPeriodMillis())
                     .totalRequestsMode()
-                .to(slackUri());
+                .choice()
+                    // with a bot token, through the SDK: it keeps the ts that an expiry updates (chat.update)
+                    .when(constant(settings.slack().botMode()))
+                        .bean("slackWebApi", "post")
+                    .otherwise()
+                        .to(slackUri())
+                .end();
     }
 
     static final String CHANGE = "sgwardenChange";
 
-    /** Bot token when one is set, else the incoming webhook. */
+    /** The incoming webhook (the bot token's posts go through slackWebApi, which keeps their ts). */
     private String slackUri() {
         // secrets stay Camel placeholders, resolved only when the endpoint is created, so the route model never holds them
-        if (settings.slack().botMode()) {
-            return "slack:{{sgwarden.slack.channel}}?token=RAW({{sgwarden.slack.bot-token}})"
-                    + "&serverUrl={{sgwarden.slack.server-url}}";
-        }
         return "slack:{{sgwarden.slack.channel}}?webhookUrl=RAW({{sgwarden.slack.webhook-url:}})";
     }
 }

@@ -49,6 +49,16 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeId("announce-expiry")
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "expired")
-                .to("direct:post-to-slack");
+                .choice()
+                    // bot-token mode: the announcement itself shows the outcome, and its thread says so
+                    .when(simple("${exchangeProperty.stored.slackTs} != null"))
+                        .bean("slackWebApi", "update(${exchangeProperty.stored.slackChannel},"
+                                + " ${exchangeProperty.stored.slackTs}, ${body}, *)")
+                        .bean("slackWebApi", "reply(${exchangeProperty.stored.slackChannel},"
+                                + " ${exchangeProperty.stored.slackTs}, ${exchangeProperty.sgwardenExpiryOutcome}, *)")
+                    // a webhook cannot edit: a new message that names the change
+                    .otherwise()
+                        .to("direct:post-to-slack")
+                .end();
     }
 }

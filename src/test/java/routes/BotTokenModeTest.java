@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,30 @@ class BotTokenModeTest {
         String blocks = posted.json().path("blocks").toString();
         assertTrue(blocks.contains("\"action_id\":\"sgwarden_deny\"") && blocks.contains("\"confirm\""), blocks);
         assertTrue(posted.text().contains("added outbound udp 53 to 0.0.0.0/0 to " + group), posted.text());
+    }
+
+    /** An approval for a time expires: the announcement itself is updated (chat.update) and its thread told. */
+    @Test
+    void atExpiryTheAnnouncementIsUpdatedAndItsThreadToldThroughTheWebApi() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        SlackStandIn.Received announcement = slack.messagesMentioning(c.eventId()).get(0);
+        String ts = slack.tsOf(announcement);
+        assertEquals(ts, Announced.item(moto, c.eventId()).get("slackTs").s(), "the ledger keeps the message's ts");
+        String ruleId = c.rules().get(0).securityGroupRuleId();
+
+        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        assertFalse(Accounts.rulesNow(moto, c).contains(ruleId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+        List<SlackStandIn.Received> updates = slack.updates();
+        assertEquals(1, updates.stream().filter(u -> ts.equals(u.json().path("ts").asText())).count());
+        SlackStandIn.Received update = updates.stream().filter(u -> ts.equals(u.json().path("ts").asText())).findFirst()
+                .orElseThrow();
+        assertEquals("C0SECURITY", update.json().path("channel").asText());
+        assertTrue(update.allText().contains("Approved by @alice for 3 s; expired and reverted at "), update.allText());
+        assertFalse(update.allText().contains("sgwarden_approve"), "no buttons left to click");
+        assertTrue(slack.replies(ts).get(0).text().contains("expired and reverted at"), slack.replies(ts).get(0).text());
     }
 
     @Test

@@ -25,12 +25,16 @@ public class ExpiryMessages {
     @Inject
     CloudTrailParser parser;
 
+    /** The outcome line alone, for the reply in the announcement's thread. */
+    public static final String OUTCOME = "sgwardenExpiryOutcome";
+
     Clock clock = Clock.systemUTC();
 
     /** A new message naming the change (the click's response_url is long expired). */
-    public Message expired(@ExchangeProperty("stored") StoredChange stored) {
+    public Message expired(@ExchangeProperty("stored") StoredChange stored, org.apache.camel.Exchange exchange) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = outcomeLine(stored, SlackMessages.at(clock.instant()));
+        exchange.setProperty(OUTCOME, outcome);
         Message m = SlackMessages.message(messages.headline(change) + " — " + outcome,
                 messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED));
         return m;

@@ -82,15 +82,26 @@ public class ChangeStore {
      * claim still ANNOUNCING moves; if a second run took a stale claim over and confirmed first, or
      * somebody decided already, the change stays as it is.
      */
-    public void confirmAnnounced(@org.apache.camel.Body SecurityGroupChange change) {
+    public void confirmAnnounced(@org.apache.camel.Body SecurityGroupChange change,
+            @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String slackChannel,
+            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs) {
+        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending", Items.s(Status.PENDING.name()),
+                ":announcing", Items.s(Status.ANNOUNCING.name()), ":now", Items.s(clock.instant().toString())));
+        String update = "SET #status = :pending, #announced = :now";
+        if (slackTs != null && slackChannel != null) {
+            // in bot-token mode, where the message is: an expiry updates it and replies in its thread
+            names.putAll(Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL));
+            values.putAll(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel)));
+            update += ", #ts = :ts, #channel = :channel";
+        }
+        String expression = update;
         try {
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
-                    .updateExpression("SET #status = :pending, #announced = :now")
+                    .updateExpression(expression)
                     .conditionExpression("#status = :announcing")
-                    .expressionAttributeNames(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT))
-                    .expressionAttributeValues(Map.of(":pending", Items.s(Status.PENDING.name()),
-                            ":announcing", Items.s(Status.ANNOUNCING.name()),
-                            ":now", Items.s(clock.instant().toString()))));
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             // confirmed by the run that took the claim over, or decided on already: announced either way
         }

@@ -37,6 +37,9 @@ final class Items {
     /** The one shard approvals go to: a Query reads only what is due, whatever the table's size. */
     static final String APPROVALS_SHARD = "approval";
     static final String APPROVED_UNTIL = "approvedUntil";
+    /** Bot-token mode: the channel ID and ts of the announcement, as chat.postMessage answered. */
+    static final String SLACK_CHANNEL = "slackChannel";
+    static final String SLACK_TS = "slackTs";
     /** The duration chosen, as the message says it ("8 h"). */
     static final String APPROVED_FOR = "approvedFor";
     /** A modification's earlier rule forms, by rule ID, as the ledger knew them when it was found. */

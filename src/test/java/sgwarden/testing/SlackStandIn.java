@@ -77,6 +77,9 @@ public final class SlackStandIn {
     private volatile boolean tokenRevoked;
     private volatile boolean botInChannel = true;
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
+    /** chat.postMessage posts by the ts they were given, so chat.update can find them. */
+    private final Map<String, Received> posted = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastTs = new java.util.concurrent.atomic.AtomicLong();
     private volatile double ratePerSecond;
     private volatile int burst;
     private volatile java.util.concurrent.CountDownLatch stall;
@@ -116,6 +119,7 @@ public final class SlackStandIn {
 
     public void reset() {
         received.clear();
+        posted.clear();
         script.clear();
         responseScript.clear();
         responseUrlUses.clear();
@@ -220,6 +224,30 @@ public final class SlackStandIn {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 
+    /** chat.update calls Slack took, in order. */
+    public List<Received> updates() {
+        return received.stream().filter(r -> r.answered() == 200 && r.error() == null)
+                .filter(r -> r.path().equals("/api/chat.update")).toList();
+    }
+
+    /** The ts chat.postMessage answered for this accepted post (Slack's "seconds.micros", unique per channel). */
+    public String tsOf(Received message) {
+        return posted.entrySet().stream().filter(e -> e.getValue() == message).map(Map.Entry::getKey).findFirst()
+                .orElse(null);
+    }
+
+    /** Replies posted in the thread of the message with this ts. */
+    public List<Received> replies(String ts) {
+        return messages().stream().filter(m -> ts.equals(m.json().path("thread_ts").asText(null))).toList();
+    }
+
+    private synchronized String nextTs() {
+        long micros = java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        long unique = Math.max(micros, lastTs.get() + 1);
+        lastTs.set(unique);
+        return String.format(java.util.Locale.ROOT, "%d.%06d", unique / 1_000_000, unique % 1_000_000);
+    }
+
     public List<Received> messagesMentioning(String text) {
         return messages().stream().filter(m -> m.allText().contains(text)).toList();
     }
@@ -299,6 +327,11 @@ public final class SlackStandIn {
         if (error == null && path.equals("/api/chat.postMessage")) {
             error = channelError(json.path("channel").asText(""));
         }
+        if (error == null && path.equals("/api/chat.update")) {
+            // chat.update takes the channel ID chat.postMessage answered with, and the ts of a message in it
+            error = !CHANNEL.equals(json.path("channel").asText("")) ? "channel_not_found"
+                    : !posted.containsKey(json.path("ts").asText("")) ? "message_not_found" : null;
+        }
         if (error != null) {
             if (api) {
                 received.add(new Received(path, json, Instant.now(), 200, error));
@@ -310,10 +343,17 @@ public final class SlackStandIn {
             }
             return;
         }
-        received.add(new Received(path, json, Instant.now(), 200));
+        Received accepted = new Received(path, json, Instant.now(), 200);
+        received.add(accepted);
         if (path.equals("/api/chat.postMessage")) {
+            String ts = nextTs();
+            posted.put(ts, accepted);
             answer(exchange, 200, Map.of("Content-Type", "application/json"),
-                    "{\"ok\":true,\"channel\":\"" + CHANNEL + "\",\"ts\":\"" + Instant.now().toEpochMilli() / 1000.0 + "\"}");
+                    "{\"ok\":true,\"channel\":\"" + CHANNEL + "\",\"ts\":\"" + ts + "\"}");
+        } else if (path.equals("/api/chat.update")) {
+            answer(exchange, 200, Map.of("Content-Type", "application/json"), "{\"ok\":true,\"channel\":\"" + CHANNEL
+                    + "\",\"ts\":\"" + json.path("ts").asText() + "\",\"text\":" + JSON.writeValueAsString(
+                            json.path("text").asText("")) + "}");
         } else {
             answer(exchange, 200, Map.of("Content-Type", "text/plain"), "ok");
         }
