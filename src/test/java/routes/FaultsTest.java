@@ -148,7 +148,7 @@ class FaultsTest {
 
     @Test
     void aMessageUpdateThatFailedIsRetriedAndTheDecisionStands() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         slack.failNextResponses(2, 500);
         String url = slack.newResponseUrl();
 
@@ -163,7 +163,7 @@ class FaultsTest {
 
     @Test
     void aMessageUpdateThatKeepsFailingIsCountedAndTheRevertStands() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         double failedBefore = await().atMost(Duration.ofSeconds(30)).until(FaultsTest::failedUpdates, v -> v >= 0);
         slack.failNextResponses(5, 503);
         String url = slack.newResponseUrl();
