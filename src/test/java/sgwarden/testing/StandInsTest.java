@@ -104,6 +104,26 @@ class StandInsTest {
         assertTrue(slack.messages().stream().allMatch(r -> r.error() == null));
     }
 
+    /** chat.update edits a message chat.postMessage answered for: its channel ID and ts, nothing else. */
+    @Test
+    void chatUpdateTakesTheChannelAndTsOfAPostedMessage() throws Exception {
+        String answer = postMessage(SlackStandIn.BOT_TOKEN, SlackStandIn.CHANNEL, blocks(1, 10)).body();
+        String ts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer).path("ts").asText();
+        assertTrue(ts.matches("\\d{10}\\.\\d{6}"), ts);
+        String second = postMessage(SlackStandIn.BOT_TOKEN, SlackStandIn.CHANNEL, blocks(1, 10)).body();
+        assertNotEquals(ts, new com.fasterxml.jackson.databind.ObjectMapper().readTree(second).path("ts").asText());
+        String auth = "Bearer " + SlackStandIn.BOT_TOKEN;
+        String url = slack.baseUrl() + "/api/chat.update";
+        assertTrue(post(url, "application/x-www-form-urlencoded", "channel=" + SlackStandIn.CHANNEL + "&ts=" + ts
+                + "&text=edited", "Authorization", auth).body().startsWith("{\"ok\":true"));
+        assertEquals("{\"ok\":false,\"error\":\"message_not_found\"}", post(url, "application/x-www-form-urlencoded",
+                "channel=" + SlackStandIn.CHANNEL + "&ts=1.000001&text=edited", "Authorization", auth).body());
+        assertEquals("{\"ok\":false,\"error\":\"channel_not_found\"}", post(url, "application/x-www-form-urlencoded",
+                "channel=%23security&ts=" + ts + "&text=edited", "Authorization", auth).body());
+        assertEquals("{\"ok\":false,\"error\":\"not_authed\"}", post(url, "application/x-www-form-urlencoded",
+                "channel=" + SlackStandIn.CHANNEL + "&ts=" + ts + "&text=edited").body());
+    }
+
     @Test
     void aResponseUrlTakesFivePostsAndRefusesTheSixth() throws Exception {
         String url = slack.newResponseUrl();
