@@ -18,18 +18,45 @@ public class ExpiryRoutes extends RouteBuilder {
     @Inject
     Settings settings;
 
+    /** A Query on the due-index; lazy, so the service starts without DynamoDB at hand, as the rest of it does. */
+    private String dueIndex() {
+        return "aws2-ddb://" + settings.table() + "?operation=Query&amazonDDBClient=#dynamoDbClient"
+                + "&lazyStartProducer=true&enabledInitialDescribeTable=false";
+    }
+
     @Override
     public void configure() {
         from("timer:due-items?period=" + settings.approval().checkPeriod().toMillis()
                 + "&delay=" + settings.approval().checkPeriod().toMillis())
                 .routeId("due-items")
                 .routeConfigurationId(ErrorHandling.DUE)
-                .bean("expiries", "query")
-                // lazy: the service starts without DynamoDB at hand, as the rest of it does
-                .to("aws2-ddb://" + settings.table() + "?operation=Query&amazonDDBClient=#dynamoDbClient"
-                        + "&lazyStartProducer=true&enabledInitialDescribeTable=false")
+                .bean("expiries", "query('approval', *)")
+                .to(dueIndex())
                 .split(header("CamelAwsDdbItems"))
                     .to("direct:expire-approval")
+                .end()
+                // the same tick reads the changes due for their reminder
+                .bean("expiries", "query('reminder', *)")
+                .to(dueIndex())
+                .split(header("CamelAwsDdbItems"))
+                    .to("direct:remind")
+                .end();
+
+        from("direct:remind")
+                .routeId("remind-undecided")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .bean("expiries", "claimReminder")
+                .filter(body().isNull())
+                    .stop()
+                .end()
+                .bean("auditLog", "reminded")
+                .bean("expiryMessages", "reminder")
+                .choice()
+                    .when(simple("${exchangeProperty.stored.slackTs} != null"))
+                        .bean("slackWebApi", "reply(${exchangeProperty.stored.slackChannel},"
+                                + " ${exchangeProperty.stored.slackTs}, ${body.text}, *)")
+                    .otherwise()
+                        .to("direct:post-to-slack")
                 .end();
 
         from("direct:expire-approval")

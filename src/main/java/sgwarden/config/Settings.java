@@ -41,6 +41,8 @@ public interface Settings {
 
     Approval approval();
 
+    Reminder reminder();
+
     Log log();
 
     interface Aws {
@@ -202,6 +204,16 @@ public interface Settings {
         /** How often the due-index is read for approvals past their expiry. */
         @WithName("check-period")
         Duration checkPeriod();
+    }
+
+    /** One reminder for a change nobody decided. */
+    interface Reminder {
+        /** How long a change may stay PENDING before its reminder. */
+        Duration after();
+
+        /** Slack user group (subteam ID, S…) the reminder mentions; none means no mention. */
+        @WithName("user-group")
+        Optional<String> userGroup();
     }
 
     interface Log {

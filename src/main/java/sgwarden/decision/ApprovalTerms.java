@@ -1,27 +1,104 @@
 package sgwarden.decision;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
 
-import sgwarden.slack.SlackMessages;
+import sgwarden.change.CloudTrailParser;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
+import sgwarden.policy.Policies;
+import sgwarden.policy.Policy;
+import sgwarden.policy.RuleVerdict;
+import sgwarden.store.ChangeStore;
+import sgwarden.store.StoredChange;
 
-/** An Approve may only be for a duration that is offered; an old message's button may name one no longer offered. */
+/**
+ * What Approve may be for: the configured durations, within the caps of the policies that matched
+ * the change's rules (the shortest maxApproval; permanently only if none forbids it). The message
+ * offers only those, and a click for anything else (an old message, a forged click) is refused.
+ */
 @ApplicationScoped
 @Named("approvalTerms")
 public class ApprovalTerms {
 
+    public static final List<String> DEFAULTS = List.of("1h", "8h", "24h", "7d", ApprovalDuration.PERMANENT);
+
     @Inject
-    SlackMessages messages;
+    Settings settings;
+    @Inject
+    Policies policies;
+    @Inject
+    ChangeStore changeStore;
+    @Inject
+    CloudTrailParser parser;
+
+    public List<ApprovalDuration> configured() {
+        return (settings == null ? DEFAULTS : settings.approval().durations()).stream().map(ApprovalDuration::parse)
+                .toList();
+    }
+
+    /** The policies with a cap that matched a rule of the change. */
+    List<Policy> capping(SecurityGroupChange change) {
+        if (policies == null) {
+            return List.of();
+        }
+        return policies.evaluate(change).rules().stream().map(RuleVerdict::policy).filter(Objects::nonNull)
+                .filter(p -> p.maxApproval() != null || !p.allowPermanent()).distinct().toList();
+    }
+
+    public List<ApprovalDuration> offered(SecurityGroupChange change) {
+        List<Policy> caps = capping(change);
+        List<ApprovalDuration> out = new ArrayList<>();
+        for (ApprovalDuration d : configured()) {
+            if (refusal(d, caps) == null) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** Why a policy refuses this choice, or null. */
+    static String refusal(ApprovalDuration d, List<Policy> caps) {
+        for (Policy p : caps) {
+            if (d.permanent() && !p.allowPermanent()) {
+                return "policy '" + p.name() + "' does not allow approving these rules permanently";
+            }
+            if (d.permanent() && p.maxApproval() != null) {
+                return "policy '" + p.name() + "' allows approving these rules for at most " + p.maxApproval().label();
+            }
+            if (!d.permanent() && p.maxApproval() != null && d.duration().compareTo(p.maxApproval().duration()) > 0) {
+                return "policy '" + p.name() + "' allows approving these rules for at most " + p.maxApproval().label();
+            }
+        }
+        return null;
+    }
 
     public void check(@ExchangeProperty("decision") Decision decision) {
         ApprovalDuration chosen = decision.approvalFor();
-        if (messages.offered().stream().noneMatch(d -> d.code().equals(chosen.code()))) {
-            throw new DecisionRefusedException("Approving " + (chosen.permanent() ? "permanently" : "for " + chosen.label())
-                    + " is not offered any more, so nothing was changed. Choose one of: " + String.join(", ",
-                            messages.offered().stream().map(d -> d.permanent() ? "permanently" : d.label()).toList()) + ".");
+        String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
+        if (configured().stream().noneMatch(d -> d.code().equals(chosen.code()))) {
+            throw new DecisionRefusedException("Approving " + what + " is not offered any more, so nothing was changed."
+                    + " Choose one of: " + labels(configured()) + ".");
         }
+        StoredChange stored = changeStore.find(decision.changeId());
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        List<Policy> caps = capping(change);
+        String why = refusal(chosen, caps);
+        if (why != null) {
+            List<ApprovalDuration> allowed = configured().stream().filter(d -> refusal(d, caps) == null).toList();
+            throw new DecisionRefusedException("Approving " + what + " is refused: " + why + ", so nothing was changed."
+                    + (allowed.isEmpty() ? " Ask the security team." : " Choose one of: " + labels(allowed) + "."));
+        }
+    }
+
+    private static String labels(List<ApprovalDuration> durations) {
+        return String.join(", ", durations.stream().map(d -> d.permanent() ? "permanently" : d.label()).toList());
     }
 }

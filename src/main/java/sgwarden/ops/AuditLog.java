@@ -69,6 +69,11 @@ public class AuditLog {
         write(f);
     }
 
+    /** A change nobody decided got its one reminder (claimed by this replica). */
+    public void reminded(@ExchangeProperty("stored") StoredChange stored) {
+        write(fields("reminded", stored));
+    }
+
     /** An approval for a time has run out and this replica claimed it: its revert follows, with its own line. */
     public void expired(@ExchangeProperty("stored") StoredChange stored) {
         Map<String, String> f = fields("expired", stored);

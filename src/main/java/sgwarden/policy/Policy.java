@@ -2,7 +2,13 @@ package sgwarden.policy;
 
 /**
  * One entry of the policy file. post only matters for approve. line is where the policy starts in
- * its file, for messages.
+ * its file, for messages. maxApproval (null for no cap) and allowPermanent bound what Approve offers
+ * for the rules an ask policy matches.
  */
-public record Policy(String name, Match match, Action action, boolean dryRun, Post post, int line) {
+public record Policy(String name, Match match, Action action, boolean dryRun, Post post, int line,
+        sgwarden.decision.ApprovalDuration maxApproval, boolean allowPermanent) {
+
+    public Policy(String name, Match match, Action action, boolean dryRun, Post post, int line) {
+        this(name, match, action, dryRun, post, line, null, true);
+    }
 }

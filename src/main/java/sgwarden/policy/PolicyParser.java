@@ -143,6 +143,11 @@ public final class PolicyParser {
         @JsonProperty("post")
         @JsonDeserialize(using = PostDeserializer.class)
         Post post;
+        @JsonProperty("maxApproval")
+        String maxApproval;
+        @JsonProperty("allowPermanent")
+        @JsonDeserialize(using = BooleanDeserializer.class)
+        Boolean allowPermanent;
     }
 
     static final class RawMatch {
@@ -229,8 +234,24 @@ public final class PolicyParser {
                 throw new IllegalArgumentException("policy '" + p.name + "': post applies only to action approve");
             }
             Post post = p.action == Action.APPROVE ? (p.post == null ? Post.COMPACT : p.post) : null;
+            if ((p.maxApproval != null || p.allowPermanent != null) && p.action != Action.ASK) {
+                throw new IllegalArgumentException("policy '" + p.name
+                        + "': maxApproval and allowPermanent apply only to action ask (a person approves)");
+            }
+            sgwarden.decision.ApprovalDuration max = null;
+            if (p.maxApproval != null) {
+                try {
+                    max = sgwarden.decision.ApprovalDuration.parse(p.maxApproval);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("policy '" + p.name + "': maxApproval " + e.getMessage());
+                }
+                if (max.permanent()) {
+                    throw new IllegalArgumentException("policy '" + p.name
+                            + "': maxApproval is a duration such as 8h; leave it out for no cap");
+                }
+            }
             return new Policy(p.name, p.match == null ? Match.ANY : p.match, p.action,
-                    p.dryRun != null && p.dryRun, post, line);
+                    p.dryRun != null && p.dryRun, post, line, max, p.allowPermanent == null || p.allowPermanent);
         }
     }
 

@@ -24,6 +24,8 @@ public class ExpiryMessages {
     SlackMessages messages;
     @Inject
     CloudTrailParser parser;
+    @Inject
+    sgwarden.config.Settings settings;
 
     /** The outcome line alone, for the reply in the announcement's thread. */
     public static final String OUTCOME = "sgwardenExpiryOutcome";
@@ -38,6 +40,32 @@ public class ExpiryMessages {
         Message m = SlackMessages.message(messages.headline(change) + " — " + outcome,
                 messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED));
         return m;
+    }
+
+    /**
+     * The reminder: the mention and how long the change has waited. With a webhook it is a new message
+     * with the change and its buttons; in a thread (bot token) the text alone is used.
+     */
+    public Message reminder(@ExchangeProperty("stored") StoredChange stored) {
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        String mention = settings.reminder().userGroup().map(String::trim).filter(g -> !g.isEmpty())
+                .map(g -> "<!subteam^" + g + "> ").orElse("");
+        String text = mention + ":bell: Still undecided after " + hours(settings.reminder().after()) + ": "
+                + Mrkdwn.escape(messages.headline(change), 2000);
+        Message announcement = messages.announcement(change);
+        java.util.List<java.util.Map<String, Object>> blocks = new java.util.ArrayList<>();
+        blocks.add(SlackMessages.section(text));
+        Message m = SlackMessages.message("", blocks);
+        m.getBlocks().addAll(announcement.getBlocks());
+        m.setText(text);
+        return m;
+    }
+
+    static String hours(java.time.Duration d) {
+        if (d.toHours() > 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
+            return d.toHours() + " h";
+        }
+        return d.toMinutes() > 0 && d.toSecondsPart() == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
     }
 
     static String outcomeLine(StoredChange stored, String at) {

@@ -28,7 +28,7 @@ import sgwarden.decision.ApprovalDuration;
 public class SlackMessages {
 
     @jakarta.inject.Inject
-    sgwarden.config.Settings settings;
+    sgwarden.decision.ApprovalTerms approvalTerms;
 
     public static final String APPROVE = "sgwarden_approve";
     /** Approve for a time: the action_id ends with the duration's code, e.g. sgwarden_approve_for_8h. */
@@ -243,7 +243,7 @@ public class SlackMessages {
         String changeId = change.eventId();
         List<Object> buttons = new ArrayList<>();
         if (withApprove) {
-            List<ApprovalDuration> offered = offered();
+            List<ApprovalDuration> offered = offered(change);
             for (ApprovalDuration d : offered) {
                 if (d.permanent()) {
                     buttons.add(button(APPROVE, offered.size() == 1 ? "Approve" : "Approve permanently", changeId,
@@ -304,11 +304,10 @@ public class SlackMessages {
         return button;
     }
 
-    /** The durations Approve offers, as configured (the defaults where no settings are at hand). */
-    public List<ApprovalDuration> offered() {
-        List<String> codes = settings == null ? List.of("1h", "8h", "24h", "7d", ApprovalDuration.PERMANENT)
-                : settings.approval().durations();
-        return codes.stream().map(ApprovalDuration::parse).toList();
+    /** The durations Approve offers for this change: configured, within its policies' caps. */
+    public List<ApprovalDuration> offered(SecurityGroupChange change) {
+        return approvalTerms == null ? sgwarden.decision.ApprovalTerms.DEFAULTS.stream().map(ApprovalDuration::parse).toList()
+                : approvalTerms.offered(change);
     }
 
     /**

@@ -88,7 +88,11 @@ public class ChangeStore {
         Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending", Items.s(Status.PENDING.name()),
                 ":announcing", Items.s(Status.ANNOUNCING.name()), ":now", Items.s(clock.instant().toString())));
-        String update = "SET #status = :pending, #announced = :now";
+        // due for its reminder unless decided first (the timer reads the due-index)
+        names.putAll(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT));
+        values.putAll(Map.of(":reminders", Items.s(Items.REMINDERS_SHARD),
+                ":remindAt", Items.n(clock.instant().plus(settings.reminder().after()).getEpochSecond())));
+        String update = "SET #status = :pending, #announced = :now, #shard = :reminders, #due = :remindAt";
         if (slackTs != null && slackChannel != null) {
             // in bot-token mode, where the message is: an expiry updates it and replies in its thread
             names.putAll(Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL));
@@ -153,11 +157,14 @@ public class ChangeStore {
             names.putAll(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT, "#until", Items.APPROVED_UNTIL,
                     "#for", Items.APPROVED_FOR));
             expiry = ", #shard = :shard, #due = :due, #until = :until, #for = :for";
+        } else {
+            // decided for good: no reminder, no expiry; out of the due-index
+            names.putAll(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT));
         }
         String update = "SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
                 + " #at = :at, #atEpoch = :atEpoch,"
                 + " #history = list_append(if_not_exists(#history, :empty), :entry)" + expiry
-                + " REMOVE #error";
+                + " REMOVE #error" + (expiry.isEmpty() ? ", #shard, #due" : "");
         try {
             UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
                     .updateExpression(update)

@@ -44,12 +44,12 @@ public class Expiries {
     Clock clock = Clock.systemUTC();
 
     /** The aws2-ddb Query: the approvals shard, dueAt up to now (a Query reads only those, not the table). */
-    public void query(Exchange exchange) {
+    public void query(String shard, Exchange exchange) {
         long now = clock.instant().getEpochSecond();
         exchange.getMessage().setHeader("CamelAwsDdbIndexName", INDEX);
         exchange.getMessage().setHeader("CamelAwsDdbKeyConditions", Map.of(
                 Items.DUE_SHARD, Condition.builder().comparisonOperator(ComparisonOperator.EQ)
-                        .attributeValueList(Items.s(Items.APPROVALS_SHARD)).build(),
+                        .attributeValueList(Items.s(shard)).build(),
                 Items.DUE_AT, Condition.builder().comparisonOperator(ComparisonOperator.LE)
                         .attributeValueList(Items.n(now)).build()));
         exchange.getMessage().setHeader("CamelAwsDdbLimit", PAGE);
@@ -95,4 +95,46 @@ public class Expiries {
     }
 
     static final String EXPIRED_AT = "expiredAt";
+
+    /**
+     * Claims a change's one reminder: still PENDING, and still due as the Query saw it. The claim takes
+     * it out of the due-index, so across replicas exactly one reminds. A change decided since is only
+     * taken out of the index. Returns the change to remind of, or null.
+     */
+    public StoredChange claimReminder(@Body Map<String, AttributeValue> item, Exchange exchange) {
+        String changeId = Items.str(item, Items.ID);
+        AttributeValue seenDue = item.get(Items.DUE_AT);
+        if (changeId == null || seenDue == null) {
+            return null;
+        }
+        Map<String, String> names = Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT,
+                "#reminded", Items.REMINDED_AT);
+        Map<String, AttributeValue> values = Map.of(":pending", Items.s(Status.PENDING.name()),
+                ":reminders", Items.s(Items.REMINDERS_SHARD), ":seen", seenDue, ":now", Items.s(clock.instant().toString()));
+        try {
+            Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(changeId))
+                    .updateExpression("SET #reminded = :now REMOVE #shard, #due")
+                    .conditionExpression("#status = :pending AND #shard = :reminders AND #due = :seen")
+                    .expressionAttributeNames(names).expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            StoredChange stored = StoredChange.of(updated);
+            exchange.setProperty("stored", stored);
+            return stored;
+        } catch (ConditionalCheckFailedException e) {
+            try {
+                // decided meanwhile (or never announced): only out of the index, if nobody moved it since
+                dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(changeId))
+                        .updateExpression("REMOVE #shard, #due")
+                        .conditionExpression("#status <> :pending AND #shard = :reminders AND #due = :seen")
+                        .expressionAttributeNames(Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD,
+                                "#due", Items.DUE_AT))
+                        .expressionAttributeValues(Map.of(":pending", Items.s(Status.PENDING.name()),
+                                ":reminders", Items.s(Items.REMINDERS_SHARD), ":seen", seenDue)));
+            } catch (ConditionalCheckFailedException held) {
+                // another replica reminded, or it moved on: nothing to do
+            }
+            return null;
+        }
+    }
 }

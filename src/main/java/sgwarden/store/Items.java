@@ -36,6 +36,9 @@ final class Items {
     static final String DUE_AT = "dueAt";
     /** The one shard approvals go to: a Query reads only what is due, whatever the table's size. */
     static final String APPROVALS_SHARD = "approval";
+    /** Changes announced and not yet decided, due for their one reminder. */
+    static final String REMINDERS_SHARD = "reminder";
+    static final String REMINDED_AT = "remindedAt";
     static final String APPROVED_UNTIL = "approvedUntil";
     /** Bot-token mode: the channel ID and ts of the announcement, as chat.postMessage answered. */
     static final String SLACK_CHANNEL = "slackChannel";

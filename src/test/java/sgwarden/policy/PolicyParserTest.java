@@ -1,6 +1,7 @@
 package sgwarden.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,5 +151,21 @@ class PolicyParserTest {
         assertTrue(Glob.text("*Terraform*").matches("APN/1.0 HashiCorp/1.0 Terraform/1.9.8"));
         assertTrue(Glob.text("cloudformation.amazonaws.com").matches("CloudFormation.amazonaws.com"));
         assertTrue(!Glob.text("cloudformation.amazonaws.com").matches("cloudformationXamazonaws.com"));
+    }
+
+    @Test
+    void anAskPolicyMayCapApprovals() {
+        PolicyFile f = PolicyParser.parse("policies:\n  - name: brief\n    action: ask\n    maxApproval: 8h\n"
+                + "    allowPermanent: false\n", "test");
+        assertEquals(java.time.Duration.ofHours(8), f.policies().get(0).maxApproval().duration());
+        assertFalse(f.policies().get(0).allowPermanent());
+        PolicyFile plain = PolicyParser.parse("policies: [{name: plain, action: ask}]", "test");
+        assertTrue(plain.policies().get(0).allowPermanent());
+        for (String bad : List.of("policies: [{name: x, action: revert, maxApproval: 8h}]",
+                "policies: [{name: x, action: ask, maxApproval: forever}]",
+                "policies: [{name: x, action: ask, maxApproval: permanent}]",
+                "policies: [{name: x, action: ask, allowPermanent: perhaps}]")) {
+            assertThrows(PolicyFileException.class, () -> PolicyParser.parse(bad, "test"), bad);
+        }
     }
 }

@@ -85,6 +85,27 @@ public final class Profiles {
         }
     }
 
+    /**
+     * Lake polling, with a policy that caps approvals of ssh open to the world at 30 minutes, never
+     * permanently, and a reminder for changes left undecided 2 seconds, mentioning a user group.
+     */
+    public static class LakeCapped extends Lake {
+        public static final String USER_GROUP = "S0SECURITY";
+
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.reminder.after", "2s", "sgwarden.reminder.user-group", USER_GROUP,
+                    "sgwarden.policy.inline", """
+                    policies:
+                      - name: world-ssh-briefly
+                        match: {peers: [world], ports: [22]}
+                        action: ask
+                        maxApproval: 30m
+                        allowPermanent: false
+                    """);
+        }
+    }
+
     /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file. */
     public static class LakeBotToken extends Lake {
         public static final String LOG = "target/logs/bot-token-run.log";
