@@ -237,9 +237,16 @@ LAKE_QUERIES = {}
 def setup():
     ddb = MOTO.service("dynamodb")
     if TABLE not in ddb.list_tables()["TableNames"]:
+        # the due-index, as deploy/cloudformation/security-shared.yaml defines it: approvals that expire
         ddb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                         AttributeDefinitions=[{"AttributeName": "changeId", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "changeId", "KeyType": "HASH"}])
+                         AttributeDefinitions=[{"AttributeName": "changeId", "AttributeType": "S"},
+                                               {"AttributeName": "dueShard", "AttributeType": "S"},
+                                               {"AttributeName": "dueAt", "AttributeType": "N"}],
+                         KeySchema=[{"AttributeName": "changeId", "KeyType": "HASH"}],
+                         GlobalSecondaryIndexes=[{"IndexName": "due-index",
+                                                  "KeySchema": [{"AttributeName": "dueShard", "KeyType": "HASH"},
+                                                                {"AttributeName": "dueAt", "KeyType": "RANGE"}],
+                                                  "Projection": {"ProjectionType": "ALL"}}])
     sqs = MOTO.service("sqs")
     dlq = sqs.create_queue(QueueName=DLQ)["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

@@ -177,7 +177,7 @@ test('add an IPv6 rule in the other account, Approve it: the message says so and
   await message.waitFor({ timeout: STEP_MS });
   assert.match(await message.textContent(), /from ::\/0.*222222222222/s);
 
-  await message.getByRole('button', { name: 'Approve' }).click();
+  await message.getByRole('button', { name: 'Approve permanently' }).click();
   await message.getByText('Approved by').waitFor({ timeout: STEP_MS });
   assert.equal(await message.getByRole('button', { name: 'Approve' }).count(), 0);
 
@@ -185,6 +185,27 @@ test('add an IPv6 rule in the other account, Approve it: the message says so and
   await new Promise((r) => setTimeout(r, 4000));
   assert.ok((await rulesInMoto(group)).includes(ruleId), 'the approved rule stays in moto');
   await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id="${ruleId}"]`).waitFor();
+});
+
+test('Approve for 30 s: the message says until when, and at expiry the rule is reverted and the channel told', async () => {
+  const group = await groupId('etl-workers');
+  const { eventId, ruleId } = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`).first();
+  await message.waitFor({ timeout: STEP_MS });
+  // the durations sgwarden.approval.durations offers, one button each
+  for (const label of ['Approve for 30 s', 'Approve for 1 h', 'Approve for 7 d', 'Approve permanently']) {
+    assert.equal(await message.getByRole('button', { name: label }).count(), 1, label);
+  }
+  await message.getByRole('button', { name: 'Approve for 30 s' }).click();
+  await message.getByText(/Approved by @\S+ until \d\d:\d\d UTC/).waitFor({ timeout: STEP_MS });
+  assert.ok((await rulesInMoto(group)).includes(ruleId), 'the rule stands until expiry');
+
+  // at expiry: reverted in moto, and a new message (incoming webhook) names the change
+  await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the rule is gone from moto');
+  const told = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'expired and reverted at' });
+  await told.waitFor({ timeout: STEP_MS });
+  assert.match(await told.textContent(), /Approved by @\S+ for 30 s; expired and reverted at \d\d:\d\d UTC/);
 });
 
 test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {
