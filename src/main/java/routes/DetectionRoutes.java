@@ -33,6 +33,7 @@ public class DetectionRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         getCamelContext().getManagementStrategy().addEventNotifier(sqsIntakeStop);
         from("timer:lake-poll?period=" + settings.lake().period().toMillis()
                 + "&delay=" + settings.lake().initialDelay().toMillis())
@@ -128,6 +129,7 @@ public class DetectionRoutes extends RouteBuilder {
                 .throttle(settings.slack().burst()).timePeriodMillis(settings.slack().pacingPeriodMillis())
                     .totalRequestsMode()
                 .to(slackUri());
+        // @formatter:on
     }
 
     static final String CHANGE = "sgwardenChange";

@@ -11,6 +11,7 @@ public class RevertRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("direct:revert")
                 .routeId("revert-change")
                 .routeConfigurationId(ErrorHandling.REVERT)
@@ -44,5 +45,6 @@ public class RevertRoutes extends RouteBuilder {
                 .routeId("show-revert-outcome")
                 .routeConfigurationId(ErrorHandling.REVERT)
                 .bean("slackResponder", "showOutcome");
+        // @formatter:on
     }
 }
