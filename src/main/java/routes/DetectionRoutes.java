@@ -33,6 +33,7 @@ public class DetectionRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         getCamelContext().getManagementStrategy().addEventNotifier(sqsIntakeStop);
         from("timer:lake-poll?period=" + settings.lake().period().toMillis()
                 + "&delay=" + settings.lake().initialDelay().toMillis())
@@ -134,6 +135,7 @@ public class DetectionRoutes extends RouteBuilder {
                     .otherwise()
                         .to(slackUri())
                 .end();
+        // @formatter:on
     }
 
     static final String CHANGE = "sgwardenChange";

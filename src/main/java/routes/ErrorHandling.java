@@ -50,6 +50,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // @formatter:off
         routeConfiguration(DETECTION)
                 // Slack failed: retry with backoff (or Slack's Retry-After). If it still fails, the exception
                 // is left on the exchange so the idempotent filter releases the change for the next run,
@@ -165,6 +166,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .to("direct:revert-failed")
                 .end();
         messageUpdates(revert);
+        // @formatter:on
     }
 
     /**

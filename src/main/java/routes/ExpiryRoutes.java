@@ -26,6 +26,7 @@ public class ExpiryRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("timer:due-items?period=" + settings.approval().checkPeriod().toMillis()
                 + "&delay=" + settings.approval().checkPeriod().toMillis())
                 .routeId("due-items")
@@ -87,5 +88,6 @@ public class ExpiryRoutes extends RouteBuilder {
                     .otherwise()
                         .to("direct:post-to-slack")
                 .end();
+        // @formatter:on
     }
 }

@@ -11,6 +11,7 @@ public class RevertRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         from("direct:revert")
                 .routeId("revert-change")
                 .routeConfigurationId(ErrorHandling.REVERT)
@@ -47,5 +48,6 @@ public class RevertRoutes extends RouteBuilder {
                 .filter(simple("${exchangeProperty.decision.responseUrl} != null"))
                     .bean("slackResponder", "showOutcome")
                 .end();
+        // @formatter:on
     }
 }

@@ -20,6 +20,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off
         // no body handler: Slack signs the raw bytes, which the form parsing would otherwise consume
         from("platform-http:" + settings.slack().interactionsPath() + "?httpMethodRestrict=POST&useBodyHandler=false")
                 .routeId("slack-interactions")
@@ -63,5 +64,6 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .routeId("show-outcome")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("slackResponder", "showOutcome");
+        // @formatter:on
     }
 }
