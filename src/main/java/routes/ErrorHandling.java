@@ -179,23 +179,24 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private static void messageUpdates(RouteConfigurationDefinition configuration) {
         configuration
                 .onException(SlackResponseException.class)
-                    .onWhen(exchange -> exchange.getException(SlackResponseException.class) != null
-                            && exchange.getException(SlackResponseException.class).retryable())
-                    .maximumRedeliveries(RESPONSE_URL_ATTEMPTS - 1)
-                    .redeliveryDelay(1000)
-                    .useExponentialBackOff().backOffMultiplier(2)
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .logStackTrace(false)
-                    .onRedelivery(exchange -> counters(exchange).slackUpdate("retried"))
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.slack", "message update failed after " + RESPONSE_URL_ATTEMPTS
-                            + " attempts, the message stays as it was: ${exception.message}")
-                    .process(exchange -> counters(exchange).slackUpdate("failed"))
+                .onWhen(exchange -> exchange.getException(SlackResponseException.class) != null
+                        && exchange.getException(SlackResponseException.class).retryable())
+                .maximumRedeliveries(RESPONSE_URL_ATTEMPTS - 1)
+                .redeliveryDelay(1000)
+                .useExponentialBackOff().backOffMultiplier(2)
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logStackTrace(false)
+                .onRedelivery(exchange -> counters(exchange).slackUpdate("retried"))
+                .handled(true)
+                .log(LoggingLevel.WARN, "routes.slack", "message update failed after " + RESPONSE_URL_ATTEMPTS
+                        + " attempts, the message stays as it was: ${exception.message}")
+                .process(exchange -> counters(exchange).slackUpdate("failed"))
                 .end()
                 .onException(SlackResponseException.class)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.slack", "message update refused, the message stays as it was: ${exception.message}")
-                    .process(exchange -> counters(exchange).slackUpdate("failed"))
+                .handled(true)
+                .log(LoggingLevel.WARN, "routes.slack",
+                        "message update refused, the message stays as it was: ${exception.message}")
+                .process(exchange -> counters(exchange).slackUpdate("failed"))
                 .end();
     }
 
@@ -208,9 +209,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         // still due (a claimed revert that died is due again after sgwarden.revert.stuck-after).
         routeConfiguration(DUE)
                 .onException(Exception.class)
-                    .handled(true)
-                    .logStackTrace(false)
-                    .log(LoggingLevel.WARN, "routes.expiry", "expiry: ${exception.message}")
+                .handled(true)
+                .logStackTrace(false)
+                .log(LoggingLevel.WARN, "routes.expiry", "expiry: ${exception.message}")
                 .end();
     }
 

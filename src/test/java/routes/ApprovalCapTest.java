@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
@@ -56,8 +57,10 @@ class ApprovalCapTest {
         String hour = slack.newResponseUrl();
         Clicks.click("sgwarden_approve_for_1h", c.eventId(), "U0ALICE", "alice", hour).expect(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(hour).isEmpty());
-        assertTrue(slack.responses(hour).get(0).text().contains("for at most 30 m"), slack.responses(hour).get(0).text());
-        assertTrue(slack.responses(hour).get(0).text().contains("Choose one of: 3 s."), slack.responses(hour).get(0).text());
+        assertTrue(slack.responses(hour).get(0).text().contains("for at most 30 m"),
+                slack.responses(hour).get(0).text());
+        assertTrue(slack.responses(hour).get(0).text().contains("Choose one of: 3 s."),
+                slack.responses(hour).get(0).text());
         assertEquals("PENDING", Announced.status(moto, c.eventId()), "nothing changed");
     }
 
@@ -79,7 +82,8 @@ class ApprovalCapTest {
         String mention = "<!subteam^" + Profiles.LakeCapped.USER_GROUP + ">";
         await().atMost(Duration.ofSeconds(15)).until(() -> !reminders(c, mention).isEmpty());
         // the timer keeps reading the due-index every 300 ms: still one reminder
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> reminders(c, mention).size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> reminders(c, mention).size() == 1);
         SlackStandIn.Received reminder = reminders(c, mention).get(0);
         assertTrue(reminder.text().startsWith(mention + " :bell: Still undecided after 2 s: "), reminder.text());
         assertTrue(reminder.json().toString().contains("\"sgwarden_deny\""), "the reminder carries the buttons");
@@ -99,7 +103,8 @@ class ApprovalCapTest {
         String due = Long.toString(java.time.Instant.now().plusSeconds(3600).getEpochSecond());
         try (var dynamo = sgwarden.testing.Aws.dynamo(moto)) {
             dynamo.updateItem(b -> b.tableName(sgwarden.testing.MotoResource.TABLE)
-                    .key(java.util.Map.of("changeId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id)))
+                    .key(java.util.Map.of("changeId",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id)))
                     .updateExpression("SET dueShard = :sh, dueAt = :d")
                     .expressionAttributeValues(java.util.Map.of(
                             ":sh", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("reminder"),
@@ -110,8 +115,10 @@ class ApprovalCapTest {
         var context = new org.apache.camel.impl.DefaultCamelContext();
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var a = pool.submit(() -> expiries.claimReminder(seen, new org.apache.camel.support.DefaultExchange(context)));
-            var b = pool.submit(() -> expiries.claimReminder(seen, new org.apache.camel.support.DefaultExchange(context)));
+            var a = pool
+                    .submit(() -> expiries.claimReminder(seen, new org.apache.camel.support.DefaultExchange(context)));
+            var b = pool
+                    .submit(() -> expiries.claimReminder(seen, new org.apache.camel.support.DefaultExchange(context)));
             assertEquals(1, java.util.stream.Stream.of(a.get(), b.get()).filter(java.util.Objects::nonNull).count());
         } finally {
             pool.shutdown();

@@ -15,20 +15,22 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
 import sgwarden.store.Expiries;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
 import sgwarden.testing.Clicks;
-import sgwarden.testing.Moto;
-import sgwarden.testing.MotoResource;
-import sgwarden.testing.Profiles;
-import sgwarden.testing.SlackStandIn;
 import sgwarden.testing.InjectLake;
 import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import sgwarden.testing.Moto;
+import sgwarden.testing.MotoResource;
+import sgwarden.testing.Profiles;
+import sgwarden.testing.SlackStandIn;
 
 /** Approve for a time: offered in the message, recorded with its expiry, reverted once at expiry (webhook mode). */
 @QuarkusTest
@@ -81,7 +83,8 @@ class ApprovalExpiryTest {
         assertEquals(List.of("APPROVE", "EXPIRED", "REVERTED"), outcomes, "EXPIRED, then REVERTED");
         assertFalse(item.containsKey("dueShard") || item.containsKey("dueAt"), "out of the due-index once done");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.messagesMentioning("expired and reverted at").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !slack.messagesMentioning("expired and reverted at").isEmpty());
         List<SlackStandIn.Received> told = slack.messagesMentioning("expired and reverted at");
         assertEquals(1, told.size());
         assertTrue(told.get(0).allText().contains("Approved by @alice for 3 s; expired and reverted at "),
@@ -118,7 +121,8 @@ class ApprovalExpiryTest {
                             ":sh", AttributeValue.fromS("approval"), ":d", AttributeValue.fromN(due),
                             ":f", AttributeValue.fromS("1 h"), ":u", AttributeValue.fromS("U0ALICE"))));
         }
-        Map<String, AttributeValue> seen = Map.of("changeId", AttributeValue.fromS(id), "dueAt", AttributeValue.fromN(due));
+        Map<String, AttributeValue> seen = Map.of("changeId", AttributeValue.fromS(id), "dueAt",
+                AttributeValue.fromN(due));
         var context = new org.apache.camel.impl.DefaultCamelContext();
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
@@ -80,7 +81,8 @@ class BotTokenModeTest {
         assertEquals("C0SECURITY", update.json().path("channel").asText());
         assertTrue(update.allText().contains("Approved by @alice for 3 s; expired and reverted at "), update.allText());
         assertFalse(update.allText().contains("sgwarden_approve"), "no buttons left to click");
-        assertTrue(slack.replies(ts).get(0).text().contains("expired and reverted at"), slack.replies(ts).get(0).text());
+        assertTrue(slack.replies(ts).get(0).text().contains("expired and reverted at"),
+                slack.replies(ts).get(0).text());
     }
 
     @Test

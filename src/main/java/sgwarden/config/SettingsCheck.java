@@ -150,9 +150,11 @@ public class SettingsCheck {
         }
         positive(out, "sgwarden.approval.check-period", s.approval().checkPeriod());
         positive(out, "sgwarden.reminder.after", s.reminder().after());
-        s.reminder().userGroup().filter(g -> !g.isBlank() && !g.trim().matches("S[A-Z0-9]{2,30}")).ifPresent(g -> out.add(
-                name("sgwarden.reminder.user-group") + " must be a Slack user group ID (S followed by letters and digits,"
-                        + " as in <!subteam^S0123ABCD>); it is '" + g + "'"));
+        s.reminder().userGroup().filter(g -> !g.isBlank() && !g.trim().matches("S[A-Z0-9]{2,30}"))
+                .ifPresent(g -> out.add(
+                        name("sgwarden.reminder.user-group")
+                                + " must be a Slack user group ID (S followed by letters and digits,"
+                                + " as in <!subteam^S0123ABCD>); it is '" + g + "'"));
 
         Settings.Revert revert = s.revert();
         if (!IAM_PATH.matcher(revert.rolePath()).matches()) {

@@ -40,6 +40,7 @@ public record ApprovalDuration(String code, Duration duration) {
 
     /** "8 h", "7 d", "permanently": as the message says it. */
     public String label() {
-        return permanent() ? "permanently" : code.substring(0, code.length() - 1) + " " + code.charAt(code.length() - 1);
+        return permanent() ? "permanently"
+                : code.substring(0, code.length() - 1) + " " + code.charAt(code.length() - 1);
     }
 }

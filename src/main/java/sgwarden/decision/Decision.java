@@ -10,13 +10,15 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         String responseUrl, Instant at) {
 
     public enum Kind {
-        APPROVE, DENY
+        APPROVE,
+        DENY
     }
 
     /** For an Approve: the time it was chosen for, or permanently (the plain Approve button). */
     public ApprovalDuration approvalFor() {
         String prefix = "sgwarden_approve_for_";
-        return actionId != null && actionId.startsWith(prefix) ? ApprovalDuration.parse(actionId.substring(prefix.length()))
+        return actionId != null && actionId.startsWith(prefix)
+                ? ApprovalDuration.parse(actionId.substring(prefix.length()))
                 : ApprovalDuration.parse(ApprovalDuration.PERMANENT);
     }
 }

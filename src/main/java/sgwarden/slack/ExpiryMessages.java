@@ -69,8 +69,11 @@ public class ExpiryMessages {
     }
 
     static String outcomeLine(StoredChange stored, String at) {
-        String approved = "Approved by @" + Mrkdwn.escape(stored.decidedByName() == null || "null".equals(stored.decidedByName())
-                ? stored.decidedBy() : stored.decidedByName()) + " for " + stored.approvedFor();
+        String approved = "Approved by @"
+                + Mrkdwn.escape(stored.decidedByName() == null || "null".equals(stored.decidedByName())
+                        ? stored.decidedBy()
+                        : stored.decidedByName())
+                + " for " + stored.approvedFor();
         return switch (stored.status()) {
             case REVERTED -> ":alarm_clock: " + approved + "; expired and reverted at " + at
                     + SlackResponder.revertedHow(stored);

@@ -55,7 +55,8 @@ public class SlackWebApi {
     }
 
     /** chat.postMessage, keeping the channel ID and ts Slack answers with on the exchange. */
-    public void post(@Body Message message, Exchange exchange) throws IOException, SlackApiException, CamelExchangeException {
+    public void post(@Body Message message, Exchange exchange)
+            throws IOException, SlackApiException, CamelExchangeException {
         ChatPostMessageResponse response = methods().chatPostMessage(r -> r.channel(settings.slack().channel())
                 .text(message.getText()).blocks(message.getBlocks()));
         if (!response.isOk()) {

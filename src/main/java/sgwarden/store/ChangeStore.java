@@ -14,17 +14,18 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
-import sgwarden.change.SecurityGroupChange;
-import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
+import sgwarden.decision.Decision;
+import sgwarden.decision.DecisionRefusedException;
+import sgwarden.decision.UnknownChangeException;
 
 /**
  * Keeps each change, the decision on it and the revert's outcome in the ledger table. Every state
@@ -166,13 +167,15 @@ public class ChangeStore {
                 + " #history = list_append(if_not_exists(#history, :empty), :entry)" + expiry
                 + " REMOVE #error" + (expiry.isEmpty() ? ", #shard, #due" : "");
         try {
-            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
-                    .updateExpression(update)
-                    // a revert whose instance died mid-way (REVERTING for too long) may be denied again
-                    .conditionExpression("#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW));
+            UpdateItemResponse updated = dynamo
+                    .updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+                            .updateExpression(update)
+                            // a revert whose instance died mid-way (REVERTING for too long) may be denied again
+                            .conditionExpression(
+                                    "#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
+                            .returnValues(ReturnValue.ALL_NEW));
             return StoredChange.of(updated.attributes());
         } catch (ConditionalCheckFailedException e) {
             throw new DecisionRefusedException(alreadyDecided(find(decision.changeId())));
@@ -211,13 +214,14 @@ public class ChangeStore {
         }
         // done: the item leaves the due-index (an expiry's revert is not picked up again)
         String expression = update + " REMOVE #shard, #due";
-        UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
-                .updateExpression(expression)
-                // Deny's revert holds REVERTING, an expiry's holds EXPIRED
-                .conditionExpression("#status IN (:reverting, :expired)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
+        UpdateItemResponse updated = dynamo
+                .updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+                        .updateExpression(expression)
+                        // Deny's revert holds REVERTING, an expiry's holds EXPIRED
+                        .conditionExpression("#status IN (:reverting, :expired)")
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW));
         return StoredChange.of(updated.attributes());
     }
 
@@ -264,7 +268,8 @@ public class ChangeStore {
 
     static String alreadyDecided(StoredChange c) {
         String who = c.decidedByName() != null && !"null".equals(c.decidedByName())
-                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")" : String.valueOf(c.decidedBy());
+                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")"
+                : String.valueOf(c.decidedBy());
         String verb = "APPROVE".equals(c.decision()) ? "approved" : "denied";
         return "This change was already " + verb + " by " + who + " at " + c.decidedAt()
                 + "; it is now " + c.status() + ".";

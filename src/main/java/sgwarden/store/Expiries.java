@@ -12,14 +12,15 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 
-import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
 import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+import sgwarden.config.Settings;
+import sgwarden.decision.Decision;
 
 /**
  * Approvals for a time: which are due (the Query the aws2-ddb endpoint runs on the due-index), and
@@ -110,7 +111,8 @@ public class Expiries {
         Map<String, String> names = Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT,
                 "#reminded", Items.REMINDED_AT);
         Map<String, AttributeValue> values = Map.of(":pending", Items.s(Status.PENDING.name()),
-                ":reminders", Items.s(Items.REMINDERS_SHARD), ":seen", seenDue, ":now", Items.s(clock.instant().toString()));
+                ":reminders", Items.s(Items.REMINDERS_SHARD), ":seen", seenDue, ":now",
+                Items.s(clock.instant().toString()));
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(changeId))

@@ -10,7 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public record StoredChange(String changeId, Status status, String accountId, String region, String groupId,
         String direction, List<String> ruleIds, String record, String decision, String decidedBy,
         String decidedByName, Instant decidedAt, String error, String eventName,
-        Map<String, sgwarden.change.KnownForm> earlier, Instant approvedUntil, String approvedFor, String slackChannel, String slackTs) {
+        Map<String, sgwarden.change.KnownForm> earlier, Instant approvedUntil, String approvedFor, String slackChannel,
+        String slackTs) {
 
     static StoredChange of(Map<String, AttributeValue> item) {
         AttributeValue ids = item.get(Items.RULE_IDS);

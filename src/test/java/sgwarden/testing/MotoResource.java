@@ -3,13 +3,14 @@ package sgwarden.testing;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
@@ -34,12 +35,15 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
             dynamo.createTable(b -> b.tableName(TABLE)
                     .attributeDefinitions(AttributeDefinition.builder().attributeName("changeId")
                             .attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName("dueShard").attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName("dueAt").attributeType(ScalarAttributeType.N).build())
+                            AttributeDefinition.builder().attributeName("dueShard").attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder().attributeName("dueAt").attributeType(ScalarAttributeType.N)
+                                    .build())
                     .keySchema(KeySchemaElement.builder().attributeName("changeId").keyType(KeyType.HASH).build())
                     // the due-index, as deploy/cloudformation/security-shared.yaml defines it
                     .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("due-index")
-                            .keySchema(KeySchemaElement.builder().attributeName("dueShard").keyType(KeyType.HASH).build(),
+                            .keySchema(
+                                    KeySchemaElement.builder().attributeName("dueShard").keyType(KeyType.HASH).build(),
                                     KeySchemaElement.builder().attributeName("dueAt").keyType(KeyType.RANGE).build())
                             .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build())
                     .billingMode(BillingMode.PAY_PER_REQUEST));
@@ -53,7 +57,8 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
             queueUrl = sqs.createQueue(b -> b.queueName(QUEUE).attributesWithStrings(Map.of(
                     "VisibilityTimeout", "1",
                     "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
-                            + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
+                            + MAX_RECEIVE_COUNT + "\"}")))
+                    .queueUrl();
         }
         return Map.of("sgwarden.aws.endpoint-override", moto.endpoint(),
                 "sgwarden.table", TABLE,

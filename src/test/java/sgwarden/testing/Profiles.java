@@ -96,13 +96,13 @@ public final class Profiles {
         Map<String, String> extra() {
             return Map.of("sgwarden.reminder.after", "2s", "sgwarden.reminder.user-group", USER_GROUP,
                     "sgwarden.policy.inline", """
-                    policies:
-                      - name: world-ssh-briefly
-                        match: {peers: [world], ports: [22]}
-                        action: ask
-                        maxApproval: 30m
-                        allowPermanent: false
-                    """);
+                            policies:
+                              - name: world-ssh-briefly
+                                match: {peers: [world], ports: [22]}
+                                action: ask
+                                maxApproval: 30m
+                                allowPermanent: false
+                            """);
         }
     }
 

@@ -280,8 +280,9 @@ public final class SlackStandIn {
         try {
             json = parse(exchange.getRequestHeaders().getFirst("Content-Type"), body);
         } catch (Exception e) {
-            received.add(new Received(path, JSON.createObjectNode().put("raw", new String(body, StandardCharsets.UTF_8)),
-                    Instant.now(), 400, "invalid_payload"));
+            received.add(
+                    new Received(path, JSON.createObjectNode().put("raw", new String(body, StandardCharsets.UTF_8)),
+                            Instant.now(), 400, "invalid_payload"));
             answer(exchange, 400, Map.of(), "invalid_payload");
             return;
         }
@@ -353,7 +354,8 @@ public final class SlackStandIn {
         } else if (path.equals("/api/chat.update")) {
             answer(exchange, 200, Map.of("Content-Type", "application/json"), "{\"ok\":true,\"channel\":\"" + CHANNEL
                     + "\",\"ts\":\"" + json.path("ts").asText() + "\",\"text\":" + JSON.writeValueAsString(
-                            json.path("text").asText("")) + "}");
+                            json.path("text").asText(""))
+                    + "}");
         } else {
             answer(exchange, 200, Map.of("Content-Type", "text/plain"), "ok");
         }
@@ -418,7 +420,7 @@ public final class SlackStandIn {
 
     /** Takes a token from the channel's bucket; 0 if there was one, else how long until there is. */
     private long takeToken(String channel) {
-        double[] bucket = buckets.computeIfAbsent(channel, c -> new double[] {burst, System.nanoTime()});
+        double[] bucket = buckets.computeIfAbsent(channel, c -> new double[]{burst, System.nanoTime()});
         synchronized (bucket) {
             long now = System.nanoTime();
             bucket[0] = Math.min(burst, bucket[0] + (now - bucket[1]) / 1e9 * ratePerSecond);
