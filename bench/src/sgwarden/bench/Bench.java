@@ -32,7 +32,9 @@ public final class Bench {
         System.out.println("# sgwarden benchmarks: " + which + " (logs in " + repo.relativize(logs) + ")");
         System.out.println("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        List<String> runs = which.equals("all") ? List.of("lake", "approve", "sqs", "startup", "burst", "stop", "policy") : List.of(which);
+        List<String> runs = which.equals("all")
+                ? List.of("lake", "approve", "sqs", "startup", "burst", "stop", "policy", "expiry")
+                : List.of(which);
         int failed = 0;
         for (String run : runs) {
             long start = System.nanoTime();
@@ -48,8 +50,9 @@ public final class Bench {
                     case "burst" -> BurstBench.run(repo, logs);
                     case "stop" -> StopBench.run(repo, logs);
                     case "policy" -> PolicyBench.run(repo, logs);
+                    case "expiry" -> ExpiryBench.run(repo, logs);
                     default -> throw new IllegalArgumentException("unknown benchmark '" + run
-                            + "': use lake, approve, sqs, startup, burst, stop, policy or all");
+                            + "': use lake, approve, sqs, startup, burst, stop, policy, expiry or all");
                 }
             } catch (Exception e) {
                 failed++;

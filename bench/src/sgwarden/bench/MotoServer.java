@@ -54,9 +54,10 @@ final class MotoServer implements AutoCloseable {
         }
         int port = freePort();
         File log = logDir.resolve("moto.log").toFile();
-        Process p = Children.start(new ProcessBuilder(python.toString(), repo.resolve("src/test/moto/serve.py").toString(),
-                "127.0.0.1", Integer.toString(port)).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(log), "moto");
+        Process p = Children
+                .start(new ProcessBuilder(python.toString(), repo.resolve("src/test/moto/serve.py").toString(),
+                        "127.0.0.1", Integer.toString(port)).directory(repo.toFile()).redirectErrorStream(true)
+                        .redirectOutput(log), "moto");
         MotoServer moto = new MotoServer(p, port);
         moto.awaitUp();
         return moto;
@@ -83,10 +84,25 @@ final class MotoServer implements AutoCloseable {
 
     void createTable() {
         try (DynamoDbClient dynamo = dynamo()) {
+            // with the due-index, as deploy/cloudformation/security-shared.yaml makes it
             dynamo.createTable(b -> b.tableName(TABLE)
                     .attributeDefinitions(AttributeDefinition.builder().attributeName("changeId")
-                            .attributeType(ScalarAttributeType.S).build())
+                            .attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName("dueShard").attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder().attributeName("dueAt").attributeType(ScalarAttributeType.N)
+                                    .build())
                     .keySchema(KeySchemaElement.builder().attributeName("changeId").keyType(KeyType.HASH).build())
+                    .globalSecondaryIndexes(software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex
+                            .builder()
+                            .indexName("due-index")
+                            .keySchema(
+                                    KeySchemaElement.builder().attributeName("dueShard").keyType(KeyType.HASH).build(),
+                                    KeySchemaElement.builder().attributeName("dueAt").keyType(KeyType.RANGE).build())
+                            .projection(software.amazon.awssdk.services.dynamodb.model.Projection.builder()
+                                    .projectionType(software.amazon.awssdk.services.dynamodb.model.ProjectionType.ALL)
+                                    .build())
+                            .build())
                     .billingMode(BillingMode.PAY_PER_REQUEST));
         }
     }
@@ -237,7 +253,8 @@ final class MotoServer implements AutoCloseable {
                         .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(status)))
                         .exclusiveStartKey(from));
                 count += page.count();
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
             return count;
         }
