@@ -21,6 +21,7 @@ import sgwarden.store.ChangeLedger;
  */
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Inject
     Settings settings;
@@ -33,7 +34,6 @@ public class DetectionRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // @formatter:off
         getCamelContext().getManagementStrategy().addEventNotifier(sqsIntakeStop);
         from("timer:lake-poll?period=" + settings.lake().period().toMillis()
                 + "&delay=" + settings.lake().initialDelay().toMillis())
@@ -129,7 +129,6 @@ public class DetectionRoutes extends RouteBuilder {
                 .throttle(settings.slack().burst()).timePeriodMillis(settings.slack().pacingPeriodMillis())
                     .totalRequestsMode()
                 .to(slackUri());
-        // @formatter:on
     }
 
     static final String CHANGE = "sgwardenChange";
@@ -143,4 +142,5 @@ public class DetectionRoutes extends RouteBuilder {
         }
         return "slack:{{sgwarden.slack.channel}}?webhookUrl=RAW({{sgwarden.slack.webhook-url:}})";
     }
+    // @formatter:on
 }

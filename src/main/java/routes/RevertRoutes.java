@@ -8,10 +8,10 @@ import org.apache.camel.builder.RouteBuilder;
  * show it in Slack.
  */
 public class RevertRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Override
     public void configure() {
-        // @formatter:off
         from("direct:revert")
                 .routeId("revert-change")
                 .routeConfigurationId(ErrorHandling.REVERT)
@@ -45,6 +45,6 @@ public class RevertRoutes extends RouteBuilder {
                 .routeId("show-revert-outcome")
                 .routeConfigurationId(ErrorHandling.REVERT)
                 .bean("slackResponder", "showOutcome");
-        // @formatter:on
     }
+    // @formatter:on
 }
