@@ -21,6 +21,7 @@ import sgwarden.store.ChangeLedger;
  */
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Inject
     Settings settings;
@@ -33,7 +34,6 @@ public class DetectionRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // @formatter:off
         getCamelContext().getManagementStrategy().addEventNotifier(sqsIntakeStop);
         from("timer:lake-poll?period=" + settings.lake().period().toMillis()
                 + "&delay=" + settings.lake().initialDelay().toMillis())
@@ -135,7 +135,6 @@ public class DetectionRoutes extends RouteBuilder {
                     .otherwise()
                         .to(slackUri())
                 .end();
-        // @formatter:on
     }
 
     static final String CHANGE = "sgwardenChange";
@@ -145,4 +144,5 @@ public class DetectionRoutes extends RouteBuilder {
         // secrets stay Camel placeholders, resolved only when the endpoint is created, so the route model never holds them
         return "slack:{{sgwarden.slack.channel}}?webhookUrl=RAW({{sgwarden.slack.webhook-url:}})";
     }
+    // @formatter:on
 }

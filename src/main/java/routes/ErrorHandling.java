@@ -36,6 +36,7 @@ import sgwarden.store.ClaimHeldException;
  */
 @ApplicationScoped
 public class ErrorHandling extends RouteConfigurationBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     public static final String DETECTION = "detection-errors";
     public static final String INTERACTION = "interaction-errors";
@@ -50,7 +51,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        // @formatter:off
         routeConfiguration(DETECTION)
                 // Slack failed: retry with backoff (or Slack's Retry-After). If it still fails, the exception
                 // is left on the exchange so the idempotent filter releases the change for the next run,
@@ -166,7 +166,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .to("direct:revert-failed")
                 .end();
         messageUpdates(revert);
-        // @formatter:on
     }
 
     /**
@@ -226,4 +225,5 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         exchange.getMessage().setBody(message);
     }
 
+    // @formatter:on
 }

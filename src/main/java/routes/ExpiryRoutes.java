@@ -15,6 +15,8 @@ import sgwarden.config.Settings;
 @ApplicationScoped
 public class ExpiryRoutes extends RouteBuilder {
 
+    // @formatter:off: the route DSL is indented by hand to show its nesting
+
     @Inject
     Settings settings;
 
@@ -26,7 +28,6 @@ public class ExpiryRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // @formatter:off
         from("timer:due-items?period=" + settings.approval().checkPeriod().toMillis()
                 + "&delay=" + settings.approval().checkPeriod().toMillis())
                 .routeId("due-items")
@@ -88,6 +89,6 @@ public class ExpiryRoutes extends RouteBuilder {
                     .otherwise()
                         .to("direct:post-to-slack")
                 .end();
-        // @formatter:on
     }
+    // @formatter:on
 }

@@ -8,10 +8,10 @@ import org.apache.camel.builder.RouteBuilder;
  * show it in Slack.
  */
 public class RevertRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Override
     public void configure() {
-        // @formatter:off
         from("direct:revert")
                 .routeId("revert-change")
                 .routeConfigurationId(ErrorHandling.REVERT)
@@ -48,6 +48,6 @@ public class RevertRoutes extends RouteBuilder {
                 .filter(simple("${exchangeProperty.decision.responseUrl} != null"))
                     .bean("slackResponder", "showOutcome")
                 .end();
-        // @formatter:on
     }
+    // @formatter:on
 }

@@ -14,13 +14,13 @@ import sgwarden.config.Settings;
  */
 @ApplicationScoped
 public class SlackInteractionRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Inject
     Settings settings;
 
     @Override
     public void configure() {
-        // @formatter:off
         // no body handler: Slack signs the raw bytes, which the form parsing would otherwise consume
         from("platform-http:" + settings.slack().interactionsPath() + "?httpMethodRestrict=POST&useBodyHandler=false")
                 .routeId("slack-interactions")
@@ -64,6 +64,6 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .routeId("show-outcome")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("slackResponder", "showOutcome");
-        // @formatter:on
     }
+    // @formatter:on
 }
