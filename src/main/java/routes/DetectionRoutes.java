@@ -78,7 +78,9 @@ public class DetectionRoutes extends RouteBuilder {
                         .stop()
                     .end()
                     .bean("changeStore", "savePending")
-                    .bean("slackMessages", "announcement")
+                    // names next to the IDs, as far as they are known within a second
+                    .setProperty("names", method("names", "of"))
+                    .bean("slackMessages", "announcement(${body}, ${exchangeProperty.names})")
                     .to(slackUri())
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'announced')")
                 .end();

@@ -36,6 +36,16 @@ public class SpokeRole {
         return request.build();
     }
 
+    /** The same role, to read a group's name, VPC and tags; the session name says so in CloudTrail. */
+    public AssumeRoleRequest lookupRequest(String accountId) {
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+                .roleArn(roleArn(accountId))
+                .roleSessionName("sgwarden-names")
+                .durationSeconds(900);
+        settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
+        return request.build();
+    }
+
     public String roleArn(String accountId) {
         // the path is checked at start to be an IAM path: "/" or "/…/"
         return "arn:aws:iam::" + accountId + ":role" + settings.revert().rolePath() + settings.revert().roleName();

@@ -15,6 +15,7 @@ import com.slack.api.model.Message;
 
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.names.Names;
 
 /**
  * Composes the Block Kit messages: the announcement of a change with Approve and Deny, and the
@@ -28,20 +29,29 @@ public class SlackMessages {
     public static final String DENY = "sgwarden_deny";
     public static final String ACTIONS_BLOCK = "sgwarden_decision";
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-    static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final int SECTION_MAX = 2900;
     private static final int RULES_SHOWN = 20;
 
     /** The announcement, as the camel-slack producer takes it. */
     public Message announcement(SecurityGroupChange change) {
-        List<Map<String, Object>> blocks = summaryBlocks(change);
+        return announcement(change, Names.NONE);
+    }
+
+    /** The announcement, with the names looked up for it (any of them may be unknown). */
+    public Message announcement(SecurityGroupChange change, Names names) {
+        List<Map<String, Object>> blocks = summaryBlocks(change, names);
         blocks.add(actions(change.eventId(), true));
-        return message(headline(change), blocks);
+        return message(headline(change, names), blocks);
+    }
+
+    public List<Map<String, Object>> decided(SecurityGroupChange change, String outcome, boolean denyAgain) {
+        return decided(change, Names.NONE, outcome, denyAgain);
     }
 
     /** The message after a decision: the summary, the outcome, and Deny again only where a retry is possible. */
-    public List<Map<String, Object>> decided(SecurityGroupChange change, String outcome, boolean denyAgain) {
-        List<Map<String, Object>> blocks = summaryBlocks(change);
+    public List<Map<String, Object>> decided(SecurityGroupChange change, Names names, String outcome,
+            boolean denyAgain) {
+        List<Map<String, Object>> blocks = summaryBlocks(change, names);
         blocks.add(section(outcome));
         if (denyAgain) {
             blocks.add(actions(change.eventId(), false));
@@ -50,13 +60,35 @@ public class SlackMessages {
     }
 
     public String headline(SecurityGroupChange change) {
+        return headline(change, Names.NONE);
+    }
+
+    public String headline(SecurityGroupChange change, Names names) {
         Rule first = change.rules().get(0);
         String what = change.rules().size() == 1
                 ? change.direction().adjective() + " " + first.describeTraffic() + " "
                         + change.direction().peerPreposition() + " " + first.peer().describe()
                 : change.rules().size() + " " + change.direction().adjective() + " rules";
         return change.actor().name() + " (" + change.actor().identityType() + ") added " + what + " to "
-                + change.groupId() + " in " + change.accountId() + " / " + change.region();
+                + group(change, names) + " in " + account(change.accountId(), names) + " / " + change.region();
+    }
+
+    /** "web-frontend (sg-0abc…)", or the ID alone when the name is unknown. */
+    static String group(SecurityGroupChange change, Names names) {
+        String name = names == null ? null : names.groupName();
+        return name == null || name.isBlank() || name.equals(change.groupId()) ? String.valueOf(change.groupId())
+                : name + " (" + change.groupId() + ")";
+    }
+
+    /** "prod-payments (111111111111)", or the ID alone when the name is unknown. */
+    static String account(String accountId, Names names) {
+        String name = names == null ? null : names.accountName();
+        return name == null || name.isBlank() ? String.valueOf(accountId) : name + " (" + accountId + ")";
+    }
+
+    /** A time each reader sees in their own time zone; UTC where Slack cannot format it. */
+    public static String date(Instant time) {
+        return "<!date^" + time.getEpochSecond() + "^{date_short_pretty} {time}|" + TIME.format(time) + ">";
     }
 
     static Message message(String text, List<Map<String, Object>> blocks) {
@@ -66,7 +98,7 @@ public class SlackMessages {
         return message;
     }
 
-    private List<Map<String, Object>> summaryBlocks(SecurityGroupChange change) {
+    private List<Map<String, Object>> summaryBlocks(SecurityGroupChange change, Names names) {
         List<Map<String, Object>> blocks = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
@@ -80,9 +112,19 @@ public class SlackMessages {
         } else {
             text.append(change.rules().size()).append(' ').append(change.direction().adjective()).append(" rules");
         }
-        text.append(" to *").append(Mrkdwn.escape(change.groupId())).append("* in *")
-                .append(change.accountId()).append(" / ").append(Mrkdwn.escape(change.region())).append("*")
-                .append(" at ").append(TIME.format(change.eventTime()));
+        text.append(" to *").append(Mrkdwn.escape(group(change, names), 300)).append('*');
+        if (names != null && names.vpcId() != null) {
+            text.append(" in ").append(Mrkdwn.escape(names.vpcId(), 30));
+            if (names.vpcName() != null) {
+                text.append(" / ").append(Mrkdwn.escape(names.vpcName(), 255));
+            }
+            text.append(", account");
+        } else {
+            text.append(" in");
+        }
+        text.append(" *").append(Mrkdwn.escape(account(change.accountId(), names), 100)).append(" / ")
+                .append(Mrkdwn.escape(change.region())).append("*")
+                .append(" at ").append(date(change.eventTime()));
         if (change.rules().size() > 1) {
             int shown = 0;
             for (Rule r : change.rules()) {
@@ -186,6 +228,6 @@ public class SlackMessages {
     }
 
     public static String at(Instant time) {
-        return CLOCK.format(time);
+        return date(time);
     }
 }
