@@ -3,7 +3,9 @@
 //   1. opens 22/tcp to the world, sees sgwarden's message, clicks Deny and confirms, sees the message
 //      updated and the rule gone from moto (and saves sandbox/screenshot-after-deny.png);
 //   2. adds an IPv6 rule in the other account, clicks Approve, sees "Approved by" and the rule stay;
-//   3. adds an egress rule and Denies it: the egress rule is revoked too.
+//   3. adds an egress rule and Denies it: the egress rule is revoked too;
+//   4. widens a rule to the world in place (ModifySecurityGroupRules), sees before and after, Denies
+//      it and sees the rule's earlier form back in moto, under the same rule ID.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -202,4 +204,34 @@ test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {
   await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
   await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
   assert.ok(!(await rulesInMoto(group)).includes(ruleId));
+});
+
+test('widen a rule to the world in place, Deny it: the earlier form is back in moto', async () => {
+  const group = await groupId('bastion');
+  const { eventId, ruleId } = await makeChange(group, 'Widen a rule to the world');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.match(text, /changed inbound rule/);
+  assert.match(text, /tcp 6379 from 10\.0\.0\.0\/8 → tcp 6379 from 0\.0\.0\.0\/0/);
+  assert.match(text, /open to the whole internet/);
+  const inMoto = async () => (await (await fetch(new URL(`/api/rules/${group}`, pageUrl))).json())
+    .find((r) => r.id === ruleId);
+  assert.equal((await inMoto()).peer, '0.0.0.0/0');
+
+  await message.getByRole('button', { name: 'Deny' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /put back to its earlier form/);
+  await dialog.getByRole('button', { name: 'Revert' }).click();
+  await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
+  assert.match(await message.textContent(), /back in its earlier form/);
+
+  // the same rule, by ID, as it was before: 6379/tcp from 10.0.0.0/8
+  const rule = await eventually('the earlier form back in moto', async () => {
+    const r = await inMoto();
+    return r && r.peer === '10.0.0.0/8' ? r : null;
+  });
+  assert.equal(rule.traffic, '6379/tcp');
+  assert.equal(rule.egress, false);
 });

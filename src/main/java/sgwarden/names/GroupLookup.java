@@ -99,7 +99,7 @@ public class GroupLookup implements GroupTags {
 
     private Optional<GroupInfo> describe(Key key) {
         try {
-            Credentials c = sts.assumeRole(spokeRole.lookupRequest(key.account()).toBuilder()
+            Credentials c = sts.assumeRole(spokeRole.lookupRequest(key.account(), key.region()).toBuilder()
                     .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)).build()).credentials();
             try (Ec2Client ec2 = clients.ec2(key.region(), StaticCredentialsProvider.create(
                     AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {

@@ -29,7 +29,7 @@ public class SpokeRole {
             throw new IllegalStateException("change " + change.changeId() + " has no owning account");
         }
         AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
-                .roleArn(roleArn(change.accountId()))
+                .roleArn(roleArn(change.accountId(), change.region()))
                 .roleSessionName(sessionName(decision))
                 .durationSeconds(900);
         settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
@@ -37,18 +37,46 @@ public class SpokeRole {
     }
 
     /** The same role, to read a group's name, VPC and tags; the session name says so in CloudTrail. */
-    public AssumeRoleRequest lookupRequest(String accountId) {
+    public AssumeRoleRequest lookupRequest(String accountId, String region) {
         AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
-                .roleArn(roleArn(accountId))
+                .roleArn(roleArn(accountId, region))
                 .roleSessionName("sgwarden-names")
                 .durationSeconds(900);
         settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
         return request.build();
     }
 
-    public String roleArn(String accountId) {
-        // the path is checked at start to be an IAM path: "/" or "/…/"
-        return "arn:aws:iam::" + accountId + ":role" + settings.revert().rolePath() + settings.revert().roleName();
+    /** The spoke role's ARN in the partition of the change's region. */
+    public String roleArn(String accountId, String region) {
+        return roleArn(accountId, region, settings.revert().rolePath(), settings.revert().roleName());
+    }
+
+    /** The path is checked at start to be an IAM path: "/" or "/…/". */
+    static String roleArn(String accountId, String region, String path, String name) {
+        return "arn:" + partition(region) + ":iam::" + accountId + ":role" + path + name;
+    }
+
+    /** aws-us-gov for GovCloud, aws-cn for China, aws elsewhere (as the regions' names tell). */
+    static String partition(String region) {
+        String r = region == null ? "" : region.toLowerCase(java.util.Locale.ROOT);
+        if (r.startsWith("us-gov-")) {
+            return "aws-us-gov";
+        }
+        if (r.startsWith("cn-")) {
+            return "aws-cn";
+        }
+        return "aws";
+    }
+
+    /**
+     * A modification made through the spoke role in a session sgwarden names (a Deny putting rules
+     * back): announcing it would ask people to decide on their own decision.
+     */
+    public boolean madeByRevert(@org.apache.camel.Body sgwarden.change.SecurityGroupChange change) {
+        String arn = change.actor() == null ? null : change.actor().principalArn();
+        return change.isModification() && arn != null
+                && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/" + java.util.regex.Pattern.quote(settings.revert().roleName())
+                        + "/sgwarden-.*");
     }
 
     /** sgwarden-<Slack user ID>-<name>, in the characters and length STS allows. */

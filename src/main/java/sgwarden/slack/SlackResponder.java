@@ -49,7 +49,7 @@ public class SlackResponder {
 
     /** Replaces the announcement with its outcome; Deny stays only where a retry is possible. */
     public void showOutcome(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
-        SecurityGroupChange change = parser.parse(stored.record(), null);
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = outcomeLine(decision, stored);
         // the replaced message keeps the names the announcement showed (cached, or read again within the bound)
         Names shown = names.of(change);
@@ -78,7 +78,7 @@ public class SlackResponder {
         String at = SlackMessages.at(Instant.now());
         return switch (stored.status()) {
             case APPROVED -> ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
-            case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at;
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
             case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at
                     + ": the rules had already been removed by someone else, nothing left to revert";
             case REVERT_FAILED -> ":x: Revert by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
@@ -86,6 +86,22 @@ public class SlackResponder {
             case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
             default -> stored.status().name();
         };
+    }
+
+    /** For a modification: whether the rules went back to their earlier forms or were removed. */
+    static String revertedHow(StoredChange stored) {
+        if (!stored.isModification()) {
+            return "";
+        }
+        long known = stored.ruleIds().stream().filter(stored.earlier()::containsKey).count();
+        if (known == stored.ruleIds().size()) {
+            return known == 1 ? ": the rule is back in its earlier form" : ": the rules are back in their earlier forms";
+        }
+        if (known == 0) {
+            return known == 1 || stored.ruleIds().size() == 1 ? ": the rule was removed (its earlier form was not known)"
+                    : ": the rules were removed (their earlier forms were not known)";
+        }
+        return ": rules with a known earlier form are back in it, the others were removed";
     }
 
     private void post(String url, Map<String, Object> body) {
