@@ -171,7 +171,7 @@ class ModifyRulesTest {
                 changes));
 
         String text = announcement(widened);
-        assertTrue(text.contains("changed 2 rules in *" + group + "*"), text);
+        assertTrue(text.contains("changed 2 rules in *") && text.contains(" (" + group + ")*"), text);
         for (SecurityGroupRule r : added.rules()) {
             String port = Integer.toString(r.fromPort());
             assertTrue(text.contains("• `" + r.securityGroupRuleId() + "` inbound tcp " + port + " from "

@@ -100,15 +100,14 @@ public final class Profiles {
 
     /**
      * Names in messages: account names from the organization in moto, AWS behind the fault injector
-     * (so STS can refuse), caches short enough that a refused lookup is asked again within a second,
-     * and a policy matching on tags (ask, so it announces like no policy).
+     * (so STS can refuse), account names kept 5 seconds so that a test can wait them out, and a
+     * policy matching on tags (ask, so it announces like no policy).
      */
     public static class Names extends Lake {
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.names.org-role-arn", Organization.ORG_ROLE,
-                    "sgwarden.names.group-ttl", "1s",
-                    "sgwarden.names.account-ttl", "1s",
+                    "sgwarden.names.account-ttl", "5s",
                     "sgwarden.policy.inline", """
                             policies:
                               - name: payments-team-groups
