@@ -27,6 +27,7 @@ import sgwarden.slack.RequestBody.PayloadTooLargeException;
 import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponder.SlackResponseException;
+import sgwarden.store.ClaimHeldException;
 
 /**
  * All error handling, in one place. Camel does not redeliver unless told, so every retry here
@@ -61,6 +62,16 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .logStackTrace(false)
                     .handled(false)
+                    .bean("detectionRun", "halt")
+                .end()
+                // Claimed by another run and not yet announced: not a duplicate. The SQS message stays on the
+                // queue (it comes back after the visibility timeout) and a Lake run stops here, until the claim
+                // is confirmed (then a duplicate) or stale (then taken over and announced).
+                .onException(ClaimHeldException.class)
+                    .handled(false)
+                    .logExhausted(false)
+                    .log(LoggingLevel.INFO, "routes.detection", "${exception.message}")
+                    .bean("counters", "change(${header." + Counters.INTAKE + "}, 'claim-held')")
                     .bean("detectionRun", "halt")
                 .end()
                 // The ledger (DynamoDB) failed: the change is not claimed, the run halts, the next tick retries.
