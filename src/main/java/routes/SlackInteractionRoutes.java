@@ -46,6 +46,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
                 .bean("counters", "decision('approve')")
+                .bean("auditLog", "decision")
                 .wireTap("direct:show-outcome");
 
         from("direct:deny")
@@ -54,6 +55,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
                 .bean("counters", "decision('deny')")
+                .bean("auditLog", "decision")
                 .wireTap("direct:revert");
 
         from("direct:show-outcome")
