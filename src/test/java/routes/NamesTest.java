@@ -27,14 +27,15 @@ import sgwarden.policy.Policies;
 import sgwarden.policy.Verdict;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.FaultyAws;
-import sgwarden.testing.FaultyAwsResource;
+import sgwarden.testing.InjectFaultyAws;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Organization;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 
 /**
  * Names people know: the group's name and VPC read through the spoke role in moto, the account's
@@ -46,10 +47,14 @@ import sgwarden.testing.SlackStandInResource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NamesTest {
 
-    final Moto moto = Moto.start();
-    final FaultyAws aws = FaultyAwsResource.faulty();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectFaultyAws
+    FaultyAws aws;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @Inject
     Policies policies;
