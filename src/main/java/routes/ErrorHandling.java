@@ -36,6 +36,7 @@ import sgwarden.store.ClaimHeldException;
  */
 @ApplicationScoped
 public class ErrorHandling extends RouteConfigurationBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     public static final String DETECTION = "detection-errors";
     public static final String INTERACTION = "interaction-errors";
@@ -209,4 +210,5 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         exchange.getMessage().setBody(message);
     }
 
+    // @formatter:on
 }

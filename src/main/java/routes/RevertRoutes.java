@@ -8,6 +8,7 @@ import org.apache.camel.builder.RouteBuilder;
  * show it in Slack.
  */
 public class RevertRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Override
     public void configure() {
@@ -45,4 +46,5 @@ public class RevertRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.REVERT)
                 .bean("slackResponder", "showOutcome");
     }
+    // @formatter:on
 }

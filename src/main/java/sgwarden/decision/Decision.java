@@ -10,6 +10,7 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         String responseUrl, Instant at) {
 
     public enum Kind {
-        APPROVE, DENY
+        APPROVE,
+        DENY
     }
 }

@@ -132,7 +132,8 @@ public class SlackMessages {
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
                 .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(change.isModification()
-                        ? ") changed " : ") added ");
+                        ? ") changed "
+                        : ") added ");
         if (change.isModification()) {
             appendModifications(text, change, names);
         } else if (change.rules().size() == 1) {
@@ -242,7 +243,8 @@ public class SlackMessages {
 
     /** The same, unformatted, for the notification text. */
     static String plainForms(Modification m) {
-        String after = m.after().describeTraffic() + " " + preposition(m.direction()) + " " + m.after().peer().describe();
+        String after = m.after().describeTraffic() + " " + preposition(m.direction()) + " "
+                + m.after().peer().describe();
         if (!m.earlierKnown()) {
             return "earlier form not known → " + after;
         }

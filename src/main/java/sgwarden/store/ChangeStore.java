@@ -14,17 +14,18 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
-import sgwarden.change.SecurityGroupChange;
-import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
+import sgwarden.decision.Decision;
+import sgwarden.decision.DecisionRefusedException;
+import sgwarden.decision.UnknownChangeException;
 
 /**
  * Keeps each change, the decision on it and the revert's outcome in the ledger table. Every state
@@ -128,13 +129,15 @@ public class ChangeStore {
                 "byName", Items.s(String.valueOf(decision.userName())), "at", Items.s(decision.at().toString()))))));
         values.put(":empty", AttributeValue.fromL(List.of()));
         try {
-            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(decision.changeId()))
                     .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
                             + " #at = :at, #atEpoch = :atEpoch,"
                             + " #history = list_append(if_not_exists(#history, :empty), :entry)"
                             + " REMOVE #error")
                     // a revert whose instance died mid-way (REVERTING for too long) may be denied again
-                    .conditionExpression("#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
+                    .conditionExpression(
+                            "#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#decision", Items.DECISION,
                             "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
                             "#atEpoch", Items.DECIDED_AT_EPOCH, "#history", Items.HISTORY, "#error", Items.ERROR))
@@ -176,12 +179,13 @@ public class ChangeStore {
             names.put("#error", Items.ERROR);
         }
         String expression = update;
-        UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
-                .updateExpression(expression)
-                .conditionExpression("#status = :reverting")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
+        UpdateItemResponse updated = dynamo
+                .updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+                        .updateExpression(expression)
+                        .conditionExpression("#status = :reverting")
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW));
         return StoredChange.of(updated.attributes());
     }
 
@@ -228,7 +232,8 @@ public class ChangeStore {
 
     static String alreadyDecided(StoredChange c) {
         String who = c.decidedByName() != null && !"null".equals(c.decidedByName())
-                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")" : String.valueOf(c.decidedBy());
+                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")"
+                : String.valueOf(c.decidedBy());
         String verb = "APPROVE".equals(c.decision()) ? "approved" : "denied";
         return "This change was already " + verb + " by " + who + " at " + c.decidedAt()
                 + "; it is now " + c.status() + ".";
