@@ -88,7 +88,9 @@ class ModifyRulesTest {
         assertTrue(text.contains("tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`"), text);
         // the group's name (as moto holds it) and VPC next to its ID
         assertTrue(text.contains("changed inbound rule `" + ruleId + "` in *"), text);
-        assertTrue(text.contains(" (" + added.groupId() + ")* in vpc-") && text.contains(", account *111111111111 / eu-west-1*"),
+        assertTrue(
+                text.contains(" (" + added.groupId() + ")* in vpc-")
+                        && text.contains(", account *111111111111 / eu-west-1*"),
                 text);
         assertTrue(text.contains("open to the whole internet (0.0.0.0/0)"), text);
         assertTrue(text.contains("put back to its earlier form"), "the Deny dialog says what Deny does: " + text);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.names.NameLookup;
@@ -96,7 +97,8 @@ class NamesTest {
         assertTrue(message.text().contains("to web-frontend (" + c.groupId() + ") in prod-payments (" + account
                 + ") / eu-west-1"), "the notification text names them too: " + message.text());
         // each reader's own time zone, UTC where Slack cannot format it
-        assertTrue(text.matches("(?s).*<!date\\^\\d+\\^\\{date_short_pretty\\} \\{time\\}\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC>.*"),
+        assertTrue(text.matches(
+                "(?s).*<!date\\^\\d+\\^\\{date_short_pretty\\} \\{time\\}\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC>.*"),
                 text);
     }
 
@@ -113,7 +115,8 @@ class NamesTest {
         aws.fail("AssumeRole", 1000, 403, "AccessDenied",
                 "User: arn:aws:sts::123456789012:assumed-role/sgwarden is not authorized to perform: sts:AssumeRole");
         // the organization role's credentials from before stay valid for their hour: Organizations refuses too
-        aws.fail("ListAccounts", 1000, 403, "AccessDeniedException", "You don't have permissions to access this resource.");
+        aws.fail("ListAccounts", 1000, 403, "AccessDeniedException",
+                "You don't have permissions to access this resource.");
 
         lake.seed(c.record());
 
@@ -123,7 +126,8 @@ class NamesTest {
         assertTrue(message.text().contains("to " + c.groupId() + " in " + account + " / eu-west-1"), message.text());
         assertFalse(text.contains("api-backend"), text);
         assertFalse(text.contains("prod-payments"), text);
-        assertTrue(aws.calls("AssumeRole") >= 1 && aws.calls("ListAccounts") >= 1, "both lookups were tried, and refused");
+        assertTrue(aws.calls("AssumeRole") >= 1 && aws.calls("ListAccounts") >= 1,
+                "both lookups were tried, and refused");
     }
 
     @Test

@@ -100,7 +100,7 @@ public class AwsClients {
     @Named("organizationsClient")
     OrganizationsClient organizations(StsClient sts) {
         AwsCredentialsProvider credentials = settings.names().orgRoleArn().filter(s -> !s.isBlank())
-                .<AwsCredentialsProvider> map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                .<AwsCredentialsProvider>map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
                         .refreshRequest(r -> r.roleArn(arn.trim()).roleSessionName("sgwarden-names")).build())
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         // Organizations has one endpoint per partition, reached through its global region

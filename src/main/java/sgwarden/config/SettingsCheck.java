@@ -164,7 +164,8 @@ public class SettingsCheck {
         positive(out, "sgwarden.names.group-ttl", names.groupTtl());
         positive(out, "sgwarden.names.account-ttl", names.accountTtl());
         range(out, "sgwarden.names.cache-size", names.cacheSize(), 1, 100_000);
-        if (names.maxWait().isNegative() || names.maxWait().isZero() || names.maxWait().compareTo(Duration.ofSeconds(1)) > 0) {
+        if (names.maxWait().isNegative() || names.maxWait().isZero()
+                || names.maxWait().compareTo(Duration.ofSeconds(1)) > 0) {
             out.add(name("sgwarden.names.max-wait") + " must be more than 0 and at most 1s, so that no lookup holds a"
                     + " message back longer; it is " + names.maxWait());
         }

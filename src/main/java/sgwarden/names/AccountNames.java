@@ -17,10 +17,11 @@ import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 
-import sgwarden.config.Settings;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.organizations.model.Account;
+
+import sgwarden.config.Settings;
 
 /**
  * Account names: those set in sgwarden.names.accounts first, then the organization's (ListAccounts
@@ -47,7 +48,7 @@ public class AccountNames {
     void start() {
         configured = settings.names().accountMap();
         executor = Lookups.executor("sgwarden-account-names", 1);
-        fromOrganization = Lookups.<String, Map<String, String>> cache(settings.names().accountTtl(), 1, executor)
+        fromOrganization = Lookups.<String, Map<String, String>>cache(settings.names().accountTtl(), 1, executor)
                 .buildAsync(key -> listAccounts());
     }
 

@@ -19,10 +19,6 @@ import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 
-import sgwarden.aws.AwsClients;
-import sgwarden.config.Settings;
-import sgwarden.policy.GroupTags;
-import sgwarden.revert.SpokeRole;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,6 +27,11 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
+
+import sgwarden.aws.AwsClients;
+import sgwarden.config.Settings;
+import sgwarden.policy.GroupTags;
+import sgwarden.revert.SpokeRole;
 
 /**
  * A security group's name, VPC and tags, read through the spoke role in the owning account
@@ -67,7 +68,7 @@ public class GroupLookup implements GroupTags {
     @PostConstruct
     void start() {
         executor = Lookups.executor("sgwarden-group-lookup", 4);
-        cache = Lookups.<Key, GroupInfo> cache(settings.names().groupTtl(), settings.names().cacheSize(), executor)
+        cache = Lookups.<Key, GroupInfo>cache(settings.names().groupTtl(), settings.names().cacheSize(), executor)
                 .buildAsync(this::describe);
     }
 

@@ -30,7 +30,8 @@ public class SlackMessages {
     public static final String APPROVE = "sgwarden_approve";
     public static final String DENY = "sgwarden_deny";
     public static final String ACTIONS_BLOCK = "sgwarden_decision";
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
     private static final int SECTION_MAX = 2900;
     private static final int RULES_SHOWN = 20;
 

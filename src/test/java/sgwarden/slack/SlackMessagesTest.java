@@ -438,7 +438,8 @@ class SlackMessagesTest {
         String hostile = sectionTexts(webhookWire(messages.announcement(change,
                 new sgwarden.names.Names("<!channel> *x*", "vpc-0abc", "<http://evil|aws>", "<!here>")))
                 .path("blocks")).get(0);
-        assertFalse(hostile.contains("<!channel>") || hostile.contains("<!here>") || hostile.contains("<http"), hostile);
+        assertFalse(hostile.contains("<!channel>") || hostile.contains("<!here>") || hostile.contains("<http"),
+                hostile);
 
         // nothing known: exactly the IDs, as before
         assertEquals(HEADLINE, messages.headline(change, sgwarden.names.Names.NONE));

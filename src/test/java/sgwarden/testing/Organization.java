@@ -58,7 +58,7 @@ public final class Organization {
                     .tagSpecifications(t -> t.resourceType(ResourceType.SECURITY_GROUP).tags(tags.entrySet().stream()
                             .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())))
                     .groupId();
-            return new String[] {group, vpc};
+            return new String[]{group, vpc};
         }
     }
 
