@@ -146,6 +146,12 @@ test('open 22/tcp to the world, Deny it: the message updates and the rule is gon
   assert.match(text, /added inbound tcp 22 from 0\.0\.0\.0\/0/);
   assert.match(text, /open to the whole internet/);
   assert.ok(text.includes(group) && text.includes('111111111111'));
+  // names people know: the group's name and its VPC's (read through the spoke role), the account's (a setting here)
+  assert.ok(text.includes(`web-frontend (${group})`), text);
+  assert.match(text, /vpc-[0-9a-f]+ \/ payments-vpc/);
+  assert.ok(text.includes('prod-payments (111111111111)'), text);
+  // the time as Slack shows it, in the reader's own time zone: the page renders the date token, not its source
+  assert.ok(!text.includes('<!date'), text);
 
   // Deny asks for confirmation first, as Slack shows the button's confirm dialog
   await message.getByRole('button', { name: 'Deny' }).click();

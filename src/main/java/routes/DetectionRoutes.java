@@ -110,7 +110,9 @@ public class DetectionRoutes extends RouteBuilder {
                     .end()
                     .bean("changeStore", "saveClaimed")
                     .setProperty(CHANGE, body())
-                    .bean("slackMessages", "announcement")
+                    // names next to the IDs, as far as they are known within a second
+                    .setProperty("names", method("names", "of"))
+                    .bean("slackMessages", "announcement(${body}, ${exchangeProperty.names})")
                     .to("direct:post-to-slack")
                     // only now, with Slack's answer in hand, does the change count as announced
                     .setBody(exchangeProperty(CHANGE))
