@@ -368,14 +368,14 @@ public class SlackMessages {
      * since a click's response_url lives only 30 minutes.
      */
     public Message expired(SecurityGroupChange change, String outcome) {
-        List<Map<String, Object>> blocks = summaryBlocks(change);
+        List<Map<String, Object>> blocks = summaryBlocks(change, Names.NONE);
         blocks.add(section(outcome));
         return message(headline(change) + " — " + outcome, blocks);
     }
 
-    /** "14:00 UTC" within a day, else with the date. */
-    public static String until(Instant until, Instant now) {
-        return until.isAfter(now.plus(java.time.Duration.ofHours(23))) ? TIME.format(until) : CLOCK.format(until);
+    /** When an approval for a time ends, in each reader's time zone as the other times are. */
+    public static String until(Instant until) {
+        return date(until);
     }
 
     private static Map<String, Object> plain(String text) {

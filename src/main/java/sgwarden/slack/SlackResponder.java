@@ -88,7 +88,7 @@ public class SlackResponder {
         return switch (stored.status()) {
             case APPROVED -> stored.approvedUntil() != null
                     ? ":white_check_mark: Approved by " + who + " until "
-                            + SlackMessages.until(stored.approvedUntil(), decision.at())
+                            + SlackMessages.until(stored.approvedUntil())
                     : ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
             case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at
