@@ -51,6 +51,10 @@ final class ExpiryBench {
             try (Service service = Service.start(repo, logs, "service-expiry", settings, Service.secrets(slack),
                     false)) {
                 service.awaitReady(Duration.ofSeconds(60));
+                long announced = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (slack.messages().isEmpty() && System.nanoTime() < announced) {
+                    Thread.sleep(100);
+                }
                 List<String> ids = moto.clonePending(template.eventId(), approvals);
                 // all due within one minute starting 20 s from now, as if approved for the same duration in one minute
                 long first = Instant.now().plusSeconds(20).getEpochSecond();
