@@ -49,8 +49,8 @@ final class ExpiryBench {
             try (Service service = Service.start(repo, logs, "service-expiry", settings, Service.secrets(slack), false)) {
                 service.awaitReady(Duration.ofSeconds(60));
                 // approvals as the ledger holds them after "Approve for 1 h": all due within one minute
-                // starting 20 s from now. Their groups are not in moto, so each revert ends REVERT_FAILED
-                // (InvalidGroup.NotFound) after the same claim, AssumeRole and revoke calls a real one makes.
+                // starting 20 s from now. Their groups are not in moto, so each revert ends ALREADY_GONE
+                // after the same claim, AssumeRole and revoke calls a real one makes.
                 long first = Instant.now().plusSeconds(20).getEpochSecond();
                 Map<String, Long> due = new HashMap<>();
                 List<String> ids = new ArrayList<>();
@@ -109,7 +109,7 @@ final class ExpiryBench {
                     Thread.sleep(5000);
                 }
                 Stats late = new Stats(lateMs);
-                Bench.note("outcomes: " + outcomes + " (REVERT_FAILED expected: the groups are not in moto)");
+                Bench.note("outcomes: " + outcomes + " (the groups are not in moto: the revoke finds the rule gone, ALREADY_GONE)");
                 Bench.figure("expiry.lateness", String.format(Locale.ROOT,
                         "p50 %.1f s, p99 %.1f s, max %.1f s over %d approvals due within one minute"
                                 + " (outcome recorded minus due; check period %s)",
