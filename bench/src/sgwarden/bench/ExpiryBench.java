@@ -46,7 +46,8 @@ final class ExpiryBench {
             settings.put("sgwarden.lake.initial-delay", "1h");
             String period = System.getProperty("bench.expiry.period", "5s");
             settings.put("sgwarden.approval.check-period", period);
-            try (Service service = Service.start(repo, logs, "service-expiry", settings, Service.secrets(slack), false)) {
+            try (Service service = Service.start(repo, logs, "service-expiry", settings, Service.secrets(slack),
+                    false)) {
                 service.awaitReady(Duration.ofSeconds(60));
                 // approvals as the ledger holds them after "Approve for 1 h": all due within one minute
                 // starting 20 s from now. Their groups are not in moto, so each revert ends ALREADY_GONE
@@ -71,7 +72,8 @@ final class ExpiryBench {
                         item.put("groupId", AttributeValue.fromS(record.at("/requestParameters/groupId").asText()));
                         item.put("direction", AttributeValue.fromS("INGRESS"));
                         item.put("ruleIds", AttributeValue.fromL(List.of(AttributeValue.fromS(
-                                record.at("/responseElements/securityGroupRuleSet/items/0/securityGroupRuleId").asText()))));
+                                record.at("/responseElements/securityGroupRuleSet/items/0/securityGroupRuleId")
+                                        .asText()))));
                         item.put("record", AttributeValue.fromS(e.json()));
                         item.put("decision", AttributeValue.fromS("APPROVE"));
                         item.put("decidedBy", AttributeValue.fromS("U0BENCH"));
@@ -109,7 +111,8 @@ final class ExpiryBench {
                     Thread.sleep(5000);
                 }
                 Stats late = new Stats(lateMs);
-                Bench.note("outcomes: " + outcomes + " (the groups are not in moto: the revoke finds the rule gone, ALREADY_GONE)");
+                Bench.note("outcomes: " + outcomes
+                        + " (the groups are not in moto: the revoke finds the rule gone, ALREADY_GONE)");
                 Bench.figure("expiry.lateness", String.format(Locale.ROOT,
                         "p50 %.1f s, p99 %.1f s, max %.1f s over %d approvals due within one minute"
                                 + " (outcome recorded minus due; check period %s)",
