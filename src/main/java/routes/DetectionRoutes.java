@@ -78,10 +78,13 @@ public class DetectionRoutes extends RouteBuilder {
                         .stop()
                     .end()
                     .bean("changeStore", "savePending")
-                    .bean("slackMessages", "announcement")
-                    .to(slackUri())
-                    .bean("counters", "change(${header." + Counters.INTAKE + "}, 'announced')")
+                    .to("direct:decide-by-policy")
                 .end();
+
+        from("direct:post-to-slack")
+                .routeId("post-to-slack")
+                .errorHandler(noErrorHandler())
+                .to(slackUri());
     }
 
     /** Bot token when one is set, else the incoming webhook. */

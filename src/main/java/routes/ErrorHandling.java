@@ -27,6 +27,7 @@ import sgwarden.slack.RequestBody.PayloadTooLargeException;
 import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponder.SlackResponseException;
+import sgwarden.store.PolicyRecords.PolicyPreemptedException;
 
 /**
  * All error handling, in one place. Camel does not redeliver unless told, so every retry here
@@ -38,6 +39,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String DETECTION = "detection-errors";
     public static final String INTERACTION = "interaction-errors";
     public static final String REVERT = "revert-errors";
+    public static final String RESTORE = "restore-errors";
 
     @Inject
     Settings settings;
@@ -62,6 +64,11 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .logStackTrace(false)
                     .handled(false)
                     .bean("detectionRun", "halt")
+                .end()
+                // A person or another instance decided before the policy could: the change stays as they left it.
+                .onException(PolicyPreemptedException.class)
+                    .handled(true)
+                    .log(LoggingLevel.INFO, "routes.detection", "${exception.message}")
                 .end()
                 // The ledger (DynamoDB) failed: the change is not claimed, the run halts, the next tick retries.
                 .onException(SdkException.class)
@@ -90,6 +97,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.detection", "${exception.message}")
                 .end();
+
+        restoreErrors();
 
         routeConfiguration(INTERACTION)
                 .onException(SignatureRejectedException.class)
@@ -147,6 +156,28 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.revert", "revert of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
                     .to("direct:revert-failed")
+                .end();
+    }
+
+    /** Restore fails as a revert does: throttling retried, anything else RESTORE_FAILED with the reason. */
+    private void restoreErrors() {
+        routeConfiguration(RESTORE)
+                .onException(RevokeThrottledException.class)
+                    .maximumRedeliveries(settings.revert().retries())
+                    .redeliveryDelay(settings.revert().delay())
+                    .useExponentialBackOff().backOffMultiplier(2)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .handled(true)
+                    .to("direct:restore-failed")
+                .end()
+                .onException(SlackResponseException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.restore", "${exception.message}")
+                .end()
+                .onException(Exception.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.restore", "restore of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
+                    .to("direct:restore-failed")
                 .end();
     }
 

@@ -32,6 +32,9 @@ public class RevertRoutes extends RouteBuilder {
         from("direct:show-revert-outcome")
                 .routeId("show-revert-outcome")
                 .routeConfigurationId(ErrorHandling.REVERT)
-                .bean("slackResponder", "showOutcome");
+                // a policy's revert has no click to answer: the detection route posts its message
+                .filter(simple("${exchangeProperty.decision.responseUrl} != null"))
+                    .bean("slackResponder", "showOutcome")
+                .end();
     }
 }

@@ -75,6 +75,8 @@ public class Interactions {
         Decision.Kind kind = switch (actionId) {
             case SlackMessages.APPROVE -> Decision.Kind.APPROVE;
             case SlackMessages.DENY -> Decision.Kind.DENY;
+            case PolicyMessages.RESTORE -> Decision.Kind.RESTORE;
+            case PolicyMessages.KEEP_OFF -> Decision.Kind.KEEP_OFF;
             default -> null;
         };
         return new Decision(changeId, actionId, kind, userId, userName, teamId, responseUrl, clock.instant());

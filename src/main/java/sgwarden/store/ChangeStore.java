@@ -160,7 +160,9 @@ public class ChangeStore {
     /** Records a finished revert: REVERTED or ALREADY_GONE. */
     public StoredChange recordReverted(@ExchangeProperty("decision") Decision decision,
             @Body Status outcome) {
-        return recordOutcome(decision, outcome, null);
+        // a quarantine's revoke leaves the change open to a person: Approve restores, Deny keeps it off
+        boolean quarantined = outcome == Status.REVERTED && decision.kind() == Decision.Kind.QUARANTINE;
+        return recordOutcome(decision, quarantined ? Status.QUARANTINED : outcome, null);
     }
 
     /** Records a failed revert with its reason; the change may be denied again. */
@@ -183,9 +185,15 @@ public class ChangeStore {
     }
 
     static String alreadyDecided(StoredChange c) {
-        String who = c.decidedByName() != null && !"null".equals(c.decidedByName())
-                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")" : String.valueOf(c.decidedBy());
-        String verb = "APPROVE".equals(c.decision()) ? "approved" : "denied";
+        String who = Decisions.who(c);
+        String verb = switch (String.valueOf(c.decision())) {
+            case "APPROVE" -> "approved";
+            case "REVERT" -> "reverted";
+            case "QUARANTINE" -> "quarantined";
+            case "RESTORE" -> "restored";
+            case "KEEP_OFF" -> "kept off";
+            default -> "denied";
+        };
         return "This change was already " + verb + " by " + who + " at " + c.decidedAt()
                 + "; it is now " + c.status() + ".";
     }

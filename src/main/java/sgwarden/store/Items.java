@@ -31,6 +31,12 @@ final class Items {
     static final String OUTCOME_AT = "outcomeAt";
     static final String ERROR = "error";
     static final String HISTORY = "history";
+    static final String POLICY = "policy";
+    static final String POLICY_ACTION = "policyAction";
+    /** Under dry run, what the policies would have done. */
+    static final String POLICY_WOULD_BE = "policyWouldBe";
+    /** Each rule with the policy it matched: "sgr-…=name:action", or "sgr-…=-:ask" for none. */
+    static final String RULE_POLICIES = "rulePolicies";
 
     private Items() {
     }

@@ -13,5 +13,13 @@ public enum Status {
     /** Denied, but the rules had already been removed by someone else. */
     ALREADY_GONE,
     /** Denied, and the revert failed; Deny may be clicked again. */
-    REVERT_FAILED
+    REVERT_FAILED,
+    /** Revoked at once by a quarantine policy: Approve restores the rules, Deny keeps them off. */
+    QUARANTINED,
+    /** Restore clicked, the rules being put back. */
+    RESTORING,
+    /** The rules a revert removed are back. */
+    RESTORED,
+    /** Restore clicked, and putting the rules back failed; Restore may be clicked again. */
+    RESTORE_FAILED
 }

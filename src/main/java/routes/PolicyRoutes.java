@@ -1,0 +1,84 @@
+package routes;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.ops.Counters;
+import sgwarden.slack.PolicyMessages;
+import sgwarden.store.PolicyRecords;
+
+/**
+ * Policies: a change just claimed is given the strictest action among its rules. ask posts today's
+ * message with Approve and Deny; approve records the change as approved by the policy and posts one
+ * line or nothing; revert and quarantine revoke the rules at once, through the same revert a Deny
+ * uses, and then say so in Slack. The change counts as announced only once Slack accepted its post.
+ */
+public class PolicyRoutes extends RouteBuilder {
+
+    private static String verdict(String field) {
+        return "${exchangeProperty." + PolicyRecords.VERDICT + "." + field + "}";
+    }
+    private static final String INTAKE = "${header." + Counters.INTAKE + "}";
+
+    @Override
+    public void configure() {
+        from("direct:decide-by-policy")
+                .routeId("decide-by-policy")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty(PolicyRecords.VERDICT, method("policies", "evaluate"))
+                .bean("policyRecords", "recordVerdict")
+                .filter(simple(verdict("dryRun")))
+                    .bean("policyMessages", "logWould")
+                .end()
+                .choice()
+                    .when(simple(verdict("action") + " == 'APPROVE'"))
+                        .to("direct:policy-approve")
+                    .when(simple(verdict("action") + " in 'REVERT,QUARANTINE'"))
+                        .to("direct:policy-revoke")
+                    .otherwise()
+                        .to("direct:ask-person")
+                .end()
+                .bean("policyCounters", "verdict");
+
+        from("direct:ask-person")
+                .routeId("ask-person")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty(PolicyMessages.CHANGE, body())
+                .bean("policyMessages", "ask")
+                .to("direct:post-to-slack")
+                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .bean("counters", "change(" + INTAKE + ", 'announced')");
+
+        // Recorded APPROVED only after Slack accepted the compact message: a failed post releases the claim.
+        from("direct:policy-approve")
+                .routeId("policy-approve")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty("decision", method("policyDecisions", "of"))
+                .choice()
+                    .when(simple(verdict("post") + " == 'COMPACT'"))
+                        .setProperty(PolicyMessages.CHANGE, body())
+                        .bean("policyMessages", "approved")
+                        .to("direct:post-to-slack")
+                        .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                        .bean("policyRecords", "approve(${exchangeProperty.decision}, true)")
+                        .bean("counters", "change(" + INTAKE + ", 'announced')")
+                    .otherwise()
+                        .bean("policyRecords", "approve(${exchangeProperty.decision}, false)")
+                        .bean("counters", "change(" + INTAKE + ", 'approved-unposted')")
+                .end();
+
+        // The revoke is Deny's own revert, decided by the policy; its outcome is what the message says.
+        from("direct:policy-revoke")
+                .routeId("policy-revoke")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty(PolicyMessages.CHANGE, body())
+                .setProperty("decision", method("policyDecisions", "of"))
+                .bean("policyRecords", "decide")
+                .setProperty("stored", body())
+                .to("direct:revert")
+                .bean("policyMessages", "acted")
+                .to("direct:post-to-slack")
+                .bean("policyRecords", "announced")
+                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .bean("counters", "change(" + INTAKE + ", 'announced')");
+    }
+}
