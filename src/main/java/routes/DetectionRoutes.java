@@ -74,6 +74,7 @@ public class DetectionRoutes extends RouteBuilder {
                 // eager completion: a failed post releases the key before the exchange moves on
                 .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true).skipDuplicate(false)
                     .filter(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
+                        .to("direct:policy-unannounced")
                         .bean("counters", "change(${header." + Counters.INTAKE + "}, 'duplicate')")
                         .stop()
                     .end()

@@ -80,5 +80,21 @@ public class PolicyRoutes extends RouteBuilder {
                 .bean("policyRecords", "announced")
                 .setBody(exchangeProperty(PolicyMessages.CHANGE))
                 .bean("counters", "change(" + INTAKE + ", 'announced')");
+
+        // A duplicate whose policy revoked it but whose message Slack never accepted: post it now,
+        // without revoking again.
+        from("direct:policy-unannounced")
+                .routeId("policy-unannounced")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty("stored", method("policyRecords", "unannounced"))
+                .filter(exchangeProperty("stored").isNotNull())
+                    .setProperty(PolicyMessages.CHANGE, body())
+                    .setProperty(PolicyRecords.VERDICT, method("policies", "evaluate"))
+                    .bean("policyMessages", "acted")
+                    .to("direct:post-to-slack")
+                    .bean("policyRecords", "announced")
+                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                    .bean("counters", "change(" + INTAKE + ", 'announced')")
+                .end();
     }
 }

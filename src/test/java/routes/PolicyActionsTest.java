@@ -112,6 +112,22 @@ class PolicyActionsTest {
     }
 
     @Test
+    void whenSlackFailsAfterARevertTheMessageIsPostedLaterAndTheRevokeNotRepeated() {
+        // every attempt of the first run fails (1 try + 2 retries)
+        slack.failNext(3, 500);
+        Accounts.Change c = open(23);
+        LakeStandInResource.lake().seed(c.record());
+
+        awaitStatus(c, "REVERTED");
+        SlackStandIn.Received posted = message(c);
+        assertTrue(posted.allText().contains("Reverted at once by policy *no-telnet*"), posted.allText());
+        assertTrue(Announced.item(moto, c.eventId()).containsKey("policyPostedAt"));
+        // the revoke ran once: the decision and one outcome
+        assertEquals(2, Announced.item(moto, c.eventId()).get("history").l().size());
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+    }
+
+    @Test
     void quarantineRemovesTheRuleAndApproveRestoresIt() {
         Accounts.Change c = open(22);
         LakeStandInResource.lake().seed(c.record());

@@ -2,6 +2,7 @@ package sgwarden.slack;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,7 +65,9 @@ public class PolicyMessages {
     /** revert and quarantine: the change, what the policy did, and what a person may do next. */
     public Message acted(@ExchangeProperty(CHANGE) SecurityGroupChange change,
             @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict, @ExchangeProperty("stored") StoredChange stored) {
-        String policy = "policy *" + Mrkdwn.escape(verdict.policyName(), 100) + "*";
+        // the policy that acted, as recorded (a restart with another file does not rename it)
+        String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
+        String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
         String outcome = switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
                     + ": the rules were removed. *Restore* puts them back.";
@@ -82,7 +85,8 @@ public class PolicyMessages {
             blocks.add(blocks.size() - (stored.status() == Status.REVERT_FAILED ? 2 : 1), SlackMessages.section(policies));
         }
         followUp(blocks, stored);
-        String headline = messages.headline(change) + " — " + verdict.action().word() + " by policy " + verdict.policyName();
+        String headline = messages.headline(change) + " — " + String.valueOf(stored.decision()).toLowerCase(Locale.ROOT)
+                + " by policy " + name;
         return SlackMessages.message(headline, blocks);
     }
 

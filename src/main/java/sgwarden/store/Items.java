@@ -37,6 +37,8 @@ final class Items {
     static final String POLICY_WOULD_BE = "policyWouldBe";
     /** Each rule with the policy it matched: "sgr-…=name:action", or "sgr-…=-:ask" for none. */
     static final String RULE_POLICIES = "rulePolicies";
+    /** When Slack accepted the message saying what a policy did. */
+    static final String POLICY_POSTED_AT = "policyPostedAt";
 
     private Items() {
     }

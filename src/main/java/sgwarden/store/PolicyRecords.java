@@ -102,8 +102,9 @@ public class PolicyRecords {
                 + " #atEpoch = :atEpoch, #history = list_append(if_not_exists(#history, :empty), :entry)";
         if (posted) {
             names.put("#announced", Items.ANNOUNCED_AT);
+            names.put("#posted", Items.POLICY_POSTED_AT);
             values.put(":now", Items.s(clock.instant().toString()));
-            update += ", #announced = :now";
+            update += ", #announced = :now, #posted = :now";
         }
         String expression = update;
         try {
@@ -118,16 +119,30 @@ public class PolicyRecords {
     }
 
     /** Slack accepted the message saying what the policy did: the change counts as announced. */
-    public void announced(@ExchangeProperty("decision") Decision decision) {
-        dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
-                .updateExpression("SET #announced = :now")
-                .expressionAttributeNames(Map.of("#announced", Items.ANNOUNCED_AT))
+    public void announced(@ExchangeProperty("stored") StoredChange stored) {
+        dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(stored.changeId()))
+                .updateExpression("SET #announced = :now, #posted = :now")
+                .expressionAttributeNames(Map.of("#announced", Items.ANNOUNCED_AT, "#posted", Items.POLICY_POSTED_AT))
                 .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()))));
     }
 
-    /** The policy name and action kept on a change, for its message once a person acts on it. */
-    public static String policyOf(Map<String, AttributeValue> item) {
-        return Items.str(item, Items.POLICY);
+    /**
+     * A change a policy revoked but whose message Slack never accepted (the post failed for good, or
+     * the instance died after the revoke): its record has come again, so the message is posted now.
+     * Null for any other change, which is a plain duplicate.
+     */
+    public StoredChange unannounced(@Body SecurityGroupChange change) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table())
+                .key(Items.key(change.eventId())).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || item.containsKey(Items.POLICY_POSTED_AT)
+                || !String.valueOf(Items.str(item, Items.DECIDED_BY)).startsWith(Decision.POLICY_PREFIX)) {
+            return null;
+        }
+        StoredChange stored = StoredChange.of(item);
+        return switch (stored.status()) {
+            case REVERTED, QUARANTINED, ALREADY_GONE, REVERT_FAILED -> stored;
+            default -> null;
+        };
     }
 
     /** Someone (a person's click, another instance) decided first; the policy leaves the change alone. */
