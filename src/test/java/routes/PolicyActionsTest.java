@@ -199,6 +199,23 @@ class PolicyActionsTest {
     }
 
     @Test
+    void tagsAreReadFromTheGroupThroughTheSpokeRole() {
+        Accounts.Change tagged = open(7000);
+        try (Ec2Client ec2 = Aws.ec2In(moto, tagged.account(), tagged.region())) {
+            ec2.createTags(b -> b.resources(tagged.groupId()).tags(t -> t.key("team").value("web")));
+        }
+        Accounts.Change untagged = open(7000);
+        LakeStandInResource.lake().seed(tagged.record());
+        LakeStandInResource.lake().seed(untagged.record());
+
+        awaitStatus(tagged, "APPROVED");
+        assertEquals("web-tier-7000", str(tagged, "policy"));
+        assertTrue(message(untagged).allText().contains(APPROVE), "no tag, so asked about");
+        assertEquals("PENDING", Announced.status(moto, untagged.eventId()));
+        assertTrue(slack.messagesMentioning(tagged.eventId()).isEmpty());
+    }
+
+    @Test
     void dryRunShowsTheWouldBeActionAndChangesNothing() {
         Accounts.Change c = open(9000);
         LakeStandInResource.lake().seed(c.record());

@@ -75,11 +75,16 @@ public final class Profiles {
     /**
      * Lake polling with policies given inline, one per action, told apart by port: 22 open to the
      * world is quarantined, 23 reverted, 8080 approved with a compact message, 8081 approved unposted,
-     * 9000 reverted under dry run (so asked about); anything else is asked about.
+     * 9000 reverted under dry run (so asked about), 7000 approved unposted in a group tagged team=web;
+     * anything else is asked about.
      */
     public static class LakePolicies extends Lake {
         public static final String POLICIES = """
                 policies:
+                  - name: web-tier-7000
+                    match: {ports: [7000], tags: {team: web}}
+                    action: approve
+                    post: none
                   - name: ssh-open-to-world
                     match: {ports: [22], peers: [world]}
                     action: quarantine
