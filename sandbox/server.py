@@ -12,8 +12,9 @@ What it does:
 - Button clicks on the page are turned into the exact request Slack sends (a form-encoded
   block_actions payload, signed with the sandbox signing secret) and posted to the service's
   /slack/interactions, so the service's real signature check runs.
-- The controls make a real change in moto (AuthorizeSecurityGroupIngress/Egress as a person in the
-  member account), then deliver the CloudTrail record that change leaves: as an EventBridge
+- The controls make a real change in moto (AuthorizeSecurityGroupIngress/Egress, or
+  ModifySecurityGroupRules to widen a rule, as a person in the member account), then deliver the
+  CloudTrail record that change leaves: as an EventBridge
   envelope on the SQS intake queue, and/or into the Lake stand-in (StartQuery/GetQueryResults,
   AWS JSON 1.1), according to the intake mode.
 - The page shows every group's rules as moto holds them, refreshed after each change and decision.
@@ -105,7 +106,14 @@ SCENARIOS = {
         "label": "Add an egress rule (all TCP to 203.0.113.0/24)", "egress": True,
         "permissions": [{"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535,
                          "IpRanges": [{"CidrIp": "203.0.113.0/24", "Description": "vendor sync"}]}]},
+    # a ModifySecurityGroupRules call, not an Authorize one: see widen_rule
+    "widen-world": {"label": "Widen a rule to the world", "widen": True},
 }
+# The rule "Widen a rule to the world" widens: added first (and announced) where the group lacks it,
+# so that sgwarden knows its earlier form
+REDIS = {"label": "Add 6379/tcp from 10.0.0.0/8", "egress": False,
+         "permissions": [{"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379,
+                          "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "cache"}]}]}
 
 
 def now_utc():
@@ -385,8 +393,8 @@ def rule_ids(ec2, group_id):
         Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]]
 
 
-def make_change(scenario_id, group_id):
-    scenario = SCENARIOS[scenario_id]
+def make_change(scenario_id, group_id, scenario=None):
+    scenario = scenario or SCENARIOS[scenario_id]
     acct, group = find_group(group_id)
     if acct is None:
         raise LookupError(f"no seeded group {group_id}")
@@ -418,6 +426,59 @@ def make_change(scenario_id, group_id):
     refresh_groups()
     return {"eventId": event_id, "groupId": group_id, "account": account, "region": region,
             "ruleIds": ids, "deliveredTo": delivered}
+
+
+class Conflict(Exception):
+    pass
+
+
+def widen_rule(group_id):
+    """ModifySecurityGroupRules: 6379/tcp from 10.0.0.0/8 becomes 6379/tcp from 0.0.0.0/0, in place."""
+    acct, group = find_group(group_id)
+    if acct is None:
+        raise LookupError(f"no seeded group {group_id}")
+    account, region = acct["account"], acct["region"]
+    ec2 = MOTO.ec2(account, region)
+
+    def redis(cidr):
+        return next((r for r in ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]
+            if not r["IsEgress"] and r["IpProtocol"] == "tcp" and r.get("FromPort") == 6379
+            and r.get("CidrIpv4") == cidr), None)
+
+    rule = redis("10.0.0.0/8")
+    if rule is None:
+        if redis("0.0.0.0/0") is not None:
+            raise Conflict("6379/tcp is already open to the world in this group. Deny it first, or pick another group.")
+        added = make_change("redis", group_id, REDIS)
+        # sgwarden learns a rule's form from the addition: wait until it has announced it
+        with STATE.cond:
+            STATE.cond.wait_for(lambda: any(m.get("eventId") == added["eventId"] for m in STATE.messages),
+                                timeout=30)
+        rule = redis("10.0.0.0/8")
+    rule_id = rule["SecurityGroupRuleId"]
+    new_form = {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "CidrIpv4": "0.0.0.0/0",
+                "Description": "cache"}
+    ec2.modify_security_group_rules(GroupId=group_id, SecurityGroupRules=[
+        {"SecurityGroupRuleId": rule_id, "SecurityGroupRule": new_form}])
+    event_id = str(uuid.uuid4())
+    record = cloudtrail_record(event_id, now_utc(), account, region, group_id, False, [], [])
+    # the shape in the shared notes' wire facts: PascalCase, the rule's earlier form nowhere in it
+    record["eventName"] = "ModifySecurityGroupRules"
+    record["requestParameters"] = {"ModifySecurityGroupRulesRequest": {"GroupId": group_id, "SecurityGroupRule": {
+        "SecurityGroupRuleId": rule_id, "tag": 1, "SecurityGroupRule": new_form}}}
+    record["responseElements"] = {"ModifySecurityGroupRulesResponse": {"requestId": record["requestID"],
+                                                                       "return": True}}
+    with STATE.cond:
+        STATE.sandbox_rules[rule_id] = {"eventId": event_id, "groupId": group_id,
+                                        "summary": "6379/tcp from 0.0.0.0/0"}
+    STATE.log(f"{CHANGER} in {account} widened rule {rule_id} of {group_id} ({group['name']}) in place: "
+              f"6379/tcp from 10.0.0.0/8 → 6379/tcp from 0.0.0.0/0 (ModifySecurityGroupRules); "
+              f"CloudTrail event {event_id}", eventId=event_id, groupId=group_id, ruleIds=[rule_id])
+    delivered = deliver(record, account, region)
+    refresh_groups()
+    return {"eventId": event_id, "groupId": group_id, "account": account, "region": region,
+            "ruleIds": [rule_id], "deliveredTo": delivered, "verb": "widened in"}
 
 
 def cloudtrail_record(event_id, t, account, region, group_id, egress, perms, created):
@@ -784,9 +845,14 @@ def change():
     if data.get("scenario") not in SCENARIOS:
         return jsonify({"error": "unknown change"}), 400
     try:
+        if SCENARIOS[data["scenario"]].get("widen"):
+            return jsonify(widen_rule(data.get("groupId", "")))
         return jsonify(make_change(data["scenario"], data.get("groupId", "")))
     except LookupError as e:
         return jsonify({"error": str(e)}), 404
+    except Conflict as e:
+        STATE.log(str(e))
+        return jsonify({"error": str(e)}), 409
     except ClientError as e:
         err = e.response.get("Error", {})
         message = f"moto refused the change: {err.get('Code')}: {err.get('Message')}"

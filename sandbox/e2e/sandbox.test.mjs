@@ -6,6 +6,9 @@
 //      and the rule stay;
 //   3. adds an egress rule and Denies it: the egress rule is revoked too (and saves
 //      sandbox/screenshot-after-deny.png); then Restore puts it back.
+//   4. widens a rule to the world in place (ModifySecurityGroupRules): the baseline quarantines it,
+//      so the rule's earlier form is back in moto at once, under the same rule ID; Approve makes it
+//      the later form again.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -208,4 +211,29 @@ test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {
   await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
   await message.getByText('Restored by').waitFor({ timeout: STEP_MS });
   await eventually('the egress rule back in moto', async () => (await rulesInMoto(group)).length === rulesBefore + 1);
+});
+
+test('widen a rule to the world in place: quarantined, the earlier form back at once; Approve makes it the later form again', async () => {
+  const group = await groupId('bastion');
+  const { eventId, ruleId } = await makeChange(group, 'Widen a rule to the world');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.match(text, /changed inbound rule/);
+  assert.match(text, /tcp 6379 from 10\.0\.0\.0\/8 → tcp 6379 from 0\.0\.0\.0\/0/);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world/);
+  const inMoto = async () => (await (await fetch(new URL(`/api/rules/${group}`, pageUrl))).json())
+    .find((r) => r.id === ruleId);
+  // the same rule, by ID, as it was before: 6379/tcp from 10.0.0.0/8
+  assert.equal((await inMoto()).peer, '10.0.0.0/8');
+
+  await message.getByRole('button', { name: 'Approve' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+  await message.getByText('Restored by').waitFor({ timeout: STEP_MS });
+  const rule = await eventually('the later form back in moto', async () => {
+    const r = await inMoto();
+    return r && r.peer === '0.0.0.0/0' ? r : null;
+  });
+  assert.equal(rule.traffic, '6379/tcp');
+  assert.equal(rule.egress, false);
 });

@@ -215,7 +215,7 @@ async function makeChange(scenario, btn) {
     out.dataset.eventId = j.eventId;
     out.dataset.groupId = j.groupId;
     out.dataset.ruleIds = j.ruleIds.join(',');
-    out.textContent = `Done: ${j.ruleIds.join(', ')} added to ${j.groupId} in ${j.account}. CloudTrail event ${j.eventId} `
+    out.textContent = `Done: ${j.ruleIds.join(', ')} ${j.verb || 'added to'} ${j.groupId} in ${j.account}. CloudTrail event ${j.eventId} `
       + `delivered ${j.deliveredTo.map((d) => DELIVERY[d] || d).join(' and ')}. sgwarden will post about it in the channel.`;
   } catch (e) {
     out.className = 'change-result error';

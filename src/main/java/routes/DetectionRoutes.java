@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 
@@ -64,6 +65,26 @@ public class DetectionRoutes extends RouteBuilder {
                 .bean("cloudTrailParser", "parse(${body}, ${header." + Counters.INTAKE + "})")
                 .filter(body().isNull())
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'skipped')")
+                    .stop()
+                .end()
+                .to("direct:rule-forms");
+
+        // The ledger keeps every rule's current form: a modification is shown and undone against it.
+        from("direct:rule-forms")
+                .routeId("rule-forms")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .bean("ruleForms", "recall")
+                .bean("ruleForms", "remember")
+                .filter(simple("${body.descriptionOnly}"))
+                    .log(LoggingLevel.INFO, "routes.detection",
+                            "not announced: ${body.eventId} only edits rule descriptions")
+                    .bean("counters", "skipped(${header." + Counters.INTAKE + "}, 'description-only')")
+                    .stop()
+                .end()
+                .filter(method("spokeRole", "madeByRevert"))
+                    .log(LoggingLevel.INFO, "routes.detection",
+                            "not announced: ${body.eventId} is sgwarden's own revert")
+                    .bean("counters", "skipped(${header." + Counters.INTAKE + "}, 'own-revert')")
                     .stop()
                 .end()
                 .to("direct:announce");

@@ -3,8 +3,9 @@ package routes;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * Revert: assume the spoke role in the account that owns the group, revoke exactly the change's
- * rules in its region, record the outcome and show it in Slack.
+ * Revert: assume the spoke role in the account that owns the group, undo exactly the change in its
+ * region (revoke the rules it added, or put the rules it modified back), record the outcome and
+ * show it in Slack.
  */
 public class RevertRoutes extends RouteBuilder {
 
@@ -15,8 +16,16 @@ public class RevertRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.REVERT)
                 .bean("spokeRole", "request")
                 .to("aws2-sts://spoke?operation=assumeRole&pojoRequest=true&stsClient=#stsClient")
-                .bean("securityGroupRevoker", "revoke")
-                .bean("changeStore", "recordReverted")
+                .choice()
+                    // a modification is undone by putting the earlier forms back; an addition by revoking
+                    .when(simple("${exchangeProperty.stored.modification}"))
+                        .bean("ruleRestorer", "restore")
+                        .bean("ruleForms", "restored")
+                        .bean("changeStore", "recordRestored")
+                    .otherwise()
+                        .bean("securityGroupRevoker", "revoke")
+                        .bean("changeStore", "recordReverted")
+                .end()
                 .setProperty("stored", body())
                 .bean("counters", "revert(${body.status})")
                 .to("direct:show-revert-outcome");

@@ -70,7 +70,7 @@ class DetectionRoutesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !lake.statements().isEmpty());
         String sql = lake.statements().get(0);
         assertTrue(sql.startsWith("SELECT eventJson FROM " + lake.eventDataStore() + " WHERE"), sql);
-        assertTrue(sql.contains("eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress')"), sql);
+        assertTrue(sql.contains("eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules')"), sql);
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("eventTime >= '([^']+)' AND eventTime <= '([^']+)'").matcher(sql);
         assertTrue(m.find(), sql);

@@ -152,6 +152,28 @@ class PolicyActionsTest {
     }
 
     @Test
+    void aWideningQuarantinedGoesBackToItsEarlierFormAndApproveMakesItTheLaterOneAgain() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change added = Announced.viaLake(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
+                false, Accounts.tcp(22, "10.0.0.0/8")));
+        String ruleId = added.rules().get(0).securityGroupRuleId();
+        Accounts.Change widened = Accounts.modify(moto, added.account(), added.region(), group,
+                Map.of(ruleId, Accounts.tcpForm(22, "0.0.0.0/0", null)));
+        LakeStandInResource.lake().seed(widened.record());
+
+        awaitStatus(widened, "QUARANTINED");
+        assertEquals("10.0.0.0/8", Accounts.rule(moto, added.account(), added.region(), group, ruleId).cidrIpv4(),
+                "the earlier form at once, under the same rule ID");
+        assertTrue(message(widened).allText().contains("Quarantined by policy *ssh-open-to-world*"));
+
+        Clicks.click(RESTORE, widened.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        awaitStatus(widened, "RESTORED");
+        SecurityGroupRule now = Accounts.rule(moto, added.account(), added.region(), group, ruleId);
+        assertEquals("0.0.0.0/0", now.cidrIpv4(), "the later form again");
+        assertEquals(22, now.fromPort());
+    }
+
+    @Test
     void aQuarantinesDenyKeepsTheRuleOffAndOffersRestore() {
         Accounts.Change c = open(22);
         LakeStandInResource.lake().seed(c.record());

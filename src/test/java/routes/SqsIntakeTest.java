@@ -94,6 +94,24 @@ class SqsIntakeTest {
     }
 
     @Test
+    void anUnreadableModificationLandsInTheDeadLetterQueueAndAReadableOneIsAnnounced() {
+        int deadBefore = Queue.depth(moto, MotoResource.DLQ);
+        Accounts.Change c = change();
+        String ruleId = c.rules().get(0).securityGroupRuleId();
+        Accounts.Change widened = Accounts.modify(moto, c.account(), c.region(), c.groupId(),
+                java.util.Map.of(ruleId, Accounts.tcpForm(22, "0.0.0.0/0", "ssh")));
+        // the rule's new form missing: the shape cannot be read
+        String unreadable = widened.record().replace("\"SecurityGroupRule\":{\"IpProtocol\"", "\"Other\":{\"IpProtocol\"")
+                .replace(widened.eventId(), "broken-modify-1");
+        Queue.send(moto, Records.envelope(unreadable, c.account(), c.region()));
+        Announced.viaSqs(moto, widened);
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> Queue.depth(moto, MotoResource.DLQ) == deadBefore + 1);
+        assertTrue(slack.messagesMentioning("broken-modify-1").isEmpty());
+        assertTrue(slack.messagesMentioning(widened.eventId()).get(0).allText().contains("changed rule `" + ruleId));
+    }
+
+    @Test
     void aFailedCallIsDeletedWithoutAnAnnouncement() {
         int deadBefore = Queue.depth(moto, MotoResource.DLQ);
         Accounts.Change c = change();

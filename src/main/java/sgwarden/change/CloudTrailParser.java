@@ -17,7 +17,8 @@ import jakarta.inject.Named;
 /**
  * Turns a CloudTrail record (bare, as the Lake's eventJson column holds it, or inside an
  * EventBridge envelope's detail) into a {@link SecurityGroupChange}.
- * Returns null for a record to skip on purpose: a failed call, or an event that is not a rule added.
+ * Returns null for a record to skip on purpose: a failed call, or an event that neither adds nor
+ * modifies rules.
  */
 @ApplicationScoped
 @Named("cloudTrailParser")
@@ -60,7 +61,8 @@ public class CloudTrailParser {
         if (eventName == null) {
             throw new UnparseableRecordException(eventId, "no eventName", null);
         }
-        if (!RULE_ADDED.contains(eventName) || text(r, "errorCode") != null) {
+        boolean modify = SecurityGroupChange.MODIFY.equals(eventName);
+        if ((!RULE_ADDED.contains(eventName) && !modify) || text(r, "errorCode") != null) {
             return null;
         }
         String account = text(r, "recipientAccountId");
@@ -77,6 +79,9 @@ public class CloudTrailParser {
         } catch (Exception e) {
             throw new UnparseableRecordException(eventId, "no valid eventTime", e);
         }
+        if (modify) {
+            return modification(r, eventId, eventName, time, account, region, intake, raw);
+        }
         JsonNode request = r.path("requestParameters");
         JsonNode ruleSet = items(r.path("responseElements").path("securityGroupRuleSet"));
         List<Rule> rules = ruleSet.isEmpty() ? rulesFromRequest(request) : rulesFromResponse(ruleSet);
@@ -92,6 +97,96 @@ public class CloudTrailParser {
         }
         return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, groupId,
                 Direction.ofEventName(eventName), actor(r), List.copyOf(rules), intake, raw);
+    }
+
+    /**
+     * ModifySecurityGroupRules: PascalCase keys under requestParameters.ModifySecurityGroupRulesRequest,
+     * SecurityGroupRule one object or a list. Direction is not in the record; the ledger may know it.
+     */
+    private SecurityGroupChange modification(JsonNode r, String eventId, String eventName, Instant time,
+            String account, String region, String intake, String raw) {
+        JsonNode response = field(field(r, "responseElements"), "ModifySecurityGroupRulesResponse");
+        JsonNode returned = field(response, "return");
+        if (returned != null && !returned.isContainerNode() && "false".equalsIgnoreCase(returned.asText())) {
+            return null;
+        }
+        JsonNode request = field(field(r, "requestParameters"), "ModifySecurityGroupRulesRequest");
+        if (request == null || !request.isObject()) {
+            throw new UnparseableRecordException(eventId, "no ModifySecurityGroupRulesRequest", null);
+        }
+        String groupId = text(field(request, "GroupId"));
+        if (groupId == null || groupId.isBlank()) {
+            throw new UnparseableRecordException(eventId, "no GroupId", null);
+        }
+        JsonNode entries = field(request, "SecurityGroupRule");
+        if (entries != null && entries.isObject() && entries.path("items").isArray()) {
+            entries = entries.get("items");
+        }
+        List<JsonNode> list = new ArrayList<>();
+        if (entries != null && entries.isObject()) {
+            list.add(entries);
+        } else if (entries != null && entries.isArray()) {
+            entries.forEach(list::add);
+        }
+        if (list.isEmpty()) {
+            throw new UnparseableRecordException(eventId, "no SecurityGroupRule in the request", null);
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode entry : list) {
+            String ruleId = text(field(entry, "SecurityGroupRuleId"));
+            if (ruleId == null || ruleId.isBlank()) {
+                throw new UnparseableRecordException(eventId, "a SecurityGroupRule has no SecurityGroupRuleId", null);
+            }
+            JsonNode form = field(entry, "SecurityGroupRule");
+            if (form == null || !form.isObject()) {
+                throw new UnparseableRecordException(eventId, "rule " + ruleId + " has no new form", null);
+            }
+            Peer peer;
+            if (text(field(form, "CidrIpv4")) != null) {
+                peer = new Peer(Peer.Kind.IPV4_CIDR, text(field(form, "CidrIpv4")), null);
+            } else if (text(field(form, "CidrIpv6")) != null) {
+                peer = new Peer(Peer.Kind.IPV6_CIDR, text(field(form, "CidrIpv6")), null);
+            } else if (text(field(form, "PrefixListId")) != null) {
+                peer = new Peer(Peer.Kind.PREFIX_LIST, text(field(form, "PrefixListId")), null);
+            } else if (text(field(form, "ReferencedGroupId")) != null) {
+                peer = new Peer(Peer.Kind.SECURITY_GROUP, text(field(form, "ReferencedGroupId")), null);
+            } else {
+                throw new UnparseableRecordException(eventId, "rule " + ruleId + " has no peer", null);
+            }
+            rules.add(new Rule(ruleId, protocol(text(field(form, "IpProtocol"))), integer(field(form, "FromPort")),
+                    integer(field(form, "ToPort")), peer, text(field(form, "Description"))));
+        }
+        return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, groupId,
+                Direction.INGRESS, actor(r), List.copyOf(rules), intake, raw);
+    }
+
+    /** A field by its name, or failing that by the name in any case (Lake output's case is unverified). */
+    private static JsonNode field(JsonNode node, String name) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        JsonNode exact = node.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (var it = node.fieldNames(); it.hasNext();) {
+            String candidate = it.next();
+            if (candidate.equalsIgnoreCase(name)) {
+                return node.get(candidate);
+            }
+        }
+        return null;
+    }
+
+    private static String text(JsonNode v) {
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    private static Integer integer(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        return v.isNumber() ? v.intValue() : Integer.valueOf(v.asText());
     }
 
     private static Actor actor(JsonNode r) {
@@ -168,7 +263,7 @@ public class CloudTrailParser {
         return items.isArray() ? items : MissingNode.getInstance();
     }
 
-    static String protocol(String raw) {
+    public static String protocol(String raw) {
         if (raw == null) {
             throw new IllegalArgumentException("rule has no ipProtocol");
         }

@@ -6,6 +6,23 @@ package sgwarden.change;
  */
 public record Rule(String ruleId, String protocol, Integer fromPort, Integer toPort, Peer peer, String description) {
 
+    /** Same protocol, ports and peer, whatever the descriptions and rule IDs say. */
+    public static boolean sameTraffic(Rule a, Rule b) {
+        // the peer's kind and value: a group reference's owner is in some shapes and not in others
+        if (a == null || b == null || !java.util.Objects.equals(a.protocol, b.protocol) || a.peer == null
+                || b.peer == null || a.peer.kind() != b.peer.kind()
+                || !java.util.Objects.equals(a.peer.value(), b.peer.value())) {
+            return false;
+        }
+        // every port of "all traffic" is the same; EC2 reports its ports as -1 or not at all
+        return a.isAllProtocols() || (java.util.Objects.equals(port(a.fromPort), port(b.fromPort))
+                && java.util.Objects.equals(port(a.toPort), port(b.toPort)));
+    }
+
+    private static Integer port(Integer p) {
+        return p == null ? Integer.valueOf(-1) : p;
+    }
+
     public boolean isAllProtocols() {
         return "all".equals(protocol);
     }

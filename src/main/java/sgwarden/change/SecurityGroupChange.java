@@ -2,10 +2,13 @@ package sgwarden.change;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A security group change found in CloudTrail. accountId is recipientAccountId, the account that
- * owns the group: reverts happen there, not in the caller's account.
+ * owns the group: reverts happen there, not in the caller's account. For a modification, rules are
+ * the new forms and earlier holds, by rule ID, the forms the ledger knew before it (CloudTrail does
+ * not record them).
  */
 public record SecurityGroupChange(
         String eventId,
@@ -19,7 +22,56 @@ public record SecurityGroupChange(
         Actor actor,
         List<Rule> rules,
         String intake,
-        String record) {
+        String record,
+        Map<String, KnownForm> earlier) {
+
+    public static final String MODIFY = "ModifySecurityGroupRules";
+
+    public SecurityGroupChange {
+        earlier = earlier == null ? Map.of() : Map.copyOf(earlier);
+    }
+
+    /** An addition, or a modification whose earlier forms have not been looked up yet. */
+    public SecurityGroupChange(String eventId, String requestId, String eventName, Instant eventTime,
+            String accountId, String region, String groupId, Direction direction, Actor actor, List<Rule> rules,
+            String intake, String record) {
+        this(eventId, requestId, eventName, eventTime, accountId, region, groupId, direction, actor, rules, intake,
+                record, Map.of());
+    }
+
+    public boolean isModification() {
+        return MODIFY.equals(eventName);
+    }
+
+    /**
+     * With the earlier forms the ledger knows. A modification's direction is not in its record: it
+     * becomes the one its rules' known forms share, and stays INGRESS when that is not known.
+     */
+    public SecurityGroupChange withEarlier(Map<String, KnownForm> forms) {
+        Direction known = direction;
+        if (isModification() && forms != null && !rules.isEmpty()) {
+            List<Direction> seen = rules.stream().map(r -> forms.get(r.ruleId()))
+                    .map(f -> f == null ? null : f.direction()).distinct().toList();
+            if (seen.size() == 1 && seen.get(0) != null) {
+                known = seen.get(0);
+            }
+        }
+        return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
+                known, actor, rules, intake, record, forms);
+    }
+
+    /** Each rule changed, with its earlier form where known; empty for an addition. */
+    public List<Modification> modifications() {
+        if (!isModification()) {
+            return List.of();
+        }
+        return rules.stream().map(r -> new Modification(r.ruleId(), earlier.get(r.ruleId()), r)).toList();
+    }
+
+    /** A modification that edits descriptions only, of rules whose earlier forms are all known. */
+    public boolean descriptionOnly() {
+        return isModification() && modifications().stream().allMatch(Modification::descriptionOnly);
+    }
 
     public boolean opensToWorld() {
         return rules.stream().anyMatch(r -> r.peer() != null && r.peer().isWorld());

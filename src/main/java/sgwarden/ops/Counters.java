@@ -23,6 +23,12 @@ public class Counters {
         registry.counter("sgwarden.changes", "intake", String.valueOf(intake), "outcome", outcome).increment();
     }
 
+    /** A change not announced on purpose, counted as skipped and by its reason. */
+    public void skipped(@Header(INTAKE) String intake, String reason) {
+        change(intake, "skipped");
+        registry.counter("sgwarden.changes.skipped", "intake", String.valueOf(intake), "reason", reason).increment();
+    }
+
     public void decision(String kind) {
         registry.counter("sgwarden.decisions", "kind", kind).increment();
     }

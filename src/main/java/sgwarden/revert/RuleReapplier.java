@@ -1,7 +1,9 @@
 package sgwarden.revert;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,8 +15,13 @@ import org.jboss.logging.Logger;
 
 import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.Decision;
+import sgwarden.store.Restoration;
+import sgwarden.store.RuleForms;
+import sgwarden.store.Status;
 import sgwarden.store.StoredChange;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -22,12 +29,14 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * Restore: puts back exactly the rules a revert removed, as the CloudTrail record describes them
- * (same protocol, ports, peer and description), with the role assumed in the owning account. EC2
+ * (same protocol, ports, peer and description), with the role assumed in the owning account; for a
+ * modification, the later forms again (ModifySecurityGroupRules by rule ID). EC2
  * gives the rules new IDs; those are returned for the audit trail. A rule that is back already
  * (someone re-added it) is left as it is.
  */
@@ -44,8 +53,15 @@ public class RuleReapplier {
     @Inject
     CloudTrailParser parser;
 
-    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
-        SecurityGroupChange change = parser.parse(stored.record(), null);
+    @Inject
+    RuleForms ruleForms;
+
+    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty("decision") Decision decision) {
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        if (change.isModification()) {
+            return remodify(assumed, stored, change, decision);
+        }
         List<IpPermission> permissions = change.rules().stream()
                 .filter(r -> r.ruleId() != null && stored.ruleIds().contains(r.ruleId()))
                 .map(RuleReapplier::permission).toList();
@@ -74,6 +90,46 @@ public class RuleReapplier {
                     LOG.infof("a rule of change %s was already back: %s", stored.changeId(), p);
                 }
             }
+            return ids;
+        }
+    }
+
+    /**
+     * A modification's Restore: its later forms again. A rule the revert put back to its earlier form
+     * is modified again, by rule ID; a rule the revert removed (its earlier form was not known) is
+     * added anew in its later form. The ledger's forms of the rules become the later ones.
+     */
+    private List<String> remodify(AssumeRoleResponse assumed, StoredChange stored, SecurityGroupChange change,
+            Decision decision) {
+        Credentials c = assumed.credentials();
+        try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+            Map<String, SecurityGroupRule> now = RuleRestorer.describe(ec2, stored.groupId(), change.ruleIds());
+            List<SecurityGroupRuleUpdate> updates = new ArrayList<>();
+            List<IpPermission> removed = new ArrayList<>();
+            Map<String, KnownForm> forms = new LinkedHashMap<>();
+            for (Rule after : change.rules()) {
+                if (now.containsKey(after.ruleId())) {
+                    updates.add(RuleRestorer.update(after.ruleId(), after));
+                    KnownForm before = change.earlier().get(after.ruleId());
+                    forms.put(after.ruleId(), new KnownForm(before == null ? null : before.direction(), after));
+                } else {
+                    removed.add(permission(after));
+                }
+            }
+            List<String> ids = new ArrayList<>();
+            try {
+                if (!updates.isEmpty()) {
+                    ec2.modifySecurityGroupRules(b -> b.groupId(stored.groupId()).securityGroupRules(updates));
+                    ids.addAll(forms.keySet());
+                }
+                if (!removed.isEmpty()) {
+                    ids.addAll(call(ec2, stored, removed));
+                }
+            } catch (Ec2Exception e) {
+                throw classify(e);
+            }
+            ruleForms.restored(decision, new Restoration(Status.RESTORED, forms, List.of()));
             return ids;
         }
     }

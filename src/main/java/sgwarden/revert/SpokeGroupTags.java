@@ -69,7 +69,7 @@ public class SpokeGroupTags implements GroupTags {
     }
 
     private Map<String, String> read(String accountId, String region, String groupId) {
-        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder().roleArn(spokeRole.roleArn(accountId))
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder().roleArn(spokeRole.roleArn(accountId, region))
                 .roleSessionName("sgwarden-policy-tags").durationSeconds(900);
         settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
         Credentials c = sts.assumeRole(request.build()).credentials();

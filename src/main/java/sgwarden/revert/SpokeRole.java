@@ -29,16 +29,45 @@ public class SpokeRole {
             throw new IllegalStateException("change " + change.changeId() + " has no owning account");
         }
         AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
-                .roleArn(roleArn(change.accountId()))
+                .roleArn(roleArn(change.accountId(), change.region()))
                 .roleSessionName(sessionName(decision))
                 .durationSeconds(900);
         settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
         return request.build();
     }
 
-    public String roleArn(String accountId) {
-        // the path is checked at start to be an IAM path: "/" or "/…/"
-        return "arn:aws:iam::" + accountId + ":role" + settings.revert().rolePath() + settings.revert().roleName();
+    /** The spoke role's ARN in the partition of the change's region. */
+    public String roleArn(String accountId, String region) {
+        return roleArn(accountId, region, settings.revert().rolePath(), settings.revert().roleName());
+    }
+
+    /** The path is checked at start to be an IAM path: "/" or "/…/". */
+    static String roleArn(String accountId, String region, String path, String name) {
+        return "arn:" + partition(region) + ":iam::" + accountId + ":role" + path + name;
+    }
+
+    /** aws-us-gov for GovCloud, aws-cn for China, aws elsewhere (as the regions' names tell). */
+    static String partition(String region) {
+        String r = region == null ? "" : region.toLowerCase(java.util.Locale.ROOT);
+        if (r.startsWith("us-gov-")) {
+            return "aws-us-gov";
+        }
+        if (r.startsWith("cn-")) {
+            return "aws-cn";
+        }
+        return "aws";
+    }
+
+    /**
+     * A change made through the spoke role in a session sgwarden names: a Deny putting rules back,
+     * or a Restore re-adding them. Announcing it would ask people to decide on their own decision,
+     * and a policy would quarantine a restored rule again.
+     */
+    public boolean madeByRevert(@org.apache.camel.Body sgwarden.change.SecurityGroupChange change) {
+        String arn = change.actor() == null ? null : change.actor().principalArn();
+        return arn != null
+                && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/" + java.util.regex.Pattern.quote(settings.revert().roleName())
+                        + "/sgwarden-.*");
     }
 
     /** sgwarden-<Slack user ID>-<name>, in the characters and length STS allows. */

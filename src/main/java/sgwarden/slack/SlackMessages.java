@@ -13,6 +13,8 @@ import jakarta.inject.Named;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.Direction;
+import sgwarden.change.Modification;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 
@@ -35,7 +37,7 @@ public class SlackMessages {
     /** The announcement, as the camel-slack producer takes it. */
     public Message announcement(SecurityGroupChange change) {
         List<Map<String, Object>> blocks = summaryBlocks(change);
-        blocks.add(actions(change.eventId(), true));
+        blocks.add(actions(change, true));
         return message(headline(change), blocks);
     }
 
@@ -44,13 +46,20 @@ public class SlackMessages {
         List<Map<String, Object>> blocks = summaryBlocks(change);
         blocks.add(section(outcome));
         if (denyAgain) {
-            blocks.add(actions(change.eventId(), false));
+            blocks.add(actions(change, false));
         }
         return blocks;
     }
 
     public String headline(SecurityGroupChange change) {
         Rule first = change.rules().get(0);
+        if (change.isModification()) {
+            String what = change.rules().size() == 1
+                    ? "rule " + first.ruleId() + ": " + plainForms(change.modifications().get(0))
+                    : change.rules().size() + " rules";
+            return change.actor().name() + " (" + change.actor().identityType() + ") changed " + what + " in "
+                    + change.groupId() + " in " + change.accountId() + " / " + change.region();
+        }
         String what = change.rules().size() == 1
                 ? change.direction().adjective() + " " + first.describeTraffic() + " "
                         + change.direction().peerPreposition() + " " + first.peer().describe()
@@ -70,8 +79,11 @@ public class SlackMessages {
         List<Map<String, Object>> blocks = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
-                .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(") added ");
-        if (change.rules().size() == 1) {
+                .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(change.isModification()
+                        ? ") changed " : ") added ");
+        if (change.isModification()) {
+            appendModifications(text, change);
+        } else if (change.rules().size() == 1) {
             Rule r = change.rules().get(0);
             text.append(change.direction().adjective()).append(' ').append(Mrkdwn.escape(r.describeTraffic()))
                     .append(' ').append(change.direction().peerPreposition()).append(" `")
@@ -80,10 +92,12 @@ public class SlackMessages {
         } else {
             text.append(change.rules().size()).append(' ').append(change.direction().adjective()).append(" rules");
         }
-        text.append(" to *").append(Mrkdwn.escape(change.groupId())).append("* in *")
-                .append(change.accountId()).append(" / ").append(Mrkdwn.escape(change.region())).append("*")
-                .append(" at ").append(TIME.format(change.eventTime()));
-        if (change.rules().size() > 1) {
+        if (!change.isModification()) {
+            text.append(" to *").append(Mrkdwn.escape(change.groupId())).append("* in *")
+                    .append(change.accountId()).append(" / ").append(Mrkdwn.escape(change.region())).append("*")
+                    .append(" at ").append(TIME.format(change.eventTime()));
+        }
+        if (change.rules().size() > 1 && !change.isModification()) {
             int shown = 0;
             for (Rule r : change.rules()) {
                 if (shown == RULES_SHOWN) {
@@ -126,6 +140,73 @@ public class SlackMessages {
         return blocks;
     }
 
+    /**
+     * "rule `sgr-…` in *sg-…* in *account / region* at …" and each rule's earlier and new form:
+     * "tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`", or plainly that the earlier form is not known.
+     */
+    private static void appendModifications(StringBuilder text, SecurityGroupChange change) {
+        List<Modification> mods = change.modifications();
+        String where = " in *" + Mrkdwn.escape(change.groupId()) + "* in *" + change.accountId() + " / "
+                + Mrkdwn.escape(change.region()) + "* at " + TIME.format(change.eventTime());
+        if (mods.size() == 1) {
+            Modification m = mods.get(0);
+            text.append(adjective(m)).append("rule `").append(Mrkdwn.code(m.ruleId(), 60)).append('`').append(where)
+                    .append(":\n").append(forms(m));
+            return;
+        }
+        text.append(mods.size()).append(" rules").append(where).append(':');
+        int shown = 0;
+        for (Modification m : mods) {
+            String line = "\n• `" + Mrkdwn.code(m.ruleId(), 60) + "` " + adjective(m) + forms(m);
+            if (shown == RULES_SHOWN || text.length() + line.length() > SECTION_MAX) {
+                text.append("\n• … and ").append(mods.size() - shown).append(" more");
+                break;
+            }
+            text.append(line);
+            shown++;
+        }
+    }
+
+    private static String adjective(Modification m) {
+        return m.direction() == null ? "" : m.direction().adjective() + " ";
+    }
+
+    /** Before → after, the new peer in code style as for additions. */
+    static String forms(Modification m) {
+        StringBuilder line = new StringBuilder();
+        if (m.earlierKnown()) {
+            Rule before = m.earlier().rule();
+            line.append(Mrkdwn.escape(before.describeTraffic())).append(' ').append(preposition(m.direction()))
+                    .append(' ').append(Mrkdwn.escape(before.peer().describe()));
+            if (!java.util.Objects.equals(before.description(), m.after().description())) {
+                appendDescription(line, before);
+            }
+        } else {
+            line.append("earlier form not known (sgwarden had not seen this rule)");
+        }
+        line.append(" → ").append(Mrkdwn.escape(m.after().describeTraffic())).append(' ')
+                .append(preposition(m.direction())).append(" `").append(Mrkdwn.code(m.after().peer().describe(), 200))
+                .append('`');
+        appendDescription(line, m.after());
+        return line.toString();
+    }
+
+    /** The same, unformatted, for the notification text. */
+    static String plainForms(Modification m) {
+        String after = m.after().describeTraffic() + " " + preposition(m.direction()) + " " + m.after().peer().describe();
+        if (!m.earlierKnown()) {
+            return "earlier form not known → " + after;
+        }
+        Rule before = m.earlier().rule();
+        return before.describeTraffic() + " " + preposition(m.direction()) + " " + before.peer().describe() + " → "
+                + after;
+    }
+
+    /** A modification's record does not say whether a rule is inbound or outbound; the ledger may. */
+    private static String preposition(Direction direction) {
+        return direction == null ? "with" : direction.peerPreposition();
+    }
+
     private static void appendDescription(StringBuilder text, Rule r) {
         if (r.description() != null && !r.description().isBlank()) {
             text.append(" (“").append(Mrkdwn.escape(r.description(), 255)).append("”)");
@@ -152,19 +233,44 @@ public class SlackMessages {
         return Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", mrkdwn));
     }
 
-    private static Map<String, Object> actions(String changeId, boolean withApprove) {
+    private static Map<String, Object> actions(SecurityGroupChange change, boolean withApprove) {
+        String changeId = change.eventId();
         List<Object> buttons = new ArrayList<>();
         if (withApprove) {
             buttons.add(button(APPROVE, "Approve", changeId, "primary", null));
         }
         Map<String, Object> confirm = new LinkedHashMap<>();
         confirm.put("title", plain("Revert this change?"));
-        confirm.put("text", plain("The rules this change added are removed from the security group."));
+        confirm.put("text", plain(confirmText(change)));
         confirm.put("confirm", plain("Revert"));
         confirm.put("deny", plain("Cancel"));
         confirm.put("style", "danger");
         buttons.add(button(DENY, withApprove ? "Deny" : "Deny again", changeId, "danger", confirm));
         return Map.of("type", "actions", "block_id", ACTIONS_BLOCK, "elements", buttons);
+    }
+
+    /** What Deny will do, in at most 300 characters (Slack's limit for a confirm dialog's text). */
+    static String confirmText(SecurityGroupChange change) {
+        if (!change.isModification()) {
+            return "The rules this change added are removed from the security group.";
+        }
+        List<Modification> mods = change.modifications();
+        long unknown = mods.stream().filter(m -> !m.earlierKnown()).count();
+        if (unknown == 0) {
+            return mods.size() == 1
+                    ? "The rule is put back to its earlier form, unless it was changed again since."
+                    : "The rules are put back to their earlier forms, unless one was changed again since.";
+        }
+        if (mods.size() == 1) {
+            return "The earlier form of this rule is not known: Deny removes the rule " + mods.get(0).ruleId()
+                    + " from the security group.";
+        }
+        if (unknown == mods.size()) {
+            return "The earlier forms of these rules are not known: Deny removes all " + mods.size()
+                    + " rules from the security group.";
+        }
+        return "Rules with a known earlier form are put back to it. The earlier form of " + unknown + " of the "
+                + mods.size() + " rules is not known: Deny removes those rules from the security group.";
     }
 
     private static Map<String, Object> button(String actionId, String label, String value, String style,

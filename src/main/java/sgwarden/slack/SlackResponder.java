@@ -47,7 +47,7 @@ public class SlackResponder {
 
     /** Replaces the announcement with its outcome; Deny stays only where a retry is possible. */
     public void showOutcome(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
-        SecurityGroupChange change = parser.parse(stored.record(), null);
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = outcomeLine(decision, stored);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("replace_original", true);
@@ -79,7 +79,7 @@ public class SlackResponder {
             case APPROVED -> ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
             case REVERTED -> decision.kind() == Decision.Kind.KEEP_OFF
                     ? ":no_entry: Denied by " + who + " at " + at + ": the quarantined rules stay off"
-                    : ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at;
+                    : ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
             case RESTORED -> ":arrows_counterclockwise: Restored by " + who + " at " + at + ": the rules are back";
             case RESTORE_FAILED -> ":x: Restore by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
                     + ". Restore can be clicked again once this is fixed.";
@@ -91,6 +91,22 @@ public class SlackResponder {
             case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
             default -> stored.status().name();
         };
+    }
+
+    /** For a modification: whether the rules went back to their earlier forms or were removed. */
+    static String revertedHow(StoredChange stored) {
+        if (!stored.isModification()) {
+            return "";
+        }
+        long known = stored.ruleIds().stream().filter(stored.earlier()::containsKey).count();
+        if (known == stored.ruleIds().size()) {
+            return known == 1 ? ": the rule is back in its earlier form" : ": the rules are back in their earlier forms";
+        }
+        if (known == 0) {
+            return known == 1 || stored.ruleIds().size() == 1 ? ": the rule was removed (its earlier form was not known)"
+                    : ": the rules were removed (their earlier forms were not known)";
+        }
+        return ": rules with a known earlier form are back in it, the others were removed";
     }
 
     private void post(String url, Map<String, Object> body) {

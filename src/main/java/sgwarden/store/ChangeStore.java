@@ -58,10 +58,13 @@ public class ChangeStore {
         values.put(":intake", Items.s(String.valueOf(change.intake())));
         values.put(":record", Items.s(change.record()));
         values.put(":now", Items.s(clock.instant().toString()));
+        // a modification keeps the earlier forms it was announced with: Deny restores exactly those
+        values.put(":earlier", Forms.ofAll(change.earlier()));
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
                 .updateExpression("SET #status = :pending, #time = :time, #name = :name, #account = :account,"
                         + " #region = :region, #group = :group, #direction = :direction, #rules = :rules,"
-                        + " #actor = :actor, #intake = :intake, #record = :record, #announced = :now")
+                        + " #actor = :actor, #intake = :intake, #record = :record, #announced = :now,"
+                        + " #earlier = :earlier")
                 .conditionExpression("#status = :announcing")
                 .expressionAttributeNames(Map.ofEntries(
                         Map.entry("#status", Items.STATUS), Map.entry("#time", Items.EVENT_TIME),
@@ -69,7 +72,8 @@ public class ChangeStore {
                         Map.entry("#region", Items.REGION), Map.entry("#group", Items.GROUP),
                         Map.entry("#direction", Items.DIRECTION), Map.entry("#rules", Items.RULE_IDS),
                         Map.entry("#actor", Items.ACTOR), Map.entry("#intake", Items.INTAKE),
-                        Map.entry("#record", Items.RECORD), Map.entry("#announced", Items.ANNOUNCED_AT)))
+                        Map.entry("#record", Items.RECORD), Map.entry("#announced", Items.ANNOUNCED_AT),
+                        Map.entry("#earlier", Items.EARLIER)))
                 .expressionAttributeValues(values));
         return change;
     }
@@ -126,6 +130,13 @@ public class ChangeStore {
 
     /** Records how a revert ended. Only the revert that holds the REVERTING state may do so. */
     public StoredChange recordOutcome(@ExchangeProperty("decision") Decision decision, Status outcome, String error) {
+        return recordOutcome(decision, outcome, error, Map.of());
+    }
+
+    private StoredChange recordOutcome(Decision decision, Status done, String error,
+            Map<String, AttributeValue> details) {
+        // a quarantine's revert leaves the change open to a person: Approve restores, Deny keeps it off
+        Status outcome = done == Status.REVERTED && decision.kind() == Decision.Kind.QUARANTINE ? Status.QUARANTINED : done;
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":outcome", Items.s(outcome.name()));
@@ -133,6 +144,7 @@ public class ChangeStore {
         values.put(":now", Items.s(now.toString()));
         Map<String, AttributeValue> entry = new HashMap<>(Map.of("outcome", Items.s(outcome.name()),
                 "by", Items.s(decision.userId()), "at", Items.s(now.toString())));
+        entry.putAll(details);
         String update = "SET #status = :outcome, #outcomeAt = :now,"
                 + " #history = list_append(if_not_exists(#history, :empty), :entry)";
         if (error != null) {
@@ -160,9 +172,23 @@ public class ChangeStore {
     /** Records a finished revert: REVERTED or ALREADY_GONE. */
     public StoredChange recordReverted(@ExchangeProperty("decision") Decision decision,
             @Body Status outcome) {
-        // a quarantine's revoke leaves the change open to a person: Approve restores, Deny keeps it off
-        boolean quarantined = outcome == Status.REVERTED && decision.kind() == Decision.Kind.QUARANTINE;
-        return recordOutcome(decision, quarantined ? Status.QUARANTINED : outcome, null);
+        return recordOutcome(decision, outcome, null);
+    }
+
+    /**
+     * Records how the revert of a modification ended, and what it did: the forms it put back and the
+     * rules it removed because their earlier forms were not known.
+     */
+    public StoredChange recordRestored(@ExchangeProperty("decision") Decision decision,
+            @org.apache.camel.Body Restoration restoration) {
+        Map<String, AttributeValue> details = new HashMap<>();
+        if (!restoration.restored().isEmpty()) {
+            details.put("restoredForms", Forms.ofAll(restoration.restored()));
+        }
+        if (!restoration.removed().isEmpty()) {
+            details.put("removedRules", AttributeValue.fromL(restoration.removed().stream().map(Items::s).toList()));
+        }
+        return recordOutcome(decision, restoration.outcome(), null, details);
     }
 
     /** Records a failed revert with its reason; the change may be denied again. */

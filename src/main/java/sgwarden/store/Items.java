@@ -39,6 +39,14 @@ final class Items {
     static final String RULE_POLICIES = "rulePolicies";
     /** When Slack accepted the message saying what a policy did. */
     static final String POLICY_POSTED_AT = "policyPostedAt";
+    /** A modification's earlier rule forms, by rule ID, as the ledger knew them when it was found. */
+    static final String EARLIER = "earlierForms";
+    // rule items (RuleForms): the current form of one rule, the event that set it and the form before
+    static final String RULE_FORM = "form";
+    static final String RULE_EVENT = "formEventId";
+    static final String RULE_EVENT_AT = "formEventAt";
+    static final String RULE_PREVIOUS = "previousForm";
+    static final String RULE_PREVIOUS_EVENT = "previousEventId";
 
     private Items() {
     }

@@ -9,7 +9,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** A change as the ledger holds it, with the decision taken on it so far. */
 public record StoredChange(String changeId, Status status, String accountId, String region, String groupId,
         String direction, List<String> ruleIds, String record, String decision, String decidedBy,
-        String decidedByName, Instant decidedAt, String error) {
+        String decidedByName, Instant decidedAt, String error, String eventName,
+        Map<String, sgwarden.change.KnownForm> earlier) {
 
     static StoredChange of(Map<String, AttributeValue> item) {
         AttributeValue ids = item.get(Items.RULE_IDS);
@@ -20,7 +21,11 @@ public record StoredChange(String changeId, Status status, String accountId, Str
                 ids == null || !ids.hasL() ? List.of() : ids.l().stream().map(AttributeValue::s).toList(),
                 Items.str(item, Items.RECORD), Items.str(item, Items.DECISION), Items.str(item, Items.DECIDED_BY),
                 Items.str(item, Items.DECIDED_BY_NAME), decidedAt == null ? null : Instant.parse(decidedAt),
-                Items.str(item, Items.ERROR));
+                Items.str(item, Items.ERROR), Items.str(item, Items.EVENT_NAME), Forms.readAll(item.get(Items.EARLIER)));
+    }
+
+    public boolean isModification() {
+        return sgwarden.change.SecurityGroupChange.MODIFY.equals(eventName);
     }
 
     public boolean isEgress() {

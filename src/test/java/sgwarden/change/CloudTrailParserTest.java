@@ -350,4 +350,88 @@ class CloudTrailParserTest {
         assertEquals("47", CloudTrailParser.protocol("47"));
         assertThrows(IllegalArgumentException.class, () -> CloudTrailParser.protocol("gre"));
     }
+
+    @Test
+    void modifyOneRuleDirect() {
+        SecurityGroupChange c = parse("modify-single.json");
+        assertTrue(c.isModification());
+        assertEquals("7a1d2e3f-4b5c-4d6e-8f70-91a2b3c4d5e6", c.eventId());
+        assertEquals("sg-0a1b2c3d4e5f60718", c.groupId());
+        assertEquals("111111111111", c.accountId());
+        assertEquals("eu-west-1", c.region());
+        assertAlice(c.actor(), "203.0.113.10");
+        assertEquals(1, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-0aa11bb22cc33dd44", "tcp", 6379, 6379, Peer.Kind.IPV4_CIDR, "0.0.0.0/0",
+                null, "redis");
+        assertEquals(List.of("sgr-0aa11bb22cc33dd44"), c.ruleIds());
+        assertTrue(c.opensToWorld());
+        Modification m = c.modifications().get(0);
+        assertFalse(m.earlierKnown(), "CloudTrail does not record the earlier form");
+        assertNull(m.direction());
+        assertFalse(c.descriptionOnly());
+    }
+
+    @Test
+    void modifySeveralRulesUnderEventBridgeDetail() {
+        SecurityGroupChange c = parse("modify-several-eventbridge.json");
+        assertEquals("8b2e3f40-5c6d-4e7f-9081-a2b3c4d5e6f7", c.eventId());
+        assertEquals(4, c.rules().size());
+        assertRule(c.rules().get(0), "sgr-0aa11bb22cc33dd44", "tcp", 0, 65535, Peer.Kind.IPV4_CIDR, "10.0.0.0/8",
+                null, "redis");
+        assertRule(c.rules().get(1), "sgr-0bb22cc33dd44ee55", "all", -1, -1, Peer.Kind.IPV6_CIDR, "::/0", null, null);
+        assertRule(c.rules().get(2), "sgr-0cc33dd44ee55ff66", "udp", 53, 53, Peer.Kind.PREFIX_LIST,
+                "pl-0123456789abcdef0", null, "dns");
+        assertRule(c.rules().get(3), "sgr-0dd44ee55ff66aa77", "tcp", 5432, 5432, Peer.Kind.SECURITY_GROUP,
+                "sg-0fedcba9876543210", null, null);
+        assertTrue(c.opensToWorld());
+        assertTrue(c.opensAllPorts());
+        // the record inside the envelope is what is stored
+        assertTrue(c.record().startsWith("{\"eventVersion\""), c.record().substring(0, 40));
+    }
+
+    @Test
+    void modifyDescriptionOnlyIsKnownOnlyWithTheEarlierForm() {
+        SecurityGroupChange c = parse("modify-single.json");
+        Rule before = new Rule("sgr-0aa11bb22cc33dd44", "tcp", 6379, 6379,
+                new Peer(Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null), "cache");
+        assertTrue(c.withEarlier(java.util.Map.of("sgr-0aa11bb22cc33dd44", new KnownForm(Direction.INGRESS, before)))
+                .descriptionOnly());
+        Rule narrower = new Rule("sgr-0aa11bb22cc33dd44", "tcp", 6379, 6379,
+                new Peer(Peer.Kind.IPV4_CIDR, "10.0.0.0/8", null), "redis");
+        SecurityGroupChange widened = c.withEarlier(
+                java.util.Map.of("sgr-0aa11bb22cc33dd44", new KnownForm(Direction.INGRESS, narrower)));
+        assertFalse(widened.descriptionOnly());
+        assertEquals(Direction.INGRESS, widened.modifications().get(0).direction());
+        SecurityGroupChange outbound = c.withEarlier(java.util.Map.of("sgr-0aa11bb22cc33dd44",
+                new KnownForm(Direction.EGRESS, narrower)));
+        assertEquals(Direction.EGRESS, outbound.direction(), "the direction the ledger knows");
+    }
+
+    @Test
+    void modifyUnreadableShapesAreRejectedFailedOnesSkipped() {
+        UnparseableRecordException e = assertThrows(UnparseableRecordException.class,
+                () -> parser.parse(fixture("modify-unreadable.json"), "t"));
+        assertEquals("9c3f4051-6d7e-4f80-a192-b3c4d5e6f708", e.eventId());
+        assertTrue(e.getMessage().contains("no new form"), e.getMessage());
+        String noGroup = fixture("modify-single.json").replace("\"GroupId\"", "\"Other\"");
+        assertTrue(assertThrows(UnparseableRecordException.class, () -> parser.parse(noGroup, "t")).getMessage()
+                .contains("no GroupId"));
+        String noPeer = fixture("modify-single.json").replace("\"CidrIpv4\"", "\"Cidr\"");
+        assertTrue(assertThrows(UnparseableRecordException.class, () -> parser.parse(noPeer, "t")).getMessage()
+                .contains("has no peer"));
+        String noRules = fixture("modify-single.json").replace("\"SecurityGroupRule\": {", "\"Rules\": {");
+        assertThrows(UnparseableRecordException.class, () -> parser.parse(noRules, "t"));
+        String failed = fixture("modify-single.json").replace("\"eventCategory\"",
+                "\"errorCode\": \"InvalidSecurityGroupRuleId.NotFound\", \"eventCategory\"");
+        assertNull(parser.parse(failed, "t"));
+        String notDone = fixture("modify-single.json").replace("\"return\": true", "\"return\": false");
+        assertNull(parser.parse(notDone, "t"));
+    }
+
+    @Test
+    void modifyKeysAreFoundWhateverTheirCase() {
+        String lower = fixture("modify-single.json").replace("ModifySecurityGroupRulesRequest",
+                "modifySecurityGroupRulesRequest").replace("\"CidrIpv4\"", "\"cidrIpv4\"");
+        assertEquals("0.0.0.0/0", parser.parse(lower, "t").rules().get(0).peer().value());
+    }
 }

@@ -28,6 +28,7 @@ import com.slack.api.util.json.GsonFactory;
 import sgwarden.change.Actor;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Direction;
+import sgwarden.change.KnownForm;
 import sgwarden.change.Peer;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
@@ -407,5 +408,53 @@ class SlackMessagesTest {
         // half an emoji is not text
         String cut = Mrkdwn.escape("ab\uD83D\uDE00cd", 4);
         assertFalse(Character.isHighSurrogate(cut.charAt(cut.length() - 2)), cut);
+    }
+
+    static KnownForm inboundFrom(String ruleId, String cidr) {
+        return new KnownForm(Direction.INGRESS, new Rule(ruleId, "tcp", 6379, 6379,
+                new Peer(Peer.Kind.IPV4_CIDR, cidr, null), "redis"));
+    }
+
+    @Test
+    void aWidenedRuleIsShownBeforeAndAfterWithTheWarnings() throws IOException {
+        SecurityGroupChange change = change("modify-single.json")
+                .withEarlier(Map.of("sgr-0aa11bb22cc33dd44", inboundFrom("sgr-0aa11bb22cc33dd44", "10.0.0.0/8")));
+        Message message = messages.announcement(change);
+        String all = webhookWire(message).toString();
+        assertTrue(all.contains("tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`"), all);
+        assertTrue(all.contains("changed inbound rule `sgr-0aa11bb22cc33dd44` in *sg-0a1b2c3d4e5f60718*"
+                + " in *111111111111 / eu-west-1*"), all);
+        assertTrue(all.contains("open to the whole internet (0.0.0.0/0)"), all);
+        assertEquals("alice (AssumedRole) changed rule sgr-0aa11bb22cc33dd44: tcp 6379 from 10.0.0.0/8 → tcp 6379"
+                + " from 0.0.0.0/0 in sg-0a1b2c3d4e5f60718 in 111111111111 / eu-west-1", messages.headline(change));
+        assertTrue(all.contains("put back to its earlier form"), all);
+    }
+
+    @Test
+    void anUnknownEarlierFormIsSaidPlainlyAndTheDialogSaysDenyRemovesTheRule() throws IOException {
+        SecurityGroupChange change = change("modify-single.json");
+        String all = webhookWire(messages.announcement(change)).toString();
+        assertTrue(all.contains("earlier form not known (sgwarden had not seen this rule) → tcp 6379 with `0.0.0.0/0`"),
+                all);
+        String dialog = SlackMessages.confirmText(change);
+        assertTrue(dialog.contains("Deny removes the rule sgr-0aa11bb22cc33dd44"), dialog);
+        assertTrue(dialog.length() <= 300);
+    }
+
+    @Test
+    void severalModifiedRulesAreAllShown() throws IOException {
+        SecurityGroupChange change = change("modify-several-eventbridge.json")
+                .withEarlier(Map.of("sgr-0aa11bb22cc33dd44", inboundFrom("sgr-0aa11bb22cc33dd44", "10.0.0.0/8")));
+        String all = webhookWire(messages.announcement(change)).toString();
+        assertTrue(all.contains("changed 4 rules in *sg-0a1b2c3d4e5f60718*"), all);
+        assertTrue(all.contains("• `sgr-0aa11bb22cc33dd44` inbound tcp 6379 from 10.0.0.0/8 → tcp all ports from"
+                + " `10.0.0.0/8`"), all);
+        assertTrue(all.contains("• `sgr-0bb22cc33dd44ee55` earlier form not known"), all);
+        assertTrue(all.contains("`sgr-0cc33dd44ee55ff66`") && all.contains("`pl-0123456789abcdef0`"), all);
+        assertTrue(all.contains("`sgr-0dd44ee55ff66aa77`") && all.contains("`sg-0fedcba9876543210`"), all);
+        assertTrue(all.contains("open to the whole internet (::/0); all protocols"), all);
+        String dialog = SlackMessages.confirmText(change);
+        assertTrue(dialog.contains("earlier form of 3 of the 4 rules is not known"), dialog);
+        assertTrue(dialog.length() <= 300);
     }
 }

@@ -50,6 +50,39 @@ public final class Accounts {
         }
     }
 
+    /**
+     * Rules changed in place in moto by ModifySecurityGroupRules, and the record CloudTrail would
+     * leave. moto 5.1.22 applies protocol, ports, IPv4 CIDR and description only.
+     */
+    public static Change modify(Moto moto, String account, String region, String groupId,
+            java.util.Map<String, software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest> changes) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
+            ec2.modifySecurityGroupRules(b -> b.groupId(groupId).securityGroupRules(changes.entrySet().stream()
+                    .map(e -> software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate.builder()
+                            .securityGroupRuleId(e.getKey()).securityGroupRule(e.getValue()).build())
+                    .toList()));
+            String eventId = UUID.randomUUID().toString();
+            String record = Records.modify(eventId, Instant.now().minusSeconds(30), account, region, groupId, changes);
+            return new Change(eventId, groupId, account, region, false, List.of(), record);
+        }
+    }
+
+    /** The new form of a tcp rule: one port, an IPv4 peer. */
+    public static software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest tcpForm(int port, String cidr,
+            String description) {
+        return software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest.builder().ipProtocol("tcp")
+                .fromPort(port).toPort(port).cidrIpv4(cidr).description(description).build();
+    }
+
+    /** One rule as moto holds it now, or null when it is gone. */
+    public static SecurityGroupRule rule(Moto moto, String account, String region, String groupId, String ruleId) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
+            return ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(groupId)))
+                    .securityGroupRules().stream().filter(r -> r.securityGroupRuleId().equals(ruleId)).findFirst()
+                    .orElse(null);
+        }
+    }
+
     /** The change most scenarios start from: a new group in the member account opened to the world on 22/tcp. */
     public static Change openSsh(Moto moto) {
         String group = newGroup(moto, MEMBER, REGION);

@@ -91,6 +91,60 @@ public final class Records {
     }
 
     /**
+     * A ModifySecurityGroupRules record: PascalCase, SecurityGroupRule one object for one rule and a
+     * list for several, the rule's earlier form nowhere in it.
+     */
+    public static String modify(String eventId, Instant time, String account, String region, String groupId,
+            java.util.Map<String, software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest> changes) {
+        ObjectNode r = (ObjectNode) readTree(authorize(eventId, time, account, account, region, groupId, false,
+                List.of()));
+        r.put("eventName", "ModifySecurityGroupRules");
+        ObjectNode request = JSON.createObjectNode();
+        request.put("GroupId", groupId);
+        ArrayNode entries = JSON.createArrayNode();
+        int tag = 1;
+        for (var e : changes.entrySet()) {
+            ObjectNode entry = entries.addObject();
+            entry.put("SecurityGroupRuleId", e.getKey());
+            entry.put("tag", tag++);
+            var rule = e.getValue();
+            ObjectNode form = entry.putObject("SecurityGroupRule");
+            form.put("IpProtocol", rule.ipProtocol());
+            form.put("FromPort", rule.fromPort());
+            form.put("ToPort", rule.toPort());
+            if (rule.cidrIpv4() != null) {
+                form.put("CidrIpv4", rule.cidrIpv4());
+            }
+            if (rule.cidrIpv6() != null) {
+                form.put("CidrIpv6", rule.cidrIpv6());
+            }
+            if (rule.prefixListId() != null) {
+                form.put("PrefixListId", rule.prefixListId());
+            }
+            if (rule.referencedGroupId() != null) {
+                form.put("ReferencedGroupId", rule.referencedGroupId());
+            }
+            if (rule.description() != null) {
+                form.put("Description", rule.description());
+            }
+        }
+        request.set("SecurityGroupRule", entries.size() == 1 ? entries.get(0) : entries);
+        r.putObject("requestParameters").set("ModifySecurityGroupRulesRequest", request);
+        ObjectNode response = r.putObject("responseElements").putObject("ModifySecurityGroupRulesResponse");
+        response.put("requestId", r.path("requestID").asText());
+        response.put("return", true);
+        return r.toString();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * The same record as made by another caller: userIdentity.type and arn, and the userAgent (null
      * arn for an AWS service, which CloudTrail records with invokedBy instead).
      */

@@ -1,0 +1,162 @@
+package sgwarden.revert;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import sgwarden.aws.AwsClients;
+import sgwarden.change.CloudTrailParser;
+import sgwarden.change.KnownForm;
+import sgwarden.change.Peer;
+import sgwarden.change.Rule;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.store.Restoration;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * Undoes a modification (ModifySecurityGroupRules) through the spoke role: each rule goes back to
+ * its earlier form by rule ID, or is revoked where that form was never known. It first reads the
+ * rules as they are now: a rule changed again since is left alone and the revert fails, so a later
+ * change is never overwritten; a rule gone is not an error.
+ */
+@ApplicationScoped
+@Named("ruleRestorer")
+public class RuleRestorer {
+
+    @Inject
+    AwsClients clients;
+    @Inject
+    CloudTrailParser parser;
+
+    public Restoration restore(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        Credentials c = assumed.credentials();
+        try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+            Map<String, SecurityGroupRule> now = describe(ec2, stored.groupId(), change.ruleIds());
+            List<String> changedAgain = new ArrayList<>();
+            for (Rule after : change.rules()) {
+                SecurityGroupRule current = now.get(after.ruleId());
+                if (current != null && !Rule.sameTraffic(rule(current), after)) {
+                    changedAgain.add(after.ruleId() + " is now " + describe(current));
+                }
+            }
+            if (!changedAgain.isEmpty()) {
+                throw new ChangedAgainException("changed again since: " + String.join("; ", changedAgain)
+                        + ". The later form stays; nothing was changed");
+            }
+            Map<String, KnownForm> restore = new LinkedHashMap<>();
+            List<String> ingress = new ArrayList<>();
+            List<String> egress = new ArrayList<>();
+            for (Rule after : change.rules()) {
+                SecurityGroupRule current = now.get(after.ruleId());
+                if (current == null) {
+                    continue;
+                }
+                KnownForm earlier = change.earlier().get(after.ruleId());
+                if (earlier != null) {
+                    restore.put(after.ruleId(), earlier);
+                } else if (Boolean.TRUE.equals(current.isEgress())) {
+                    egress.add(after.ruleId());
+                } else {
+                    ingress.add(after.ruleId());
+                }
+            }
+            if (restore.isEmpty() && ingress.isEmpty() && egress.isEmpty()) {
+                return new Restoration(Status.ALREADY_GONE, Map.of(), List.of());
+            }
+            try {
+                if (!restore.isEmpty()) {
+                    ec2.modifySecurityGroupRules(b -> b.groupId(stored.groupId()).securityGroupRules(
+                            restore.entrySet().stream().map(e -> update(e.getKey(), e.getValue().rule())).toList()));
+                }
+                if (!ingress.isEmpty()) {
+                    ec2.revokeSecurityGroupIngress(b -> b.groupId(stored.groupId()).securityGroupRuleIds(ingress));
+                }
+                if (!egress.isEmpty()) {
+                    ec2.revokeSecurityGroupEgress(b -> b.groupId(stored.groupId()).securityGroupRuleIds(egress));
+                }
+            } catch (Ec2Exception e) {
+                if (e.awsErrorDetails() != null && "RequestLimitExceeded".equals(e.awsErrorDetails().errorCode())) {
+                    throw new RevokeThrottledException(e);
+                }
+                throw e;
+            }
+            List<String> removed = new ArrayList<>(ingress);
+            removed.addAll(egress);
+            return new Restoration(Status.REVERTED, restore, removed);
+        }
+    }
+
+    /** The rules as they are now, by ID; a rule that is gone is simply not there. */
+    static Map<String, SecurityGroupRule> describe(Ec2Client ec2, String groupId, List<String> ruleIds) {
+        Map<String, SecurityGroupRule> rules = new LinkedHashMap<>();
+        // filters rather than SecurityGroupRuleIds: one rule gone would fail the whole call
+        ec2.describeSecurityGroupRulesPaginator(b -> b.filters(
+                Filter.builder().name("group-id").values(groupId).build(),
+                Filter.builder().name("security-group-rule-id").values(ruleIds).build()))
+                .securityGroupRules().forEach(r -> rules.put(r.securityGroupRuleId(), r));
+        return rules;
+    }
+
+    /** The ModifySecurityGroupRules entry that puts a rule back to this form, description included. */
+    public static SecurityGroupRuleUpdate update(String ruleId, Rule form) {
+        boolean all = form.isAllProtocols();
+        SecurityGroupRuleRequest.Builder request = SecurityGroupRuleRequest.builder()
+                .ipProtocol(all ? "-1" : form.protocol())
+                .fromPort(all || form.fromPort() == null ? -1 : form.fromPort())
+                .toPort(all || form.toPort() == null ? -1 : form.toPort())
+                // an empty description clears one a later change may have added
+                .description(form.description() == null ? "" : form.description());
+        switch (form.peer().kind()) {
+            case IPV4_CIDR -> request.cidrIpv4(form.peer().value());
+            case IPV6_CIDR -> request.cidrIpv6(form.peer().value());
+            case PREFIX_LIST -> request.prefixListId(form.peer().value());
+            case SECURITY_GROUP -> request.referencedGroupId(form.peer().value());
+        }
+        return SecurityGroupRuleUpdate.builder().securityGroupRuleId(ruleId).securityGroupRule(request.build()).build();
+    }
+
+    static Rule rule(SecurityGroupRule r) {
+        Peer peer;
+        if (r.cidrIpv4() != null) {
+            peer = new Peer(Peer.Kind.IPV4_CIDR, r.cidrIpv4(), null);
+        } else if (r.cidrIpv6() != null) {
+            peer = new Peer(Peer.Kind.IPV6_CIDR, r.cidrIpv6(), null);
+        } else if (r.prefixListId() != null) {
+            peer = new Peer(Peer.Kind.PREFIX_LIST, r.prefixListId(), null);
+        } else if (r.referencedGroupInfo() != null) {
+            peer = new Peer(Peer.Kind.SECURITY_GROUP, r.referencedGroupInfo().groupId(),
+                    r.referencedGroupInfo().userId());
+        } else {
+            peer = new Peer(Peer.Kind.IPV4_CIDR, "(unknown peer)", null);
+        }
+        return new Rule(r.securityGroupRuleId(), CloudTrailParser.protocol(r.ipProtocol()), r.fromPort(), r.toPort(),
+                peer, r.description());
+    }
+
+    private static String describe(SecurityGroupRule current) {
+        Rule r = rule(current);
+        return r.describeTraffic() + (Boolean.TRUE.equals(current.isEgress()) ? " to " : " from ")
+                + r.peer().describe();
+    }
+}
