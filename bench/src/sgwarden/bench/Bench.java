@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Entry point: java sgwarden.bench.Bench lake|approve|sqs|startup|policy|policy-burst|all. Each benchmark starts its own
+ * Entry point: java sgwarden.bench.Bench lake|approve|sqs|startup|burst|stop|policy|policy-burst|all. Each benchmark starts its own
  * moto, stand-ins and packaged service, measures, prints its figures, and stops what it started.
  */
 public final class Bench {
@@ -32,7 +32,7 @@ public final class Bench {
         System.out.println("# sgwarden benchmarks: " + which + " (logs in " + repo.relativize(logs) + ")");
         System.out.println("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        List<String> runs = which.equals("all") ? List.of("lake", "approve", "sqs", "startup", "policy", "policy-burst") : List.of(which);
+        List<String> runs = which.equals("all") ? List.of("lake", "approve", "sqs", "startup", "burst", "stop", "policy", "policy-burst") : List.of(which);
         int failed = 0;
         for (String run : runs) {
             long start = System.nanoTime();
@@ -45,10 +45,12 @@ public final class Bench {
                     case "approve" -> ApproveBench.run(repo, logs);
                     case "sqs" -> SqsBench.run(repo, logs);
                     case "startup" -> StartupBench.run(repo, logs);
+                    case "burst" -> BurstBench.run(repo, logs);
+                    case "stop" -> StopBench.run(repo, logs);
                     case "policy" -> PolicyBench.run(repo, logs);
                     case "policy-burst" -> PolicyBurstBench.run(repo, logs);
                     default -> throw new IllegalArgumentException("unknown benchmark '" + run
-                            + "': use lake, approve, sqs, startup, policy, policy-burst or all");
+                            + "': use lake, approve, sqs, startup, burst, stop, policy, policy-burst or all");
                 }
             } catch (Exception e) {
                 failed++;

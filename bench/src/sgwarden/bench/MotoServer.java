@@ -93,13 +93,19 @@ final class MotoServer implements AutoCloseable {
 
     /** The intake queue with its dead-letter queue (maxReceiveCount 4) and SQS's default visibility timeout. */
     String createQueue() {
+        return createQueue(30, 4);
+    }
+
+    /** The intake queue with its dead-letter queue, as the templates make it (120 s and 10 in production). */
+    String createQueue(int visibilitySeconds, int maxReceiveCount) {
         try (SqsClient sqs = sqs()) {
             String dlq = sqs.createQueue(b -> b.queueName(DLQ)).queueUrl();
             String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNamesWithStrings("QueueArn"))
                     .attributesAsStrings().get("QueueArn");
             return sqs.createQueue(b -> b.queueName(QUEUE).attributesWithStrings(Map.of(
-                    "VisibilityTimeout", "30",
-                    "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"4\"}")))
+                    "VisibilityTimeout", Integer.toString(visibilitySeconds),
+                    "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
+                            + maxReceiveCount + "\"}")))
                     .queueUrl();
         }
     }

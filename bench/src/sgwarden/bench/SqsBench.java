@@ -40,6 +40,7 @@ final class SqsBench {
             Map<String, String> settings = new LinkedHashMap<>(Service.base(moto, slack));
             settings.put("sgwarden.intake", "sqs");
             settings.put("sgwarden.sqs.queue-url", queueUrl);
+            settings.put("sgwarden.sqs.visibility-timeout", "30");
             try (Service service = Service.start(repo, logs, "service-sqs", settings, Service.secrets(slack), false)) {
                 // readiness waits for the consumer's first long poll (20 s on an empty queue); liveness is enough here
                 service.awaitHealth("/q/health/live", Duration.ofSeconds(60));

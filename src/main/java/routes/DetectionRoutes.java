@@ -11,11 +11,14 @@ import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
 import sgwarden.ops.DetectionRun;
+import sgwarden.ops.SqsIntakeStop;
 import sgwarden.store.ChangeLedger;
 
 /**
- * Detection: a change found in CloudTrail (by Lake polling or from the SQS queue) is read, let
- * through the ledger once, stored PENDING and announced in Slack with Approve and Deny.
+ * Detection: a change found in CloudTrail (by Lake polling or from the SQS queue) is read, claimed
+ * in the ledger once, announced in Slack with Approve and Deny, and becomes PENDING once Slack has
+ * accepted the post. Posts to the channel are paced to Slack's limit by one throttle that every
+ * consumer of the instance goes through.
  */
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
@@ -26,8 +29,12 @@ public class DetectionRoutes extends RouteBuilder {
     @Inject
     ChangeLedger ledger;
 
+    @Inject
+    SqsIntakeStop sqsIntakeStop;
+
     @Override
     public void configure() {
+        getCamelContext().getManagementStrategy().addEventNotifier(sqsIntakeStop);
         from("timer:lake-poll?period=" + settings.lake().period().toMillis()
                 + "&delay=" + settings.lake().initialDelay().toMillis())
                 .routeId("lake-poll")
@@ -50,8 +57,11 @@ public class DetectionRoutes extends RouteBuilder {
                 + "&amazonSQSClient=#sqsClient&autoCreateQueue=false&waitTimeSeconds=" + settings.sqs().waitTime()
                 + "&maxMessagesPerPoll=" + settings.sqs().batchSize()
                 + "&concurrentConsumers=" + settings.sqs().consumers()
-                + "&attributeNames=SentTimestamp&deleteAfterRead=true")
-                .routeId("sqs-intake")
+                + "&attributeNames=SentTimestamp&deleteAfterRead=true"
+                // a message waiting for its turn or for Slack's Retry-After is kept invisible, not redelivered
+                + "&visibilityTimeout=" + settings.sqs().visibilityTimeout() + "&extendMessageVisibility=true"
+                + "&exceptionHandler=#sqsRollbackLog")
+                .routeId(SqsIntakeStop.ROUTE)
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .autoStartup(settings.intake().sqs())
                 .setHeader(Counters.INTAKE, constant("sqs"))
@@ -99,13 +109,20 @@ public class DetectionRoutes extends RouteBuilder {
                         .bean("counters", "change(${header." + Counters.INTAKE + "}, 'duplicate')")
                         .stop()
                     .end()
-                    .bean("changeStore", "savePending")
+                    .bean("changeStore", "saveClaimed")
+                    // the policies decide what is done and posted; the change counts as announced once Slack accepted it
                     .to("direct:decide-by-policy")
                 .end();
 
+        // One throttle for every post of the instance (Lake run and all SQS consumers alike): at most
+        // `burst` posts in any window of burst/rate seconds, which keeps within Slack's 1 per second per
+        // channel with short bursts. No error handler of its own: a failed post goes back to the caller,
+        // whose retry (after Retry-After when Slack gave one) passes the throttle again.
         from("direct:post-to-slack")
                 .routeId("post-to-slack")
                 .errorHandler(noErrorHandler())
+                .throttle(settings.slack().burst()).timePeriodMillis(settings.slack().pacingPeriodMillis())
+                    .totalRequestsMode()
                 .to(slackUri());
     }
 

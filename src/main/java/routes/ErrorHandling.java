@@ -28,6 +28,7 @@ import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponder.SlackResponseException;
 import sgwarden.store.PolicyRecords.PolicyPreemptedException;
+import sgwarden.store.ClaimHeldException;
 
 /**
  * All error handling, in one place. Camel does not redeliver unless told, so every retry here
@@ -69,6 +70,15 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(PolicyPreemptedException.class)
                     .handled(true)
                     .log(LoggingLevel.INFO, "routes.detection", "${exception.message}")
+                // Claimed by another run and not yet announced: not a duplicate. The SQS message stays on the
+                // queue (it comes back after the visibility timeout) and a Lake run stops here, until the claim
+                // is confirmed (then a duplicate) or stale (then taken over and announced).
+                .onException(ClaimHeldException.class)
+                    .handled(false)
+                    .logExhausted(false)
+                    .log(LoggingLevel.INFO, "routes.detection", "${exception.message}")
+                    .bean("counters", "change(${header." + Counters.INTAKE + "}, 'claim-held')")
+                    .bean("detectionRun", "halt")
                 .end()
                 // The ledger (DynamoDB) failed: the change is not claimed, the run halts, the next tick retries.
                 .onException(SdkException.class)

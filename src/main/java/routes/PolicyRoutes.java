@@ -45,7 +45,9 @@ public class PolicyRoutes extends RouteBuilder {
                 .setProperty(PolicyMessages.CHANGE, body())
                 .bean("policyMessages", "ask")
                 .to("direct:post-to-slack")
+                // only now, with Slack's answer in hand, does the change count as announced
                 .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .bean("changeStore", "confirmAnnounced")
                 .bean("counters", "change(" + INTAKE + ", 'announced')");
 
         // Recorded APPROVED only after Slack accepted the compact message: a failed post releases the claim.

@@ -110,6 +110,26 @@ class DetectionScenariosTest {
     }
 
     @Test
+    void aChangeLeftClaimedByACrashIsAnnouncedOnALaterTickOnceTheClaimIsStale() {
+        // an instance died mid-post 112 s ago; the claim goes stale after the default 2 min
+        Accounts.Change c = change();
+        Announced.claimLeftByACrash(moto, c.eventId(), Instant.now().minusSeconds(112));
+        long runs = lake.finishedQueries();
+        lake.seed(c.record());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> lake.finishedQueries() >= runs + 2);
+        assertTrue(slack.messagesMentioning(c.eventId()).isEmpty(), "not announced while the claim is held");
+        assertEquals("ANNOUNCING", Announced.status(moto, c.eventId()));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        // PENDING once the service has Slack's answer, a moment after Slack has the message
+        await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
+        long after = lake.finishedQueries();
+        await().atMost(Duration.ofSeconds(20)).until(() -> lake.finishedQueries() >= after + 2);
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+    }
+
+    @Test
     void aRateLimitWaitsForRetryAfter() {
         slack.rateLimitNext(2);
         Accounts.Change c = change();

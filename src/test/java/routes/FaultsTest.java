@@ -71,7 +71,8 @@ class FaultsTest {
         aws.dynamoUnreachable(false);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
-        assertEquals("PENDING", Announced.status(moto, c.eventId()));
+        // PENDING once the service has Slack's answer, a moment after Slack has the message
+        await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
         assertEquals(200, ready());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,27 @@ class SqsIntakeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
         assertEquals(deadBefore, Queue.depth(moto, MotoResource.DLQ));
         assertEquals("PENDING", Announced.status(moto, c.eventId()));
+    }
+
+    @Test
+    void aMessageWhoseChangeIsClaimedButNotAnnouncedStaysQueuedUntilTheClaimIsTakenOver() {
+        // an instance died mid-post 118 s ago; the claim goes stale after the default 2 min
+        Accounts.Change c = change();
+        Announced.claimLeftByACrash(moto, c.eventId(), Instant.now().minusSeconds(118));
+        int deadBefore = Queue.depth(moto, MotoResource.DLQ);
+        Queue.send(moto, envelope(c));
+
+        // received, found held, put back: not deleted as a duplicate, not announced
+        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(() ->
+                slack.messagesMentioning(c.eventId()).isEmpty() && Queue.depth(moto, MotoResource.QUEUE) == 1);
+        assertEquals("ANNOUNCING", Announced.status(moto, c.eventId()));
+
+        // stale: taken over and announced once, then deleted
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        assertEquals("PENDING", Announced.status(moto, c.eventId()));
+        assertEquals(deadBefore, Queue.depth(moto, MotoResource.DLQ));
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
     }
 
     @Test

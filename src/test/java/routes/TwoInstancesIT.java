@@ -61,6 +61,7 @@ class TwoInstancesIT {
                 "sgwarden.lake.initial-delay", "100ms", "sgwarden.lake.poll-interval", "20ms",
                 "sgwarden.slack.post.delay", "50", "sgwarden.sqs.wait-time", "1",
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
+        settings.putAll(Map.of("sgwarden.slack.rate", "100", "sgwarden.slack.burst", "100"));
         for (int i = 0; i < 2; i++) {
             int port = freePort();
             instances.add(launch(port, settings, "instance-" + i));

@@ -96,6 +96,14 @@ public interface Settings {
         int batchSize();
 
         int consumers();
+
+        /** Seconds; asked for on every receive and kept up while a message waits or is handled. */
+        @WithName("visibility-timeout")
+        int visibilityTimeout();
+
+        /** Seconds a graceful stop waits for the message in hand before abandoning the long poll. */
+        @WithName("stop-timeout")
+        int stopTimeout();
     }
 
     interface Slack {
@@ -129,6 +137,17 @@ public interface Settings {
 
         @WithName("max-body-bytes")
         int maxBodyBytes();
+
+        /** Posts per second to the channel from this instance. */
+        double rate();
+
+        /** Posts that may go out at once before the pace applies. */
+        int burst();
+
+        /** The window in which at most burst() posts go out, so that the long-run pace is rate() per second. */
+        default long pacingPeriodMillis() {
+            return Math.round(burst() * 1000.0 / rate());
+        }
 
         /** With a bot token messages go through chat.postMessage; otherwise through the webhook. */
         default boolean botMode() {

@@ -88,6 +88,8 @@ public class SettingsCheck {
         range(out, "sgwarden.sqs.wait-time", s.sqs().waitTime(), 0, 20);
         range(out, "sgwarden.sqs.batch-size", s.sqs().batchSize(), 1, 10);
         range(out, "sgwarden.sqs.consumers", s.sqs().consumers(), 1, 100);
+        range(out, "sgwarden.sqs.visibility-timeout", s.sqs().visibilityTimeout(), 1, 43_200);
+        range(out, "sgwarden.sqs.stop-timeout", s.sqs().stopTimeout(), 1, 60);
 
         if (s.table().isBlank()) {
             out.add(name("sgwarden.table") + " must name the ledger table");
@@ -120,6 +122,21 @@ public class SettingsCheck {
             out.add(name("sgwarden.slack.post.backoff") + " must be between 1 and 10; it is " + slack.post().backoff());
         }
         range(out, "sgwarden.slack.max-body-bytes", slack.maxBodyBytes(), 1024, 10 * 1024 * 1024);
+        if (!(slack.rate() > 0 && slack.rate() <= 100)) {
+            out.add(name("sgwarden.slack.rate") + " must be above 0 and at most 100 posts per second; it is "
+                    + slack.rate());
+        } else if (s.intake().sqs()) {
+            // what an SQS receive holds waits its turn at the pacing, unextended: it must all be posted
+            // well within the visibility timeout, or it is received again meanwhile
+            double held = (double) s.sqs().consumers() * s.sqs().batchSize() / slack.rate();
+            if (held > s.sqs().visibilityTimeout() / 2.0) {
+                out.add(String.format(Locale.ROOT, "%s x %s / %s is %.0f s of posts held at once; it must be at most"
+                        + " half of %s (%d s): lower the batch size or the consumers, or raise the visibility timeout",
+                        name("sgwarden.sqs.consumers"), name("sgwarden.sqs.batch-size"), name("sgwarden.slack.rate"),
+                        held, name("sgwarden.sqs.visibility-timeout"), s.sqs().visibilityTimeout()));
+            }
+        }
+        range(out, "sgwarden.slack.burst", slack.burst(), 1, 100);
 
         Settings.Revert revert = s.revert();
         if (!IAM_PATH.matcher(revert.rolePath()).matches()) {

@@ -18,7 +18,7 @@ public class Counters {
     @Inject
     MeterRegistry registry;
 
-    /** outcome: seen, announced, duplicate, unparseable, skipped. */
+    /** outcome: seen, announced, duplicate, claim-held, unparseable, skipped. */
     public void change(@Header(INTAKE) String intake, String outcome) {
         registry.counter("sgwarden.changes", "intake", String.valueOf(intake), "outcome", outcome).increment();
     }

@@ -15,12 +15,19 @@ import sgwarden.config.Settings;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The idempotent repository behind the detection filter. add() claims a CloudTrail event ID with a
- * conditional PutItem, so exactly one of several replicas or overlapping runs wins it. remove()
- * gives the claim back when the Slack post failed, so the next run announces the change again.
- * A claim that was never completed (the instance died mid-post) may be taken over once it is stale.
+ * conditional PutItem (status ANNOUNCING), so exactly one of several replicas or overlapping runs
+ * wins it. The claim becomes PENDING only once Slack has accepted the post
+ * ({@link ChangeStore#confirmAnnounced}). remove() gives the claim back when the post failed, so
+ * the next run announces the change again.
+ * <p>
+ * A claim that is held but not confirmed is not a duplicate: add() then throws
+ * {@link ClaimHeldException}, so that its SQS message is not deleted and a Lake run stops there.
+ * Once the claim is older than {@code sgwarden.claim-timeout} (the instance died mid-post), the
+ * next add() takes it over.
  */
 @ApplicationScoped
 @Named("changeLedger")
@@ -49,9 +56,19 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
                             "#claimed", Items.CLAIMED_AT))
                     .expressionAttributeValues(Map.of(
                             ":announcing", Items.s(Status.ANNOUNCING.name()),
-                            ":stale", Items.n(now - settings.claimTimeout().toSeconds()))));
+                            ":stale", Items.n(now - settings.claimTimeout().toSeconds())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> held = e.hasItem() ? e.item() : dynamo.getItem(b -> b.tableName(settings.table())
+                    .key(Items.key(eventId)).consistentRead(true)).item();
+            if (held != null && Status.ANNOUNCING.name().equals(Items.str(held, Items.STATUS))) {
+                AttributeValue at = held.get(Items.CLAIMED_AT);
+                long claimedAt = at == null ? now : Long.parseLong(at.n());
+                throw new ClaimHeldException(eventId, java.time.Instant.ofEpochSecond(claimedAt),
+                        java.time.Instant.ofEpochSecond(claimedAt + settings.claimTimeout().toSeconds()));
+            }
+            // announced (or decided on) already: a true duplicate
             return false;
         }
     }
@@ -61,22 +78,29 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
         return dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(eventId)).consistentRead(true)).hasItem();
     }
 
-    /** Releases a claim, unless somebody has decided on the change meanwhile. */
+    /**
+     * Releases a claim whose post failed. A change Slack has accepted (PENDING or decided on) is
+     * never released: announcing it again would post it twice.
+     */
     @Override
     public boolean remove(String eventId) {
         try {
             dynamo.deleteItem(b -> b.tableName(settings.table()).key(Items.key(eventId))
-                    .conditionExpression("#status IN (:announcing, :pending) AND attribute_not_exists(#decision)")
+                    .conditionExpression("#status = :announcing AND attribute_not_exists(#decision)")
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#decision", Items.DECISION))
                     .expressionAttributeValues(Map.of(
-                            ":announcing", Items.s(Status.ANNOUNCING.name()),
-                            ":pending", Items.s(Status.PENDING.name()))));
+                            ":announcing", Items.s(Status.ANNOUNCING.name()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
     }
 
+    /**
+     * Nothing to do here: the route confirms the claim itself, as a step right after Slack accepted
+     * the post, so that a failed confirmation fails the exchange (and keeps its SQS message) instead
+     * of being lost in a completion callback.
+     */
     @Override
     public boolean confirm(String eventId) {
         return true;

@@ -42,10 +42,12 @@ public class ChangeStore {
 
     Clock clock = Clock.systemUTC();
 
-    /** Stores a change just claimed by the ledger as PENDING, with its full CloudTrail record. */
-    public SecurityGroupChange savePending(SecurityGroupChange change) {
+    /**
+     * Stores the full record of a change just claimed by the ledger. It stays ANNOUNCING (not yet a
+     * change anyone can decide on) until Slack has accepted its post.
+     */
+    public SecurityGroupChange saveClaimed(SecurityGroupChange change) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":pending", Items.s(Status.PENDING.name()));
         values.put(":announcing", Items.s(Status.ANNOUNCING.name()));
         values.put(":time", Items.s(change.eventTime().toString()));
         values.put(":name", Items.s(change.eventName()));
@@ -57,14 +59,12 @@ public class ChangeStore {
         values.put(":actor", Items.s(String.valueOf(change.actor().principalArn())));
         values.put(":intake", Items.s(String.valueOf(change.intake())));
         values.put(":record", Items.s(change.record()));
-        values.put(":now", Items.s(clock.instant().toString()));
         // a modification keeps the earlier forms it was announced with: Deny restores exactly those
         values.put(":earlier", Forms.ofAll(change.earlier()));
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
-                .updateExpression("SET #status = :pending, #time = :time, #name = :name, #account = :account,"
+                .updateExpression("SET #time = :time, #name = :name, #account = :account,"
                         + " #region = :region, #group = :group, #direction = :direction, #rules = :rules,"
-                        + " #actor = :actor, #intake = :intake, #record = :record, #announced = :now,"
-                        + " #earlier = :earlier")
+                        + " #actor = :actor, #intake = :intake, #record = :record, #earlier = :earlier")
                 .conditionExpression("#status = :announcing")
                 .expressionAttributeNames(Map.ofEntries(
                         Map.entry("#status", Items.STATUS), Map.entry("#time", Items.EVENT_TIME),
@@ -72,10 +72,28 @@ public class ChangeStore {
                         Map.entry("#region", Items.REGION), Map.entry("#group", Items.GROUP),
                         Map.entry("#direction", Items.DIRECTION), Map.entry("#rules", Items.RULE_IDS),
                         Map.entry("#actor", Items.ACTOR), Map.entry("#intake", Items.INTAKE),
-                        Map.entry("#record", Items.RECORD), Map.entry("#announced", Items.ANNOUNCED_AT),
-                        Map.entry("#earlier", Items.EARLIER)))
+                        Map.entry("#record", Items.RECORD), Map.entry("#earlier", Items.EARLIER)))
                 .expressionAttributeValues(values));
         return change;
+    }
+
+    /**
+     * Slack has accepted the post: the change is announced and open to a decision (PENDING). Only a
+     * claim still ANNOUNCING moves; if a second run took a stale claim over and confirmed first, or
+     * somebody decided already, the change stays as it is.
+     */
+    public void confirmAnnounced(@org.apache.camel.Body SecurityGroupChange change) {
+        try {
+            dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
+                    .updateExpression("SET #status = :pending, #announced = :now")
+                    .conditionExpression("#status = :announcing")
+                    .expressionAttributeNames(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT))
+                    .expressionAttributeValues(Map.of(":pending", Items.s(Status.PENDING.name()),
+                            ":announcing", Items.s(Status.ANNOUNCING.name()),
+                            ":now", Items.s(clock.instant().toString()))));
+        } catch (ConditionalCheckFailedException e) {
+            // confirmed by the run that took the claim over, or decided on already: announced either way
+        }
     }
 
     public StoredChange find(String changeId) {

@@ -13,11 +13,19 @@ public final class Announced {
     private Announced() {
     }
 
-    /** Puts the change in the Lake and waits until Slack has its message. */
+    /**
+     * Puts the change in the Lake and waits until Slack has its message and the service has seen
+     * Slack accept it (PENDING), as a person's click always comes after both.
+     */
     public static Accounts.Change viaLake(Accounts.Change change) {
         LakeStandInResource.lake().seed(change.record());
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !SlackStandInResource.slack().messagesMentioning(change.eventId()).isEmpty());
+        return confirmed(change);
+    }
+
+    private static Accounts.Change confirmed(Accounts.Change change) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(status(Moto.start(), change.eventId())));
         return change;
     }
 
@@ -26,13 +34,24 @@ public final class Announced {
         Queue.send(moto, Records.envelope(change.record(), change.account(), change.region()));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !SlackStandInResource.slack().messagesMentioning(change.eventId()).isEmpty());
-        return change;
+        return confirmed(change);
     }
 
     public static Map<String, AttributeValue> item(Moto moto, String changeId) {
         try (var dynamo = Aws.dynamo(moto)) {
             return dynamo.getItem(b -> b.tableName(MotoResource.TABLE).consistentRead(true)
                     .key(Map.of("changeId", AttributeValue.fromS(changeId)))).item();
+        }
+    }
+
+    /** The claim an instance leaves when it dies mid-post: ANNOUNCING, taken at claimedAt, never confirmed. */
+    public static void claimLeftByACrash(Moto moto, String changeId, java.time.Instant claimedAt) {
+        try (var dynamo = Aws.dynamo(moto)) {
+            dynamo.putItem(b -> b.tableName(MotoResource.TABLE).item(Map.of(
+                    "changeId", AttributeValue.fromS(changeId),
+                    "status", AttributeValue.fromS("ANNOUNCING"),
+                    "claimedAt", AttributeValue.fromN(Long.toString(claimedAt.getEpochSecond())),
+                    "expiresAt", AttributeValue.fromN(Long.toString(claimedAt.getEpochSecond() + 86400)))));
         }
     }
 

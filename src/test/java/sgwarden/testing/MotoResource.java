@@ -41,7 +41,9 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of("sgwarden.aws.endpoint-override", moto.endpoint(),
                 "sgwarden.table", TABLE,
-                "sgwarden.sqs.queue-url", queueUrl);
+                "sgwarden.sqs.queue-url", queueUrl,
+                // the service asks for this visibility on each receive, so it must match the queue's
+                "sgwarden.sqs.visibility-timeout", "1");
     }
 
     @Override

@@ -34,6 +34,9 @@ public final class Profiles {
                     Map.entry("sgwarden.slack.post.delay", "50"),
                     Map.entry("sgwarden.revert.delay", "50"),
                     Map.entry("sgwarden.sqs.wait-time", "1"),
+                    // the stand-in does not rate-limit unless a test asks it to; pacing would only slow the tests
+                    Map.entry("sgwarden.slack.rate", "100"),
+                    Map.entry("sgwarden.slack.burst", "100"),
                     Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB")));
             m.putAll(extra());
             return m;

@@ -23,7 +23,10 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Stands in for Slack: an incoming webhook (/services/...), the Web API's auth.test and
  * chat.postMessage (/api/...), and response_url (/response/...). It records what it accepted and
- * can be told to answer the next requests with 429 + Retry-After or 500, as Slack does.
+ * can be told to answer the next requests with 429 + Retry-After or 500, as Slack does. It can
+ * enforce Slack's rate limit per channel (1 per second with a short burst, beyond it 429 with
+ * Retry-After in whole seconds), and it can stall posts before accepting them, as a Slack that is
+ * slow to take a message does.
  */
 public final class SlackStandIn {
 
@@ -46,6 +49,12 @@ public final class SlackStandIn {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Scripted> script = new ConcurrentLinkedDeque<>();
+    private final Map<String, double[]> buckets = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile double ratePerSecond;
+    private volatile int burst;
+    private volatile java.util.concurrent.CountDownLatch stall;
+    private final List<Received> stalled = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger acceptAfterStall = new java.util.concurrent.atomic.AtomicInteger();
 
     public SlackStandIn() {
         try {
@@ -81,6 +90,53 @@ public final class SlackStandIn {
     public void reset() {
         received.clear();
         script.clear();
+        buckets.clear();
+        ratePerSecond = 0;
+        stalled.clear();
+        java.util.concurrent.CountDownLatch s = stall;
+        stall = null;
+        if (s != null) {
+            s.countDown();
+        }
+    }
+
+    /**
+     * Enforces Slack's limit on posts (webhook and chat.postMessage) per channel from now on: a token
+     * bucket holding `burst` posts, refilled at `perSecond`. A post beyond it is refused with 429 and
+     * Retry-After, and is not recorded as accepted.
+     */
+    public void enforceRateLimit(double perSecond, int burst) {
+        buckets.clear();
+        this.burst = burst;
+        this.ratePerSecond = perSecond;
+    }
+
+    /** Posts answered 429. */
+    public long refusals() {
+        return attempts().stream().filter(r -> r.answered() == 429).count();
+    }
+
+    /** From now on every post is held, its request read but not answered, until {@link #release}. */
+    public void stallPosts() {
+        stall = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Posts held by a stall, as they were received. */
+    public List<Received> stalled() {
+        return List.copyOf(stalled);
+    }
+
+    /**
+     * Ends the stall. The first `accepted` held posts count as accepted (Slack took them at the last
+     * moment); the others were never taken. Posts from now on are answered at once.
+     */
+    public void release(int accepted) {
+        acceptAfterStall.set(accepted);
+        java.util.concurrent.CountDownLatch s = stall;
+        stall = null;
+        if (s != null) {
+            s.countDown();
+        }
     }
 
     /** The next n posts fail with this status (500: rollup_error, as Slack's webhooks say). */
@@ -140,7 +196,32 @@ public final class SlackStandIn {
             return;
         }
         boolean scriptable = path.startsWith("/services/") || path.equals("/api/chat.postMessage");
+        java.util.concurrent.CountDownLatch held = scriptable ? stall : null;
+        if (held != null) {
+            Received r = new Received(path, json, Instant.now(), 0);
+            stalled.add(r);
+            try {
+                held.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (acceptAfterStall.getAndDecrement() > 0) {
+                received.add(new Received(path, json, Instant.now(), 200));
+                answerQuietly(exchange, 200, "ok");
+            } else {
+                received.add(new Received(path, json, Instant.now(), 0));
+                exchange.close();
+            }
+            return;
+        }
         Scripted next = scriptable ? script.poll() : null;
+        if (next == null && scriptable && ratePerSecond > 0) {
+            long waitMillis = takeToken(path.equals("/api/chat.postMessage") ? json.path("channel").asText() : path);
+            if (waitMillis > 0) {
+                next = new Scripted(429, Map.of("Retry-After", Long.toString(Math.max(1, (waitMillis + 999) / 1000))),
+                        "rate_limited");
+            }
+        }
         if (next != null) {
             received.add(new Received(path, json, Instant.now(), next.status()));
             answer(exchange, next.status(), next.headers(), next.body());
@@ -152,6 +233,29 @@ public final class SlackStandIn {
                     "{\"ok\":true,\"channel\":\"C0SGWARDEN\",\"ts\":\"" + Instant.now().toEpochMilli() / 1000.0 + "\"}");
         } else {
             answer(exchange, 200, Map.of("Content-Type", "text/plain"), "ok");
+        }
+    }
+
+    /** Takes a token from the channel's bucket; 0 if there was one, else how long until there is. */
+    private long takeToken(String channel) {
+        double[] bucket = buckets.computeIfAbsent(channel, c -> new double[] {burst, System.nanoTime()});
+        synchronized (bucket) {
+            long now = System.nanoTime();
+            bucket[0] = Math.min(burst, bucket[0] + (now - bucket[1]) / 1e9 * ratePerSecond);
+            bucket[1] = now;
+            if (bucket[0] >= 1) {
+                bucket[0] -= 1;
+                return 0;
+            }
+            return (long) Math.ceil((1 - bucket[0]) / ratePerSecond * 1000);
+        }
+    }
+
+    private static void answerQuietly(HttpExchange exchange, int status, String body) {
+        try {
+            answer(exchange, status, Map.of("Content-Type", "text/plain"), body);
+        } catch (IOException e) {
+            // the caller is gone (killed while the post was held): Slack would not know either
         }
     }
 
