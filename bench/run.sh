@@ -5,7 +5,8 @@
 # the figures, and stops every process it started. Output is also kept in target/bench/.
 # Knobs (-D system properties of the harness) can be passed in BENCH_OPTS, e.g.
 #   BENCH_OPTS="-Dbench.lake.seconds=900" bench/run.sh lake
-# and extra JVM options for the service in BENCH_SERVICE_JAVA_OPTS (e.g. "-Xmx256m").
+# The service runs with the JVM options of the Dockerfile's ENTRYPOINT; BENCH_SERVICE_JAVA_OPTS
+# replaces them (e.g. "-Xmx1g").
 set -euo pipefail
 which="${1:-all}"
 case "$which" in lake|approve|sqs|startup|burst|stop|policy|policy-burst|all) ;; *) echo "usage: $0 [lake|approve|sqs|startup|burst|stop|policy|policy-burst|all]" >&2; exit 2;; esac
@@ -17,6 +18,13 @@ mkdir -p "$out"
 if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ ! -d target/test-classes/sgwarden/testing ]; then
   echo "# building the packaged service (mvn -B -q -DskipTests package)"
   mvn -B -q -DskipTests package
+fi
+# The class-data archive the Dockerfile writes in the image, written here with the local JVM; a
+# rebuilt jar makes the old archive unusable, so it is written again.
+if [ ! -f target/quarkus-app/app-cds.jsa ] || [ target/quarkus-app/quarkus-run.jar -nt target/quarkus-app/app-cds.jsa ] \
+    || [ -n "$(find target/quarkus-app/lib target/quarkus-app/app -newer target/quarkus-app/app-cds.jsa -print -quit)" ]; then
+  echo "# writing the class-data archive (src/main/docker/app-cds.sh target/quarkus-app)"
+  sh src/main/docker/app-cds.sh target/quarkus-app
 fi
 moto_version="$(sed -n 's:.*<moto.version>\(.*\)</moto.version>.*:\1:p' pom.xml | head -1)"
 bash src/test/moto/install.sh target/moto "${moto_version:-5.1.22}" python3

@@ -68,9 +68,7 @@ final class Service implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String extra = System.getenv().getOrDefault("BENCH_SERVICE_JAVA_OPTS", "").trim();
-        if (!extra.isEmpty()) {
-            cmd.addAll(List.of(extra.split("\\s+")));
-        }
+        cmd.addAll(extra.isEmpty() ? dockerfileOptions(repo) : List.of(extra.split("\\s+")));
         if (gc != null) {
             cmd.add("-Xlog:gc,gc+init:file=" + gc + ":uptime,level,tags");
         }
@@ -88,6 +86,29 @@ final class Service implements AutoCloseable {
         long launched = System.nanoTime();
         Process p = Children.start(pb, "service");
         return new Service(p, port, log, gc, launched);
+    }
+
+    /**
+     * The JVM options of the Dockerfile's ENTRYPOINT (everything between "java" and "-jar"), with
+     * /deployments/ pointing at target/quarkus-app/, so the benchmarks run the service as the image does.
+     */
+    static List<String> dockerfileOptions(Path repo) throws IOException {
+        String dockerfile = Files.readString(repo.resolve("Dockerfile"));
+        Matcher m = Pattern.compile("(?m)^ENTRYPOINT\\s*\\[(.*)\\]\\s*$").matcher(dockerfile);
+        if (!m.find()) {
+            throw new IllegalStateException("no ENTRYPOINT [...] line in the Dockerfile");
+        }
+        List<String> words = new ArrayList<>();
+        Matcher w = Pattern.compile("\"([^\"]*)\"").matcher(m.group(1));
+        while (w.find()) {
+            words.add(w.group(1));
+        }
+        int jar = words.indexOf("-jar");
+        if (words.isEmpty() || !words.get(0).equals("java") || jar < 0) {
+            throw new IllegalStateException("the ENTRYPOINT is not java <options> -jar <jar>: " + words);
+        }
+        String app = repo.resolve("target/quarkus-app").toAbsolutePath() + "/";
+        return words.subList(1, jar).stream().map(o -> o.replace("/deployments/", app)).toList();
     }
 
     String url() {
@@ -142,6 +163,21 @@ final class Service implements AutoCloseable {
 
     long rssKb() {
         return procStatusKb("VmRSS");
+    }
+
+    /**
+     * CPU time the service has used so far (user + system, all threads, from /proc/<pid>/stat), in
+     * ms. Unlike the wall-clock start time it hardly moves with the load of a shared machine.
+     */
+    long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** jcmd GC.heap_info: the heap's used KiB now. */

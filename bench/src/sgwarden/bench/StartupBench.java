@@ -12,7 +12,7 @@ import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.SlackStandIn;
 
 /**
- * Issue 5: time from launching java -jar to the first 200 from /q/health/live and from
+ * Issues 5 and 11: with the JVM options of the Dockerfile's ENTRYPOINT, time from launching java -jar to the first 200 from /q/health/live and from
  * /q/health/ready, and the resident memory (VmRSS in /proc/<pid>/status) once the service has sat
  * idle, and how long a graceful stop takes, over several cold starts with each intake: SQS (the default; long-polling an empty queue in
  * moto) and Lake (the stand-in, first query 15 s after start).
@@ -42,20 +42,27 @@ final class StartupBench {
                 List<Double> quarkus = new ArrayList<>();
                 List<Double> rss = new ArrayList<>();
                 List<Double> stops = new ArrayList<>();
+                List<Double> cpu = new ArrayList<>();
                 int runs = runsPer.get(intake);
                 for (int i = 1; i <= runs; i++) {
                     try (Service service = Service.start(repo, logs, "service-startup-" + intake + "-" + i, settings,
                             Service.secrets(slack), false)) {
                         Duration l = service.awaitHealth("/q/health/live", Duration.ofSeconds(60));
                         Duration r = service.awaitReady(Duration.ofSeconds(60));
+                        long cpuReady = service.cpuMillis();
                         long rssReady = service.rssKb();
                         Thread.sleep(idle * 1000L);
                         long rssIdle = service.rssKb();
                         Double q = service.quarkusStartedSeconds();
+                        if (java.nio.file.Files.readString(service.log).contains("[cds")) {
+                            Bench.note("warning: the JVM could not use the class-data archive (see " + service.log
+                                    + "); this start ran without it");
+                        }
                         long stopStart = System.nanoTime();
                         service.close();
                         double stop = (System.nanoTime() - stopStart) / 1e6;
                         stops.add(stop);
+                        cpu.add((double) cpuReady);
                         live.add(l.toNanos() / 1e6);
                         ready.add(r.toNanos() / 1e6);
                         rss.add(rssIdle / 1024.0);
@@ -63,9 +70,9 @@ final class StartupBench {
                             quarkus.add(q * 1000);
                         }
                         Bench.note(String.format(Locale.ROOT,
-                                "%s intake, run %d: live after %.0f ms, ready after %.0f ms (Quarkus: started in %s s);"
+                                "%s intake, run %d: live after %.0f ms, ready after %.0f ms (Quarkus: started in %s s; CPU used by ready %d ms);"
                                         + " RSS %s at ready, %s after %d s idle; SIGTERM to exit %.1f s",
-                                intake, i, l.toNanos() / 1e6, r.toNanos() / 1e6, q, Bench.mib(rssReady),
+                                intake, i, l.toNanos() / 1e6, r.toNanos() / 1e6, q, cpuReady, Bench.mib(rssReady),
                                 Bench.mib(rssIdle), idle, stop / 1000));
                     }
                 }
@@ -76,6 +83,9 @@ final class StartupBench {
                         "median %.0f ms (min %.0f, max %.0f; %d starts) from launching java -jar to the first 200 from"
                                 + " /q/health/ready; live after %.0f ms; Quarkus's own 'started in' %.0f ms",
                         r.pct(50), r.ms[0], r.max(), r.count(), l.pct(50), new Stats(quarkus).pct(50)));
+                Bench.figure("startup.cpu." + intake, String.format(Locale.ROOT,
+                        "median %.0f ms of CPU (user + system, all threads) used by the time /q/health/ready first answered 200",
+                        new Stats(cpu).pct(50)));
                 Bench.figure("rss.idle." + intake, String.format(Locale.ROOT,
                         "median %.0f MiB (max %.0f MiB; VmRSS %d s after ready)", m.pct(50), m.max(), idle));
                 Bench.note(String.format(Locale.ROOT, "%s intake: graceful stop (SIGTERM to exit) median %.1f s",

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 
@@ -75,6 +74,7 @@ public class DetectionRoutes extends RouteBuilder {
                 .bean("cloudTrailParser", "parse(${body}, ${header." + Counters.INTAKE + "})")
                 .filter(body().isNull())
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'skipped')")
+                    .bean("auditLog", "skipped('failed call or not a rule change')")
                     .stop()
                 .end()
                 .to("direct:rule-forms");
@@ -86,14 +86,12 @@ public class DetectionRoutes extends RouteBuilder {
                 .bean("ruleForms", "recall")
                 .bean("ruleForms", "remember")
                 .filter(simple("${body.descriptionOnly}"))
-                    .log(LoggingLevel.INFO, "routes.detection",
-                            "not announced: ${body.eventId} only edits rule descriptions")
+                    .bean("auditLog", "skipped('only edits rule descriptions')")
                     .bean("counters", "skipped(${header." + Counters.INTAKE + "}, 'description-only')")
                     .stop()
                 .end()
                 .filter(method("spokeRole", "madeByRevert"))
-                    .log(LoggingLevel.INFO, "routes.detection",
-                            "not announced: ${body.eventId} is sgwarden's own revert")
+                    .bean("auditLog", "skipped('an own revert by sgwarden')")
                     .bean("counters", "skipped(${header." + Counters.INTAKE + "}, 'own-revert')")
                     .stop()
                 .end()
@@ -107,6 +105,7 @@ public class DetectionRoutes extends RouteBuilder {
                     .filter(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
                         .to("direct:policy-unannounced")
                         .bean("counters", "change(${header." + Counters.INTAKE + "}, 'duplicate')")
+                        .bean("auditLog", "skipped('duplicate')")
                         .stop()
                     .end()
                     .bean("changeStore", "saveClaimed")

@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 import com.slack.api.methods.SlackApiException;
 
@@ -41,6 +42,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String INTERACTION = "interaction-errors";
     public static final String REVERT = "revert-errors";
     public static final String RESTORE = "restore-errors";
+
+    /** Attempts per message update through response_url; Slack allows 5 uses of one in 30 minutes. */
+    static final int RESPONSE_URL_ATTEMPTS = 3;
 
     @Inject
     Settings settings;
@@ -95,12 +99,14 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .log(LoggingLevel.WARN, "routes.detection",
                             "SQS message ${header.CamelAwsSqsMessageId} left for the dead-letter queue: ${exception.message}")
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'unparseable')")
+                    .bean("auditLog", "skipped('unparseable')")
                 .end()
                 // A Lake record that cannot be read is logged and counted; the other records go on.
                 .onException(UnparseableRecordException.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.detection", "skipped: ${exception.message}")
                     .bean("counters", "change(${header." + Counters.INTAKE + "}, 'unparseable')")
+                    .bean("auditLog", "skipped('unparseable')")
                 .end()
                 // Logged and counted by the Lake bean; the next tick runs the query again.
                 .onException(LakeQueryFailedException.class)
@@ -110,45 +116,45 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
         restoreErrors();
 
-        routeConfiguration(INTERACTION)
+        // A refused click is logged once, by the audit line (category sgwarden.audit), with its reason.
+        RouteConfigurationDefinition interaction = routeConfiguration(INTERACTION);
+        interaction
                 .onException(SignatureRejectedException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "routes.interaction", "refused unsigned request: ${exception.message}")
+                    .bean("auditLog", "refused(401)")
                     .process(exchange -> reply(exchange, 401, "invalid request signature"))
                 .end()
                 .onException(PayloadTooLargeException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "routes.interaction", "refused: ${exception.message}")
+                    .bean("auditLog", "refused(413)")
                     .process(exchange -> reply(exchange, 413, exception(exchange)))
                 .end()
                 .onException(RequestGoneException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
+                    .bean("auditLog", "refused(503)")
                     .process(exchange -> reply(exchange, 503, exception(exchange)))
                 .end()
                 .onException(BadInteractionException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "routes.interaction", "bad interaction: ${exception.message}")
+                    .bean("auditLog", "refused(400)")
                     .process(exchange -> reply(exchange, 400, exception(exchange)))
                 .end()
                 .onException(UnknownChangeException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
+                    .bean("auditLog", "refused(404)")
                     .process(exchange -> reply(exchange, 404, exception(exchange)))
                 .end()
                 // Not allowed, or decided already: the person is told privately; Slack still gets its 200.
                 .onException(DecisionRefusedException.class)
                     .handled(true)
-                    .log(LoggingLevel.INFO, "routes.interaction", "refused decision: ${exception.message}")
+                    .bean("auditLog", "refused(200)")
                     .bean("slackResponder", "refused")
                     .process(exchange -> reply(exchange, 200, exception(exchange)))
-                .end()
-                .onException(SlackResponseException.class)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.interaction", "${exception.message}")
                 .end();
+        messageUpdates(interaction);
 
-        routeConfiguration(REVERT)
+        RouteConfigurationDefinition revert = routeConfiguration(REVERT);
+        revert
                 .onException(RevokeThrottledException.class)
                     .maximumRedeliveries(settings.revert().retries())
                     .redeliveryDelay(settings.revert().delay())
@@ -156,10 +162,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .handled(true)
                     .to("direct:revert-failed")
-                .end()
-                .onException(SlackResponseException.class)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.revert", "${exception.message}")
                 .end()
                 // Anything else (STS refused, EC2 refused): REVERT_FAILED with the reason, shown in Slack.
                 .onException(Exception.class)
@@ -167,11 +169,47 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .log(LoggingLevel.WARN, "routes.revert", "revert of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
                     .to("direct:revert-failed")
                 .end();
+        messageUpdates(revert);
+    }
+
+    /**
+     * A message update through response_url (the outcome of a click) that timed out or got a 5xx
+     * is tried again with backoff: 3 attempts in all, 1 s and then 2 s apart, well within Slack's
+     * limit of 5 uses of a response_url in 30 minutes. Only the update is repeated, never the
+     * decision or the revert, which stand whatever comes of it. A final failure, or a 4xx, is
+     * logged and counted (sgwarden_slack_updates_total{outcome="failed"}); the message stays as it was.
+     */
+    private static void messageUpdates(RouteConfigurationDefinition configuration) {
+        configuration
+                .onException(SlackResponseException.class)
+                    .onWhen(exchange -> exchange.getException(SlackResponseException.class) != null
+                            && exchange.getException(SlackResponseException.class).retryable())
+                    .maximumRedeliveries(RESPONSE_URL_ATTEMPTS - 1)
+                    .redeliveryDelay(1000)
+                    .useExponentialBackOff().backOffMultiplier(2)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logStackTrace(false)
+                    .onRedelivery(exchange -> counters(exchange).slackUpdate("retried"))
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.slack", "message update failed after " + RESPONSE_URL_ATTEMPTS
+                            + " attempts, the message stays as it was: ${exception.message}")
+                    .process(exchange -> counters(exchange).slackUpdate("failed"))
+                .end()
+                .onException(SlackResponseException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.slack", "message update refused, the message stays as it was: ${exception.message}")
+                    .process(exchange -> counters(exchange).slackUpdate("failed"))
+                .end();
+    }
+
+    private static Counters counters(Exchange exchange) {
+        return exchange.getContext().getRegistry().lookupByNameAndType("counters", Counters.class);
     }
 
     /** Restore fails as a revert does: throttling retried, anything else RESTORE_FAILED with the reason. */
     private void restoreErrors() {
-        routeConfiguration(RESTORE)
+        RouteConfigurationDefinition restore = routeConfiguration(RESTORE);
+        restore
                 .onException(RevokeThrottledException.class)
                     .maximumRedeliveries(settings.revert().retries())
                     .redeliveryDelay(settings.revert().delay())
@@ -180,15 +218,12 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .to("direct:restore-failed")
                 .end()
-                .onException(SlackResponseException.class)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.restore", "${exception.message}")
-                .end()
                 .onException(Exception.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.restore", "restore of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
                     .to("direct:restore-failed")
                 .end();
+        messageUpdates(restore);
     }
 
     private static String exception(Exchange exchange) {

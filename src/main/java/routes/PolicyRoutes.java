@@ -48,7 +48,8 @@ public class PolicyRoutes extends RouteBuilder {
                 // only now, with Slack's answer in hand, does the change count as announced
                 .setBody(exchangeProperty(PolicyMessages.CHANGE))
                 .bean("changeStore", "confirmAnnounced")
-                .bean("counters", "change(" + INTAKE + ", 'announced')");
+                .bean("counters", "change(" + INTAKE + ", 'announced')")
+                .bean("auditLog", "announced");
 
         // Recorded APPROVED only after Slack accepted the compact message: a failed post releases the claim.
         from("direct:policy-approve")
@@ -61,11 +62,15 @@ public class PolicyRoutes extends RouteBuilder {
                         .bean("policyMessages", "approved")
                         .to("direct:post-to-slack")
                         .setBody(exchangeProperty(PolicyMessages.CHANGE))
-                        .bean("policyRecords", "approve(${exchangeProperty.decision}, true)")
+                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, true)"))
+                        .bean("auditLog", "decision")
                         .bean("counters", "change(" + INTAKE + ", 'announced')")
+                        .bean("auditLog", "announced")
                     .otherwise()
-                        .bean("policyRecords", "approve(${exchangeProperty.decision}, false)")
+                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, false)"))
+                        .bean("auditLog", "decision")
                         .bean("counters", "change(" + INTAKE + ", 'approved-unposted')")
+                        .bean("auditLog", "skipped('approved by a policy that posts nothing')")
                 .end();
 
         // The revoke is Deny's own revert, decided by the policy; its outcome is what the message says.
@@ -76,12 +81,14 @@ public class PolicyRoutes extends RouteBuilder {
                 .setProperty("decision", method("policyDecisions", "of"))
                 .bean("policyRecords", "decide")
                 .setProperty("stored", body())
+                .bean("auditLog", "decision")
                 .to("direct:revert")
                 .bean("policyMessages", "acted")
                 .to("direct:post-to-slack")
                 .bean("policyRecords", "announced")
                 .setBody(exchangeProperty(PolicyMessages.CHANGE))
-                .bean("counters", "change(" + INTAKE + ", 'announced')");
+                .bean("counters", "change(" + INTAKE + ", 'announced')")
+                .bean("auditLog", "announced");
 
         // A duplicate whose policy revoked it but whose message Slack never accepted: post it now,
         // without revoking again.
@@ -97,6 +104,7 @@ public class PolicyRoutes extends RouteBuilder {
                     .bean("policyRecords", "announced")
                     .setBody(exchangeProperty(PolicyMessages.CHANGE))
                     .bean("counters", "change(" + INTAKE + ", 'announced')")
+                    .bean("auditLog", "announced")
                 .end();
     }
 }

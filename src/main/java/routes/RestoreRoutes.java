@@ -17,6 +17,7 @@ public class RestoreRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("restoreRecords", "start")
                 .setProperty("stored", body())
+                .bean("auditLog", "decision")
                 .bean("counters", "decision('restore')")
                 .wireTap("direct:reapply");
 
@@ -25,6 +26,7 @@ public class RestoreRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("restoreRecords", "keepOff")
                 .setProperty("stored", body())
+                .bean("auditLog", "decision")
                 .bean("counters", "decision('keep-off')")
                 .wireTap("direct:show-outcome");
 
@@ -37,6 +39,7 @@ public class RestoreRoutes extends RouteBuilder {
                 .bean("restoreRecords", "restored")
                 .setProperty("stored", body())
                 .bean("policyCounters", "restore('RESTORED')")
+                .bean("auditLog", "restore")
                 .to("direct:show-revert-outcome");
 
         from("direct:restore-failed")
@@ -45,6 +48,7 @@ public class RestoreRoutes extends RouteBuilder {
                 .bean("restoreRecords", "failed")
                 .setProperty("stored", body())
                 .bean("policyCounters", "restore('RESTORE_FAILED')")
+                .bean("auditLog", "restore")
                 .to("direct:show-revert-outcome");
     }
 }

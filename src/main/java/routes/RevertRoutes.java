@@ -28,6 +28,7 @@ public class RevertRoutes extends RouteBuilder {
                 .end()
                 .setProperty("stored", body())
                 .bean("counters", "revert(${body.status})")
+                .bean("auditLog", "revert")
                 .to("direct:show-revert-outcome");
 
         from("direct:revert-failed")
@@ -36,6 +37,7 @@ public class RevertRoutes extends RouteBuilder {
                 .bean("changeStore", "recordFailure")
                 .setProperty("stored", body())
                 .bean("counters", "revert('REVERT_FAILED')")
+                .bean("auditLog", "revert")
                 .to("direct:show-revert-outcome");
 
         from("direct:show-revert-outcome")

@@ -50,6 +50,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
                 .bean("counters", "decision('approve')")
+                .bean("auditLog", "decision")
                 .wireTap("direct:show-outcome");
 
         from("direct:deny")
@@ -58,6 +59,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
                 .bean("counters", "decision('deny')")
+                .bean("auditLog", "decision")
                 .wireTap("direct:revert");
 
         from("direct:show-outcome")

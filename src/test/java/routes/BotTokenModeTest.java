@@ -2,35 +2,52 @@ package routes;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
-import sgwarden.testing.LakeStandInResource;
+import sgwarden.testing.Announced;
+import sgwarden.testing.Clicks;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
 import sgwarden.testing.SlackStandInResource;
 
-/** The second Slack mode: a bot token posting to a channel through chat.postMessage. */
+/**
+ * The second Slack mode: a bot token posting to a channel through chat.postMessage. Slack answers
+ * a refused call with HTTP 200 and {"ok": false}: that is a failed post, never an announcement.
+ */
 @QuarkusTest
 @TestProfile(Profiles.LakeBotToken.class)
 class BotTokenModeTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @Test
     void theAnnouncementGoesToTheChannelThroughTheWebApi() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
         Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
                 Accounts.udp(53, "0.0.0.0/0"));
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(c.eventId()).isEmpty());
         SlackStandIn.Received posted = slack.messagesMentioning(c.eventId()).get(0);
@@ -39,5 +56,74 @@ class BotTokenModeTest {
         String blocks = posted.json().path("blocks").toString();
         assertTrue(blocks.contains("\"action_id\":\"sgwarden_deny\"") && blocks.contains("\"confirm\""), blocks);
         assertTrue(posted.text().contains("added outbound udp 53 to 0.0.0.0/0 to " + group), posted.text());
+    }
+
+    @Test
+    void aRevokedTokenIsAFailedPostAndTheChangeIsAnnouncedOnceTheTokenWorksAgain() {
+        slack.revokeToken(true);
+        try {
+            refusedThenAnnounced("invalid_auth", () -> slack.revokeToken(false));
+        } finally {
+            slack.revokeToken(false);
+        }
+    }
+
+    @Test
+    void aChannelTheBotIsNotInIsAFailedPostAndTheChangeIsAnnouncedOnceTheBotIsAdded() {
+        slack.botInChannel(false);
+        try {
+            refusedThenAnnounced("not_in_channel", () -> slack.botInChannel(true));
+        } finally {
+            slack.botInChannel(true);
+        }
+    }
+
+    void refusedThenAnnounced(String error, Runnable fix) {
+        int refusedBefore = slack.refused(error).size();
+        double failedBefore = DetectionScenariosTest.metric("sgwarden_slack_posts_total{outcome=\"failed\"}");
+        Accounts.Change c = Accounts.openSsh(moto);
+        lake.seed(c.record());
+
+        // a whole run's attempts (1 try + 2 retries), each answered 200 {"ok": false}
+        await("Slack's " + error + " taken as a failed post, and retried").atMost(Duration.ofSeconds(30))
+                .until(() -> slack.refused(error).size() >= refusedBefore + 3);
+        assertTrue(slack.messagesMentioning(c.eventId()).isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> DetectionScenariosTest.metric(
+                "sgwarden_slack_posts_total{outcome=\"failed\"}") >= failedBefore + 3);
+        // the claim was released, so that the next run announces it
+        await().atMost(Duration.ofSeconds(10)).until(() -> Announced.status(moto, c.eventId()) == null
+                || slack.refused(error).size() >= refusedBefore + 4);
+
+        fix.run();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        long runs = lake.finishedQueries();
+        await().atMost(Duration.ofSeconds(20)).until(() -> lake.finishedQueries() >= runs + 2);
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+        assertEquals("PENDING", Announced.status(moto, c.eventId()));
+    }
+
+    @Test
+    void denyInBotTokenModeRevertsAndUpdatesTheMessage() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String responseUrl = slack.newResponseUrl();
+
+        Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", responseUrl).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(responseUrl).isEmpty());
+        assertTrue(slack.responses(responseUrl).get(0).allText().contains("Reverted by @bob"));
+        assertNull(slack.responses(responseUrl).get(0).error());
+    }
+
+    @AfterAll
+    static void noSecretInAnyLogLine() throws Exception {
+        String log = Files.readString(Path.of(Profiles.LakeBotToken.LOG));
+        assertTrue(log.contains("invalid_auth"), "the log file holds this run, failures included");
+        assertFalse(log.contains(SlackStandIn.BOT_TOKEN), "bot token in the logs");
+        assertFalse(log.contains(SlackStandIn.BOT_TOKEN.substring(5)), "bot token (without its prefix) in the logs");
+        assertFalse(log.contains(SlackStandInResource.SIGNING_SECRET), "signing secret in the logs");
+        assertFalse(log.contains(Profiles.SPOKE_EXTERNAL_ID), "the spoke role's external ID in the logs");
+        assertFalse(log.contains("v0="), "a request signature in the logs");
     }
 }

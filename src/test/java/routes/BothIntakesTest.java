@@ -10,24 +10,28 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Queue;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 
 /** With both intakes on, one change seen by the Lake and by SQS is announced once. */
 @QuarkusTest
 @TestProfile(Profiles.Both.class)
 class BothIntakesTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @Test
     void theSameEventFromTheLakeAndFromSqsIsAnnouncedOnce() {

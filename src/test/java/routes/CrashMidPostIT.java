@@ -43,14 +43,16 @@ class CrashMidPostIT {
     static final String CLAIM_TIMEOUT = "25s";
 
     static final Moto moto = Moto.start();
-    static final SlackStandIn slack = SlackStandInResource.slack();
+    static final SlackStandInResource slackResource = new SlackStandInResource();
+    static SlackStandIn slack;
     static final Map<String, String> settings = new HashMap<>();
     static final List<Process> started = new ArrayList<>();
 
     @BeforeAll
     static void queueAndSettings() throws Exception {
         settings.putAll(new MotoResource().start());
-        settings.putAll(new SlackStandInResource().start());
+        settings.putAll(slackResource.start());
+        slack = slackResource.standIn();
         String queueUrl;
         try (var sqs = Aws.sqs(moto)) {
             String dlq = sqs.createQueue(b -> b.queueName(DLQ)).queueUrl();
@@ -72,6 +74,7 @@ class CrashMidPostIT {
     static void stop() {
         slack.release(0);
         started.forEach(Process::destroyForcibly);
+        slackResource.stop();
     }
 
     @Test

@@ -15,13 +15,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Aws;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Detection through CloudTrail Lake: a change made in a member account is announced once. */
@@ -29,9 +30,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @TestProfile(Profiles.Lake.class)
 class DetectionRoutesTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @BeforeEach
     void clean() {
@@ -63,6 +67,9 @@ class DetectionRoutesTest {
         assertEquals(change.record(), item.get("record").s());
         assertTrue(Long.parseLong(item.get("expiresAt").n()) > System.currentTimeMillis() / 1000 + 80 * 86400);
         assertEquals(change.rules().get(0).securityGroupRuleId(), item.get("ruleIds").l().get(0).s());
+        assertTrue(DetectionScenariosTest.metric("sgwarden_changes_total{intake=\"lake\",outcome=\"duplicate\"}") >= 2);
+        assertTrue(DetectionScenariosTest.metric("sgwarden_lake_query_duration_seconds_count") >= 1);
+        assertTrue(DetectionScenariosTest.metric("sgwarden_lake_bytes_scanned_total") > 0);
     }
 
     @Test
@@ -78,6 +85,8 @@ class DetectionRoutesTest {
         var from = java.time.LocalDateTime.parse(m.group(1), fmt);
         var to = java.time.LocalDateTime.parse(m.group(2), fmt);
         assertEquals(Duration.ofMinutes(20), Duration.between(from, to));
+        // the Lake owes no order without it (the stand-in shuffles), and announcements follow event time
+        assertTrue(sql.endsWith(" ORDER BY eventTime ASC"), sql);
         // signed with credentials moto issued for the Lake read role, not the service's own
         assertTrue(lake.signingKeys().stream().noneMatch("test"::equals), lake.signingKeys().toString());
     }

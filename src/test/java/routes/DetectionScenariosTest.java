@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -19,21 +20,27 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
+import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /** Detection through the Lake with every record shape, a slow or failing Lake, and a failing Slack. */
 @QuarkusTest
 @TestProfile(Profiles.Lake.class)
 class DetectionScenariosTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     static String fixture(String name) {
         try (InputStream in = DetectionScenariosTest.class.getResourceAsStream("/fixtures/" + name)) {
@@ -164,17 +171,82 @@ class DetectionScenariosTest {
         assertEquals(failedBefore + 1, metric("sgwarden_lake_queries_total{status=\"FAILED\"}"));
     }
 
+    @Test
+    void lakeQueriesEndingTimedOutOrCancelledOrNeverFinishingAreCountedCancelledWhereNeededAndRunAgain() {
+        double timedOut = metric("sgwarden_lake_queries_total{status=\"TIMED_OUT\"}");
+        double cancelled = metric("sgwarden_lake_queries_total{status=\"CANCELLED\"}");
+        double waitExceeded = metric("sgwarden_lake_queries_total{status=\"WAIT_EXCEEDED\"}");
+        int cancelsBefore = lake.cancelledQueries().size();
+        lake.nextQueryStates("QUEUED", "RUNNING", "TIMED_OUT");
+        lake.nextQueryStates("QUEUED", "CANCELLED");
+        // still RUNNING when sgwarden.lake.max-wait (5 s here) runs out
+        lake.nextQueryStates("QUEUED", "RUNNING");
+        Accounts.Change c = change();
+        lake.seed(c.record());
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        assertEquals(timedOut + 1, metric("sgwarden_lake_queries_total{status=\"TIMED_OUT\"}"));
+        assertEquals(cancelled + 1, metric("sgwarden_lake_queries_total{status=\"CANCELLED\"}"));
+        assertEquals(waitExceeded + 1, metric("sgwarden_lake_queries_total{status=\"WAIT_EXCEEDED\"}"));
+        // only the query that was still running needed cancelling (the stand-in refuses to cancel an ended one)
+        assertEquals(cancelsBefore + 1, lake.cancelledQueries().size());
+    }
+
+    @Test
+    void changesAreAnnouncedInOrderOfEventTimeWhateverOrderTheLakeHoldsThem() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Instant base = Instant.now().minusSeconds(600);
+        List<String> ids = new java.util.ArrayList<>();
+        List<String> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Accounts.Change made = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(9000 + i, "0.0.0.0/0"));
+            ids.add(made.eventId());
+            // stored newest first: only the query's ORDER BY puts them right
+            records.add(0, Records.authorize(made.eventId(), base.plusSeconds(60L * i), made.account(), made.account(),
+                    made.region(), group, false, made.rules()));
+        }
+        lake.seedAll(records);
+
+        ids.forEach(id -> await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(id).size() == 1));
+        List<String> order = slack.messages().stream().map(SlackStandIn.Received::allText)
+                .map(t -> ids.stream().filter(t::contains).findFirst().orElse("")).filter(id -> !id.isEmpty()).toList();
+        assertEquals(ids, order);
+    }
+
+    @Test
+    void aChangeOfSixtyRulesWithLongDescriptionsIsAMessageSlackAccepts() {
+        String group = "sg-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        List<SecurityGroupRule> rules = java.util.stream.IntStream.range(0, 60).mapToObj(i -> SecurityGroupRule.builder()
+                .securityGroupRuleId("sgr-0" + String.format("%016x", i)).groupId(group).ipProtocol("tcp")
+                .fromPort(10000 + i).toPort(10000 + i).cidrIpv4("0.0.0.0/0").description("d".repeat(250) + i)
+                .build()).toList();
+        String eventId = UUID.randomUUID().toString();
+        lake.seed(Records.authorize(eventId, Instant.now().minusSeconds(60), Accounts.MEMBER, Accounts.MEMBER,
+                Accounts.REGION, group, false, rules));
+
+        String text = announcement(eventId);
+        assertTrue(text.contains("60 inbound rules") && text.contains("more"), text);
+        assertTrue(slack.refused("invalid_blocks").stream().noneMatch(r -> r.allText().contains(eventId)));
+    }
+
     Accounts.Change change() {
         return Accounts.openSsh(moto);
     }
 
     static double metric(String series) {
+        return metricsText().lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** What Prometheus scrapes from /q/metrics. */
+    static String metricsText() {
         String url = ConfigProvider.getConfig().getValue("test.url", String.class) + "/q/metrics";
         try {
-            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
-                    l.substring(l.lastIndexOf(' ') + 1))).sum();
+            // HTTP/1.1 and a timeout: the JDK client's h2c upgrade can stall against the service's server
+            return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(20))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -13,19 +13,25 @@ import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import sgwarden.ops.AuditLog;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
 import sgwarden.testing.FaultyAws;
-import sgwarden.testing.FaultyAwsResource;
+import sgwarden.testing.InjectFaultyAws;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
-import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Records;
@@ -37,10 +43,14 @@ import sgwarden.testing.SlackStandInResource;
 @TestProfile(Profiles.Faulty.class)
 class FaultsTest {
 
-    final Moto moto = Moto.start();
-    final FaultyAws aws = FaultyAwsResource.faulty();
-    final SlackStandIn slack = SlackStandInResource.slack();
-    final LakeStandIn lake = LakeStandInResource.lake();
+    @InjectMoto
+    Moto moto;
+    @InjectFaultyAws
+    FaultyAws aws;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     @BeforeEach
     void clean() {
@@ -78,7 +88,7 @@ class FaultsTest {
 
     @Test
     void aRefusedAssumeRoleEndsRevertFailedShownInSlackAndDenyWorksOnceFixed() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         aws.fail("AssumeRole", 1, 403, "AccessDenied",
                 "User: arn:aws:sts::123456789012:assumed-role/sgwarden is not authorized to perform: sts:AssumeRole");
         String first = slack.newResponseUrl();
@@ -104,7 +114,7 @@ class FaultsTest {
 
     @Test
     void ec2ThrottlingIsRetriedWithBackoffThenReverted() {
-        Accounts.Change c = Announced.viaLake(change());
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
         // more refusals than the SDK's own retries absorb, so the route's backoff takes over
         aws.fail("RevokeSecurityGroupIngress", 5, 503, "RequestLimitExceeded", "Request limit exceeded.");
 
@@ -136,12 +146,92 @@ class FaultsTest {
         assertEquals(ids, order);
     }
 
+    @Test
+    void aMessageUpdateThatFailedIsRetriedAndTheDecisionStands() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
+        slack.failNextResponses(2, 500);
+        String url = slack.newResponseUrl();
+
+        Clicks.click("sgwarden_approve", c.eventId(), "U0ALICE", "alice", url).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses(url).stream().anyMatch(r -> r.answered() == 200));
+        List<SlackStandIn.Received> attempts = slack.responses(url);
+        assertEquals(List.of(500, 500, 200), attempts.stream().map(SlackStandIn.Received::answered).toList());
+        assertTrue(attempts.get(2).allText().contains("Approved by @alice"), attempts.get(2).allText());
+        assertEquals("APPROVED", Announced.status(moto, c.eventId()));
+    }
+
+    @Test
+    void aMessageUpdateThatKeepsFailingIsCountedAndTheRevertStands() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, change());
+        double failedBefore = await().atMost(Duration.ofSeconds(30)).until(FaultsTest::failedUpdates, v -> v >= 0);
+        slack.failNextResponses(5, 503);
+        String url = slack.newResponseUrl();
+
+        Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", url).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> failedUpdates() >= failedBefore + 1);
+        // three attempts, within Slack's five uses of a response_url
+        assertEquals(3, slack.responses(url).size());
+        assertFalse(Accounts.ruleIds(moto, c.account(), c.region(), c.groupId())
+                .contains(c.rules().get(0).securityGroupRuleId()));
+        slack.reset();
+    }
+
+    /** sgwarden_slack_updates_total{outcome="failed"}; -1 while /q/metrics does not answer within 5 s. */
+    static double failedUpdates() {
+        String url = ConfigProvider.getConfig().getValue("test.url", String.class) + "/q/metrics";
+        try {
+            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(l -> l.startsWith("sgwarden_slack_updates_total{outcome=\"failed\"} "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     @AfterAll
     static void noSecretInAnyLogLine() throws Exception {
         String log = Files.readString(Path.of(Profiles.Faulty.LOG));
         assertTrue(log.contains("Revert") || log.contains("revert"), "the log file holds this run");
         assertFalse(log.contains(SlackStandInResource.SIGNING_SECRET), "signing secret in the logs");
+        assertFalse(log.contains(Profiles.SPOKE_EXTERNAL_ID), "the spoke role's external ID in the logs");
         assertFalse(log.contains("standinsecretwebhookpath"), "webhook URL in the logs");
         assertFalse(log.contains("v0="), "a request signature in the logs");
+        assertFalse(log.contains("/response/"), "a response_url in the logs");
+        assertFalse(log.contains("xoxb-"), "a bot token in the logs");
+    }
+
+    /** The audit lines are JSON lines here (quarkus.log.file.json), with the fields as JSON fields. */
+    @AfterAll
+    static void everyActionHasAnAuditLineWithItsFields() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> audit = Files.readAllLines(Path.of(Profiles.Faulty.LOG)).stream()
+                .filter(l -> l.startsWith("{")).map(l -> {
+                    try {
+                        return json.readTree(l);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(l, e);
+                    }
+                }).filter(n -> AuditLog.CATEGORY.equals(n.path("loggerName").asText())).toList();
+        assertTrue(audit.stream().allMatch(n -> n.path("level").asText().equals("INFO")));
+        for (String kind : List.of("announced", "decision", "revert")) {
+            assertTrue(audit.stream().anyMatch(n -> kind.equals(n.path("mdc").path("audit").asText())), "no " + kind + " line");
+        }
+        JsonNode failed = audit.stream().filter(n -> n.path("mdc").path("audit").asText().equals("revert")
+                && n.path("mdc").path("outcome").asText().equals("REVERT_FAILED")).findFirst().orElseThrow();
+        assertEquals("U0BOB", failed.path("mdc").path("user").asText());
+        assertTrue(failed.path("mdc").path("error").asText().startsWith("AccessDenied"), failed.toString());
+        assertTrue(failed.path("mdc").path("ruleIds").asText().startsWith("sgr-"), failed.toString());
+        assertTrue(failed.path("mdc").path("account").asText().matches("\\d{12}"), failed.toString());
+        assertTrue(audit.stream().anyMatch(n -> n.path("mdc").path("audit").asText().equals("decision")
+                && n.path("mdc").path("decision").asText().equals("APPROVE")
+                && n.path("mdc").path("user").asText().equals("U0ALICE")));
     }
 }

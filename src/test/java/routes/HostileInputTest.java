@@ -30,9 +30,13 @@ import sgwarden.slack.SlackSignature;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
-import sgwarden.testing.HostileRequests;
 import sgwarden.testing.HostileRequests.Answer;
 import sgwarden.testing.HostileRequests.Hostile;
+import sgwarden.testing.HostileRequests;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
@@ -55,12 +59,16 @@ class HostileInputTest {
     static final long SEED = Long.getLong("hostile.seed", 20_241_128L);
     static final int REQUESTS = Integer.getInteger("hostile.requests", 2_000);
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     Accounts.Change openSsh() {
-        return Announced.viaLake(Accounts.openSsh(moto));
+        return Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
     }
 
     List<String> rulesNow(Accounts.Change change) {

@@ -17,11 +17,13 @@ import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
-import sgwarden.testing.LakeStandInResource;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
@@ -35,13 +37,17 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
 class ModifyRulesTest {
 
     static final String DENY = "sgwarden_deny";
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     /** A group with tcp 6379 from 10.0.0.0/8 that sgwarden saw being added. */
     Accounts.Change knownRedis() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        return Announced.viaLake(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+        return Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
                 Accounts.tcp(6379, "10.0.0.0/8")));
     }
 
@@ -73,7 +79,7 @@ class ModifyRulesTest {
     void wideningAKnownRuleIsShownBeforeAndAfterAndDenyPutsItBack() {
         Accounts.Change added = knownRedis();
         String ruleId = added.rules().get(0).securityGroupRuleId();
-        Accounts.Change widened = Announced.viaLake(widen(added, 0));
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack, widen(added, 0));
 
         String text = announcement(widened);
         assertTrue(text.contains("tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`"), text);
@@ -105,7 +111,7 @@ class ModifyRulesTest {
         Accounts.Change added = knownRedis();
         // the first run's post fails (1 try + 2 retries): the rule's new form is recorded, the change released
         slack.failNext(3, 500);
-        Accounts.Change widened = Announced.viaLake(widen(added, 0));
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack, widen(added, 0));
 
         assertEquals(1, slack.messagesMentioning(widened.eventId()).size());
         String text = announcement(widened);
@@ -119,7 +125,7 @@ class ModifyRulesTest {
         Accounts.Change before = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
                 Accounts.tcp(6379, "10.0.0.0/8"));
         String ruleId = before.rules().get(0).securityGroupRuleId();
-        Accounts.Change widened = Announced.viaLake(widen(before, 0));
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack, widen(before, 0));
 
         String text = announcement(widened);
         assertTrue(text.contains("earlier form not known"), text);
@@ -138,7 +144,7 @@ class ModifyRulesTest {
     void aRuleChangedAgainSinceTheAnnouncementIsLeftInItsLaterForm() {
         Accounts.Change added = knownRedis();
         String ruleId = added.rules().get(0).securityGroupRuleId();
-        Accounts.Change widened = Announced.viaLake(widen(added, 0));
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack, widen(added, 0));
         // someone narrows it by hand meanwhile
         Accounts.modify(moto, added.account(), added.region(), added.groupId(),
                 Map.of(ruleId, Accounts.tcpForm(6379, "192.0.2.7/32", null)));
@@ -158,13 +164,13 @@ class ModifyRulesTest {
     @Test
     void severalRulesInOneCallAreAllShownAndAllPutBack() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change added = Announced.viaLake(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
+        Accounts.Change added = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
                 false, Accounts.tcp(6379, "10.0.0.0/8"), Accounts.tcp(5432, "10.1.0.0/16")));
         Map<String, SecurityGroupRuleRequest> changes = new LinkedHashMap<>();
         for (SecurityGroupRule r : added.rules()) {
             changes.put(r.securityGroupRuleId(), Accounts.tcpForm(r.fromPort(), "0.0.0.0/0", "opened"));
         }
-        Accounts.Change widened = Announced.viaLake(Accounts.modify(moto, added.account(), added.region(), group,
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack, Accounts.modify(moto, added.account(), added.region(), group,
                 changes));
 
         String text = announcement(widened);
@@ -193,12 +199,12 @@ class ModifyRulesTest {
                 "sgwarden_changes_skipped_total{intake=\"lake\",reason=\"description-only\"}");
         Accounts.Change relabelled = Accounts.modify(moto, added.account(), added.region(), added.groupId(),
                 Map.of(ruleId, Accounts.tcpForm(6379, "10.0.0.0/8", "cache for the web tier")));
-        LakeStandInResource.lake().seed(relabelled.record());
+        lake.seed(relabelled.record());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> DetectionScenariosTest.metric(
                 "sgwarden_changes_skipped_total{intake=\"lake\",reason=\"description-only\"}") == before + 1);
         // a real widening afterwards is announced, and shows the description the ledger now holds
-        Accounts.Change widened = Announced.viaLake(Accounts.modify(moto, added.account(), added.region(),
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack, Accounts.modify(moto, added.account(), added.region(),
                 added.groupId(), Map.of(ruleId, Accounts.tcpForm(6379, "0.0.0.0/0", "cache for the web tier"))));
         assertTrue(slack.messagesMentioning(relabelled.eventId()).isEmpty(), "a description edit is not announced");
         assertNull(Announced.status(moto, relabelled.eventId()));

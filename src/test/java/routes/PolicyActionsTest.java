@@ -17,11 +17,13 @@ import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
 import sgwarden.testing.Clicks;
-import sgwarden.testing.LakeStandInResource;
+import sgwarden.testing.InjectLake;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
@@ -40,8 +42,12 @@ class PolicyActionsTest {
     static final String RESTORE = "sgwarden_restore";
     static final String KEEP_OFF = "sgwarden_keep_off";
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+    @InjectLake
+    LakeStandIn lake;
 
     Accounts.Change open(int port) {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
@@ -76,7 +82,7 @@ class PolicyActionsTest {
     @Test
     void revertRemovesTheRuleAtOnceAndRestoreBringsItBack() {
         Accounts.Change c = open(23);
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
 
         SlackStandIn.Received posted = message(c);
         awaitStatus(c, "REVERTED");
@@ -116,7 +122,7 @@ class PolicyActionsTest {
         // every attempt of the first run fails (1 try + 2 retries)
         slack.failNext(3, 500);
         Accounts.Change c = open(23);
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
 
         awaitStatus(c, "REVERTED");
         SlackStandIn.Received posted = message(c);
@@ -130,7 +136,7 @@ class PolicyActionsTest {
     @Test
     void quarantineRemovesTheRuleAndApproveRestoresIt() {
         Accounts.Change c = open(22);
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
 
         SlackStandIn.Received posted = message(c);
         awaitStatus(c, "QUARANTINED");
@@ -154,12 +160,12 @@ class PolicyActionsTest {
     @Test
     void aWideningQuarantinedGoesBackToItsEarlierFormAndApproveMakesItTheLaterOneAgain() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change added = Announced.viaLake(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
+        Accounts.Change added = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
                 false, Accounts.tcp(22, "10.0.0.0/8")));
         String ruleId = added.rules().get(0).securityGroupRuleId();
         Accounts.Change widened = Accounts.modify(moto, added.account(), added.region(), group,
                 Map.of(ruleId, Accounts.tcpForm(22, "0.0.0.0/0", null)));
-        LakeStandInResource.lake().seed(widened.record());
+        lake.seed(widened.record());
 
         awaitStatus(widened, "QUARANTINED");
         assertEquals("10.0.0.0/8", Accounts.rule(moto, added.account(), added.region(), group, ruleId).cidrIpv4(),
@@ -176,7 +182,7 @@ class PolicyActionsTest {
     @Test
     void aQuarantinesDenyKeepsTheRuleOffAndOffersRestore() {
         Accounts.Change c = open(22);
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
         message(c);
         awaitStatus(c, "QUARANTINED");
 
@@ -192,7 +198,7 @@ class PolicyActionsTest {
     @Test
     void approveLeavesTheRuleWithACompactMessageWithoutButtons() {
         Accounts.Change c = open(8080);
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
 
         String text = message(c).allText();
         awaitStatus(c, "APPROVED");
@@ -208,8 +214,8 @@ class PolicyActionsTest {
     void approveWithPostNoneIsRecordedAndCountedButNotPosted() {
         Accounts.Change c = open(8081);
         Accounts.Change asked = open(443);
-        LakeStandInResource.lake().seed(c.record());
-        LakeStandInResource.lake().seed(asked.record());
+        lake.seed(c.record());
+        lake.seed(asked.record());
 
         awaitStatus(c, "APPROVED");
         message(asked); // the run that handled the approved change has posted what came after it
@@ -227,8 +233,8 @@ class PolicyActionsTest {
             ec2.createTags(b -> b.resources(tagged.groupId()).tags(t -> t.key("team").value("web")));
         }
         Accounts.Change untagged = open(7000);
-        LakeStandInResource.lake().seed(tagged.record());
-        LakeStandInResource.lake().seed(untagged.record());
+        lake.seed(tagged.record());
+        lake.seed(untagged.record());
 
         awaitStatus(tagged, "APPROVED");
         assertEquals("web-tier-7000", str(tagged, "policy"));
@@ -240,7 +246,7 @@ class PolicyActionsTest {
     @Test
     void dryRunShowsTheWouldBeActionAndChangesNothing() {
         Accounts.Change c = open(9000);
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
 
         String text = message(c).allText();
         assertTrue(text.contains("policy try-9000 would have reverted this change"), text);
@@ -254,7 +260,7 @@ class PolicyActionsTest {
     @Test
     void aDeniedChangeOffersRestoreAndRestoreBringsTheRuleBack() {
         Accounts.Change c = open(443);
-        LakeStandInResource.lake().seed(c.record());
+        lake.seed(c.record());
         assertTrue(message(c).allText().contains(DENY));
 
         String denied = slack.newResponseUrl();

@@ -15,21 +15,24 @@ import io.quarkus.test.junit.TestProfile;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Queue;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
-import sgwarden.testing.SlackStandInResource;
 
 /** The EventBridge to SQS intake: announced within seconds, deleted only once handled. */
 @QuarkusTest
 @TestProfile(Profiles.Sqs.class)
 class SqsIntakeTest {
 
-    final Moto moto = Moto.start();
-    final SlackStandIn slack = SlackStandInResource.slack();
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
 
     @BeforeEach
     void clean() {
@@ -46,7 +49,7 @@ class SqsIntakeTest {
 
     @Test
     void anEnvelopeOnTheQueueIsAnnouncedOnceStoredPendingAndDeleted() {
-        Accounts.Change c = Announced.viaSqs(moto, change());
+        Accounts.Change c = Announced.viaSqs(moto, slack, change());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
         assertEquals(1, slack.messagesMentioning(c.eventId()).size());
@@ -64,6 +67,9 @@ class SqsIntakeTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
         assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+        assertTrue(DetectionScenariosTest.metric("sgwarden_changes_total{intake=\"sqs\",outcome=\"duplicate\"}") >= 1);
+        assertTrue(DetectionScenariosTest.metricsText().lines()
+                .anyMatch(l -> l.startsWith("sgwarden_sqs_message_age_seconds ")), "the backlog gauge is served");
     }
 
     @Test
@@ -126,7 +132,7 @@ class SqsIntakeTest {
         String unreadable = widened.record().replace("\"SecurityGroupRule\":{\"IpProtocol\"", "\"Other\":{\"IpProtocol\"")
                 .replace(widened.eventId(), "broken-modify-1");
         Queue.send(moto, Records.envelope(unreadable, c.account(), c.region()));
-        Announced.viaSqs(moto, widened);
+        Announced.viaSqs(moto, slack, widened);
 
         await().atMost(Duration.ofSeconds(40)).until(() -> Queue.depth(moto, MotoResource.DLQ) == deadBefore + 1);
         assertTrue(slack.messagesMentioning("broken-modify-1").isEmpty());
@@ -148,7 +154,7 @@ class SqsIntakeTest {
 
     @Test
     void denyOnAChangeThatCameThroughSqsRevertsIt() {
-        Accounts.Change c = Announced.viaSqs(moto, change());
+        Accounts.Change c = Announced.viaSqs(moto, slack, change());
 
         Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", slack.newResponseUrl()).expect(200);
 

@@ -43,18 +43,24 @@ import sgwarden.testing.SlackStandInResource;
  */
 class TwoInstancesIT {
 
-    static final Moto moto = Moto.start();
-    static final SlackStandIn slack = SlackStandInResource.slack();
-    static final LakeStandIn lake = LakeStandInResource.lake();
+    static final MotoResource motoResource = new MotoResource();
+    static final SlackStandInResource slackResource = new SlackStandInResource();
+    static final LakeStandInResource lakeResource = new LakeStandInResource();
+    static Moto moto;
+    static SlackStandIn slack;
+    static LakeStandIn lake;
     static final List<Process> instances = new ArrayList<>();
     static final List<Integer> ports = new ArrayList<>();
     static final Map<String, String> settings = new HashMap<>();
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
-        settings.putAll(new MotoResource().start());
-        settings.putAll(new SlackStandInResource().start());
-        settings.putAll(new LakeStandInResource().start());
+        settings.putAll(motoResource.start());
+        settings.putAll(slackResource.start());
+        settings.putAll(lakeResource.start());
+        moto = Moto.start();
+        slack = slackResource.standIn();
+        lake = lakeResource.standIn();
         // an hour of changes is replayed in seconds: the look-back covers the whole hour on every run
         settings.putAll(Map.of("sgwarden.intake", "both", "sgwarden.lake.period", "500ms",
                 "sgwarden.lake.lookback", "70m",
@@ -120,6 +126,8 @@ class TwoInstancesIT {
     @AfterAll
     static void stop() {
         instances.forEach(Process::destroy);
+        slackResource.stop();
+        lakeResource.stop();
     }
 
     @Test

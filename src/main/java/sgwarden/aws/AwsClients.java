@@ -9,7 +9,6 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.inject.Singleton;
 
 import sgwarden.config.Settings;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -30,6 +29,11 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * Every AWS SDK client the service uses. One place decides region, endpoint, credentials and HTTP
  * client, so that pointing the service at moto or the sandbox is one setting, and CDI closes each
  * client at shutdown.
+ * <p>
+ * The clients are application-scoped, so what is injected (and what Camel autowires into its
+ * aws2 components) is a proxy: a client is built on its first call, not at start. Building them at
+ * start loaded about 1,800 SDK classes on the start-up path; the STS client, for one, is only
+ * needed by the first Deny or Lake query.
  */
 @ApplicationScoped
 public class AwsClients {
@@ -38,7 +42,7 @@ public class AwsClients {
     Settings settings;
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("dynamoDbClient")
     DynamoDbClient dynamoDb() {
         // The SDK's DynamoDB default is 9 attempts with long backoff: with the table unreachable that
@@ -53,7 +57,7 @@ public class AwsClients {
     }
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("stsClient")
     StsClient sts() {
         return configure(StsClient.builder(), settings.aws().region(), endpoint(settings.aws().endpointOverride()),
@@ -61,7 +65,7 @@ public class AwsClients {
     }
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("sqsClient")
     SqsClient sqs() {
         return configure(SqsClient.builder(), settings.aws().region(), endpoint(settings.aws().endpointOverride()),

@@ -37,6 +37,11 @@ public class Counters {
         registry.counter("sgwarden.reverts", "outcome", outcome).increment();
     }
 
+    /** outcome: retried (one more attempt), failed (the message stayed as it was). */
+    public void slackUpdate(String outcome) {
+        registry.counter("sgwarden.slack.updates", "outcome", outcome).increment();
+    }
+
     public void slackPost(String outcome) {
         registry.counter("sgwarden.slack.posts", "outcome", outcome).increment();
     }

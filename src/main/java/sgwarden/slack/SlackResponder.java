@@ -17,6 +17,7 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,6 +34,8 @@ import sgwarden.store.StoredChange;
 @ApplicationScoped
 @Named("slackResponder")
 public class SlackResponder {
+
+    private static final Logger LOG = Logger.getLogger(SlackResponder.class);
 
     @Inject
     SlackMessages messages;
@@ -66,7 +69,13 @@ public class SlackResponder {
         body.put("replace_original", false);
         body.put("text", why.getMessage());
         if (decision != null) {
-            post(decision.responseUrl(), body);
+            try {
+                post(decision.responseUrl(), body);
+            } catch (SlackResponseException e) {
+                // the person still gets the reason in the HTTP answer; Slack refusing the extra note
+                // (a response_url used up after five posts) must not turn that answer into a 500
+                LOG.warn(e.getMessage());
+            }
         }
         return why.getMessage();
     }
@@ -117,20 +126,34 @@ public class SlackResponder {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new SlackResponseException("Slack answered " + response.statusCode() + " to the message update: "
-                        + response.body());
+                        + abbreviate(response.body()), response.statusCode() / 100 == 5);
             }
         } catch (IOException e) {
-            throw new SlackResponseException("could not reach Slack to update the message: " + e.getMessage());
+            // a timeout or a refused connection: Slack may be back in a moment
+            throw new SlackResponseException("could not reach Slack to update the message: " + e, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SlackResponseException("interrupted updating the Slack message");
+            throw new SlackResponseException("interrupted updating the Slack message", false);
         }
+    }
+
+    private static String abbreviate(String text) {
+        String flat = text == null ? "" : text.replaceAll("\\p{Cntrl}", " ");
+        return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
     }
 
     /** Failing to update a message never undoes a decision; it is logged and the message stays as it was. */
     public static class SlackResponseException extends RuntimeException {
-        public SlackResponseException(String message) {
+        private final boolean retryable;
+
+        public SlackResponseException(String message, boolean retryable) {
             super(message);
+            this.retryable = retryable;
+        }
+
+        /** A timeout, a connection failure or a 5xx: worth another try. A 4xx is not. */
+        public boolean retryable() {
+            return retryable;
         }
     }
 

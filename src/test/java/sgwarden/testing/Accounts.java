@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 public final class Accounts {
 
     public static final String MEMBER = "111111111111";
+    /** Another member account, whose people may change groups owned by MEMBER. */
+    public static final String CALLER = "222222222222";
     public static final String REGION = "eu-west-1";
 
     private Accounts() {

@@ -17,24 +17,22 @@ public final class Announced {
      * Puts the change in the Lake and waits until Slack has its message and the service has seen
      * Slack accept it (PENDING), as a person's click always comes after both.
      */
-    public static Accounts.Change viaLake(Accounts.Change change) {
-        LakeStandInResource.lake().seed(change.record());
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> !SlackStandInResource.slack().messagesMentioning(change.eventId()).isEmpty());
-        return confirmed(change);
+    public static Accounts.Change viaLake(Moto moto, LakeStandIn lake, SlackStandIn slack, Accounts.Change change) {
+        lake.seed(change.record());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(change.eventId()).isEmpty());
+        return confirmed(moto, change);
     }
 
-    private static Accounts.Change confirmed(Accounts.Change change) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(status(Moto.start(), change.eventId())));
+    private static Accounts.Change confirmed(Moto moto, Accounts.Change change) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(status(moto, change.eventId())));
         return change;
     }
 
     /** Puts the change on the SQS queue as the central EventBridge rule would, and waits for Slack. */
-    public static Accounts.Change viaSqs(Moto moto, Accounts.Change change) {
+    public static Accounts.Change viaSqs(Moto moto, SlackStandIn slack, Accounts.Change change) {
         Queue.send(moto, Records.envelope(change.record(), change.account(), change.region()));
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> !SlackStandInResource.slack().messagesMentioning(change.eventId()).isEmpty());
-        return confirmed(change);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(change.eventId()).isEmpty());
+        return confirmed(moto, change);
     }
 
     public static Map<String, AttributeValue> item(Moto moto, String changeId) {

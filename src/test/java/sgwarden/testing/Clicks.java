@@ -20,16 +20,23 @@ import sgwarden.slack.SlackSignature;
 public final class Clicks {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The workspace the tests' clicks come from (the one the service is pinned to). */
+    public static final String TEAM = "T0SGWARDEN";
 
     private Clicks() {
     }
 
     public static String payload(String actionId, String changeId, String userId, String userName, String responseUrl) {
+        return payload(actionId, changeId, userId, userName, responseUrl, TEAM);
+    }
+
+    public static String payload(String actionId, String changeId, String userId, String userName, String responseUrl,
+            String teamId) {
         ObjectNode p = JSON.createObjectNode();
         p.put("type", "block_actions");
         p.putObject("user").put("id", userId).put("username", userName).put("name", userName)
-                .put("team_id", "T0SGWARDEN");
-        p.putObject("team").put("id", "T0SGWARDEN").put("domain", "sgwarden");
+                .put("team_id", teamId);
+        p.putObject("team").put("id", teamId).put("domain", "sgwarden");
         p.putObject("channel").put("id", "C0SGWARDEN").put("name", "security-changes");
         p.putObject("container").put("type", "message").put("message_ts", "1732790000.000100")
                 .put("channel_id", "C0SGWARDEN");

@@ -58,6 +58,10 @@ public final class FaultyAws {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    public void stop() {
+        server.stop(0);
+    }
+
     /** The next `times` calls of this action get the AWS error instead of reaching moto. */
     public void fail(String action, int times, int status, String code, String message) {
         faults.put(action, new Fault(status, code, message, new AtomicInteger(times)));

@@ -34,8 +34,10 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Stands in for CloudTrail Lake (AWS JSON 1.1, target CloudTrail_20131101.*): StartQuery,
  * GetQueryResults and CancelQuery. A query passes through QUEUED and RUNNING before FINISHED
- * (one state per status poll), honours the eventName list and eventTime bounds of its SQL, and
- * hands its rows out in pages linked by NextToken. A query can be made to end FAILED.
+ * (one state per status poll), honours the eventName list, the eventTime bounds and the
+ * ORDER BY eventTime of its SQL (without one the rows come back shuffled), and hands its rows out
+ * in pages linked by NextToken. A query can be made to end FAILED, CANCELLED or TIMED_OUT, or to
+ * run for ever. Like AWS it refuses a request without a Signature Version 4 Authorization header.
  */
 public final class LakeStandIn {
 
@@ -45,12 +47,18 @@ public final class LakeStandIn {
     private static final Pattern NAMES = Pattern.compile("eventName\\s+IN\\s*\\(([^)]*)\\)");
     private static final Pattern AFTER = Pattern.compile("eventTime\\s*>=\\s*'([^']+)'");
     private static final Pattern BEFORE = Pattern.compile("eventTime\\s*<=\\s*'([^']+)'");
+    private static final Pattern ORDER_BY = Pattern.compile("ORDER\\s+BY\\s+eventTime(\\s+(ASC|DESC))?\\s*$",
+            Pattern.CASE_INSENSITIVE);
+    /** AWS Signature Version 4, as the SDK writes it for CloudTrail. */
+    private static final Pattern SIGV4 = Pattern.compile("AWS4-HMAC-SHA256 Credential=([A-Z0-9]{16,128})/(\\d{8})/"
+            + "([a-z0-9-]+)/cloudtrail/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=[0-9a-f]{64}");
 
-    private record Event(Instant time, String name, String json) {
+    record Event(Instant time, String name, String json) {
     }
 
     private static final class Query {
         final String id = UUID.randomUUID().toString();
+        final long started = System.nanoTime();
         final List<String> rows;
         final Deque<String> states;
         volatile String status = "QUEUED";
@@ -67,6 +75,7 @@ public final class LakeStandIn {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> statements = new CopyOnWriteArrayList<>();
     private final List<String> credentials = new CopyOnWriteArrayList<>();
+    private final List<String> cancelled = new CopyOnWriteArrayList<>();
     private final Map<String, Query> queries = new ConcurrentHashMap<>();
     private final Deque<List<String>> scriptedRuns = new ConcurrentLinkedDeque<>();
     private volatile int pageSize = 2;
@@ -95,6 +104,7 @@ public final class LakeStandIn {
         events.clear();
         statements.clear();
         credentials.clear();
+        cancelled.clear();
         queries.clear();
         scriptedRuns.clear();
         pageSize = 2;
@@ -109,16 +119,29 @@ public final class LakeStandIn {
         this.pageSize = rows;
     }
 
+    /** Makes several events visible at once: no query sees some of them without the others. */
+    public void seedAll(List<String> eventJsons) {
+        List<Event> parsed = new ArrayList<>();
+        for (String json : eventJsons) {
+            parsed.add(event(json));
+        }
+        events.addAll(parsed);
+    }
+
     /** Makes an event visible to queries whose window and names include it. */
     public void seed(String eventJson) {
+        events.add(event(eventJson));
+    }
+
+    private static Event event(String eventJson) {
         try {
             JsonNode record = JSON.readTree(eventJson);
             Instant time = record.hasNonNull("eventTime") ? Instant.parse(record.get("eventTime").asText()) : Instant.now();
             String name = record.path("eventName").asText("AuthorizeSecurityGroupIngress");
-            events.add(new Event(time, name, eventJson));
+            return new Event(time, name, eventJson);
         } catch (Exception e) {
             // a record that is not JSON still comes back from the Lake as it was stored
-            events.add(new Event(Instant.now(), "AuthorizeSecurityGroupIngress", eventJson));
+            return new Event(Instant.now(), "AuthorizeSecurityGroupIngress", eventJson);
         }
     }
 
@@ -136,6 +159,16 @@ public final class LakeStandIn {
         return List.copyOf(credentials);
     }
 
+    /** IDs of the queries the caller cancelled. */
+    public List<String> cancelledQueries() {
+        return List.copyOf(cancelled);
+    }
+
+    /** IDs of queries started, in order. */
+    public List<String> startedQueries() {
+        return queries.values().stream().sorted(Comparator.comparing(q -> q.started)).map(q -> q.id).toList();
+    }
+
     public long finishedQueries() {
         return queries.values().stream().filter(q -> q.status.equals("FINISHED")).count();
     }
@@ -146,12 +179,17 @@ public final class LakeStandIn {
             body = in.readAllBytes();
         }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (auth != null) {
-            Matcher m = Pattern.compile("Credential=([^/]+)/").matcher(auth);
-            if (m.find()) {
-                credentials.add(m.group(1));
-            }
+        Matcher signed = auth == null ? null : SIGV4.matcher(auth);
+        if (signed == null || !signed.matches() || !signed.group(4).contains("x-amz-date")
+                || exchange.getRequestHeaders().getFirst("X-Amz-Date") == null) {
+            // as AWS answers a request without a well-formed Signature Version 4
+            answer(exchange, auth == null ? 400 : 403, JSON.createObjectNode()
+                    .put("__type", auth == null ? "MissingAuthenticationTokenException" : "IncompleteSignatureException")
+                    .put("message", auth == null ? "Missing Authentication Token"
+                            : "Authorization header requires a well-formed Signature Version 4"));
+            return;
         }
+        credentials.add(signed.group(1));
         String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
         String operation = target.substring(target.lastIndexOf('.') + 1);
         JsonNode request = JSON.readTree(body.length == 0 ? "{}".getBytes() : body);
@@ -188,17 +226,38 @@ public final class LakeStandIn {
         Instant after = bound(AFTER, sql, Instant.MIN);
         Instant before = bound(BEFORE, sql, Instant.MAX);
         Set<String> wanted = names;
-        List<String> rows = events.stream()
+        List<Event> matching = new ArrayList<>(events.stream()
                 .filter(e -> wanted.isEmpty() || wanted.contains(e.name()))
-                .filter(e -> !e.time().isBefore(after) && !e.time().isAfter(before))
-                .sorted(Comparator.comparing(Event::time))
-                .map(Event::json).toList();
+                .filter(e -> !e.time().isBefore(after) && !e.time().isAfter(before)).toList());
+        Matcher order = ORDER_BY.matcher(sql.trim());
+        if (order.find()) {
+            Comparator<Event> byTime = Comparator.comparing(Event::time);
+            matching.sort("DESC".equalsIgnoreCase(order.group(2)) ? byTime.reversed() : byTime);
+        } else {
+            shuffle(matching);
+        }
+        List<String> rows = matching.stream().map(Event::json).toList();
         List<String> states = scriptedRuns.poll();
         Query query = new Query(from.group(1), new ArrayList<>(rows),
                 states == null ? List.of("QUEUED", "RUNNING", "FINISHED") : states);
         query.status = query.states.poll();
         queries.put(query.id, query);
         return JSON.createObjectNode().put("QueryId", query.id);
+    }
+
+    /**
+     * Without ORDER BY a SQL engine owes no order: rows come back shuffled, and never in time order
+     * when there are two or more distinct times, so a caller relying on an order it did not ask
+     * for is caught every time.
+     */
+    static void shuffle(List<Event> rows) {
+        if (rows.stream().map(Event::time).distinct().count() < 2) {
+            return;
+        }
+        List<Event> sorted = rows.stream().sorted(Comparator.comparing(Event::time)).toList();
+        do {
+            java.util.Collections.shuffle(rows);
+        } while (rows.stream().map(Event::time).toList().equals(sorted.stream().map(Event::time).toList()));
     }
 
     private ObjectNode getQueryResults(JsonNode request) {
@@ -212,8 +271,8 @@ public final class LakeStandIn {
         ObjectNode response = JSON.createObjectNode();
         if (!query.status.equals("FINISHED")) {
             response.put("QueryStatus", query.status);
-            if (query.status.equals("FAILED")) {
-                response.put("ErrorMessage", "Query failed in the stand-in, as scripted");
+            if (!query.status.equals("QUEUED") && !query.status.equals("RUNNING")) {
+                response.put("ErrorMessage", "Query ended " + query.status + " in the stand-in, as scripted");
             }
             String next = query.states.poll();
             if (next != null) {
@@ -254,6 +313,11 @@ public final class LakeStandIn {
         if (query == null) {
             throw new LakeError("QueryIdNotFoundException", "The query ID does not exist or does not map to a query.");
         }
+        if (!query.status.equals("QUEUED") && !query.status.equals("RUNNING")) {
+            throw new LakeError("InactiveQueryException", "The specified query cannot be canceled because it is in the "
+                    + query.status + " state.");
+        }
+        cancelled.add(query.id);
         query.status = "CANCELLED";
         query.states.clear();
         return JSON.createObjectNode().put("QueryId", query.id).put("QueryStatus", "CANCELLED");

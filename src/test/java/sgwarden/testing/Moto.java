@@ -7,10 +7,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The moto server the build installed under target/moto, started once per test JVM and stopped
@@ -73,6 +83,45 @@ public final class Moto {
     public void startRecording() {
         post("/moto-api/recorder/reset-recording");
         post("/moto-api/recorder/start-recording");
+    }
+
+    /**
+     * The recorded requests of this query-protocol action (STS, EC2), each as its decoded form
+     * parameters plus "Authorization": what the service sent, exactly as moto received it.
+     */
+    public List<Map<String, String>> recordedRequests(String action) {
+        try {
+            String lines = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(endpoint() + "/moto-api/recorder/download-recording")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            ObjectMapper json = new ObjectMapper();
+            List<Map<String, String>> found = new ArrayList<>();
+            for (String line : lines.lines().filter(l -> !l.isBlank()).toList()) {
+                JsonNode entry = json.readTree(line);
+                String body = entry.path("body").asText("");
+                if (entry.path("body_encoded").asBoolean()) {
+                    body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+                }
+                Map<String, String> params = new LinkedHashMap<>();
+                for (String pair : body.split("&")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                }
+                if (action.equals(params.get("Action"))) {
+                    params.put("Authorization", entry.path("headers").path("Authorization").asText(""));
+                    found.add(params);
+                }
+            }
+            return found;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** How many recorded requests carried this API action (e.g. RevokeSecurityGroupIngress). */

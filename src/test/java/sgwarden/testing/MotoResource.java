@@ -9,8 +9,14 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** moto for DynamoDB, STS, EC2 and SQS, with the ledger table created as the stack creates it. */
+/**
+ * moto for DynamoDB, STS, EC2 and SQS, emptied and given the ledger table and the intake queues as
+ * the stack creates them, and handed to the test's {@link InjectMoto} fields. The moto process
+ * itself is started once per test JVM (it takes seconds); each Quarkus run starts from a reset one.
+ */
 public class MotoResource implements QuarkusTestResourceLifecycleManager {
+
+    protected Moto moto;
 
     public static final String TABLE = "secgrouprequests";
     public static final String QUEUE = "sgwarden-intake";
@@ -19,7 +25,7 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        Moto moto = Moto.start();
+        moto = Moto.start();
         moto.reset();
         try (var dynamo = Aws.dynamo(moto)) {
             dynamo.createTable(b -> b.tableName(TABLE)
@@ -47,7 +53,12 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
     }
 
     @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(moto, new TestInjector.AnnotatedAndMatchesType(InjectMoto.class, Moto.class));
+    }
+
+    @Override
     public void stop() {
-        // moto lives for the whole test JVM; the next test class resets it
+        // the moto process is shared by the test JVM and stopped with it; the next run resets it
     }
 }

@@ -9,6 +9,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /** Test profiles: which intake runs, against which peers, with timers and retries made short. */
 public final class Profiles {
 
+    public static final String SPOKE_ROLE_PATH = "/security/";
+    public static final String SPOKE_EXTERNAL_ID = "sgwarden-test-external-id-5f2c";
+
     private Profiles() {
     }
 
@@ -37,7 +40,11 @@ public final class Profiles {
                     // the stand-in does not rate-limit unless a test asks it to; pacing would only slow the tests
                     Map.entry("sgwarden.slack.rate", "100"),
                     Map.entry("sgwarden.slack.burst", "100"),
-                    Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB")));
+                    Map.entry("sgwarden.slack.allowed-users", "U0ALICE,U0BOB"),
+                    Map.entry("sgwarden.slack.allowed-team", Clicks.TEAM),
+                    // not the defaults, so that a test sees the service use what it was given
+                    Map.entry("sgwarden.revert.role-path", SPOKE_ROLE_PATH),
+                    Map.entry("sgwarden.revert.external-id", SPOKE_EXTERNAL_ID)));
             m.putAll(extra());
             return m;
         }
@@ -113,12 +120,15 @@ public final class Profiles {
         }
     }
 
-    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook. */
+    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file. */
     public static class LakeBotToken extends Lake {
+        public static final String LOG = "target/logs/bot-token-run.log";
+
         @Override
         Map<String, String> extra() {
-            return Map.of("sgwarden.slack.bot-token", "xoxb-sgwarden-test-token",
-                    "sgwarden.slack.channel", "C0SECURITY");
+            return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
+                    "sgwarden.slack.channel", SlackStandIn.CHANNEL,
+                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
         }
     }
 
@@ -128,7 +138,9 @@ public final class Profiles {
 
         @Override
         Map<String, String> extra() {
-            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
+            // JSON lines, as sgwarden.log.json writes them to the console in production
+            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG,
+                    "quarkus.log.file.json.enabled", "true");
         }
 
         @Override

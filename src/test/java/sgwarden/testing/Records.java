@@ -46,7 +46,11 @@ public final class Records {
             p.put("ipProtocol", rule.ipProtocol());
             p.put("fromPort", rule.fromPort());
             p.put("toPort", rule.toPort());
-            wrap(p, "ipRanges", rule.cidrIpv4() == null ? null : JSON.createObjectNode().put("cidrIp", rule.cidrIpv4()));
+            ObjectNode v4 = rule.cidrIpv4() == null ? null : JSON.createObjectNode().put("cidrIp", rule.cidrIpv4());
+            if (v4 != null && rule.description() != null) {
+                v4.put("description", rule.description());
+            }
+            wrap(p, "ipRanges", v4);
             wrap(p, "ipv6Ranges", rule.cidrIpv6() == null ? null : JSON.createObjectNode().put("cidrIpv6", rule.cidrIpv6()));
             wrap(p, "prefixListIds", rule.prefixListId() == null ? null
                     : JSON.createObjectNode().put("prefixListId", rule.prefixListId()));
@@ -78,6 +82,9 @@ public final class Records {
             if (rule.referencedGroupInfo() != null) {
                 s.putObject("referencedGroupInfo").put("groupId", rule.referencedGroupInfo().groupId())
                         .put("userId", rule.referencedGroupInfo().userId());
+            }
+            if (rule.description() != null) {
+                s.put("description", rule.description());
             }
         }
         r.put("requestID", UUID.randomUUID().toString());

@@ -6,11 +6,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -22,18 +24,39 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * Stands in for Slack: an incoming webhook (/services/...), the Web API's auth.test and
- * chat.postMessage (/api/...), and response_url (/response/...). It records what it accepted and
- * can be told to answer the next requests with 429 + Retry-After or 500, as Slack does. It can
- * enforce Slack's rate limit per channel (1 per second with a short burst, beyond it 429 with
- * Retry-After in whole seconds), and it can stall posts before accepting them, as a Slack that is
- * slow to take a message does.
+ * chat.postMessage (/api/...), and response_url (/response/...). It records what it received and
+ * can be told to answer the next requests with 429 + Retry-After or 500, as Slack does.
+ *
+ * <p>It refuses what Slack refuses, the way Slack does: more than 50 blocks or a section text over
+ * 3,000 characters is invalid_blocks; the Web API wants the bot token ({@link #BOT_TOKEN}, else
+ * not_authed or invalid_auth) and a channel the bot is in ({@link #CHANNEL}, else not_in_channel or
+ * channel_not_found), and says so with HTTP 200 and {"ok": false, "error": ...}; a webhook or a
+ * response_url says it with a 4xx and the error as plain text; a response_url takes at most five
+ * posts within 30 minutes.
+ *
+ * <p>It can enforce Slack's rate limit per channel (1 per second with a short burst, beyond it 429
+ * with Retry-After in whole seconds), and it can stall posts before accepting them, as a Slack that
+ * is slow to take a message does.
  */
 public final class SlackStandIn {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String BOT_TOKEN = "xoxb-sgwarden-test-token";
+    /** The channel the bot has been added to. */
+    public static final String CHANNEL = "C0SECURITY";
+    /** A channel that exists but the bot is not in. */
+    public static final String OTHER_CHANNEL = "C0ELSEWHERE";
+    static final int MAX_BLOCKS = 50;
+    static final int MAX_SECTION_TEXT = 3000;
+    static final int RESPONSE_URL_USES = 5;
+    static final Duration RESPONSE_URL_LIFETIME = Duration.ofMinutes(30);
 
     /** A request Slack accepted (or refused), as received. */
-    public record Received(String path, JsonNode json, Instant at, int answered) {
+    public record Received(String path, JsonNode json, Instant at, int answered, String error) {
+        Received(String path, JsonNode json, Instant at, int answered) {
+            this(path, json, at, answered, null);
+        }
+
         public String text() {
             return json.path("text").asText();
         }
@@ -49,7 +72,11 @@ public final class SlackStandIn {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Scripted> script = new ConcurrentLinkedDeque<>();
-    private final Map<String, double[]> buckets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Deque<Scripted> responseScript = new ConcurrentLinkedDeque<>();
+    private final Map<String, List<Instant>> responseUrlUses = new ConcurrentHashMap<>();
+    private volatile boolean tokenRevoked;
+    private volatile boolean botInChannel = true;
+    private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
     private volatile double ratePerSecond;
     private volatile int burst;
     private volatile java.util.concurrent.CountDownLatch stall;
@@ -90,6 +117,10 @@ public final class SlackStandIn {
     public void reset() {
         received.clear();
         script.clear();
+        responseScript.clear();
+        responseUrlUses.clear();
+        tokenRevoked = false;
+        botInChannel = true;
         buckets.clear();
         ratePerSecond = 0;
         stalled.clear();
@@ -139,6 +170,16 @@ public final class SlackStandIn {
         }
     }
 
+    /** From now on the bot token is refused (invalid_auth), as after it was revoked; false restores it. */
+    public void revokeToken(boolean revoked) {
+        this.tokenRevoked = revoked;
+    }
+
+    /** Takes the bot out of {@link #CHANNEL} (not_in_channel) or puts it back. */
+    public void botInChannel(boolean in) {
+        this.botInChannel = in;
+    }
+
     /** The next n posts fail with this status (500: rollup_error, as Slack's webhooks say). */
     public void failNext(int n, int status) {
         for (int i = 0; i < n; i++) {
@@ -146,14 +187,26 @@ public final class SlackStandIn {
         }
     }
 
+    /** The next n message updates through any response_url fail with this status. */
+    public void failNextResponses(int n, int status) {
+        for (int i = 0; i < n; i++) {
+            responseScript.add(new Scripted(status, Map.of(), "error"));
+        }
+    }
+
     public void rateLimitNext(int retryAfterSeconds) {
         script.add(new Scripted(429, Map.of("Retry-After", Integer.toString(retryAfterSeconds)), "rate_limited"));
     }
 
-    /** Announcements accepted: webhook posts and chat.postMessage calls answered 2xx. */
+    /** Announcements accepted: webhook posts and chat.postMessage calls that Slack took. */
     public List<Received> messages() {
-        return received.stream().filter(r -> r.answered() / 100 == 2)
+        return received.stream().filter(r -> r.answered() / 100 == 2 && r.error() == null)
                 .filter(r -> r.path().startsWith("/services/") || r.path().equals("/api/chat.postMessage")).toList();
+    }
+
+    /** Posts refused with this Slack error (invalid_blocks, invalid_auth, not_in_channel, used_url, ...). */
+    public List<Received> refused(String error) {
+        return received.stream().filter(r -> error.equals(r.error())).toList();
     }
 
     public List<Received> attempts() {
@@ -181,6 +234,15 @@ public final class SlackStandIn {
             answer(exchange, 405, Map.of(), "method_not_allowed");
             return;
         }
+        boolean api = path.startsWith("/api/");
+        if (api) {
+            String authError = authError(exchange, body);
+            if (authError != null) {
+                received.add(new Received(path, JSON.createObjectNode(), Instant.now(), 200, authError));
+                apiError(exchange, authError);
+                return;
+            }
+        }
         if (path.equals("/api/auth.test")) {
             answer(exchange, 200, Map.of("Content-Type", "application/json"),
                     "{\"ok\":true,\"team_id\":\"T0SGWARDEN\",\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\"}");
@@ -191,7 +253,7 @@ public final class SlackStandIn {
             json = parse(exchange.getRequestHeaders().getFirst("Content-Type"), body);
         } catch (Exception e) {
             received.add(new Received(path, JSON.createObjectNode().put("raw", new String(body, StandardCharsets.UTF_8)),
-                    Instant.now(), 400));
+                    Instant.now(), 400, "invalid_payload"));
             answer(exchange, 400, Map.of(), "invalid_payload");
             return;
         }
@@ -207,14 +269,14 @@ public final class SlackStandIn {
             }
             if (acceptAfterStall.getAndDecrement() > 0) {
                 received.add(new Received(path, json, Instant.now(), 200));
-                answerQuietly(exchange, 200, "ok");
+                answerQuietly(exchange, 200, api ? "{\"ok\":true,\"channel\":\"" + CHANNEL + "\"}" : "ok");
             } else {
                 received.add(new Received(path, json, Instant.now(), 0));
                 exchange.close();
             }
             return;
         }
-        Scripted next = scriptable ? script.poll() : null;
+        Scripted next = scriptable ? script.poll() : path.startsWith("/response/") ? responseScript.poll() : null;
         if (next == null && scriptable && ratePerSecond > 0) {
             long waitMillis = takeToken(path.equals("/api/chat.postMessage") ? json.path("channel").asText() : path);
             if (waitMillis > 0) {
@@ -227,13 +289,91 @@ public final class SlackStandIn {
             answer(exchange, next.status(), next.headers(), next.body());
             return;
         }
+        String error = path.startsWith("/response/") ? responseUrlError(path) : null;
+        if (path.startsWith("/services/") && !baseUrl().concat(path).equals(webhookUrl())) {
+            error = "no_service";
+        }
+        if (error == null) {
+            error = blocksError(json);
+        }
+        if (error == null && path.equals("/api/chat.postMessage")) {
+            error = channelError(json.path("channel").asText(""));
+        }
+        if (error != null) {
+            if (api) {
+                received.add(new Received(path, json, Instant.now(), 200, error));
+                apiError(exchange, error);
+            } else {
+                int status = error.equals("used_url") || error.equals("no_service") ? 404 : 400;
+                received.add(new Received(path, json, Instant.now(), status, error));
+                answer(exchange, status, Map.of("Content-Type", "text/plain"), error);
+            }
+            return;
+        }
         received.add(new Received(path, json, Instant.now(), 200));
         if (path.equals("/api/chat.postMessage")) {
             answer(exchange, 200, Map.of("Content-Type", "application/json"),
-                    "{\"ok\":true,\"channel\":\"C0SGWARDEN\",\"ts\":\"" + Instant.now().toEpochMilli() / 1000.0 + "\"}");
+                    "{\"ok\":true,\"channel\":\"" + CHANNEL + "\",\"ts\":\"" + Instant.now().toEpochMilli() / 1000.0 + "\"}");
         } else {
             answer(exchange, 200, Map.of("Content-Type", "text/plain"), "ok");
         }
+    }
+
+    /** The Web API takes the token as a Bearer header or a token field. */
+    private String authError(HttpExchange exchange, byte[] body) {
+        String token = null;
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header != null && header.startsWith("Bearer ")) {
+            token = header.substring(7).trim();
+        } else {
+            for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+                if (pair.startsWith("token=")) {
+                    token = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        if (token == null || token.isEmpty()) {
+            return "not_authed";
+        }
+        return tokenRevoked || !token.equals(BOT_TOKEN) ? "invalid_auth" : null;
+    }
+
+    private String channelError(String channel) {
+        if (channel.equals(CHANNEL) || channel.equals("#security-changes")) {
+            return botInChannel ? null : "not_in_channel";
+        }
+        return channel.equals(OTHER_CHANNEL) ? "not_in_channel" : "channel_not_found";
+    }
+
+    /** At most five uses within 30 minutes of the first. */
+    private String responseUrlError(String path) {
+        List<Instant> uses = responseUrlUses.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>());
+        synchronized (uses) {
+            Instant now = Instant.now();
+            if (uses.size() >= RESPONSE_URL_USES || (!uses.isEmpty()
+                    && now.isAfter(uses.get(0).plus(RESPONSE_URL_LIFETIME)))) {
+                return "used_url";
+            }
+            uses.add(now);
+            return null;
+        }
+    }
+
+    static String blocksError(JsonNode message) {
+        JsonNode blocks = message.path("blocks");
+        if (!blocks.isArray()) {
+            return null;
+        }
+        if (blocks.size() > MAX_BLOCKS) {
+            return "invalid_blocks";
+        }
+        for (JsonNode block : blocks) {
+            if ("section".equals(block.path("type").asText())
+                    && block.path("text").path("text").asText("").length() > MAX_SECTION_TEXT) {
+                return "invalid_blocks";
+            }
+        }
+        return null;
     }
 
     /** Takes a token from the channel's bucket; 0 if there was one, else how long until there is. */
@@ -257,6 +397,11 @@ public final class SlackStandIn {
         } catch (IOException e) {
             // the caller is gone (killed while the post was held): Slack would not know either
         }
+    }
+
+    private static void apiError(HttpExchange exchange, String error) throws IOException {
+        answer(exchange, 200, Map.of("Content-Type", "application/json"),
+                "{\"ok\":false,\"error\":\"" + error + "\"}");
     }
 
     /** Webhooks and response_url take JSON; chat.postMessage a form whose blocks field is JSON. */

@@ -4,31 +4,39 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Points the service's webhook, Web API and response_url checks at the Slack stand-in. */
+/**
+ * Starts a Slack stand-in for the service under test, points its webhook, Web API and response_url
+ * checks at it, and hands it to the test's {@link InjectSlack} fields. It lives as long as the
+ * Quarkus run it serves.
+ */
 public class SlackStandInResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5-test";
-    private static SlackStandIn slack;
+    private SlackStandIn slack;
 
-    public static synchronized SlackStandIn slack() {
-        if (slack == null) {
-            slack = new SlackStandIn();
-        }
+    @Override
+    public Map<String, String> start() {
+        slack = new SlackStandIn();
+        return Map.of("sgwarden.slack.webhook-url", slack.webhookUrl(),
+                "sgwarden.slack.server-url", slack.baseUrl(),
+                "sgwarden.slack.response-url-prefix", slack.responseUrlPrefix(),
+                "sgwarden.slack.signing-secret", SIGNING_SECRET);
+    }
+
+    /** The stand-in this resource started, for callers outside a Quarkus test (the packaged-jar IT). */
+    public SlackStandIn standIn() {
         return slack;
     }
 
     @Override
-    public Map<String, String> start() {
-        SlackStandIn s = slack();
-        s.reset();
-        return Map.of("sgwarden.slack.webhook-url", s.webhookUrl(),
-                "sgwarden.slack.server-url", s.baseUrl(),
-                "sgwarden.slack.response-url-prefix", s.responseUrlPrefix(),
-                "sgwarden.slack.signing-secret", SIGNING_SECRET);
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(slack, new TestInjector.AnnotatedAndMatchesType(InjectSlack.class, SlackStandIn.class));
     }
 
     @Override
     public void stop() {
-        // kept for the whole JVM; reset when the next test class starts
+        if (slack != null) {
+            slack.stop();
+        }
     }
 }

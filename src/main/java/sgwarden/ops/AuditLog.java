@@ -1,0 +1,158 @@
+package sgwarden.ops;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.Decision;
+import sgwarden.store.StoredChange;
+
+/**
+ * One INFO line in the category sgwarden.audit for every action: a change announced or skipped, a
+ * decision, a revert's outcome, a click refused. The fields go in the message as key=value and in
+ * the MDC, which the JSON log format writes as the object "mdc" (so Logs Insights reads
+ * mdc.audit, mdc.outcome, ...). Only identifiers and outcomes are written: never the record, a
+ * response_url, a token or a signature.
+ */
+@ApplicationScoped
+@Named("auditLog")
+public class AuditLog {
+
+    public static final String CATEGORY = "sgwarden.audit";
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
+
+    public void announced(@Body SecurityGroupChange change, @Header(Counters.INTAKE) String intake) {
+        Map<String, String> f = fields("announced", change);
+        f.put("intake", intake);
+        f.put("actor", change.actor() == null ? null : change.actor().principalArn());
+        write(f);
+    }
+
+    /**
+     * reason: duplicate, unparseable, only description edits, sgwarden's own revert, or not a
+     * successful rule change. A Lake run reading again a
+     * change it announced before is no event (the windows overlap by design): it is only counted.
+     */
+    public void skipped(String reason, @Body Object body, @Header(Counters.INTAKE) String intake,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
+        if ("duplicate".equals(reason) && "lake".equals(intake)) {
+            return;
+        }
+        SecurityGroupChange change = body instanceof SecurityGroupChange read ? read : null;
+        Map<String, String> f = change == null ? new LinkedHashMap<>(Map.of("audit", "skipped")) : fields("skipped", change);
+        f.put("reason", reason);
+        f.put("intake", intake);
+        if (why != null) {
+            f.put("error", why.getMessage());
+        }
+        write(f);
+    }
+
+    public void decision(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+        Map<String, String> f = fields("decision", stored);
+        f.put("decision", decision.kind() == null ? null : decision.kind().name());
+        who(f, decision);
+        write(f);
+    }
+
+    public void revert(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+        Map<String, String> f = fields("revert", stored);
+        // a modification is undone by restoring the earlier rules, an addition by revoking them
+        f.put("undo", stored.isModification() ? "restore" : "revoke");
+        f.put("outcome", stored.status().name());
+        who(f, decision);
+        f.put("error", stored.error());
+        write(f);
+    }
+
+    /** How a Restore ended: RESTORED with the rules' IDs now, or RESTORE_FAILED with the reason. */
+    public void restore(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+        Map<String, String> f = fields("restore", stored);
+        f.put("outcome", stored.status().name());
+        who(f, decision);
+        f.put("error", stored.error());
+        write(f);
+    }
+
+    /** A click that changed nothing: status is the HTTP status Slack got. */
+    public void refused(int status, @ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", "refused");
+        f.put("status", Integer.toString(status));
+        f.put("reason", why == null ? null : why.getMessage());
+        if (decision != null) {
+            f.put("changeId", decision.changeId());
+            f.put("action", decision.actionId());
+            who(f, decision);
+        }
+        write(f);
+    }
+
+    private static Map<String, String> fields(String audit, SecurityGroupChange change) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", audit);
+        f.put("changeId", change.eventId());
+        f.put("account", change.accountId());
+        f.put("region", change.region());
+        f.put("group", change.groupId());
+        f.put("direction", change.direction() == null ? null : change.direction().name());
+        f.put("ruleIds", String.join(",", change.ruleIds()));
+        return f;
+    }
+
+    private static Map<String, String> fields(String audit, StoredChange stored) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", audit);
+        f.put("changeId", stored.changeId());
+        f.put("account", stored.accountId());
+        f.put("region", stored.region());
+        f.put("group", stored.groupId());
+        f.put("direction", stored.direction());
+        f.put("ruleIds", String.join(",", stored.ruleIds() == null ? List.of() : stored.ruleIds()));
+        return f;
+    }
+
+    private static void who(Map<String, String> f, Decision decision) {
+        f.put("user", decision.userId());
+        f.put("userName", decision.userName());
+        f.put("team", decision.teamId());
+    }
+
+    private static void write(Map<String, String> fields) {
+        StringBuilder line = new StringBuilder();
+        Map<String, String> clean = new LinkedHashMap<>();
+        fields.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                String value = clean(v);
+                clean.put(k, value);
+                line.append(line.isEmpty() ? "" : " ").append(k).append('=')
+                        .append(value.indexOf(' ') >= 0 || value.indexOf('"') >= 0
+                                ? '"' + value.replace("\"", "'") + '"' : value);
+            }
+        });
+        clean.forEach(MDC::put);
+        try {
+            LOG.info(line);
+        } finally {
+            clean.keySet().forEach(MDC::remove);
+        }
+    }
+
+    /** One line, bounded: text from Slack or AWS cannot forge a second log line. */
+    private static String clean(String value) {
+        String flat = value.replaceAll("\\p{Cntrl}", " ");
+        return flat.length() > 500 ? flat.substring(0, 500) + "…" : flat;
+    }
+}
