@@ -68,7 +68,8 @@ final class ApproveBench {
             settings.put("sgwarden.lake.initial-delay", "1s");
             settings.put("sgwarden.lake.poll-interval", "100ms");
             settings.put("sgwarden.slack.allowed-users", "U0BENCH");
-            try (Service service = Service.start(repo, logs, "service-approve", settings, Service.secrets(slack), false)) {
+            try (Service service = Service.start(repo, logs, "service-approve", settings, Service.secrets(slack),
+                    false)) {
                 service.awaitReady(Duration.ofSeconds(60));
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (slack.messages().isEmpty() && System.nanoTime() < deadline) {
@@ -82,7 +83,8 @@ final class ApproveBench {
                 Bench.note(String.format(Locale.ROOT, "%d PENDING changes: one announced by the service from the Lake,"
                         + " %d copies of its ledger item written with BatchWriteItem", needed, needed - 1));
                 Bench.note(String.format(Locale.ROOT, "moto alone, for scale: %.0f conditional UpdateItems/s"
-                        + " (8 client threads, ReturnValues ALL_NEW, like the decision's update)", moto.calibrate(1000, 8)));
+                        + " (8 client threads, ReturnValues ALL_NEW, like the decision's update)",
+                        moto.calibrate(1000, 8)));
                 Thread.sleep(5000);
                 Bench.note("RSS idle before the clicks: " + Bench.mib(service.rssKb()));
                 String url = service.url() + "/slack/interactions";
@@ -93,7 +95,8 @@ final class ApproveBench {
                 double capacity = closedLoop(url, slack, changes, 8, capacitySeconds);
                 Bench.figure("approve.capacity", String.format(Locale.ROOT,
                         "%.0f clicks/s answered with 8 clients each sending its next click on the previous answer"
-                                + " (closed loop, %d s)", capacity, capacitySeconds));
+                                + " (closed loop, %d s)",
+                        capacity, capacitySeconds));
                 Thread.sleep(2000);
                 for (int rate : rates) {
                     Phase p = phase(url, slack, service, changes, rate, rate * seconds);
@@ -204,21 +207,25 @@ final class ApproveBench {
             synchronized (changes) {
                 id = changes.poll();
             }
-            HTTP.sendAsync(click(url, slack, id), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                latencies.add((System.nanoTime() - due) / 1e6);
-                if (error != null || response.statusCode() != 200) {
-                    failed.incrementAndGet();
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    failures.merge(error != null ? cause.getClass().getSimpleName() : "HTTP " + response.statusCode(),
-                            1, Integer::sum);
-                } else if (response.body().isEmpty()) {
-                    ok.incrementAndGet();
-                } else {
-                    refused.incrementAndGet();
-                }
-                done.countDown();
-            });
+            HTTP.sendAsync(click(url, slack, id), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, error) -> {
+                        latencies.add((System.nanoTime() - due) / 1e6);
+                        if (error != null || response.statusCode() != 200) {
+                            failed.incrementAndGet();
+                            Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                    && error.getCause() != null
+                                            ? error.getCause()
+                                            : error;
+                            failures.merge(
+                                    error != null ? cause.getClass().getSimpleName() : "HTTP " + response.statusCode(),
+                                    1, Integer::sum);
+                        } else if (response.body().isEmpty()) {
+                            ok.incrementAndGet();
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                        done.countDown();
+                    });
             lastSent = System.nanoTime();
         }
         done.await(60, TimeUnit.SECONDS);

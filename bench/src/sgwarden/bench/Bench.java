@@ -32,7 +32,9 @@ public final class Bench {
         System.out.println("# sgwarden benchmarks: " + which + " (logs in " + repo.relativize(logs) + ")");
         System.out.println("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        List<String> runs = which.equals("all") ? List.of("lake", "approve", "sqs", "startup", "burst", "stop", "policy", "policy-burst") : List.of(which);
+        List<String> runs = which.equals("all")
+                ? List.of("lake", "approve", "sqs", "startup", "burst", "stop", "policy", "policy-burst")
+                : List.of(which);
         int failed = 0;
         for (String run : runs) {
             long start = System.nanoTime();

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import sgwarden.testing.SlackStandIn;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import sgwarden.testing.SlackStandIn;
 
 /**
  * Issue 11: a burst of rule additions (one Terraform apply) through the SQS intake, against a Slack
@@ -40,7 +41,8 @@ final class BurstBench {
             settings.remove("sgwarden.slack.burst");
             settings.put("sgwarden.intake", "sqs");
             settings.put("sgwarden.sqs.queue-url", queueUrl);
-            try (Service service = Service.start(repo, logs, "service-burst", settings, Service.secrets(slack), false)) {
+            try (Service service = Service.start(repo, logs, "service-burst", settings, Service.secrets(slack),
+                    false)) {
                 service.awaitReady(Duration.ofSeconds(60));
                 List<Seed.Event> events = new ArrayList<>();
                 for (int i = 0; i < burst; i++) {
@@ -51,7 +53,8 @@ final class BurstBench {
                     List<Seed.Event> batch = events.subList(i, Math.min(burst, i + 10));
                     sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
                             .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                    .messageBody(Seed.envelope(e)).build()).toList()));
+                                    .messageBody(Seed.envelope(e)).build())
+                            .toList()));
                 }
                 Instant sent = Instant.now();
                 double floor = (burst - slackBurst) / slackRate;
@@ -77,7 +80,8 @@ final class BurstBench {
                         slack.refusals(), queueLeft, dlq));
                 Bench.figure("burst.time", String.format(Locale.ROOT,
                         "%.1f s from the first send to the last post, against Slack's floor of %.0f s (1/s after a burst"
-                                + " of %d): %.2fx", took, floor, slackBurst, took / floor));
+                                + " of %d): %.2fx",
+                        took, floor, slackBurst, took / floor));
                 Bench.figure("burst.refusals", String.format(Locale.ROOT, "%d answers 429 for %d posts",
                         slack.refusals(), burst));
                 Bench.figure("burst.integrity", String.format(Locale.ROOT,

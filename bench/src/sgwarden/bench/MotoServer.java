@@ -54,9 +54,10 @@ final class MotoServer implements AutoCloseable {
         }
         int port = freePort();
         File log = logDir.resolve("moto.log").toFile();
-        Process p = Children.start(new ProcessBuilder(python.toString(), repo.resolve("src/test/moto/serve.py").toString(),
-                "127.0.0.1", Integer.toString(port)).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(log), "moto");
+        Process p = Children
+                .start(new ProcessBuilder(python.toString(), repo.resolve("src/test/moto/serve.py").toString(),
+                        "127.0.0.1", Integer.toString(port)).directory(repo.toFile()).redirectErrorStream(true)
+                        .redirectOutput(log), "moto");
         MotoServer moto = new MotoServer(p, port);
         moto.awaitUp();
         return moto;
@@ -237,7 +238,8 @@ final class MotoServer implements AutoCloseable {
                         .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(status)))
                         .exclusiveStartKey(from));
                 count += page.count();
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
             return count;
         }

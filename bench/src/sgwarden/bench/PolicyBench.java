@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.policy.GroupTags;
@@ -18,7 +20,6 @@ import sgwarden.policy.PolicyFile;
 import sgwarden.policy.PolicySource;
 import sgwarden.policy.Verdict;
 import sgwarden.testing.Records;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /**
  * Issue 13: time to evaluate the baseline policy for one change, in process (no service, no AWS).
@@ -42,16 +43,20 @@ final class PolicyBench {
         }
         String terraform = "arn:aws:sts::111111111111:assumed-role/terraform-ci/run";
         cases.add(new Case("Terraform, 1 private rule (approve: every policy up to the second)",
-                parser.parse(Records.calledBy(record(rules(1, "10.0.0.0/16")), "AssumedRole", terraform, "Terraform/1.9.8"), "bench")));
-        cases.add(new Case("Terraform, 20 private rules", parser.parse(Records.calledBy(record(rules(20, "10.0.0.0/16")),
-                "AssumedRole", terraform, "Terraform/1.9.8"), "bench")));
+                parser.parse(
+                        Records.calledBy(record(rules(1, "10.0.0.0/16")), "AssumedRole", terraform, "Terraform/1.9.8"),
+                        "bench")));
+        cases.add(
+                new Case("Terraform, 20 private rules", parser.parse(Records.calledBy(record(rules(20, "10.0.0.0/16")),
+                        "AssumedRole", terraform, "Terraform/1.9.8"), "bench")));
         cases.add(new Case("person, 20 public rules (ask: all three policies per rule)",
                 parser.parse(record(rules(20, "203.0.113.0/24")), "bench")));
 
         int warmup = Integer.getInteger("bench.policy.warmup", 50_000);
         int samples = Integer.getInteger("bench.policy.samples", 20_000);
         int batch = 20;
-        Bench.note("baseline: " + baseline.policies().size() + " policies; " + warmup + " warm-up evaluations per case, then "
+        Bench.note("baseline: " + baseline.policies().size() + " policies; " + warmup
+                + " warm-up evaluations per case, then "
                 + samples + " samples, each the mean of " + batch + " evaluations");
         long sink = 0;
         for (Case c : cases) {
@@ -70,17 +75,20 @@ final class PolicyBench {
             Stats stats = new Stats(ms);
             String action = evaluator.evaluate(c.change).action().word();
             String line = String.format(Locale.ROOT, "%s, %d rule(s), %s: p50 %.2f us, p99 %.2f us, max %.1f us",
-                    c.name, c.change.rules().size(), action, stats.pct(50) * 1000, stats.pct(99) * 1000, stats.max() * 1000);
+                    c.name, c.change.rules().size(), action, stats.pct(50) * 1000, stats.pct(99) * 1000,
+                    stats.max() * 1000);
             Bench.note(line);
             Files.writeString(logs.resolve("policy.txt"), line + "\n", java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             if (c.name.startsWith("fixture ingress")) {
                 Bench.figure("policy: baseline, one change (1 rule, ssh from the world)",
-                        String.format(Locale.ROOT, "p50 %.2f us, p99 %.2f us (goal < 1 ms)", stats.pct(50) * 1000, stats.pct(99) * 1000));
+                        String.format(Locale.ROOT, "p50 %.2f us, p99 %.2f us (goal < 1 ms)", stats.pct(50) * 1000,
+                                stats.pct(99) * 1000));
             }
             if (c.name.startsWith("person, 20")) {
                 Bench.figure("policy: baseline, one change of 20 rules that all ask",
-                        String.format(Locale.ROOT, "p50 %.2f us, p99 %.2f us", stats.pct(50) * 1000, stats.pct(99) * 1000));
+                        String.format(Locale.ROOT, "p50 %.2f us, p99 %.2f us", stats.pct(50) * 1000,
+                                stats.pct(99) * 1000));
             }
         }
         Bench.note("(checksum " + sink + ")");

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import sgwarden.testing.Records;
-import sgwarden.testing.SlackStandIn;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import sgwarden.testing.Records;
+import sgwarden.testing.SlackStandIn;
 
 /**
  * Issue 13: the burst benchmark's burst of one Terraform apply (200 rule additions through the SQS
@@ -47,7 +48,8 @@ final class PolicyBurstBench {
             settings.put("sgwarden.intake", "sqs");
             settings.put("sgwarden.sqs.queue-url", queueUrl);
             settings.put("sgwarden.policy.inline", POLICIES);
-            try (Service service = Service.start(repo, logs, "service-policy-burst", settings, Service.secrets(slack), false)) {
+            try (Service service = Service.start(repo, logs, "service-policy-burst", settings, Service.secrets(slack),
+                    false)) {
                 service.awaitReady(Duration.ofSeconds(60));
                 List<Seed.Event> events = new ArrayList<>();
                 for (int i = 0; i < burst; i++) {
@@ -60,7 +62,8 @@ final class PolicyBurstBench {
                     List<Seed.Event> batch = events.subList(i, Math.min(burst, i + 10));
                     sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
                             .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                    .messageBody(Seed.envelope(e)).build()).toList()));
+                                    .messageBody(Seed.envelope(e)).build())
+                            .toList()));
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
                 long approved = 0;
@@ -73,10 +76,12 @@ final class PolicyBurstBench {
                 int posts = slack.messages().size();
                 int queueLeft = SqsBench.depth(sqs, queueUrl);
                 Bench.note(String.format(Locale.ROOT, "%d changes by %s; %d recorded APPROVED by policy ci-terraform"
-                        + " in %.1f s; %d Slack messages; queue left %d", burst, CI_ROLE, approved, took, posts, queueLeft));
+                        + " in %.1f s; %d Slack messages; queue left %d", burst, CI_ROLE, approved, took, posts,
+                        queueLeft));
                 Bench.figure("policy-burst.messages", String.format(Locale.ROOT,
                         "%d messages in the channel for a burst of %d changes by the CI role (approve, post: none);"
-                                + " without the policy: %d", posts, burst, burst));
+                                + " without the policy: %d",
+                        posts, burst, burst));
                 Bench.figure("policy-burst.time", String.format(Locale.ROOT,
                         "%d of %d recorded APPROVED %.1f s after the first send (nothing waits for Slack's 1/s)",
                         approved, burst, took));

@@ -8,8 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import sgwarden.testing.Records;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
+import sgwarden.testing.Records;
 
 /**
  * CloudTrail records for the benchmarks, written by the tests' own {@link Records} in the shape

@@ -127,7 +127,8 @@ final class Service implements AutoCloseable {
                 .build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited during start; last lines of " + log + ":\n" + tail(40));
+                throw new IllegalStateException(
+                        "the service exited during start; last lines of " + log + ":\n" + tail(40));
             }
             try {
                 if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

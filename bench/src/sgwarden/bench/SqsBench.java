@@ -14,9 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import sgwarden.testing.SlackStandIn;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import sgwarden.testing.SlackStandIn;
 
 /**
  * Issue 4: EventBridge envelopes put on the intake queue in moto, consumed by the packaged service
@@ -78,7 +79,8 @@ final class SqsBench {
                         batch.forEach(e -> sent.put(e.eventId(), at));
                         sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
                                 .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                        .messageBody(Seed.envelope(e)).build()).toList()));
+                                        .messageBody(Seed.envelope(e)).build())
+                                .toList()));
                     }));
                 }
                 for (var f : batches) {

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import sgwarden.testing.SlackStandIn;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import sgwarden.testing.SlackStandIn;
 
 /**
  * Issue 11: how long a graceful stop (SIGTERM to exit) takes with the SQS intake, and that it loses
@@ -71,7 +72,8 @@ final class StopBench {
                     List<Seed.Event> batch = sent.subList(i, Math.min(events, i + 10));
                     sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
                             .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                    .messageBody(Seed.envelope(e)).build()).toList()));
+                                    .messageBody(Seed.envelope(e)).build())
+                            .toList()));
                 }
                 while (slack.messages().size() < 8) {
                     Thread.sleep(50);

@@ -21,6 +21,7 @@ import sgwarden.store.ChangeLedger;
  */
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Inject
     Settings settings;
@@ -134,4 +135,5 @@ public class DetectionRoutes extends RouteBuilder {
         }
         return "slack:{{sgwarden.slack.channel}}?webhookUrl=RAW({{sgwarden.slack.webhook-url:}})";
     }
+    // @formatter:on
 }

@@ -28,8 +28,8 @@ import sgwarden.slack.RequestBody.PayloadTooLargeException;
 import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponder.SlackResponseException;
-import sgwarden.store.PolicyRecords.PolicyPreemptedException;
 import sgwarden.store.ClaimHeldException;
+import sgwarden.store.PolicyRecords.PolicyPreemptedException;
 
 /**
  * All error handling, in one place. Camel does not redeliver unless told, so every retry here
@@ -37,6 +37,7 @@ import sgwarden.store.ClaimHeldException;
  */
 @ApplicationScoped
 public class ErrorHandling extends RouteConfigurationBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     public static final String DETECTION = "detection-errors";
     public static final String INTERACTION = "interaction-errors";
@@ -237,4 +238,5 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         exchange.getMessage().setBody(message);
     }
 
+    // @formatter:on
 }

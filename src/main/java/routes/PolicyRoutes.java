@@ -13,6 +13,7 @@ import sgwarden.store.PolicyRecords;
  * uses, and then say so in Slack. The change counts as announced only once Slack accepted its post.
  */
 public class PolicyRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     private static String verdict(String field) {
         return "${exchangeProperty." + PolicyRecords.VERDICT + "." + field + "}";
@@ -107,4 +108,5 @@ public class PolicyRoutes extends RouteBuilder {
                     .bean("auditLog", "announced")
                 .end();
     }
+    // @formatter:on
 }

@@ -9,6 +9,7 @@ import org.apache.camel.builder.RouteBuilder;
  * Deny keeps the rules off.
  */
 public class RestoreRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Override
     public void configure() {
@@ -51,4 +52,5 @@ public class RestoreRoutes extends RouteBuilder {
                 .bean("auditLog", "restore")
                 .to("direct:show-revert-outcome");
     }
+    // @formatter:on
 }

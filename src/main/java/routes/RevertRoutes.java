@@ -8,6 +8,7 @@ import org.apache.camel.builder.RouteBuilder;
  * show it in Slack.
  */
 public class RevertRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Override
     public void configure() {
@@ -48,4 +49,5 @@ public class RevertRoutes extends RouteBuilder {
                     .bean("slackResponder", "showOutcome")
                 .end();
     }
+    // @formatter:on
 }

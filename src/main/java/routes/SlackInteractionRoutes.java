@@ -14,6 +14,7 @@ import sgwarden.config.Settings;
  */
 @ApplicationScoped
 public class SlackInteractionRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
 
     @Inject
     Settings settings;
@@ -67,4 +68,5 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("slackResponder", "showOutcome");
     }
+    // @formatter:on
 }

@@ -158,7 +158,8 @@ class DeploymentContractTest {
     @Test
     void everyComputeStackPassesEveryProductionSetting() {
         for (String key : REQUIRED) {
-            assertTrue(envToKey.containsValue(key), key + " is required in production but is not a key in " + PROPERTIES);
+            assertTrue(envToKey.containsValue(key),
+                    key + " is required in production but is not a key in " + PROPERTIES);
         }
         for (String template : COMPUTE) {
             Set<String> names = passed.stream().filter(p -> p.template().equals(template))
@@ -193,14 +194,18 @@ class DeploymentContractTest {
     @Test
     void externalIdIsASecretEverywhere() throws IOException {
         for (String template : List.of(SHARED, MEMBER)) {
-            String declaration = parameterBlock(Files.readString(root.resolve(template), StandardCharsets.UTF_8), "ExternalId");
+            String declaration = parameterBlock(Files.readString(root.resolve(template), StandardCharsets.UTF_8),
+                    "ExternalId");
             assertTrue(declaration.contains("NoEcho: true"), template + ": the ExternalId parameter must be NoEcho");
         }
-        assertTrue(Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8).contains("SecretString: !Ref ExternalId"),
+        assertTrue(
+                Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8)
+                        .contains("SecretString: !Ref ExternalId"),
                 SHARED + " must keep the external ID in Secrets Manager");
         String env = envForm("sgwarden.revert.external-id");
         for (String template : COMPUTE) {
-            assertTrue(passed.stream().anyMatch(p -> p.template().equals(template) && p.name().equals(env) && p.secret()),
+            assertTrue(
+                    passed.stream().anyMatch(p -> p.template().equals(template) && p.name().equals(env) && p.secret()),
                     template + " must pass " + env + " from Secrets Manager");
         }
     }
@@ -222,8 +227,10 @@ class DeploymentContractTest {
             List<String> lines = Files.readAllLines(root.resolve(template), StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).matches("\\s*-?\\s*Name:\\s*SGWARDEN_CLAIM_TIMEOUT\\s*")) {
-                    Matcher value = Pattern.compile("Value:\\s*\"?([^\"\\s]+)").matcher(i + 1 < lines.size() ? lines.get(i + 1) : "");
-                    assertTrue(value.find(), template + ":" + (i + 2) + ": SGWARDEN_CLAIM_TIMEOUT needs a literal Value on the next line");
+                    Matcher value = Pattern.compile("Value:\\s*\"?([^\"\\s]+)")
+                            .matcher(i + 1 < lines.size() ? lines.get(i + 1) : "");
+                    assertTrue(value.find(), template + ":" + (i + 2)
+                            + ": SGWARDEN_CLAIM_TIMEOUT needs a literal Value on the next line");
                     claimTimeouts.put(template + ":" + (i + 2), value.group(1));
                 }
             }
@@ -237,7 +244,8 @@ class DeploymentContractTest {
         for (Map.Entry<String, String> claim : claimTimeouts.entrySet()) {
             long claimSeconds = seconds(claim.getValue());
             assertTrue(claimSeconds + 2 * visibility < maxReceives * visibility,
-                    "claim-timeout " + claim.getValue() + " (" + claim.getKey() + ") + 2 x VisibilityTimeout " + visibility
+                    "claim-timeout " + claim.getValue() + " (" + claim.getKey() + ") + 2 x VisibilityTimeout "
+                            + visibility
                             + " s must stay under maxReceiveCount " + maxReceives + " x " + visibility + " s ("
                             + SHARED + "), or a change stranded by a crash reaches the DLQ unannounced");
         }
@@ -292,11 +300,14 @@ class DeploymentContractTest {
 
     @Test
     void tableHasTheDueIndexForTheExpiryAndReminderTimer() throws IOException {
-        String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*#.*\\n", "");
-        assertTrue(Pattern.compile("AttributeName: dueShard\\s+AttributeType: S").matcher(shared).find(), "dueShard (S)");
+        String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*#.*\\n",
+                "");
+        assertTrue(Pattern.compile("AttributeName: dueShard\\s+AttributeType: S").matcher(shared).find(),
+                "dueShard (S)");
         assertTrue(Pattern.compile("AttributeName: dueAt\\s+AttributeType: N").matcher(shared).find(), "dueAt (N)");
         assertTrue(Pattern.compile("IndexName: due-index\\s+KeySchema:\\s+- AttributeName: dueShard\\s+KeyType: HASH"
-                + "\\s+- AttributeName: dueAt\\s+KeyType: RANGE\\s+Projection:\\s+ProjectionType: ALL").matcher(shared).find(),
+                + "\\s+- AttributeName: dueAt\\s+KeyType: RANGE\\s+Projection:\\s+ProjectionType: ALL").matcher(shared)
+                .find(),
                 SHARED + ": GSI due-index (dueShard HASH, dueAt RANGE, projection ALL)");
     }
 
@@ -378,7 +389,8 @@ class DeploymentContractTest {
 
     /** The lines of one parameter's declaration, up to the next parameter or section. */
     static String parameterBlock(String template, String parameter) {
-        Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(parameter) + ":\\s*\\n((?:    .*\\n|\\s*\\n)*)").matcher(template);
+        Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(parameter) + ":\\s*\\n((?:    .*\\n|\\s*\\n)*)")
+                .matcher(template);
         assertTrue(m.find(), "no parameter " + parameter);
         return m.group(1);
     }
@@ -417,11 +429,16 @@ class DeploymentContractTest {
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
         switch (unit) {
-            case "ms": return n / 1000;
-            case "m": return n * 60;
-            case "h": return n * 3600;
-            case "d": return n * 86400;
-            default: return n;
+            case "ms" :
+                return n / 1000;
+            case "m" :
+                return n * 60;
+            case "h" :
+                return n * 3600;
+            case "d" :
+                return n * 86400;
+            default :
+                return n;
         }
     }
 
@@ -475,6 +492,7 @@ class DeploymentContractTest {
                 return p;
             }
         }
-        throw new IllegalStateException("no project root (with " + PROPERTIES + " and deploy/cloudformation) above " + dir);
+        throw new IllegalStateException(
+                "no project root (with " + PROPERTIES + " and deploy/cloudformation) above " + dir);
     }
 }

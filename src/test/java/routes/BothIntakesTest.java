@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.InjectLake;
 import sgwarden.testing.InjectMoto;

@@ -61,7 +61,8 @@ class CrashMidPostIT {
             queueUrl = sqs.createQueue(b -> b.queueName(QUEUE).attributesWithStrings(Map.of(
                     "VisibilityTimeout", Integer.toString(VISIBILITY),
                     "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
-                            + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
+                            + MAX_RECEIVE_COUNT + "\"}")))
+                    .queueUrl();
         }
         settings.putAll(Map.of("sgwarden.intake", "sqs", "sgwarden.sqs.queue-url", queueUrl,
                 "sgwarden.sqs.wait-time", "1", "sgwarden.sqs.visibility-timeout", Integer.toString(VISIBILITY),
@@ -111,7 +112,8 @@ class CrashMidPostIT {
         for (Accounts.Change c : changes) {
             int times = slack.messagesMentioning(c.eventId()).size();
             assertTrue(times == 1 || (times == 2 && inFlight.contains(c.eventId())),
-                    c.eventId() + " announced " + times + " times" + (inFlight.contains(c.eventId()) ? " (in flight)" : ""));
+                    c.eventId() + " announced " + times + " times"
+                            + (inFlight.contains(c.eventId()) ? " (in flight)" : ""));
             assertEquals("PENDING", Announced.status(moto, c.eventId()), c.eventId());
         }
         // the post Slack took at the last moment was never confirmed, so it was announced again; the other once
@@ -123,7 +125,8 @@ class CrashMidPostIT {
         int port = TwoInstancesIT.freePort();
         Process p = TwoInstancesIT.launch(port, settings, name);
         started.add(p);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> TwoInstancesIT.get(port, "/q/health/ready") == 200);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> TwoInstancesIT.get(port, "/q/health/ready") == 200);
         return p;
     }
 

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Aws;
 import sgwarden.testing.InjectLake;
@@ -23,7 +26,6 @@ import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Detection through CloudTrail Lake: a change made in a member account is announced once. */
 @QuarkusTest
@@ -77,7 +79,9 @@ class DetectionRoutesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !lake.statements().isEmpty());
         String sql = lake.statements().get(0);
         assertTrue(sql.startsWith("SELECT eventJson FROM " + lake.eventDataStore() + " WHERE"), sql);
-        assertTrue(sql.contains("eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules')"), sql);
+        assertTrue(sql.contains(
+                "eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules')"),
+                sql);
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("eventTime >= '([^']+)' AND eventTime <= '([^']+)'").matcher(sql);
         assertTrue(m.find(), sql);

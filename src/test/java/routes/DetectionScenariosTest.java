@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.InjectLake;
@@ -28,7 +31,6 @@ import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /** Detection through the Lake with every record shape, a slow or failing Lake, and a failing Slack. */
 @QuarkusTest
@@ -217,10 +219,12 @@ class DetectionScenariosTest {
     @Test
     void aChangeOfSixtyRulesWithLongDescriptionsIsAMessageSlackAccepts() {
         String group = "sg-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        List<SecurityGroupRule> rules = java.util.stream.IntStream.range(0, 60).mapToObj(i -> SecurityGroupRule.builder()
-                .securityGroupRuleId("sgr-0" + String.format("%016x", i)).groupId(group).ipProtocol("tcp")
-                .fromPort(10000 + i).toPort(10000 + i).cidrIpv4("0.0.0.0/0").description("d".repeat(250) + i)
-                .build()).toList();
+        List<SecurityGroupRule> rules = java.util.stream.IntStream.range(0, 60)
+                .mapToObj(i -> SecurityGroupRule.builder()
+                        .securityGroupRuleId("sgr-0" + String.format("%016x", i)).groupId(group).ipProtocol("tcp")
+                        .fromPort(10000 + i).toPort(10000 + i).cidrIpv4("0.0.0.0/0").description("d".repeat(250) + i)
+                        .build())
+                .toList();
         String eventId = UUID.randomUUID().toString();
         lake.seed(Records.authorize(eventId, Instant.now().minusSeconds(60), Accounts.MEMBER, Accounts.MEMBER,
                 Accounts.REGION, group, false, rules));
@@ -246,7 +250,8 @@ class DetectionScenariosTest {
             // HTTP/1.1 and a timeout: the JDK client's h2c upgrade can stall against the service's server
             return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
                     .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(20))
-                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

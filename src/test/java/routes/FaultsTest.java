@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
 import sgwarden.ops.AuditLog;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
@@ -154,7 +155,8 @@ class FaultsTest {
 
         Clicks.click("sgwarden_approve", c.eventId(), "U0ALICE", "alice", url).expect(200);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses(url).stream().anyMatch(r -> r.answered() == 200));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> slack.responses(url).stream().anyMatch(r -> r.answered() == 200));
         List<SlackStandIn.Received> attempts = slack.responses(url);
         assertEquals(List.of(500, 500, 200), attempts.stream().map(SlackStandIn.Received::answered).toList());
         assertTrue(attempts.get(2).allText().contains("Approved by @alice"), attempts.get(2).allText());
@@ -222,7 +224,8 @@ class FaultsTest {
                 }).filter(n -> AuditLog.CATEGORY.equals(n.path("loggerName").asText())).toList();
         assertTrue(audit.stream().allMatch(n -> n.path("level").asText().equals("INFO")));
         for (String kind : List.of("announced", "decision", "revert")) {
-            assertTrue(audit.stream().anyMatch(n -> kind.equals(n.path("mdc").path("audit").asText())), "no " + kind + " line");
+            assertTrue(audit.stream().anyMatch(n -> kind.equals(n.path("mdc").path("audit").asText())),
+                    "no " + kind + " line");
         }
         JsonNode failed = audit.stream().filter(n -> n.path("mdc").path("audit").asText().equals("revert")
                 && n.path("mdc").path("outcome").asText().equals("REVERT_FAILED")).findFirst().orElseThrow();

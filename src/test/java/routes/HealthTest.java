@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
 import sgwarden.testing.Profiles;
 
 /** The endpoints App Runner's health check and Prometheus use. */

@@ -26,13 +26,16 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
 import sgwarden.slack.SlackSignature;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
+import sgwarden.testing.HostileRequests;
 import sgwarden.testing.HostileRequests.Answer;
 import sgwarden.testing.HostileRequests.Hostile;
-import sgwarden.testing.HostileRequests;
 import sgwarden.testing.InjectLake;
 import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
@@ -41,7 +44,6 @@ import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
 import sgwarden.testing.SlackStandInResource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The public endpoint refuses whatever the internet sends: forged, stale, garbled, oversized,
@@ -107,7 +109,8 @@ class HostileInputTest {
                 wrong.add(request + " -> " + answer.status() + " " + answer.text());
             }
             if (Boolean.getBoolean("hostile.verbose")) {
-                System.out.println("  " + request + " -> " + answer.status() + " " + answer.text().lines().findFirst().orElse(""));
+                System.out.println(
+                        "  " + request + " -> " + answer.status() + " " + answer.text().lines().findFirst().orElse(""));
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;

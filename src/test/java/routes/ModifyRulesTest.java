@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
@@ -24,9 +29,6 @@ import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
 
 /**
  * Rules changed in place (ModifySecurityGroupRules) in moto, through the Lake intake: shown before and
@@ -47,8 +49,9 @@ class ModifyRulesTest {
     /** A group with tcp 6379 from 10.0.0.0/8 that sgwarden saw being added. */
     Accounts.Change knownRedis() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        return Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
-                Accounts.tcp(6379, "10.0.0.0/8")));
+        return Announced.viaLake(moto, lake, slack,
+                Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                        Accounts.tcp(6379, "10.0.0.0/8")));
     }
 
     Accounts.Change widen(Accounts.Change added, int rule) {
@@ -83,7 +86,9 @@ class ModifyRulesTest {
 
         String text = announcement(widened);
         assertTrue(text.contains("tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`"), text);
-        assertTrue(text.contains("changed inbound rule `" + ruleId + "` in *" + added.groupId() + "* in *111111111111 / eu-west-1*"), text);
+        assertTrue(text.contains(
+                "changed inbound rule `" + ruleId + "` in *" + added.groupId() + "* in *111111111111 / eu-west-1*"),
+                text);
         assertTrue(text.contains("open to the whole internet (0.0.0.0/0)"), text);
         assertTrue(text.contains("put back to its earlier form"), "the Deny dialog says what Deny does: " + text);
         assertForm(ruleNow(added, ruleId), ruleId, 6379, "0.0.0.0/0");
@@ -91,7 +96,8 @@ class ModifyRulesTest {
 
         Clicks.click(DENY, widened.eventId(), "U0BOB", "bob", url).expect(200);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, widened.eventId())));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, widened.eventId())));
         assertForm(ruleNow(added, ruleId), ruleId, 6379, "10.0.0.0/8");
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(url).isEmpty());
         assertTrue(slack.responses(url).get(0).allText().contains("the rule is back in its earlier form"),
@@ -103,7 +109,8 @@ class ModifyRulesTest {
         assertEquals("10.0.0.0/8", outcome.get("restoredForms").m().get(ruleId).m().get("peer").s());
         // the ledger's form is the restored one, and stays so while the Lake keeps returning the widening
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
-                .until(() -> "10.0.0.0/8".equals(Announced.item(moto, "rule#" + ruleId).get("form").m().get("peer").s()));
+                .until(() -> "10.0.0.0/8"
+                        .equals(Announced.item(moto, "rule#" + ruleId).get("form").m().get("peer").s()));
     }
 
     @Test
@@ -134,7 +141,8 @@ class ModifyRulesTest {
 
         Clicks.click(DENY, widened.eventId(), "U0BOB", "bob", slack.newResponseUrl()).expect(200);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, widened.eventId())));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, widened.eventId())));
         assertNull(ruleNow(before, ruleId), "the rule is removed");
         assertEquals(ruleId, Announced.item(moto, widened.eventId()).get("history").l().get(1).m()
                 .get("removedRules").l().get(0).s());
@@ -164,14 +172,16 @@ class ModifyRulesTest {
     @Test
     void severalRulesInOneCallAreAllShownAndAllPutBack() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change added = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
-                false, Accounts.tcp(6379, "10.0.0.0/8"), Accounts.tcp(5432, "10.1.0.0/16")));
+        Accounts.Change added = Announced.viaLake(moto, lake, slack,
+                Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
+                        false, Accounts.tcp(6379, "10.0.0.0/8"), Accounts.tcp(5432, "10.1.0.0/16")));
         Map<String, SecurityGroupRuleRequest> changes = new LinkedHashMap<>();
         for (SecurityGroupRule r : added.rules()) {
             changes.put(r.securityGroupRuleId(), Accounts.tcpForm(r.fromPort(), "0.0.0.0/0", "opened"));
         }
-        Accounts.Change widened = Announced.viaLake(moto, lake, slack, Accounts.modify(moto, added.account(), added.region(), group,
-                changes));
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack,
+                Accounts.modify(moto, added.account(), added.region(), group,
+                        changes));
 
         String text = announcement(widened);
         assertTrue(text.contains("changed 2 rules in *" + group + "*"), text);
@@ -183,7 +193,8 @@ class ModifyRulesTest {
 
         Clicks.click(DENY, widened.eventId(), "U0BOB", "bob", slack.newResponseUrl()).expect(200);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, widened.eventId())));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, widened.eventId())));
         for (SecurityGroupRule r : added.rules()) {
             SecurityGroupRule now = ruleNow(added, r.securityGroupRuleId());
             assertForm(now, r.securityGroupRuleId(), r.fromPort(), r.cidrIpv4());
@@ -204,8 +215,10 @@ class ModifyRulesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> DetectionScenariosTest.metric(
                 "sgwarden_changes_skipped_total{intake=\"lake\",reason=\"description-only\"}") == before + 1);
         // a real widening afterwards is announced, and shows the description the ledger now holds
-        Accounts.Change widened = Announced.viaLake(moto, lake, slack, Accounts.modify(moto, added.account(), added.region(),
-                added.groupId(), Map.of(ruleId, Accounts.tcpForm(6379, "0.0.0.0/0", "cache for the web tier"))));
+        Accounts.Change widened = Announced.viaLake(moto, lake, slack,
+                Accounts.modify(moto, added.account(), added.region(),
+                        added.groupId(),
+                        Map.of(ruleId, Accounts.tcpForm(6379, "0.0.0.0/0", "cache for the web tier"))));
         assertTrue(slack.messagesMentioning(relabelled.eventId()).isEmpty(), "a description edit is not announced");
         assertNull(Announced.status(moto, relabelled.eventId()));
         assertTrue(announcement(widened).contains("tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`"));

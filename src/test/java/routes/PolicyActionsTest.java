@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
@@ -24,9 +29,6 @@ import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /**
  * The four actions end to end, in moto through the real clients, with the policies of
@@ -51,7 +53,8 @@ class PolicyActionsTest {
 
     Accounts.Change open(int port) {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        return Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false, Accounts.tcp(port, "0.0.0.0/0"));
+        return Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(port, "0.0.0.0/0"));
     }
 
     SlackStandIn.Received message(Accounts.Change c) {
@@ -113,7 +116,8 @@ class PolicyActionsTest {
         String late = slack.newResponseUrl();
         Clicks.click(RESTORE, c.eventId(), "U0BOB", "bob", late).expect(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(late).isEmpty());
-        assertTrue(slack.responses(late).get(0).allText().contains("it is restored"), slack.responses(late).get(0).allText());
+        assertTrue(slack.responses(late).get(0).allText().contains("it is restored"),
+                slack.responses(late).get(0).allText());
         assertEquals(1, worldRules(c, 23).size());
     }
 
@@ -160,8 +164,9 @@ class PolicyActionsTest {
     @Test
     void aWideningQuarantinedGoesBackToItsEarlierFormAndApproveMakesItTheLaterOneAgain() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change added = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
-                false, Accounts.tcp(22, "10.0.0.0/8")));
+        Accounts.Change added = Announced.viaLake(moto, lake, slack,
+                Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
+                        false, Accounts.tcp(22, "10.0.0.0/8")));
         String ruleId = added.rules().get(0).securityGroupRuleId();
         Accounts.Change widened = Accounts.modify(moto, added.account(), added.region(), group,
                 Map.of(ruleId, Accounts.tcpForm(22, "0.0.0.0/0", null)));

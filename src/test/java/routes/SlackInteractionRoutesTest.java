@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
 import sgwarden.slack.SlackSignature;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
@@ -35,7 +38,6 @@ import sgwarden.testing.Profiles;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
 import sgwarden.testing.SlackStandInResource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Decisions from Slack: verified, allowed, recorded once, and acted on in the owning account. */
 @QuarkusTest
@@ -125,7 +127,8 @@ class SlackInteractionRoutesTest {
         Clicks.send(body, ahead, SlackSignature.sign(secret, Long.toString(ahead), bytes)).expect(401);
         // body altered after signing: Approve signed, Deny sent
         String approve = Clicks.form(Clicks.payload(APPROVE, change.eventId(), "U0BOB", "bob", slack.newResponseUrl()));
-        Clicks.send(body, now, SlackSignature.sign(secret, Long.toString(now), approve.getBytes(StandardCharsets.UTF_8)))
+        Clicks.send(body, now,
+                SlackSignature.sign(secret, Long.toString(now), approve.getBytes(StandardCharsets.UTF_8)))
                 .expect(401).saying("invalid request signature");
 
         assertEquals("PENDING", Announced.status(moto, change.eventId()));
@@ -204,10 +207,12 @@ class SlackInteractionRoutesTest {
     @Test
     void everyRuleOfAChangeIsRemovedInIngressAndInEgress() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        var ingress = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
-                Accounts.tcp(22, "0.0.0.0/0"), Accounts.tcpV6(3389, "::/0"), Accounts.tcp(443, "10.0.0.0/8")));
-        var egress = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
-                Accounts.udp(53, "0.0.0.0/0"), Accounts.tcp(5432, "10.1.0.0/16")));
+        var ingress = Announced.viaLake(moto, lake, slack,
+                Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                        Accounts.tcp(22, "0.0.0.0/0"), Accounts.tcpV6(3389, "::/0"), Accounts.tcp(443, "10.0.0.0/8")));
+        var egress = Announced.viaLake(moto, lake, slack,
+                Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, true,
+                        Accounts.udp(53, "0.0.0.0/0"), Accounts.tcp(5432, "10.1.0.0/16")));
         assertEquals(3, ingress.rules().size());
         assertEquals(2, egress.rules().size());
 
@@ -322,7 +327,8 @@ class SlackInteractionRoutesTest {
 
     void markReverting(String changeId, Instant decidedAt) {
         try (var dynamo = Aws.dynamo(moto)) {
-            dynamo.updateItem(b -> b.tableName(MotoResource.TABLE).key(Map.of("changeId", AttributeValue.fromS(changeId)))
+            dynamo.updateItem(b -> b.tableName(MotoResource.TABLE)
+                    .key(Map.of("changeId", AttributeValue.fromS(changeId)))
                     .updateExpression("SET #s = :s, #d = :d, #by = :by, #byName = :byName, #at = :at, #epoch = :epoch")
                     .expressionAttributeNames(Map.of("#s", "status", "#d", "decision", "#by", "decidedBy",
                             "#byName", "decidedByName", "#at", "decidedAt", "#epoch", "decidedAtEpoch"))
@@ -336,8 +342,10 @@ class SlackInteractionRoutesTest {
     @Test
     void aSeveralRuleChangeWithSomeRulesAlreadyGoneHasTheRestRemovedAndEndsReverted() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        var change = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
-                false, Accounts.tcp(22, "0.0.0.0/0"), Accounts.tcp(80, "0.0.0.0/0"), Accounts.tcp(443, "0.0.0.0/0")));
+        var change = Announced.viaLake(moto, lake, slack,
+                Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group,
+                        false, Accounts.tcp(22, "0.0.0.0/0"), Accounts.tcp(80, "0.0.0.0/0"),
+                        Accounts.tcp(443, "0.0.0.0/0")));
         assertEquals(3, change.rules().size());
         String gone = change.rules().get(1).securityGroupRuleId();
         try (var ec2 = Aws.ec2In(moto, change.account(), change.region())) {

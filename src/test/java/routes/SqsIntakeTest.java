@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
@@ -99,8 +100,8 @@ class SqsIntakeTest {
         Queue.send(moto, envelope(c));
 
         // received, found held, put back: not deleted as a duplicate, not announced
-        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(() ->
-                slack.messagesMentioning(c.eventId()).isEmpty() && Queue.depth(moto, MotoResource.QUEUE) == 1);
+        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(
+                () -> slack.messagesMentioning(c.eventId()).isEmpty() && Queue.depth(moto, MotoResource.QUEUE) == 1);
         assertEquals("ANNOUNCING", Announced.status(moto, c.eventId()));
 
         // stale: taken over and announced once, then deleted
@@ -129,7 +130,8 @@ class SqsIntakeTest {
         Accounts.Change widened = Accounts.modify(moto, c.account(), c.region(), c.groupId(),
                 java.util.Map.of(ruleId, Accounts.tcpForm(22, "0.0.0.0/0", "ssh")));
         // the rule's new form missing: the shape cannot be read
-        String unreadable = widened.record().replace("\"SecurityGroupRule\":{\"IpProtocol\"", "\"Other\":{\"IpProtocol\"")
+        String unreadable = widened.record()
+                .replace("\"SecurityGroupRule\":{\"IpProtocol\"", "\"Other\":{\"IpProtocol\"")
                 .replace(widened.eventId(), "broken-modify-1");
         Queue.send(moto, Records.envelope(unreadable, c.account(), c.region()));
         Announced.viaSqs(moto, slack, widened);

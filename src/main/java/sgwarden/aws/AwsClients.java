@@ -10,7 +10,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import sgwarden.config.Settings;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -24,6 +23,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+import sgwarden.config.Settings;
 
 /**
  * Every AWS SDK client the service uses. One place decides region, endpoint, credentials and HTTP
@@ -82,7 +83,7 @@ public class AwsClients {
     @Named("cloudTrailClient")
     CloudTrailClient cloudTrail(StsClient sts) {
         AwsCredentialsProvider credentials = settings.lake().roleArn().filter(s -> !s.isBlank())
-                .<AwsCredentialsProvider> map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                .<AwsCredentialsProvider>map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
                         .refreshRequest(r -> r.roleArn(arn).roleSessionName("sgwarden-lake")).build())
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         return configure(CloudTrailClient.builder(), settings.lake().region(),

@@ -4,7 +4,10 @@ package sgwarden.change;
 public record Peer(Kind kind, String value, String ownerAccount) {
 
     public enum Kind {
-        IPV4_CIDR, IPV6_CIDR, PREFIX_LIST, SECURITY_GROUP
+        IPV4_CIDR,
+        IPV6_CIDR,
+        PREFIX_LIST,
+        SECURITY_GROUP
     }
 
     public boolean isWorld() {

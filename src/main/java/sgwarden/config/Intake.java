@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 /** Where changes come from. */
 public enum Intake {
-    LAKE, SQS, BOTH;
+    LAKE,
+    SQS,
+    BOTH;
 
     public boolean lake() {
         return this != SQS;

@@ -27,7 +27,8 @@ public class Deciders {
         if (team.isPresent() && !team.get().equals(decision.teamId())) {
             throw new DecisionRefusedException("Requests from this workspace cannot decide on sgwarden changes.");
         }
-        List<String> users = settings.slack().allowedUsers().orElse(List.of()).stream().map(String::trim).filter(u -> !u.isEmpty())
+        List<String> users = settings.slack().allowedUsers().orElse(List.of()).stream().map(String::trim)
+                .filter(u -> !u.isEmpty())
                 .toList();
         if (!users.isEmpty() && !users.contains(decision.userId())) {
             throw new DecisionRefusedException("You are not on the list of people who may approve or deny "

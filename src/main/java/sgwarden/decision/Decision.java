@@ -10,13 +10,15 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         String responseUrl, Instant at) {
 
     public enum Kind {
-        APPROVE, DENY,
+        APPROVE,
+        DENY,
         /** Put back the rules a revert (Deny or a policy) removed; a quarantine's Approve. */
         RESTORE,
         /** A quarantine's Deny: the rules stay off. */
         KEEP_OFF,
         /** Decided by a policy, not a person: revoked at once. */
-        REVERT, QUARANTINE
+        REVERT,
+        QUARANTINE
     }
 
     /** Decided by a policy rather than a person: the policy's name stands where the user would. */

@@ -21,10 +21,12 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import sgwarden.config.Settings;
+
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudtrail.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.cloudtrail.model.QueryStatus;
+
+import sgwarden.config.Settings;
 
 /**
  * Runs one CloudTrail Lake query for the security group events of the look-back window and hands

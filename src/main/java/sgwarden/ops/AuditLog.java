@@ -50,7 +50,8 @@ public class AuditLog {
             return;
         }
         SecurityGroupChange change = body instanceof SecurityGroupChange read ? read : null;
-        Map<String, String> f = change == null ? new LinkedHashMap<>(Map.of("audit", "skipped")) : fields("skipped", change);
+        Map<String, String> f = change == null ? new LinkedHashMap<>(Map.of("audit", "skipped"))
+                : fields("skipped", change);
         f.put("reason", reason);
         f.put("intake", intake);
         if (why != null) {
@@ -59,14 +60,16 @@ public class AuditLog {
         write(f);
     }
 
-    public void decision(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+    public void decision(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored) {
         Map<String, String> f = fields("decision", stored);
         f.put("decision", decision.kind() == null ? null : decision.kind().name());
         who(f, decision);
         write(f);
     }
 
-    public void revert(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+    public void revert(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored) {
         Map<String, String> f = fields("revert", stored);
         // a modification is undone by restoring the earlier rules, an addition by revoking them
         f.put("undo", stored.isModification() ? "restore" : "revoke");
@@ -77,7 +80,8 @@ public class AuditLog {
     }
 
     /** How a Restore ended: RESTORED with the rules' IDs now, or RESTORE_FAILED with the reason. */
-    public void restore(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+    public void restore(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored) {
         Map<String, String> f = fields("restore", stored);
         f.put("outcome", stored.status().name());
         who(f, decision);
@@ -139,7 +143,8 @@ public class AuditLog {
                 clean.put(k, value);
                 line.append(line.isEmpty() ? "" : " ").append(k).append('=')
                         .append(value.indexOf(' ') >= 0 || value.indexOf('"') >= 0
-                                ? '"' + value.replace("\"", "'") + '"' : value);
+                                ? '"' + value.replace("\"", "'") + '"'
+                                : value);
             }
         });
         clean.forEach(MDC::put);

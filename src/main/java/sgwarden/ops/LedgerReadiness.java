@@ -7,8 +7,9 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import sgwarden.config.Settings;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import sgwarden.config.Settings;
 
 /**
  * Ready only while the ledger table answers: without it nothing can be announced exactly once or

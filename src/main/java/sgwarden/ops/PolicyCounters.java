@@ -7,6 +7,7 @@ import jakarta.inject.Named;
 import org.apache.camel.ExchangeProperty;
 
 import io.micrometer.core.instrument.MeterRegistry;
+
 import sgwarden.policy.Verdict;
 import sgwarden.store.PolicyRecords;
 

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** Whether a change added rules or modified existing ones, from the CloudTrail event name. */
 public enum EventKind {
-    ADDED, MODIFIED;
+    ADDED,
+    MODIFIED;
 
     public String word() {
         return name().toLowerCase(Locale.ROOT);

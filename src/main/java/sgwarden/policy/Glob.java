@@ -53,7 +53,8 @@ public final class Glob {
         if (literal.length() > 0) {
             regex.append(Pattern.quote(literal.toString()));
         }
-        return new Glob(glob, Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
+        return new Glob(glob,
+                Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
     }
 
     public boolean matches(String value) {

@@ -71,7 +71,8 @@ public record Match(
             return false;
         }
         String type = change.actor() == null ? null : change.actor().identityType();
-        if (identityTypes != null && (type == null || !identityTypes.contains(type.toLowerCase(java.util.Locale.ROOT)))) {
+        if (identityTypes != null
+                && (type == null || !identityTypes.contains(type.toLowerCase(java.util.Locale.ROOT)))) {
             return false;
         }
         String agent = change.actor() == null ? null : change.actor().userAgent();

@@ -40,13 +40,13 @@ public enum PeerKind {
     /** The kind of a rule's peer; groupAccount is the account that owns the changed group. */
     public static PeerKind of(Peer peer, String groupAccount) {
         switch (peer.kind()) {
-            case PREFIX_LIST:
+            case PREFIX_LIST :
                 return PREFIX_LIST;
-            case SECURITY_GROUP:
+            case SECURITY_GROUP :
                 String owner = peer.ownerAccount();
                 return owner == null || owner.isBlank() || owner.equals(groupAccount) ? GROUP_SAME_ACCOUNT
                         : GROUP_OTHER_ACCOUNT;
-            default:
+            default :
                 Cidr cidr = Cidr.parseOrNull(peer.value());
                 if (cidr == null) {
                     // unreadable: treated as the widest kind short of the world

@@ -1,14 +1,14 @@
 package sgwarden.policy;
 
-import org.jboss.logging.Logger;
-
-import org.apache.camel.quarkus.main.events.BeforeConfigure;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+import org.jboss.logging.Logger;
+
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.config.Settings;
 

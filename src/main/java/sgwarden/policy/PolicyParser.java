@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -25,8 +27,6 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import sgwarden.change.Direction;
 
@@ -73,7 +73,8 @@ public final class PolicyParser {
             throw new PolicyFileException(source, 0, "it holds no YAML document", null);
         }
         if (raw.policies == null) {
-            throw new PolicyFileException(source, 1, "no 'policies' list (write \"policies: []\" for no policies)", null);
+            throw new PolicyFileException(source, 1, "no 'policies' list (write \"policies: []\" for no policies)",
+                    null);
         }
         Map<String, Policy> byName = new HashMap<>();
         for (Policy p : raw.policies) {
@@ -223,7 +224,8 @@ public final class PolicyParser {
                 throw new IllegalArgumentException("a policy needs a name");
             }
             if (p.action == null) {
-                throw new IllegalArgumentException("policy '" + p.name + "' needs an action (ask, approve, revert or quarantine)");
+                throw new IllegalArgumentException(
+                        "policy '" + p.name + "' needs an action (ask, approve, revert or quarantine)");
             }
             if (p.post != null && p.action != Action.APPROVE) {
                 throw new IllegalArgumentException("policy '" + p.name + "': post applies only to action approve");
@@ -252,7 +254,8 @@ public final class PolicyParser {
                 return null;
             }
             if (values.isEmpty() || values.contains(null)) {
-                throw new IllegalArgumentException(field + ": an empty list or entry matches nothing; leave the field out to match any");
+                throw new IllegalArgumentException(
+                        field + ": an empty list or entry matches nothing; leave the field out to match any");
             }
             return List.copyOf(values);
         }
@@ -271,7 +274,8 @@ public final class PolicyParser {
             }
             for (Map.Entry<String, Glob> t : tags.entrySet()) {
                 if (t.getKey().isBlank() || t.getValue() == null) {
-                    throw new IllegalArgumentException("tags: each tag needs a key and a value pattern (\"*\" for any value)");
+                    throw new IllegalArgumentException(
+                            "tags: each tag needs a key and a value pattern (\"*\" for any value)");
                 }
             }
             return Map.copyOf(tags);
@@ -405,7 +409,8 @@ public final class PolicyParser {
     static final class IdentityTypeDeserializer extends Scalar<String> {
         /** userIdentity.type values CloudTrail documents. */
         static final List<String> TYPES = List.of("Root", "IAMUser", "AssumedRole", "Role", "FederatedUser",
-                "Directory", "AWSAccount", "AWSService", "IdentityCenterUser", "SAMLUser", "WebIdentityUser", "Unknown");
+                "Directory", "AWSAccount", "AWSService", "IdentityCenterUser", "SAMLUser", "WebIdentityUser",
+                "Unknown");
 
         IdentityTypeDeserializer() {
             super(String.class, s -> {
@@ -414,7 +419,8 @@ public final class PolicyParser {
                         return t.toLowerCase(Locale.ROOT);
                     }
                 }
-                throw new IllegalArgumentException("unknown identity type '" + s + "' (use " + String.join(", ", TYPES) + ")");
+                throw new IllegalArgumentException(
+                        "unknown identity type '" + s + "' (use " + String.join(", ", TYPES) + ")");
             });
         }
     }
@@ -423,17 +429,17 @@ public final class PolicyParser {
     static String protocol(String raw) {
         String p = raw.trim().toLowerCase(Locale.ROOT);
         switch (p) {
-            case "-1", "all":
+            case "-1", "all" :
                 return "all";
-            case "6", "tcp":
+            case "6", "tcp" :
                 return "tcp";
-            case "17", "udp":
+            case "17", "udp" :
                 return "udp";
-            case "1", "icmp":
+            case "1", "icmp" :
                 return "icmp";
-            case "58", "icmpv6":
+            case "58", "icmpv6" :
                 return "icmpv6";
-            default:
+            default :
                 if (p.matches("\\d{1,3}") && Integer.parseInt(p) <= 255) {
                     return String.valueOf(Integer.parseInt(p));
                 }

@@ -7,7 +7,8 @@ public record PortRange(int from, int to) {
 
     public PortRange {
         if (from < 0 || to > 65535 || from > to) {
-            throw new IllegalArgumentException("bad port range " + from + "-" + to + " (ports are 0 to 65535, low-high)");
+            throw new IllegalArgumentException(
+                    "bad port range " + from + "-" + to + " (ports are 0 to 65535, low-high)");
         }
     }
 
@@ -19,7 +20,8 @@ public record PortRange(int from, int to) {
                 int port = Integer.parseInt(t);
                 return new PortRange(port, port);
             }
-            return new PortRange(Integer.parseInt(t.substring(0, dash).trim()), Integer.parseInt(t.substring(dash + 1).trim()));
+            return new PortRange(Integer.parseInt(t.substring(0, dash).trim()),
+                    Integer.parseInt(t.substring(dash + 1).trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad port '" + text + "' (write a port, 22, or a range, \"8000-8099\")");
         }

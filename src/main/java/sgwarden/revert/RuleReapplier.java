@@ -13,6 +13,16 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
 import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.KnownForm;
@@ -23,15 +33,6 @@ import sgwarden.store.Restoration;
 import sgwarden.store.RuleForms;
 import sgwarden.store.Status;
 import sgwarden.store.StoredChange;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Ec2Exception;
-import software.amazon.awssdk.services.ec2.model.IpPermission;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
-import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
-import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * Restore: puts back exactly the rules a revert removed, as the CloudTrail record describes them
@@ -66,7 +67,8 @@ public class RuleReapplier {
                 .filter(r -> r.ruleId() != null && stored.ruleIds().contains(r.ruleId()))
                 .map(RuleReapplier::permission).toList();
         if (permissions.isEmpty()) {
-            throw new IllegalStateException("the change names no rules that were removed, so there is nothing to restore");
+            throw new IllegalStateException(
+                    "the change names no rules that were removed, so there is nothing to restore");
         }
         Credentials c = assumed.credentials();
         try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(

@@ -12,15 +12,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
-import sgwarden.aws.AwsClients;
-import sgwarden.change.CloudTrailParser;
-import sgwarden.change.KnownForm;
-import sgwarden.change.Peer;
-import sgwarden.change.Rule;
-import sgwarden.change.SecurityGroupChange;
-import sgwarden.store.Restoration;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -31,6 +22,16 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
+
+import sgwarden.aws.AwsClients;
+import sgwarden.change.CloudTrailParser;
+import sgwarden.change.KnownForm;
+import sgwarden.change.Peer;
+import sgwarden.change.Rule;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.store.Restoration;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
 
 /**
  * Undoes a modification (ModifySecurityGroupRules) through the spoke role: each rule goes back to

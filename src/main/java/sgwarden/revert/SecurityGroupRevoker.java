@@ -11,15 +11,16 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
-import sgwarden.aws.AwsClients;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
+
+import sgwarden.aws.AwsClients;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
 
 /**
  * Removes exactly the rules a change created, by their rule IDs, with the credentials of the role
@@ -41,7 +42,8 @@ public class SecurityGroupRevoker {
     /** Returns REVERTED, or ALREADY_GONE when none of the rules was there any more. */
     public Status revoke(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange change) {
         if (change.ruleIds().isEmpty()) {
-            throw new IllegalStateException("the CloudTrail record named no rule IDs, so there is nothing exact to revoke");
+            throw new IllegalStateException(
+                    "the CloudTrail record named no rule IDs, so there is nothing exact to revoke");
         }
         Credentials c = assumed.credentials();
         try (Ec2Client ec2 = clients.ec2(change.region(), StaticCredentialsProvider.create(

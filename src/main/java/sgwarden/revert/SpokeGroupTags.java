@@ -11,9 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import sgwarden.aws.AwsClients;
-import sgwarden.config.Settings;
-import sgwarden.policy.GroupTags;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -22,6 +19,10 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
+
+import sgwarden.aws.AwsClients;
+import sgwarden.config.Settings;
+import sgwarden.policy.GroupTags;
 
 /**
  * A group's tags, for policies that match on them: DescribeSecurityGroups through the spoke role
@@ -77,7 +78,8 @@ public class SpokeGroupTags implements GroupTags {
                 AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
             return ec2.describeSecurityGroups(b -> b.groupIds(groupId)).securityGroups().stream()
                     .findFirst().map(SecurityGroup::tags).orElse(java.util.List.of()).stream()
-                    .collect(Collectors.toUnmodifiableMap(Tag::key, t -> t.value() == null ? "" : t.value(), (a, b) -> a));
+                    .collect(Collectors.toUnmodifiableMap(Tag::key, t -> t.value() == null ? "" : t.value(),
+                            (a, b) -> a));
         }
     }
 }

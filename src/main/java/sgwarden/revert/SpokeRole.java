@@ -6,11 +6,11 @@ import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
 
-import sgwarden.config.Settings;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
+import sgwarden.config.Settings;
 import sgwarden.decision.Decision;
 import sgwarden.store.StoredChange;
-import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
 /**
  * The AssumeRole request into the account that owns the group (recipientAccountId, never the
@@ -66,7 +66,8 @@ public class SpokeRole {
     public boolean madeByRevert(@org.apache.camel.Body sgwarden.change.SecurityGroupChange change) {
         String arn = change.actor() == null ? null : change.actor().principalArn();
         return arn != null
-                && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/" + java.util.regex.Pattern.quote(settings.revert().roleName())
+                && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/"
+                        + java.util.regex.Pattern.quote(settings.revert().roleName())
                         + "/sgwarden-.*");
     }
 

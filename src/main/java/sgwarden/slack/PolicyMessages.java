@@ -11,7 +11,6 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
-
 import org.jboss.logging.Logger;
 
 import com.slack.api.model.Message;
@@ -54,12 +53,14 @@ public class PolicyMessages {
     }
 
     /** approve with post: compact: one line, no buttons. */
-    public Message approved(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+    public Message approved(@Body SecurityGroupChange change,
+            @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
         String text = ":white_check_mark: Approved by policy *" + Mrkdwn.escape(verdict.policyName(), 100) + "*: "
                 + Mrkdwn.escape(messages.headline(change), 2500);
         return SlackMessages.message("Approved by policy " + verdict.policyName() + ": " + messages.headline(change),
                 List.of(SlackMessages.section(text), Map.of("type", "context", "elements",
-                        List.of(Map.of("type", "mrkdwn", "text", "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
+                        List.of(Map.of("type", "mrkdwn", "text",
+                                "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
     }
 
     /** revert and quarantine: the change, what the policy did, and what a person may do next. */
@@ -82,7 +83,8 @@ public class PolicyMessages {
         List<Map<String, Object>> blocks = messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED);
         String policies = policyLines(change, verdict);
         if (policies != null && change.rules().size() > 1) {
-            blocks.add(blocks.size() - (stored.status() == Status.REVERT_FAILED ? 2 : 1), SlackMessages.section(policies));
+            blocks.add(blocks.size() - (stored.status() == Status.REVERT_FAILED ? 2 : 1),
+                    SlackMessages.section(policies));
         }
         followUp(blocks, stored);
         String headline = messages.headline(change) + " — " + String.valueOf(stored.decision()).toLowerCase(Locale.ROOT)
@@ -125,14 +127,17 @@ public class PolicyMessages {
                 }
                 text.append("\n• ").append(Mrkdwn.escape(r.rule().describeTraffic())).append(' ')
                         .append(change.direction().peerPreposition()).append(" `")
-                        .append(Mrkdwn.code(r.rule().peer() == null ? "?" : r.rule().peer().describe(), 200)).append("`: ")
-                        .append(r.policy() == null ? "no policy, ask" : "*" + Mrkdwn.escape(r.policyName(), 100) + "* "
-                                + r.policyAction().word())
+                        .append(Mrkdwn.code(r.rule().peer() == null ? "?" : r.rule().peer().describe(), 200))
+                        .append("`: ")
+                        .append(r.policy() == null ? "no policy, ask"
+                                : "*" + Mrkdwn.escape(r.policyName(), 100) + "* "
+                                        + r.policyAction().word())
                         .append(r.dryRun() ? " (dry run)" : "");
             }
         }
         if (verdict.dryRun()) {
-            text.append("\n:test_tube: Dry run: ").append(Mrkdwn.escape(wouldLine(dryRunPolicy(verdict), verdict.wouldBe())));
+            text.append("\n:test_tube: Dry run: ")
+                    .append(Mrkdwn.escape(wouldLine(dryRunPolicy(verdict), verdict.wouldBe())));
         }
         return text.toString();
     }
@@ -150,14 +155,16 @@ public class PolicyMessages {
 
     /** The log line of a dry run: what the policy would have done, and what is done instead. */
     public void logWould(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
-        LOG.infof("change %s: dry run: %s; it is %s", change.eventId(), wouldLine(dryRunPolicy(verdict), verdict.wouldBe()),
+        LOG.infof("change %s: dry run: %s; it is %s", change.eventId(),
+                wouldLine(dryRunPolicy(verdict), verdict.wouldBe()),
                 verdict.action() == Action.ASK ? "asked about" : verdict.action().word() + "d");
     }
 
     static String dryRunPolicy(Verdict verdict) {
         return verdict.rules().stream().filter(RuleVerdict::dryRun).filter(r -> r.policyAction() == verdict.wouldBe())
                 .map(RuleVerdict::policyName).findFirst()
-                .orElse(verdict.rules().stream().filter(RuleVerdict::dryRun).map(RuleVerdict::policyName).findFirst().orElse("?"));
+                .orElse(verdict.rules().stream().filter(RuleVerdict::dryRun).map(RuleVerdict::policyName).findFirst()
+                        .orElse("?"));
     }
 
     @SafeVarargs

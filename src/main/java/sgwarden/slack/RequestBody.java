@@ -11,10 +11,10 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Body;
 
-import sgwarden.config.Settings;
-
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+
+import sgwarden.config.Settings;
 
 /**
  * Reads the raw request body, as Slack signed it, and stops reading as soon as it passes the size

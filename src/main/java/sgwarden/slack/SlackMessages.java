@@ -29,7 +29,8 @@ public class SlackMessages {
     public static final String APPROVE = "sgwarden_approve";
     public static final String DENY = "sgwarden_deny";
     public static final String ACTIONS_BLOCK = "sgwarden_decision";
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
     static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final int SECTION_MAX = 2900;
     private static final int RULES_SHOWN = 20;
@@ -80,7 +81,8 @@ public class SlackMessages {
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
                 .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(change.isModification()
-                        ? ") changed " : ") added ");
+                        ? ") changed "
+                        : ") added ");
         if (change.isModification()) {
             appendModifications(text, change);
         } else if (change.rules().size() == 1) {
@@ -193,7 +195,8 @@ public class SlackMessages {
 
     /** The same, unformatted, for the notification text. */
     static String plainForms(Modification m) {
-        String after = m.after().describeTraffic() + " " + preposition(m.direction()) + " " + m.after().peer().describe();
+        String after = m.after().describeTraffic() + " " + preposition(m.direction()) + " "
+                + m.after().peer().describe();
         if (!m.earlierKnown()) {
             return "earlier form not known → " + after;
         }

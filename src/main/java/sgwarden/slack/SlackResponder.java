@@ -49,7 +49,8 @@ public class SlackResponder {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Replaces the announcement with its outcome; Deny stays only where a retry is possible. */
-    public void showOutcome(@ExchangeProperty("decision") Decision decision, @ExchangeProperty("stored") StoredChange stored) {
+    public void showOutcome(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = outcomeLine(decision, stored);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -109,10 +110,12 @@ public class SlackResponder {
         }
         long known = stored.ruleIds().stream().filter(stored.earlier()::containsKey).count();
         if (known == stored.ruleIds().size()) {
-            return known == 1 ? ": the rule is back in its earlier form" : ": the rules are back in their earlier forms";
+            return known == 1 ? ": the rule is back in its earlier form"
+                    : ": the rules are back in their earlier forms";
         }
         if (known == 0) {
-            return known == 1 || stored.ruleIds().size() == 1 ? ": the rule was removed (its earlier form was not known)"
+            return known == 1 || stored.ruleIds().size() == 1
+                    ? ": the rule was removed (its earlier form was not known)"
                     : ": the rules were removed (their earlier forms were not known)";
         }
         return ": rules with a known earlier form are back in it, the others were removed";

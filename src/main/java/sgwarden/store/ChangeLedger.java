@@ -10,12 +10,12 @@ import jakarta.inject.Named;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 
-import sgwarden.config.Settings;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+import sgwarden.config.Settings;
 
 /**
  * The idempotent repository behind the detection filter. add() claims a CloudTrail event ID with a
@@ -60,8 +60,9 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> held = e.hasItem() ? e.item() : dynamo.getItem(b -> b.tableName(settings.table())
-                    .key(Items.key(eventId)).consistentRead(true)).item();
+            Map<String, AttributeValue> held = e.hasItem() ? e.item()
+                    : dynamo.getItem(b -> b.tableName(settings.table())
+                            .key(Items.key(eventId)).consistentRead(true)).item();
             if (held != null && Status.ANNOUNCING.name().equals(Items.str(held, Items.STATUS))) {
                 AttributeValue at = held.get(Items.CLAIMED_AT);
                 long claimedAt = at == null ? now : Long.parseLong(at.n());
@@ -75,7 +76,8 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
 
     @Override
     public boolean contains(String eventId) {
-        return dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(eventId)).consistentRead(true)).hasItem();
+        return dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(eventId)).consistentRead(true))
+                .hasItem();
     }
 
     /**

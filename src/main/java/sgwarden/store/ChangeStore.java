@@ -14,17 +14,18 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
-import sgwarden.change.SecurityGroupChange;
-import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
+import sgwarden.decision.Decision;
+import sgwarden.decision.DecisionRefusedException;
+import sgwarden.decision.UnknownChangeException;
 
 /**
  * Keeps each change, the decision on it and the revert's outcome in the ledger table. Every state
@@ -128,13 +129,15 @@ public class ChangeStore {
                 "byName", Items.s(String.valueOf(decision.userName())), "at", Items.s(decision.at().toString()))))));
         values.put(":empty", AttributeValue.fromL(List.of()));
         try {
-            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+            UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(decision.changeId()))
                     .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
                             + " #at = :at, #atEpoch = :atEpoch,"
                             + " #history = list_append(if_not_exists(#history, :empty), :entry)"
                             + " REMOVE #error")
                     // a revert whose instance died mid-way (REVERTING for too long) may be denied again
-                    .conditionExpression("#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
+                    .conditionExpression(
+                            "#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#decision", Items.DECISION,
                             "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
                             "#atEpoch", Items.DECIDED_AT_EPOCH, "#history", Items.HISTORY, "#error", Items.ERROR))
@@ -154,7 +157,8 @@ public class ChangeStore {
     private StoredChange recordOutcome(Decision decision, Status done, String error,
             Map<String, AttributeValue> details) {
         // a quarantine's revert leaves the change open to a person: Approve restores, Deny keeps it off
-        Status outcome = done == Status.REVERTED && decision.kind() == Decision.Kind.QUARANTINE ? Status.QUARANTINED : done;
+        Status outcome = done == Status.REVERTED && decision.kind() == Decision.Kind.QUARANTINE ? Status.QUARANTINED
+                : done;
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":outcome", Items.s(outcome.name()));
@@ -178,12 +182,13 @@ public class ChangeStore {
             names.put("#error", Items.ERROR);
         }
         String expression = update;
-        UpdateItemResponse updated = dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
-                .updateExpression(expression)
-                .conditionExpression("#status = :reverting")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
+        UpdateItemResponse updated = dynamo
+                .updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+                        .updateExpression(expression)
+                        .conditionExpression("#status = :reverting")
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW));
         return StoredChange.of(updated.attributes());
     }
 

@@ -13,6 +13,7 @@ public final class Decisions {
             return "policy " + c.decidedBy().substring(Decision.POLICY_PREFIX.length());
         }
         return c.decidedByName() != null && !"null".equals(c.decidedByName())
-                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")" : String.valueOf(c.decidedBy());
+                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")"
+                : String.valueOf(c.decidedBy());
     }
 }

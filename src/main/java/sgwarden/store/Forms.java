@@ -4,11 +4,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
 import sgwarden.change.Direction;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Peer;
 import sgwarden.change.Rule;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** A rule's form as a DynamoDB map, the same in the rule items and in a change's audit trail. */
 public final class Forms {

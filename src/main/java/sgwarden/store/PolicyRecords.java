@@ -13,15 +13,16 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.config.Settings;
 import sgwarden.decision.Decision;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.policy.Verdict;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * What the policies made of a change, in the ledger: the verdict kept on every change, and the
@@ -44,13 +45,15 @@ public class PolicyRecords {
     Clock clock = Clock.systemUTC();
 
     /** Keeps the policy name and action, the dry-run verdict and each rule's policy on the change. */
-    public SecurityGroupChange recordVerdict(@Body SecurityGroupChange change, @ExchangeProperty(VERDICT) Verdict verdict) {
+    public SecurityGroupChange recordVerdict(@Body SecurityGroupChange change,
+            @ExchangeProperty(VERDICT) Verdict verdict) {
         Map<String, AttributeValue> values = new HashMap<>();
         Map<String, String> names = new HashMap<>(Map.of("#action", Items.POLICY_ACTION, "#rules", Items.RULE_POLICIES,
                 "#id", Items.ID));
         List<String> set = new ArrayList<>(List.of("#action = :action", "#rules = :rules"));
         values.put(":action", Items.s(verdict.action().name()));
-        values.put(":rules", AttributeValue.fromL(verdict.rules().stream().map(PolicyRecords::rule).map(Items::s).toList()));
+        values.put(":rules",
+                AttributeValue.fromL(verdict.rules().stream().map(PolicyRecords::rule).map(Items::s).toList()));
         if (verdict.policyName() != null) {
             names.put("#policy", Items.POLICY);
             values.put(":policy", Items.s(verdict.policyName()));
@@ -108,7 +111,8 @@ public class PolicyRecords {
         }
         String expression = update;
         try {
-            return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+            return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(decision.changeId()))
                     .updateExpression(expression)
                     .conditionExpression("#status IN (:announcing, :pending) AND attribute_not_exists(#decision)")
                     .expressionAttributeNames(names).expressionAttributeValues(values)

@@ -13,13 +13,14 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
-import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+import sgwarden.config.Settings;
+import sgwarden.decision.Decision;
+import sgwarden.decision.DecisionRefusedException;
 
 /**
  * Restore and a quarantine's Deny in the ledger. Like Deny, each is a conditional update: the first
@@ -75,7 +76,8 @@ public class RestoreRecords {
 
     private StoredChange decide(Decision decision, Map<String, AttributeValue> values, String condition) {
         try {
-            return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+            return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(decision.changeId()))
                     .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
                             + " #at = :at, #atEpoch = :atEpoch,"
                             + " #history = list_append(if_not_exists(#history, :empty), :entry) REMOVE #error")
@@ -140,7 +142,8 @@ public class RestoreRecords {
             case PENDING -> "waiting for Approve or Deny, not reverted";
             default -> c.status().name();
         };
-        String who = c.decidedBy() == null ? "" : " (last decided by " + Decisions.who(c) + " at " + c.decidedAt() + ")";
+        String who = c.decidedBy() == null ? ""
+                : " (last decided by " + Decisions.who(c) + " at " + c.decidedAt() + ")";
         String verb = click.kind() == Decision.Kind.KEEP_OFF ? "kept off" : "restored";
         return "This change cannot be " + verb + ": it is " + what + who + ".";
     }

@@ -8,14 +8,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
 import sgwarden.change.Direction;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.config.Settings;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The current form of every rule sgwarden has seen, by rule ID, so that a modification can be shown
@@ -46,8 +47,10 @@ public class RuleForms {
         Map<String, KnownForm> earlier = new LinkedHashMap<>();
         long at = change.eventTime().toEpochMilli();
         for (String ruleId : change.ruleIds()) {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + ruleId))
-                    .consistentRead(true)).item();
+            Map<String, AttributeValue> item = dynamo
+                    .getItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + ruleId))
+                            .consistentRead(true))
+                    .item();
             if (item == null || item.isEmpty()) {
                 continue;
             }
@@ -112,8 +115,10 @@ public class RuleForms {
 
     /** The form the ledger holds for a rule now, or null. */
     public KnownForm current(String ruleId) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + ruleId))
-                .consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo
+                .getItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + ruleId))
+                        .consistentRead(true))
+                .item();
         return item == null ? null : Forms.read(ruleId, item.get(Items.RULE_FORM));
     }
 
@@ -123,8 +128,9 @@ public class RuleForms {
         for (Map.Entry<String, KnownForm> e : restoration.restored().entrySet()) {
             // an event ID of its own: the CloudTrail record of the restoring call, when it comes, is recorded too
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(PREFIX + e.getKey()))
-                    .updateExpression("SET #prev = if_not_exists(#form, :none), #prevEvent = if_not_exists(#event, :none),"
-                            + " #form = :form, #event = :event, #at = :now")
+                    .updateExpression(
+                            "SET #prev = if_not_exists(#form, :none), #prevEvent = if_not_exists(#event, :none),"
+                                    + " #form = :form, #event = :event, #at = :now")
                     .expressionAttributeNames(Map.of("#prev", Items.RULE_PREVIOUS, "#prevEvent",
                             Items.RULE_PREVIOUS_EVENT, "#form", Items.RULE_FORM, "#event", Items.RULE_EVENT,
                             "#at", Items.RULE_EVENT_AT))

@@ -21,7 +21,8 @@ public record StoredChange(String changeId, Status status, String accountId, Str
                 ids == null || !ids.hasL() ? List.of() : ids.l().stream().map(AttributeValue::s).toList(),
                 Items.str(item, Items.RECORD), Items.str(item, Items.DECISION), Items.str(item, Items.DECIDED_BY),
                 Items.str(item, Items.DECIDED_BY_NAME), decidedAt == null ? null : Instant.parse(decidedAt),
-                Items.str(item, Items.ERROR), Items.str(item, Items.EVENT_NAME), Forms.readAll(item.get(Items.EARLIER)));
+                Items.str(item, Items.ERROR), Items.str(item, Items.EVENT_NAME),
+                Forms.readAll(item.get(Items.EARLIER)));
     }
 
     public boolean isModification() {

@@ -260,7 +260,7 @@ class CloudTrailParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "not json at all", "{\"eventID\": ", "", "[1, 2, 3]", "\"a string\"", "null", "42" })
+    @ValueSource(strings = {"not json at all", "{\"eventID\": ", "", "[1, 2, 3]", "\"a string\"", "null", "42"})
     void notAJsonObject(String input) {
         UnparseableRecordException e = assertThrows(UnparseableRecordException.class,
                 () -> parser.parse(input, "test"));

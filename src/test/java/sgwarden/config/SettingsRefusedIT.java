@@ -64,7 +64,8 @@ class SettingsRefusedIT {
                         "sgwarden.lake.lookback (SGWARDEN_LAKE_LOOKBACK) must be at least sgwarden.lake.period (PT10M),"
                                 + " or changes between two runs are never looked at; it is PT5M"),
                 refused(Map.of("SGWARDEN_POLICY_FILE", "/etc/sgwarden/policies.yaml", "SGWARDEN_POLICY_INLINE",
-                        "policies: []"), "sgwarden.policy.file (SGWARDEN_POLICY_FILE) and sgwarden.policy.inline"
+                        "policies: []"),
+                        "sgwarden.policy.file (SGWARDEN_POLICY_FILE) and sgwarden.policy.inline"
                                 + " (SGWARDEN_POLICY_INLINE) are both set; set one of them"),
                 refused(Map.of("SGWARDEN_REVERT_ROLE_PATH", "security"),
                         "sgwarden.revert.role-path (SGWARDEN_REVERT_ROLE_PATH) must be an IAM path: '/' or '/' +"

@@ -122,14 +122,16 @@ class PolicyParserTest {
         String inline = "policies: [{name: from-inline, action: quarantine}]";
 
         assertEquals(List.of(), PolicySource.load(Optional.empty(), Optional.empty()).policies());
-        assertEquals("from-file", PolicySource.load(Optional.of(file.toString()), Optional.empty()).policies().get(0).name());
+        assertEquals("from-file",
+                PolicySource.load(Optional.of(file.toString()), Optional.empty()).policies().get(0).name());
         PolicyFile fromInline = PolicySource.load(Optional.empty(), Optional.of(inline));
         assertEquals("from-inline", fromInline.policies().get(0).name());
         assertEquals("sgwarden.policy.inline", fromInline.source());
 
         PolicyFileException both = assertThrows(PolicyFileException.class,
                 () -> PolicySource.load(Optional.of(file.toString()), Optional.of(inline)));
-        assertTrue(both.getMessage().contains("both sgwarden.policy.file and sgwarden.policy.inline are set"), both.getMessage());
+        assertTrue(both.getMessage().contains("both sgwarden.policy.file and sgwarden.policy.inline are set"),
+                both.getMessage());
 
         PolicyFileException missing = assertThrows(PolicyFileException.class,
                 () -> PolicySource.load(Optional.of(dir.resolve("nope.yaml").toString()), Optional.empty()));
@@ -137,8 +139,10 @@ class PolicyParserTest {
 
         PolicyFileException badInline = assertThrows(PolicyFileException.class,
                 () -> PolicySource.load(Optional.empty(), Optional.of("policies:\n  - name: x\n    action: maybe\n")));
-        assertEquals("bad policy file sgwarden.policy.inline: line 3: unknown action 'maybe' (use ask, approve, revert or quarantine)"
-                + " (at policies[0].action)", badInline.getMessage());
+        assertEquals(
+                "bad policy file sgwarden.policy.inline: line 3: unknown action 'maybe' (use ask, approve, revert or quarantine)"
+                        + " (at policies[0].action)",
+                badInline.getMessage());
     }
 
     @Test

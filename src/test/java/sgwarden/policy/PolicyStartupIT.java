@@ -25,8 +25,9 @@ class PolicyStartupIT {
     @Test
     void aBadPolicyFileOrInlineSettingStopsTheServiceWithTheLine() throws Exception {
         Path bad = Path.of("target/bad-policy.yaml").toAbsolutePath();
-        Files.writeString(bad, "policies:\n  - name: quarantine-ssh\n    match:\n      ports: [22]\n      peers: [wrold]\n"
-                + "    action: quarantine\n");
+        Files.writeString(bad,
+                "policies:\n  - name: quarantine-ssh\n    match:\n      ports: [22]\n      peers: [wrold]\n"
+                        + "    action: quarantine\n");
         // both at once: each costs a JVM start
         Process fromFile = start("policy-bad-file", Map.of(), "-Dsgwarden.policy.file=" + bad);
         Process fromEnvironment = start("policy-bad-inline",

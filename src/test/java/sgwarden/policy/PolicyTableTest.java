@@ -21,11 +21,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import software.amazon.awssdk.services.ec2.model.ReferencedSecurityGroup;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.testing.Records;
-import software.amazon.awssdk.services.ec2.model.ReferencedSecurityGroup;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /**
  * CloudTrail records against the shipped baseline and a second file that uses every matcher: the
@@ -89,10 +90,12 @@ class PolicyTableTest {
                 change("111111111111", "eu-west-1", false, rule("tcp", 23, 23, "0.0.0.0/0")), Action.ASK,
                 "ask-everything-else"));
         rows.add(row("Terraform role opens postgres to a private range", BASELINE,
-                as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false, rule("tcp", 5432, 5432, "10.0.0.0/16"))),
+                as(TERRAFORM, TF_AGENT,
+                        change("111111111111", "eu-west-1", false, rule("tcp", 5432, 5432, "10.0.0.0/16"))),
                 Action.APPROVE, "infrastructure-as-code-private"));
         rows.add(row("Terraform role opens 443 to a public range", BASELINE,
-                as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "203.0.113.0/24"))),
+                as(TERRAFORM, TF_AGENT,
+                        change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "203.0.113.0/24"))),
                 Action.ASK, "ask-everything-else"));
         rows.add(row("StackSet role references a group of the same account", BASELINE,
                 as(STACKSET, CFN_AGENT, change("111111111111", "eu-west-1", false,
@@ -121,12 +124,15 @@ class PolicyTableTest {
                 as(CDK, CFN_AGENT, change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "fd00:10::/32"))),
                 Action.APPROVE, "infrastructure-as-code-private"));
         rows.add(row("172.32.0.0/16 is just outside RFC 1918: public", BASELINE,
-                as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "172.32.0.0/16"))),
+                as(TERRAFORM, TF_AGENT,
+                        change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "172.32.0.0/16"))),
                 Action.ASK, "ask-everything-else"));
         rows.add(row("10.0.0.0/7 is wider than 10.0.0.0/8: public", BASELINE,
-                as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "10.0.0.0/7"))),
+                as(TERRAFORM, TF_AGENT,
+                        change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "10.0.0.0/7"))),
                 Action.ASK, "ask-everything-else"));
-        rows.add(row("no policy file: everything asks", PolicyFile.none(), fixture("ingress-tcp-22-world"), Action.ASK, A));
+        rows.add(row("no policy file: everything asks", PolicyFile.none(), fixture("ingress-tcp-22-world"), Action.ASK,
+                A));
 
         // --- second file ---
         rows.add(row("fixture: another account's group, outside the payments account", SECOND,
@@ -150,7 +156,8 @@ class PolicyTableTest {
         rows.add(row("protocols [all] does not match a tcp rule", SECOND,
                 change("111111111111", "eu-west-1", true, rule("tcp", 443, 443, "0.0.0.0/0")), Action.ASK, A));
         rows.add(withTags(row("tags + onlyPorts: the web tier on 80 and 443 only", SECOND,
-                change("111111111111", "eu-west-1", false, rule("tcp", 80, 80, "0.0.0.0/0"), rule("tcp", 443, 443, "::/0")),
+                change("111111111111", "eu-west-1", false, rule("tcp", 80, 80, "0.0.0.0/0"),
+                        rule("tcp", 443, 443, "::/0")),
                 Action.ASK, A, A), Map.of("tier", "web")));
         rows.add(withTags(row("tags + onlyPorts: the web tier opening 8080", SECOND,
                 change("111111111111", "eu-west-1", false, rule("tcp", 8080, 8080, "0.0.0.0/0")),
@@ -172,7 +179,8 @@ class PolicyTableTest {
         rows.add(new Row("fixture: regions + userAgents, Terraform in us-west-2, not posted", SECOND,
                 fixture("prefix-list"), Map.of(), Action.APPROVE, List.of("sandbox-terraform"), null, Post.NONE));
         rows.add(row("regions: Terraform in eu-west-1 is not the sandbox", SECOND,
-                as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "203.0.113.0/24"))),
+                as(TERRAFORM, TF_AGENT,
+                        change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "203.0.113.0/24"))),
                 Action.ASK, A));
         rows.add(row("prefix-list + protocols + ports: dns over udp to a prefix list", SECOND,
                 change("111111111111", "eu-west-1", true, rule("udp", 53, 53, "pl-0123abcd4567ef890")),
@@ -191,12 +199,14 @@ class PolicyTableTest {
         rows.add(row("ports: icmp has no ports, so a ports policy never matches it", SECOND,
                 change("111111111111", "eu-west-1", false, rule("icmp", -1, -1, "10.0.0.0/8")), Action.ASK, A));
         rows.add(new Row("dry run: ssh from a partner range would be approved, asks", SECOND,
-                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "198.51.100.0/24")), Map.of(), Action.ASK,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "198.51.100.0/24")), Map.of(),
+                Action.ASK,
                 List.of("trial-ssh-from-partner-ranges"), Action.APPROVE, null));
         rows.add(new Row("dry run and strictest: a dry-run rule asks though the other is approved", SECOND,
                 change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "198.51.100.0/24"),
                         rule("tcp", 8080, 8080, "10.0.0.0/8")),
-                Map.of(), Action.ASK, List.of("trial-ssh-from-partner-ranges", "internal-app-ports"), Action.APPROVE, null));
+                Map.of(), Action.ASK, List.of("trial-ssh-from-partner-ranges", "internal-app-ports"), Action.APPROVE,
+                null));
         rows.add(row("direction: the ssh trial is for ingress only", SECOND,
                 change("111111111111", "eu-west-1", true, rule("tcp", 22, 22, "198.51.100.0/24")), Action.ASK, A));
         return rows.stream();
@@ -262,7 +272,8 @@ class PolicyTableTest {
     @Test
     void aRecordThatIsNotARuleChangeIsNotEvaluated() throws Exception {
         // the parser skips failed calls before policies see them
-        assertEquals(null, PARSER.parse(Files.readString(Path.of("src/test/resources/fixtures/failed-call.json")), "test"));
+        assertEquals(null,
+                PARSER.parse(Files.readString(Path.of("src/test/resources/fixtures/failed-call.json")), "test"));
     }
 
     // ---- building records ----

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+
 import sgwarden.change.Peer;
 import sgwarden.change.Rule;
-import software.amazon.awssdk.services.ec2.model.IpPermission;
 
 /** Restore puts a rule back as the record describes it: protocol, ports, peer of each kind, description. */
 class RuleReapplierTest {

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
-import sgwarden.change.Peer;
-import sgwarden.change.Rule;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
+
+import sgwarden.change.Peer;
+import sgwarden.change.Rule;
 
 /**
  * The ModifySecurityGroupRules entries that put rules back. moto 5.1.22 applies IPv4 CIDR

@@ -141,7 +141,8 @@ class SlackMessagesTest {
         assertEquals("danger", confirm.path("style").asText());
 
         List<String> sections = sectionTexts(blocks);
-        assertTrue(sections.contains(":warning: *Warning:* open to the whole internet (0.0.0.0/0)"), sections.toString());
+        assertTrue(sections.contains(":warning: *Warning:* open to the whole internet (0.0.0.0/0)"),
+                sections.toString());
         String summary = sections.get(0);
         assertTrue(summary.startsWith("*alice* (AssumedRole) added inbound tcp 22 from `0.0.0.0/0`"), summary);
         assertTrue(summary.contains("*sg-0a1b2c3d4e5f60718*"), summary);
@@ -240,7 +241,8 @@ class SlackMessagesTest {
     @Test
     void allTrafficWarns() throws IOException {
         JsonNode blocks = webhookWire(messages.announcement(change("all-traffic.json"))).path("blocks");
-        assertTrue(sectionTexts(blocks).contains(":warning: *Warning:* all protocols"), sectionTexts(blocks).toString());
+        assertTrue(sectionTexts(blocks).contains(":warning: *Warning:* all protocols"),
+                sectionTexts(blocks).toString());
     }
 
     @Test
@@ -272,8 +274,7 @@ class SlackMessagesTest {
     void codeSpansCopyOutAsTheOriginal() throws IOException {
         String arn = "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_0a1b/alice_smith@example.com";
         String agent = "Terraform/1.9.8 (+https://www.terraform.io) aws-sdk-go_v2/1.32.4 <a&b>";
-        ObjectNode record =
-                (ObjectNode) JSON.readTree(fixture("ingress-tcp-22-world.json"));
+        ObjectNode record = (ObjectNode) JSON.readTree(fixture("ingress-tcp-22-world.json"));
         ((ObjectNode) record.path("userIdentity")).put("arn", arn);
         record.put("userAgent", agent);
         SecurityGroupChange change = new CloudTrailParser(JSON).parse(JSON.writeValueAsString(record), "test");
@@ -367,13 +368,16 @@ class SlackMessagesTest {
         assertEquals("&amp;&lt;&gt;", Mrkdwn.escape("&<>"));
         assertEquals("&lt;!channel&gt;", Mrkdwn.escape("<!channel>"));
         assertEquals("&amp;lt;", Mrkdwn.escape("&lt;"), "entities in the input stay literal");
-        assertEquals("&lt;http://evil.example|aws.amazon.com&gt;", Mrkdwn.escape("<http://evil.example|aws.amazon.com>"));
-        assertEquals(ESCAPED_DESCRIPTION, Mrkdwn.escape("<!channel> *click* <http://evil.example|aws.amazon.com> @here"));
+        assertEquals("&lt;http://evil.example|aws.amazon.com&gt;",
+                Mrkdwn.escape("<http://evil.example|aws.amazon.com>"));
+        assertEquals(ESCAPED_DESCRIPTION,
+                Mrkdwn.escape("<!channel> *click* <http://evil.example|aws.amazon.com> @here"));
     }
 
     @Test
     void mrkdwnBreaksFormattingAndMentions() {
-        assertEquals("*\u200Bb*\u200B _\u200Bi_\u200B ~\u200Bs~\u200B `\u200Bc`\u200B", Mrkdwn.escape("*b* _i_ ~s~ `c`"));
+        assertEquals("*\u200Bb*\u200B _\u200Bi_\u200B ~\u200Bs~\u200B `\u200Bc`\u200B",
+                Mrkdwn.escape("*b* _i_ ~s~ `c`"));
         assertEquals("@\u200Bhere @\u200Bchannel @\u200Beveryone", Mrkdwn.escape("@here @channel @everyone"));
         assertEquals("a b c", Mrkdwn.escape("a\nb\rc"));
     }

@@ -112,7 +112,8 @@ public final class FaultyAws {
                 xml = "<Response><Errors><Error><Code>" + fault.code() + "</Code><Message>" + fault.message()
                         + "</Message></Error></Errors><RequestID>faulty-aws</RequestID></Response>";
             }
-            send(exchange, fault.status(), Map.of("Content-Type", List.of("text/xml")), xml.getBytes(StandardCharsets.UTF_8));
+            send(exchange, fault.status(), Map.of("Content-Type", List.of("text/xml")),
+                    xml.getBytes(StandardCharsets.UTF_8));
             return;
         }
         Long delay = slow.get(action);

@@ -22,7 +22,8 @@ public class FaultyAwsResource extends MotoResource {
     @Override
     public void inject(TestInjector injector) {
         super.inject(injector);
-        injector.injectIntoFields(faulty, new TestInjector.AnnotatedAndMatchesType(InjectFaultyAws.class, FaultyAws.class));
+        injector.injectIntoFields(faulty,
+                new TestInjector.AnnotatedAndMatchesType(InjectFaultyAws.class, FaultyAws.class));
     }
 
     @Override

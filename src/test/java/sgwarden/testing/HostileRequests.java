@@ -32,14 +32,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import sgwarden.slack.SlackSignature;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Shrinkable;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.sessions.JqwikSession;
-
-import sgwarden.slack.SlackSignature;
 
 /**
  * What the internet may send to the public Slack endpoint: forged and stale signatures, headers of
@@ -159,7 +159,8 @@ public final class HostileRequests {
                         .map(s -> new Forgery("signed with another secret", (ts, b) -> SlackSignature.sign(s, ts, b))),
                 Arbitraries.just(new Forgery("v1= prefix", (ts, b) -> "v1=" + good(ts, b).substring(3))),
                 Arbitraries.just(new Forgery("V0= prefix", (ts, b) -> "V0=" + good(ts, b).substring(3))),
-                Arbitraries.just(new Forgery("uppercase hex", (ts, b) -> "v0=" + good(ts, b).substring(3).toUpperCase())),
+                Arbitraries
+                        .just(new Forgery("uppercase hex", (ts, b) -> "v0=" + good(ts, b).substring(3).toUpperCase())),
                 Arbitraries.just(new Forgery("empty", (ts, b) -> "")),
                 Arbitraries.just(new Forgery("prefix only", (ts, b) -> "v0=")),
                 Arbitraries.just(new Forgery("hex without prefix", (ts, b) -> good(ts, b).substring(3))),
@@ -180,10 +181,13 @@ public final class HostileRequests {
                 Arbitraries.just(new Forgery("signed for another body",
                         (ts, b) -> good(ts, concat(b, "&x=1".getBytes(StandardCharsets.UTF_8))))),
                 Arbitraries.just(new Forgery("signed with a trailing newline",
-                        (ts, b) -> good(ts, concat(b, new byte[] {'\n'})))),
-                Arbitraries.just(new Forgery("HMAC-SHA1", (ts, b) -> "v0=" + mac("HmacSHA1", secret, "v0:" + ts + ":", b))),
-                Arbitraries.just(new Forgery("no v0 in the base string", (ts, b) -> "v0=" + mac("HmacSHA256", secret, ts + ":", b))),
-                Arbitraries.just(new Forgery("v1 in the base string", (ts, b) -> "v0=" + mac("HmacSHA256", secret, "v1:" + ts + ":", b))),
+                        (ts, b) -> good(ts, concat(b, new byte[]{'\n'})))),
+                Arbitraries.just(
+                        new Forgery("HMAC-SHA1", (ts, b) -> "v0=" + mac("HmacSHA1", secret, "v0:" + ts + ":", b))),
+                Arbitraries.just(new Forgery("no v0 in the base string",
+                        (ts, b) -> "v0=" + mac("HmacSHA256", secret, ts + ":", b))),
+                Arbitraries.just(new Forgery("v1 in the base string",
+                        (ts, b) -> "v0=" + mac("HmacSHA256", secret, "v1:" + ts + ":", b))),
                 Arbitraries.just(new Forgery("base64 instead of hex", (ts, b) -> "v0="
                         + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(good(ts, b).substring(3))))),
                 Arbitraries.just(new Forgery("SHA-256 of the body, no key", (ts, b) -> "v0=" + sha256(b))),
@@ -225,7 +229,8 @@ public final class HostileRequests {
                         new Stamp("trailing letters", now -> now + "abc"),
                         new Stamp("inner space", now -> now + " 1"),
                         new Stamp("inner tab", now -> now + "\t1"),
-                        new Stamp("underscores", now -> String.format(java.util.Locale.ROOT, "%,d", now).replace(',', '_')),
+                        new Stamp("underscores",
+                                now -> String.format(java.util.Locale.ROOT, "%,d", now).replace(',', '_')),
                         new Stamp("negative", now -> "-" + now),
                         new Stamp("milliseconds", now -> Long.toString(now * 1000)),
                         new Stamp("zero", now -> "0"),
@@ -257,14 +262,17 @@ public final class HostileRequests {
         String wrongSig = "v0=" + "0".repeat(64);
         return Combinators.combine(realClicks(), Arbitraries.of(
                 new Shape("no timestamp", Set.of(401), (ts, sig) -> List.<String[]>of(h("X-Slack-Signature", sig))),
-                new Shape("no signature", Set.of(401), (ts, sig) -> List.<String[]>of(h("X-Slack-Request-Timestamp", ts))),
+                new Shape("no signature", Set.of(401),
+                        (ts, sig) -> List.<String[]>of(h("X-Slack-Request-Timestamp", ts))),
                 new Shape("neither", Set.of(401), (ts, sig) -> List.of()),
                 new Shape("empty signature and timestamp", Set.of(401),
                         (ts, sig) -> List.<String[]>of(h("X-Slack-Request-Timestamp", ""), h("X-Slack-Signature", ""))),
                 new Shape("two signatures, the wrong one first", Set.of(401), (ts, sig) -> List.of(
-                        h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", wrongSig), h("X-Slack-Signature", sig))),
+                        h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", wrongSig),
+                        h("X-Slack-Signature", sig))),
                 new Shape("two signatures, the wrong one second", Set.of(401), (ts, sig) -> List.of(
-                        h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", sig), h("X-Slack-Signature", wrongSig))),
+                        h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", sig),
+                        h("X-Slack-Signature", wrongSig))),
                 new Shape("two timestamps, an old one first", Set.of(401), (ts, sig) -> List.of(
                         h("X-Slack-Request-Timestamp", Long.toString(Long.parseLong(ts) - 3600)),
                         h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", sig))),
@@ -398,12 +406,16 @@ public final class HostileRequests {
                 new Mutation("value with a quote", p -> action(p).put("value", changeId + "' OR '1'='1"), unknown),
                 new Mutation("value is an attribute name", p -> action(p).put("value", "#status"), unknown),
                 new Mutation("value is a lone surrogate", p -> action(p).put("value", "\ud800"), Set.of(400, 404)),
-                new Mutation("value of 3,000 characters", p -> action(p).put("value", "a".repeat(3_000)), Set.of(400, 404)),
-                new Mutation("value of 2,049 bytes", p -> action(p).put("value", "\u00e9".repeat(1_025)), Set.of(400, 404)),
-                new Mutation("value of 50,000 characters", p -> action(p).put("value", "b".repeat(50_000)), Set.of(400, 404)),
+                new Mutation("value of 3,000 characters", p -> action(p).put("value", "a".repeat(3_000)),
+                        Set.of(400, 404)),
+                new Mutation("value of 2,049 bytes", p -> action(p).put("value", "\u00e9".repeat(1_025)),
+                        Set.of(400, 404)),
+                new Mutation("value of 50,000 characters", p -> action(p).put("value", "b".repeat(50_000)),
+                        Set.of(400, 404)),
                 new Mutation("response_url is a number", p -> p.put("response_url", 1), bad),
                 new Mutation("response_url is null", p -> p.putNull("response_url"), bad),
-                new Mutation("response_url elsewhere", p -> p.put("response_url", "https://evil.example/response/1"), bad),
+                new Mutation("response_url elsewhere", p -> p.put("response_url", "https://evil.example/response/1"),
+                        bad),
                 new Mutation("response_url a lookalike", p -> p.put("response_url",
                         responsePrefix.substring(0, responsePrefix.length() - 1) + "x/1"), bad),
                 new Mutation("response_url with credentials", p -> p.put("response_url",
@@ -434,59 +446,63 @@ public final class HostileRequests {
         Arbitrary<Garble> payloadText = Arbitraries.strings().ofMaxLength(200)
                 .map(s -> new Garble("payload= then random text", bytes("payload=" + enc(s)), bad));
         Arbitrary<Garble> fixed = Arbitraries.of(
-                        new Garble("empty", new byte[0], bad),
-                        new Garble("payload= and nothing", bytes("payload="), bad),
-                        new Garble("lone %", bytes("payload=%"), bad),
-                        new Garble("half an escape", bytes("payload=%7"), bad),
-                        new Garble("bad escape %ZZ", bytes("payload=%ZZ" + click.substring(8)), bad),
-                        new Garble("bad escape %%", bytes("payload=%%7B"), bad),
-                        new Garble("escape cut at the end", bytes(click.substring(0, click.length() - 2)), bad),
-                        new Garble("escape of invalid UTF-8 %C3%28", bytes("payload=%C3%28" + click.substring(8)), bad),
-                        new Garble("escape of %FF%FE", bytes("payload=%FF%FE" + click.substring(8)), bad),
-                        new Garble("overlong UTF-8 brace", concat(bytes("payload="), new byte[] {(byte) 0xC1, (byte) 0xBB},
-                                bytes(click.substring(11))), bad),
-                        new Garble("invalid UTF-8 in type", bytes(("payload=" + URLEncoder.encode(payload.replace(
-                                "block_actions", "block_\u0000actions"), StandardCharsets.UTF_8)).replace("%00", "%FF")), bad),
-                        new Garble("raw invalid UTF-8 in type", replace(bytes(Clicks.form(payload.replace("block_actions",
-                                "block_@@actions"))), bytes("%40%40"), new byte[] {(byte) 0xFF, (byte) 0xC3}), bad),
-                        new Garble("raw invalid UTF-8 in action_id", replace(bytes(Clicks.form(payload.replace(DENY,
-                                "sgwarden_@@deny"))), bytes("%40%40"), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}), bad),
-                        new Garble("raw invalid UTF-8 in the change id", replace(bytes(Clicks.form(payload.replace(changeId,
-                                changeId + "@@"))), bytes("%40%40"), new byte[] {(byte) 0xF8, (byte) 0x88}), Set.of(404)),
-                        new Garble("UTF-16", click.getBytes(StandardCharsets.UTF_16), bad),
-                        new Garble("UTF-16LE", click.getBytes(StandardCharsets.UTF_16LE), bad),
-                        new Garble("UTF-32", click.getBytes(java.nio.charset.Charset.forName("UTF-32")), bad),
-                        new Garble("JSON not form-encoded", bytes(payload), bad),
-                        new Garble("JSON as the field name", bytes(enc(payload) + "=1"), bad),
-                        new Garble("field Payload", bytes("Payload=" + enc(payload)), bad),
-                        new Garble("field payload with a space", bytes("payload =" + enc(payload)), bad),
-                        new Garble("field name percent-encoded", bytes("%70ayload=" + enc(payload)), bad),
-                        new Garble("field without =", bytes("payload" + enc(payload)), bad),
-                        new Garble("field after ;", bytes("x=1;payload=" + enc(payload)), bad),
-                        new Garble("a bad payload first, the real one second",
-                                bytes("payload=" + enc("{}") + "&payload=" + enc(payload)), bad),
-                        new Garble("payload is an array", bytes("payload=" + enc("[" + payload + "]")), bad),
-                        new Garble("payload is a string", bytes("payload=" + enc(JSON.valueToTree(payload).toString())), bad),
-                        new Garble("payload is null", bytes("payload=null"), bad),
-                        new Garble("payload is a number", bytes("payload=12345"), bad),
-                        new Garble("payload is true", bytes("payload=true"), bad),
-                        new Garble("payload is {}", bytes("payload=%7B%7D"), bad),
-                        new Garble("payload with a comment", bytes("payload=" + enc("/*x*/" + payload)), bad),
-                        new Garble("payload missing its last brace", bytes("payload=" + enc(payload.substring(0, payload.length() - 1))), bad),
-                        new Garble("payload of 60,000 digits as type",
-                                bytes("payload=" + enc("{\"type\":" + "9".repeat(60_000) + "}")), bad),
-                        new Garble("type is 1e999999", bytes("payload=" + enc(payload.replace("\"block_actions\"", "1e999999"))), bad),
-                        new Garble("duplicate actions key, the empty one last",
-                                bytes("payload=" + enc(payload.substring(0, payload.length() - 1) + ",\"actions\":[]}")), bad));
+                new Garble("empty", new byte[0], bad),
+                new Garble("payload= and nothing", bytes("payload="), bad),
+                new Garble("lone %", bytes("payload=%"), bad),
+                new Garble("half an escape", bytes("payload=%7"), bad),
+                new Garble("bad escape %ZZ", bytes("payload=%ZZ" + click.substring(8)), bad),
+                new Garble("bad escape %%", bytes("payload=%%7B"), bad),
+                new Garble("escape cut at the end", bytes(click.substring(0, click.length() - 2)), bad),
+                new Garble("escape of invalid UTF-8 %C3%28", bytes("payload=%C3%28" + click.substring(8)), bad),
+                new Garble("escape of %FF%FE", bytes("payload=%FF%FE" + click.substring(8)), bad),
+                new Garble("overlong UTF-8 brace", concat(bytes("payload="), new byte[]{(byte) 0xC1, (byte) 0xBB},
+                        bytes(click.substring(11))), bad),
+                new Garble("invalid UTF-8 in type", bytes(("payload=" + URLEncoder.encode(payload.replace(
+                        "block_actions", "block_\u0000actions"), StandardCharsets.UTF_8)).replace("%00", "%FF")), bad),
+                new Garble("raw invalid UTF-8 in type", replace(bytes(Clicks.form(payload.replace("block_actions",
+                        "block_@@actions"))), bytes("%40%40"), new byte[]{(byte) 0xFF, (byte) 0xC3}), bad),
+                new Garble("raw invalid UTF-8 in action_id", replace(bytes(Clicks.form(payload.replace(DENY,
+                        "sgwarden_@@deny"))), bytes("%40%40"), new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}), bad),
+                new Garble("raw invalid UTF-8 in the change id", replace(bytes(Clicks.form(payload.replace(changeId,
+                        changeId + "@@"))), bytes("%40%40"), new byte[]{(byte) 0xF8, (byte) 0x88}), Set.of(404)),
+                new Garble("UTF-16", click.getBytes(StandardCharsets.UTF_16), bad),
+                new Garble("UTF-16LE", click.getBytes(StandardCharsets.UTF_16LE), bad),
+                new Garble("UTF-32", click.getBytes(java.nio.charset.Charset.forName("UTF-32")), bad),
+                new Garble("JSON not form-encoded", bytes(payload), bad),
+                new Garble("JSON as the field name", bytes(enc(payload) + "=1"), bad),
+                new Garble("field Payload", bytes("Payload=" + enc(payload)), bad),
+                new Garble("field payload with a space", bytes("payload =" + enc(payload)), bad),
+                new Garble("field name percent-encoded", bytes("%70ayload=" + enc(payload)), bad),
+                new Garble("field without =", bytes("payload" + enc(payload)), bad),
+                new Garble("field after ;", bytes("x=1;payload=" + enc(payload)), bad),
+                new Garble("a bad payload first, the real one second",
+                        bytes("payload=" + enc("{}") + "&payload=" + enc(payload)), bad),
+                new Garble("payload is an array", bytes("payload=" + enc("[" + payload + "]")), bad),
+                new Garble("payload is a string", bytes("payload=" + enc(JSON.valueToTree(payload).toString())), bad),
+                new Garble("payload is null", bytes("payload=null"), bad),
+                new Garble("payload is a number", bytes("payload=12345"), bad),
+                new Garble("payload is true", bytes("payload=true"), bad),
+                new Garble("payload is {}", bytes("payload=%7B%7D"), bad),
+                new Garble("payload with a comment", bytes("payload=" + enc("/*x*/" + payload)), bad),
+                new Garble("payload missing its last brace",
+                        bytes("payload=" + enc(payload.substring(0, payload.length() - 1))), bad),
+                new Garble("payload of 60,000 digits as type",
+                        bytes("payload=" + enc("{\"type\":" + "9".repeat(60_000) + "}")), bad),
+                new Garble("type is 1e999999",
+                        bytes("payload=" + enc(payload.replace("\"block_actions\"", "1e999999"))), bad),
+                new Garble("duplicate actions key, the empty one last",
+                        bytes("payload=" + enc(payload.substring(0, payload.length() - 1) + ",\"actions\":[]}")), bad));
         Arbitrary<Garble> nestedArrays = Arbitraries.integers().between(1_001, 60_000)
-                .map(d -> new Garble("arrays nested " + d + " deep", bytes("payload=" + "[".repeat(d) + "]".repeat(Math.min(d, 2_000))), bad));
+                .map(d -> new Garble("arrays nested " + d + " deep",
+                        bytes("payload=" + "[".repeat(d) + "]".repeat(Math.min(d, 2_000))), bad));
         Arbitrary<Garble> nestedObjects = Arbitraries.integers().between(1_001, 12_000)
                 .map(d -> new Garble("objects nested " + d + " deep", bytes("payload=" + "{\"a\":".repeat(d)), bad));
         Arbitrary<Garble> nestedType = Arbitraries.integers().between(1_001, 9_000)
                 .map(d -> new Garble("type nested " + d + " deep", bytes("payload=" + enc(payload.replace(
                         "\"block_actions\"", "[".repeat(d) + "]".repeat(d)))), bad));
         Arbitrary<Garble> garbles = Arbitraries.frequencyOf(Tuple.of(40, fixed), Tuple.of(6, truncated),
-                Tuple.of(4, randomBytes), Tuple.of(4, payloadBytes), Tuple.of(4, payloadText), Tuple.of(2, nestedArrays),
+                Tuple.of(4, randomBytes), Tuple.of(4, payloadBytes), Tuple.of(4, payloadText),
+                Tuple.of(2, nestedArrays),
                 Tuple.of(2, nestedObjects), Tuple.of(2, nestedType));
         return garbles.map(g -> new Hostile("garbled body", g.name(), g.expected(),
                 now -> signedPost(g.body(), Long.toString(now), FORM)));
@@ -514,7 +530,8 @@ public final class HostileRequests {
                 Tuple.of(1, Arbitraries.integers().between(1_000_000, 3_000_000)));
         Arbitrary<Hostile> over = Combinators.combine(sizes, Arbitraries.of(true, false), Arbitraries.of(true, false))
                 .as((size, chunked, signed) -> new Hostile("oversized body",
-                        size + " bytes, " + (chunked ? "chunked" : "Content-Length") + (signed ? ", signed" : ", forged"),
+                        size + " bytes, " + (chunked ? "chunked" : "Content-Length")
+                                + (signed ? ", signed" : ", forged"),
                         Set.of(413), now -> {
                             byte[] body = filler(size);
                             String ts = Long.toString(now);
@@ -522,15 +539,19 @@ public final class HostileRequests {
                             if (!chunked) {
                                 // over a socket: the service answers on seeing the Content-Length and closes, which
                                 // the JDK client, still writing, may report as a dropped connection instead
-                                return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1", head(endpoint.getHost()
-                                        + ":" + endpoint.getPort(), ts, signature, "Content-Length: " + size), new byte[0]), body);
+                                return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1",
+                                        head(endpoint.getHost()
+                                                + ":" + endpoint.getPort(), ts, signature, "Content-Length: " + size),
+                                        new byte[0]), body);
                             }
                             return new Wire("POST", endpoint.getPath(), List.of(h("Content-Type", FORM),
-                                    h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", signature)), body, true, null);
+                                    h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", signature)), body, true,
+                                    null);
                         }));
         Arbitrary<Hostile> atTheLimit = Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false))
                 .as((chunked, signed) -> new Hostile("body at the limit",
-                        LIMIT + " bytes, " + (chunked ? "chunked" : "Content-Length") + (signed ? ", signed" : ", forged"),
+                        LIMIT + " bytes, " + (chunked ? "chunked" : "Content-Length")
+                                + (signed ? ", signed" : ", forged"),
                         Set.of(signed ? 400 : 401), now -> {
                             byte[] body = filler(LIMIT);
                             String ts = Long.toString(now);
@@ -571,15 +592,18 @@ public final class HostileRequests {
                 new Raw("chunk size not hex", Set.of(CLOSED, 400), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: chunked"), bytes("zz\r\nhello\r\n0\r\n\r\n"))),
                 new Raw("chunk size overflowing", Set.of(CLOSED, 400), now -> raw("POST " + path + " HTTP/1.1",
-                        head(host, now, forged, "Transfer-Encoding: chunked"), bytes("ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"))),
+                        head(host, now, forged, "Transfer-Encoding: chunked"),
+                        bytes("ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"))),
                 new Raw("chunk with an extension", Set.of(401), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: chunked"),
                         concat(bytes(Integer.toHexString(body.length) + ";ext=1\r\n"), body, bytes("\r\n0\r\n\r\n")))),
                 new Raw("chunk bigger than the limit", Set.of(413), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: chunked"),
-                        concat(bytes(Integer.toHexString(LIMIT + 10) + "\r\n"), filler(LIMIT + 10), bytes("\r\n0\r\n\r\n")))),
+                        concat(bytes(Integer.toHexString(LIMIT + 10) + "\r\n"), filler(LIMIT + 10),
+                                bytes("\r\n0\r\n\r\n")))),
                 new Raw("Transfer-Encoding chunked twice", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
-                        head(host, now, forged, "Transfer-Encoding: chunked", "Transfer-Encoding: chunked"), chunk(body))),
+                        head(host, now, forged, "Transfer-Encoding: chunked", "Transfer-Encoding: chunked"),
+                        chunk(body))),
                 new Raw("Transfer-Encoding in capitals", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: CHUNKED"), chunk(body))),
                 new Raw("timestamp in Arabic-Indic digits", Set.of(401), now -> {
@@ -595,7 +619,8 @@ public final class HostileRequests {
                 new Raw("signature in full-width letters", Set.of(401), now -> {
                     String ts = Long.toString(now);
                     return raw("POST " + path + " HTTP/1.1", head(host, ts,
-                            "\uff56\uff10\uff1d" + good(ts, body).substring(3), "Content-Length: " + body.length), body);
+                            "\uff56\uff10\uff1d" + good(ts, body).substring(3), "Content-Length: " + body.length),
+                            body);
                 }),
                 new Raw("NUL in the signature", CLIENT_ERROR, now -> {
                     String ts = Long.toString(now);
@@ -611,13 +636,16 @@ public final class HostileRequests {
                 new Raw("signature folded over two lines", CLIENT_ERROR, now -> {
                     String ts = Long.toString(now);
                     String s = good(ts, body);
-                    return raw("POST " + path + " HTTP/1.1", head(host, ts, s.substring(0, 10) + "\r\n " + s.substring(10),
-                            "Content-Length: " + body.length), body);
+                    return raw("POST " + path + " HTTP/1.1",
+                            head(host, ts, s.substring(0, 10) + "\r\n " + s.substring(10),
+                                    "Content-Length: " + body.length),
+                            body);
                 }),
                 new Raw("a header line without a colon", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Content-Length: " + body.length, "X-Slack-Whatever"), body)),
                 new Raw("space before the colon", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
-                        head(host, now, null, "X-Slack-Signature : " + forged, "Content-Length: " + body.length), body)),
+                        head(host, now, null, "X-Slack-Signature : " + forged, "Content-Length: " + body.length),
+                        body)),
                 new Raw("space inside a header name", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, null, "X-Slack Signature: " + forged, "Content-Length: " + body.length), body)),
                 new Raw("UTF-8 header name", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
@@ -637,7 +665,8 @@ public final class HostileRequests {
                 new Raw("absolute URI", Set.of(401, 404), now -> raw("POST http://evil.example" + path + " HTTP/1.1",
                         head(host, now, forged, "Content-Length: " + body.length), body)),
                 new Raw("bare LF line ends", CLIENT_ERROR, now -> bytes(new String(raw("POST " + path + " HTTP/1.1",
-                        head(host, now, forged, "Content-Length: " + body.length), new byte[0]), StandardCharsets.ISO_8859_1)
+                        head(host, now, forged, "Content-Length: " + body.length), new byte[0]),
+                        StandardCharsets.ISO_8859_1)
                         .replace("\r\n", "\n") + click)),
                 new Raw("binary garbage", CLIENT_ERROR, now -> {
                     byte[] b = new byte[512];
@@ -645,31 +674,38 @@ public final class HostileRequests {
                     b[0] = 'X';
                     return b;
                 }),
-                new Raw("request line of 10 KB", CLIENT_ERROR, now -> raw("POST " + path + "?" + "a".repeat(10_000) + " HTTP/1.1",
-                        head(host, now, forged, "Content-Length: " + body.length), body)),
+                new Raw("request line of 10 KB", CLIENT_ERROR,
+                        now -> raw("POST " + path + "?" + "a".repeat(10_000) + " HTTP/1.1",
+                                head(host, now, forged, "Content-Length: " + body.length), body)),
                 new Raw("headers of 40 KB", CLIENT_ERROR, now -> {
                     List<String> many = new ArrayList<>();
                     for (int i = 0; i < 1_000; i++) {
                         many.add("X-Filler-" + i + ": " + "f".repeat(30));
                     }
                     many.add("Content-Length: " + body.length);
-                    return raw("POST " + path + " HTTP/1.1", head(host, now, forged, many.toArray(String[]::new)), body);
+                    return raw("POST " + path + " HTTP/1.1", head(host, now, forged, many.toArray(String[]::new)),
+                            body);
                 }),
-                new Raw("Expect 100-continue for 10 MB, body never sent", Set.of(413, 417), now -> raw("POST " + path + " HTTP/1.1",
-                        head(host, now, forged, "Expect: 100-continue", "Content-Length: 10485760"), new byte[0])),
+                new Raw("Expect 100-continue for 10 MB, body never sent", Set.of(413, 417),
+                        now -> raw("POST " + path + " HTTP/1.1",
+                                head(host, now, forged, "Expect: 100-continue", "Content-Length: 10485760"),
+                                new byte[0])),
                 new Raw("Expect 100-continue, small body", Set.of(401), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Expect: 100-continue", "Content-Length: " + body.length), body)),
                 new Raw("Expect something else", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Expect: 200-ok", "Content-Length: " + body.length), body)),
                 new Raw("h2c upgrade with a body", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA",
-                                "Content-Length: " + body.length), body)),
+                                "Content-Length: " + body.length),
+                        body)),
                 new Raw("WebSocket upgrade", CLIENT_ERROR, now -> raw("GET " + path + " HTTP/1.1",
                         head(host, now, forged, "Upgrade: websocket", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-                                "Sec-WebSocket-Version: 13"), new byte[0])),
+                                "Sec-WebSocket-Version: 13"),
+                        new byte[0])),
                 new Raw("Content-Encoding gzip, not gzipped", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Content-Encoding: gzip", "Content-Length: " + body.length), body))));
-        for (String variant : List.of(path + "/", path.replace("/slack/", "/slack//"), path + "?payload=x", path + "%00",
+        for (String variant : List.of(path + "/", path.replace("/slack/", "/slack//"), path + "?payload=x",
+                path + "%00",
                 path.toUpperCase(), path.replace("/slack/", "/slack/./"), path.replace("/slack/", "/slack/x/../"),
                 path + ";jsessionid=1", path.replace("/interactions", "/%69nteractions"), path + "%2F", path + "/..",
                 "/%2e%2e" + path, path + "#frag", "*")) {
@@ -714,7 +750,8 @@ public final class HostileRequests {
     }
 
     private static HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private Answer sendRaw(byte[] bytes, byte[] streamed) {
@@ -829,7 +866,7 @@ public final class HostileRequests {
     }
 
     private static String[] h(String name, String value) {
-        return new String[] {name, value};
+        return new String[]{name, value};
     }
 
     private static List<String> head(String host, long now, String signature, String... more) {

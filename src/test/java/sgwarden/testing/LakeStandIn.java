@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -136,7 +135,8 @@ public final class LakeStandIn {
     private static Event event(String eventJson) {
         try {
             JsonNode record = JSON.readTree(eventJson);
-            Instant time = record.hasNonNull("eventTime") ? Instant.parse(record.get("eventTime").asText()) : Instant.now();
+            Instant time = record.hasNonNull("eventTime") ? Instant.parse(record.get("eventTime").asText())
+                    : Instant.now();
             String name = record.path("eventName").asText("AuthorizeSecurityGroupIngress");
             return new Event(time, name, eventJson);
         } catch (Exception e) {
@@ -184,7 +184,8 @@ public final class LakeStandIn {
                 || exchange.getRequestHeaders().getFirst("X-Amz-Date") == null) {
             // as AWS answers a request without a well-formed Signature Version 4
             answer(exchange, auth == null ? 400 : 403, JSON.createObjectNode()
-                    .put("__type", auth == null ? "MissingAuthenticationTokenException" : "IncompleteSignatureException")
+                    .put("__type",
+                            auth == null ? "MissingAuthenticationTokenException" : "IncompleteSignatureException")
                     .put("message", auth == null ? "Missing Authentication Token"
                             : "Authorization header requires a well-formed Signature Version 4"));
             return;
@@ -198,7 +199,8 @@ public final class LakeStandIn {
                 case "StartQuery" -> startQuery(request);
                 case "GetQueryResults" -> getQueryResults(request);
                 case "CancelQuery" -> cancelQuery(request);
-                default -> throw new LakeError("UnsupportedOperationException", "not served by the stand-in: " + target);
+                default ->
+                    throw new LakeError("UnsupportedOperationException", "not served by the stand-in: " + target);
             };
             answer(exchange, 200, response);
         } catch (LakeError e) {

@@ -4,10 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +136,8 @@ public final class Moto {
                     var entry = json.readTree(l);
                     String body = entry.path("body").asText("");
                     if (entry.path("body_encoded").asBoolean()) {
-                        body = new String(java.util.Base64.getDecoder().decode(body), java.nio.charset.StandardCharsets.UTF_8);
+                        body = new String(java.util.Base64.getDecoder().decode(body),
+                                java.nio.charset.StandardCharsets.UTF_8);
                     }
                     return body + "&" + entry.path("url").asText();
                 } catch (Exception e) {

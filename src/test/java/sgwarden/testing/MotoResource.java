@@ -3,6 +3,7 @@ package sgwarden.testing;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -43,7 +44,8 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
             queueUrl = sqs.createQueue(b -> b.queueName(QUEUE).attributesWithStrings(Map.of(
                     "VisibilityTimeout", "1",
                     "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
-                            + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
+                            + MAX_RECEIVE_COUNT + "\"}")))
+                    .queueUrl();
         }
         return Map.of("sgwarden.aws.endpoint-override", moto.endpoint(),
                 "sgwarden.table", TABLE,

@@ -51,11 +51,14 @@ public final class Records {
                 v4.put("description", rule.description());
             }
             wrap(p, "ipRanges", v4);
-            wrap(p, "ipv6Ranges", rule.cidrIpv6() == null ? null : JSON.createObjectNode().put("cidrIpv6", rule.cidrIpv6()));
+            wrap(p, "ipv6Ranges",
+                    rule.cidrIpv6() == null ? null : JSON.createObjectNode().put("cidrIpv6", rule.cidrIpv6()));
             wrap(p, "prefixListIds", rule.prefixListId() == null ? null
                     : JSON.createObjectNode().put("prefixListId", rule.prefixListId()));
-            wrap(p, "groups", rule.referencedGroupInfo() == null ? null : JSON.createObjectNode()
-                    .put("groupId", rule.referencedGroupInfo().groupId()).put("userId", rule.referencedGroupInfo().userId()));
+            wrap(p, "groups", rule.referencedGroupInfo() == null ? null
+                    : JSON.createObjectNode()
+                            .put("groupId", rule.referencedGroupInfo().groupId())
+                            .put("userId", rule.referencedGroupInfo().userId()));
         }
         ObjectNode response = r.putObject("responseElements");
         response.put("requestId", UUID.randomUUID().toString());

@@ -252,8 +252,9 @@ public final class SlackStandIn {
         try {
             json = parse(exchange.getRequestHeaders().getFirst("Content-Type"), body);
         } catch (Exception e) {
-            received.add(new Received(path, JSON.createObjectNode().put("raw", new String(body, StandardCharsets.UTF_8)),
-                    Instant.now(), 400, "invalid_payload"));
+            received.add(
+                    new Received(path, JSON.createObjectNode().put("raw", new String(body, StandardCharsets.UTF_8)),
+                            Instant.now(), 400, "invalid_payload"));
             answer(exchange, 400, Map.of(), "invalid_payload");
             return;
         }
@@ -313,7 +314,8 @@ public final class SlackStandIn {
         received.add(new Received(path, json, Instant.now(), 200));
         if (path.equals("/api/chat.postMessage")) {
             answer(exchange, 200, Map.of("Content-Type", "application/json"),
-                    "{\"ok\":true,\"channel\":\"" + CHANNEL + "\",\"ts\":\"" + Instant.now().toEpochMilli() / 1000.0 + "\"}");
+                    "{\"ok\":true,\"channel\":\"" + CHANNEL + "\",\"ts\":\"" + Instant.now().toEpochMilli() / 1000.0
+                            + "\"}");
         } else {
             answer(exchange, 200, Map.of("Content-Type", "text/plain"), "ok");
         }
@@ -378,7 +380,7 @@ public final class SlackStandIn {
 
     /** Takes a token from the channel's bucket; 0 if there was one, else how long until there is. */
     private long takeToken(String channel) {
-        double[] bucket = buckets.computeIfAbsent(channel, c -> new double[] {burst, System.nanoTime()});
+        double[] bucket = buckets.computeIfAbsent(channel, c -> new double[]{burst, System.nanoTime()});
         synchronized (bucket) {
             long now = System.nanoTime();
             bucket[0] = Math.min(burst, bucket[0] + (now - bucket[1]) / 1e9 * ratePerSecond);

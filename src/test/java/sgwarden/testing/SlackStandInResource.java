@@ -30,7 +30,8 @@ public class SlackStandInResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(slack, new TestInjector.AnnotatedAndMatchesType(InjectSlack.class, SlackStandIn.class));
+        injector.injectIntoFields(slack,
+                new TestInjector.AnnotatedAndMatchesType(InjectSlack.class, SlackStandIn.class));
     }
 
     @Override

@@ -55,7 +55,8 @@ class StandInsTest {
     static String blocks(int count, int textLength) {
         List<String> blocks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            blocks.add("{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"" + "x".repeat(textLength) + "\"}}");
+            blocks.add("{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"" + "x".repeat(textLength)
+                    + "\"}}");
         }
         return "[" + String.join(",", blocks) + "]";
     }
@@ -63,7 +64,8 @@ class StandInsTest {
     static HttpResponse<String> postMessage(String token, String channel, String blocks) throws Exception {
         String form = "channel=" + URLEncoder.encode(channel, StandardCharsets.UTF_8) + "&text=hi&blocks="
                 + URLEncoder.encode(blocks, StandardCharsets.UTF_8);
-        return token == null ? post(slack.baseUrl() + "/api/chat.postMessage", "application/x-www-form-urlencoded", form)
+        return token == null
+                ? post(slack.baseUrl() + "/api/chat.postMessage", "application/x-www-form-urlencoded", form)
                 : post(slack.baseUrl() + "/api/chat.postMessage", "application/x-www-form-urlencoded", form,
                         "Authorization", "Bearer " + token);
     }
@@ -73,7 +75,8 @@ class StandInsTest {
         String ok = "{\"text\":\"hi\",\"blocks\":" + blocks(50, 3000) + "}";
         assertEquals(200, post(slack.webhookUrl(), "application/json", ok).statusCode());
         for (String bad : List.of(blocks(51, 10), blocks(1, 3001))) {
-            HttpResponse<String> webhook = post(slack.webhookUrl(), "application/json", "{\"text\":\"hi\",\"blocks\":" + bad + "}");
+            HttpResponse<String> webhook = post(slack.webhookUrl(), "application/json",
+                    "{\"text\":\"hi\",\"blocks\":" + bad + "}");
             assertEquals(400, webhook.statusCode());
             assertEquals("invalid_blocks", webhook.body());
             HttpResponse<String> api = postMessage(SlackStandIn.BOT_TOKEN, SlackStandIn.CHANNEL, bad);
@@ -135,8 +138,9 @@ class StandInsTest {
         Instant base = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<String> newestFirst = new ArrayList<>();
         for (int i = 5; i >= 0; i--) {
-            newestFirst.add("{\"eventID\":\"e" + i + "\",\"eventName\":\"AuthorizeSecurityGroupIngress\",\"eventTime\":\""
-                    + base.plusSeconds(60L * i) + "\"}");
+            newestFirst
+                    .add("{\"eventID\":\"e" + i + "\",\"eventName\":\"AuthorizeSecurityGroupIngress\",\"eventTime\":\""
+                            + base.plusSeconds(60L * i) + "\"}");
         }
         lake.seedAll(newestFirst);
         DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -145,7 +149,8 @@ class StandInsTest {
         List<String> ascending = List.of("e0", "e1", "e2", "e3", "e4", "e5");
         try (CloudTrailClient client = CloudTrailClient.builder().endpointOverride(URI.create(lake.endpoint()))
                 .region(Region.US_EAST_1).httpClientBuilder(ApacheHttpClient.builder())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSTANDINTEST1", "s")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSTANDINTEST1", "s")))
                 .build()) {
             assertEquals(ascending, ids(client, where + " ORDER BY eventTime ASC"));
             assertEquals(List.of("e5", "e4", "e3", "e2", "e1", "e0"), ids(client, where + " ORDER BY eventTime DESC"));
