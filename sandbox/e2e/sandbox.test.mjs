@@ -156,6 +156,12 @@ test('open 22/tcp to the world: quarantined at once by the baseline policy, Appr
   assert.ok(text.includes(group) && text.includes('111111111111'));
   assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'quarantined: the rule is gone before anyone clicks');
   await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  // names people know: the group's name and its VPC's (read through the spoke role), the account's (a setting here)
+  assert.ok(text.includes(`web-frontend (${group})`), text);
+  assert.match(text, /vpc-[0-9a-f]+ \/ payments-vpc/);
+  assert.ok(text.includes('prod-payments (111111111111)'), text);
+  // the time as Slack shows it, in the reader's own time zone: the page renders the date token, not its source
+  assert.ok(!text.includes('<!date'), text);
 
   // Approve restores it, after the confirm dialog Slack would show
   await message.getByRole('button', { name: 'Approve' }).click();

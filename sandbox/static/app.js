@@ -26,6 +26,13 @@ function mrkdwn(text) {
     const link = part.match(/^<([^|>]+)(?:\|([^>]+))?>$/);
     if (link) {
       const [, target, label] = link;
+      // <!date^epoch^format|fallback>: Slack shows the time in the reader's time zone, as the page does
+      const date = target.match(/^!date\^(\d+)\^/);
+      if (date) {
+        const when = new Date(Number(date[1]) * 1000);
+        return `<time datetime="${when.toISOString()}" title="${escapeHtml(label || '')}">${escapeHtml(
+          when.toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }))}</time>`;
+      }
       if (target.startsWith('@')) return `<span class="mention">@${escapeHtml(label || target.slice(1))}</span>`;
       if (target.startsWith('#')) return `<span class="mention">#${escapeHtml(label || target.slice(1))}</span>`;
       if (target.startsWith('!')) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;

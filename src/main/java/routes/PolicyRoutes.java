@@ -44,6 +44,8 @@ public class PolicyRoutes extends RouteBuilder {
                 .routeId("ask-person")
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .setProperty(PolicyMessages.CHANGE, body())
+                // names next to the IDs, as far as they are known within a second
+                .setProperty("names", method("names", "of"))
                 .bean("policyMessages", "ask")
                 .to("direct:post-to-slack")
                 // only now, with Slack's answer in hand, does the change count as announced

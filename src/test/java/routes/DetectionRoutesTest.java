@@ -58,8 +58,9 @@ class DetectionRoutesTest {
         List<SlackStandIn.Received> messages = slack.messagesMentioning(change.eventId());
         assertEquals(1, messages.size(), "announced exactly once");
         String text = messages.get(0).allText();
-        assertTrue(text.contains("alice (AssumedRole) added inbound tcp 22 from 0.0.0.0/0 to " + group
-                + " in 111111111111 / eu-west-1"), text);
+        // the group's name (as moto holds it) next to its ID
+        assertTrue(text.contains("alice (AssumedRole) added inbound tcp 22 from 0.0.0.0/0 to "), text);
+        assertTrue(text.contains(" (" + group + ") in 111111111111 / eu-west-1"), text);
         assertTrue(text.contains("sgwarden_approve") && text.contains("sgwarden_deny"), text);
         assertTrue(text.contains("Warning"), text);
 

@@ -86,8 +86,11 @@ class ModifyRulesTest {
 
         String text = announcement(widened);
         assertTrue(text.contains("tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`"), text);
-        assertTrue(text.contains(
-                "changed inbound rule `" + ruleId + "` in *" + added.groupId() + "* in *111111111111 / eu-west-1*"),
+        // the group's name (as moto holds it) and VPC next to its ID
+        assertTrue(text.contains("changed inbound rule `" + ruleId + "` in *"), text);
+        assertTrue(
+                text.contains(" (" + added.groupId() + ")* in vpc-")
+                        && text.contains(", account *111111111111 / eu-west-1*"),
                 text);
         assertTrue(text.contains("open to the whole internet (0.0.0.0/0)"), text);
         assertTrue(text.contains("put back to its earlier form"), "the Deny dialog says what Deny does: " + text);
@@ -184,7 +187,7 @@ class ModifyRulesTest {
                         changes));
 
         String text = announcement(widened);
-        assertTrue(text.contains("changed 2 rules in *" + group + "*"), text);
+        assertTrue(text.contains("changed 2 rules in *") && text.contains(" (" + group + ")*"), text);
         for (SecurityGroupRule r : added.rules()) {
             String port = Integer.toString(r.fromPort());
             assertTrue(text.contains("• `" + r.securityGroupRuleId() + "` inbound tcp " + port + " from "

@@ -54,8 +54,9 @@ class SqsIntakeTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
         assertEquals(1, slack.messagesMentioning(c.eventId()).size());
-        assertTrue(slack.messagesMentioning(c.eventId()).get(0).allText()
-                .contains("added inbound tcp 22 from 0.0.0.0/0 to " + c.groupId() + " in 111111111111 / eu-west-1"));
+        String text = slack.messagesMentioning(c.eventId()).get(0).allText();
+        assertTrue(text.contains("added inbound tcp 22 from 0.0.0.0/0 to "), text);
+        assertTrue(text.contains(" (" + c.groupId() + ") in 111111111111 / eu-west-1"), "named: " + text);
         assertEquals("PENDING", Announced.status(moto, c.eventId()));
         assertEquals("sqs", Announced.item(moto, c.eventId()).get("intake").s());
     }

@@ -20,6 +20,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -90,6 +91,35 @@ public class AwsClients {
                 endpoint(settings.lake().endpointOverride()), credentials).build();
     }
 
+    /**
+     * Organizations, for account names, acting as the role set in sgwarden.names.org-role-arn.
+     * Application-scoped, so it is built only when that role is set and a name is first asked for.
+     */
+    @Produces
+    @ApplicationScoped
+    @Named("organizationsClient")
+    OrganizationsClient organizations(StsClient sts) {
+        AwsCredentialsProvider credentials = settings.names().orgRoleArn().filter(s -> !s.isBlank())
+                .<AwsCredentialsProvider>map(arn -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                        .refreshRequest(r -> r.roleArn(arn.trim()).roleSessionName("sgwarden-names")).build())
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        // Organizations has one endpoint per partition, reached through its global region
+        return configure(OrganizationsClient.builder(), globalRegion(settings.aws().region()),
+                endpoint(settings.aws().endpointOverride()), credentials)
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10)))
+                .build();
+    }
+
+    static String globalRegion(String region) {
+        if (region.startsWith("cn-")) {
+            return Region.AWS_CN_GLOBAL.id();
+        }
+        if (region.startsWith("us-gov-")) {
+            return Region.AWS_US_GOV_GLOBAL.id();
+        }
+        return Region.AWS_GLOBAL.id();
+    }
+
     /** An EC2 client acting in another account and region, with credentials from an assumed role. */
     public Ec2Client ec2(String ec2Region, AwsCredentialsProvider credentials) {
         return configure(Ec2Client.builder(), ec2Region, endpoint(settings.aws().endpointOverride()), credentials)
@@ -123,6 +153,10 @@ public class AwsClients {
     }
 
     void close(@Disposes CloudTrailClient c) {
+        c.close();
+    }
+
+    void close(@Disposes OrganizationsClient c) {
         c.close();
     }
 }

@@ -1,7 +1,9 @@
 package sgwarden.config;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -40,6 +42,8 @@ public interface Settings {
     Policy policy();
 
     Log log();
+
+    Naming names();
 
     interface Aws {
         String region();
@@ -190,6 +194,44 @@ public interface Settings {
 
         /** The same YAML as the value itself, for hosts that mount no files. */
         Optional<String> inline();
+    }
+
+    /** The names shown next to IDs in messages, and the group lookup the policies' tags share. */
+    interface Naming {
+        /** How long a group's name, VPC and tags are kept. */
+        @WithName("group-ttl")
+        Duration groupTtl();
+
+        /** How long the organization's account names are kept. */
+        @WithName("account-ttl")
+        Duration accountTtl();
+
+        /** At most this many groups are kept. */
+        @WithName("cache-size")
+        int cacheSize();
+
+        /** How long a message or a policy waits for a lookup; then it goes on without. */
+        @WithName("max-wait")
+        Duration maxWait();
+
+        /** Role in the management or a delegated-administrator account allowed organizations:ListAccounts. */
+        @WithName("org-role-arn")
+        Optional<String> orgRoleArn();
+
+        /** "111111111111=prod-payments" entries; they win over the organization's names. */
+        Optional<List<String>> accounts();
+
+        /** The accounts setting as ID to name; entries that do not parse are refused by SettingsCheck. */
+        default Map<String, String> accountMap() {
+            Map<String, String> out = new LinkedHashMap<>();
+            accounts().orElse(List.of()).forEach(entry -> {
+                int eq = entry.indexOf('=');
+                if (eq > 0 && !entry.substring(eq + 1).isBlank()) {
+                    out.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+                }
+            });
+            return out;
+        }
     }
 
     interface Log {

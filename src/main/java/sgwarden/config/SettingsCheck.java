@@ -29,6 +29,8 @@ public class SettingsCheck {
     private static final Pattern IAM_ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
     private static final Pattern DATA_STORE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,127}");
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z]{1,128}");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    private static final Pattern ACCOUNT_NAME = Pattern.compile("\\d{12}\\s*=\\s*\\S.{0,49}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     @Inject
@@ -156,6 +158,28 @@ public class SettingsCheck {
                 && s.policy().inline().filter(y -> !y.isBlank()).isPresent()) {
             out.add(name("sgwarden.policy.file") + " and " + name("sgwarden.policy.inline")
                     + " are both set; set one of them");
+        }
+
+        Settings.Naming names = s.names();
+        positive(out, "sgwarden.names.group-ttl", names.groupTtl());
+        positive(out, "sgwarden.names.account-ttl", names.accountTtl());
+        range(out, "sgwarden.names.cache-size", names.cacheSize(), 1, 100_000);
+        if (names.maxWait().isNegative() || names.maxWait().isZero()
+                || names.maxWait().compareTo(Duration.ofSeconds(1)) > 0) {
+            out.add(name("sgwarden.names.max-wait") + " must be more than 0 and at most 1s, so that no lookup holds a"
+                    + " message back longer; it is " + names.maxWait());
+        }
+        names.orgRoleArn().filter(a -> !a.isBlank()).ifPresent(arn -> {
+            if (!ROLE_ARN.matcher(arn.trim()).matches()) {
+                out.add(name("sgwarden.names.org-role-arn") + " must be an IAM role ARN"
+                        + " (arn:aws:iam::123456789012:role/name); it is '" + arn + "'");
+            }
+        });
+        for (String entry : names.accounts().orElse(List.of())) {
+            if (!ACCOUNT_NAME.matcher(entry.trim()).matches()) {
+                out.add(name("sgwarden.names.accounts") + " must list account=name entries"
+                        + " (111111111111=prod-payments), comma separated; '" + entry + "' is not one");
+            }
         }
         return out;
     }

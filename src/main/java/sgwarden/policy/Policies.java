@@ -2,7 +2,6 @@ package sgwarden.policy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -27,7 +26,7 @@ public class Policies {
     Settings settings;
 
     @Inject
-    Instance<GroupTags> groupTags;
+    GroupTags groupTags;
 
     private volatile PolicyEvaluator evaluator;
 
@@ -50,16 +49,8 @@ public class Policies {
             LOG.error(e.getMessage());
             throw e;
         }
-        GroupTags tags = GroupTags.NONE;
-        if (policies.usesTags()) {
-            if (!groupTags.isResolvable()) {
-                PolicyFileException e = new PolicyFileException(policies.source(), 0,
-                        "a policy matches on tags, but this build has no way to read group tags", null);
-                LOG.error(e.getMessage());
-                throw e;
-            }
-            tags = groupTags.get();
-        }
+        // only a file that names tags ever reads them from AWS
+        GroupTags tags = policies.usesTags() ? groupTags : GroupTags.NONE;
         if (policies.policies().isEmpty()) {
             LOG.info("no policies: every change asks a person");
         } else {

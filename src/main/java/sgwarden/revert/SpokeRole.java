@@ -36,6 +36,16 @@ public class SpokeRole {
         return request.build();
     }
 
+    /** The same role, to read a group's name, VPC and tags; the session name says so in CloudTrail. */
+    public AssumeRoleRequest lookupRequest(String accountId, String region) {
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+                .roleArn(roleArn(accountId, region))
+                .roleSessionName("sgwarden-names")
+                .durationSeconds(900);
+        settings.revert().externalId().map(String::trim).filter(s -> !s.isEmpty()).ifPresent(request::externalId);
+        return request.build();
+    }
+
     /** The spoke role's ARN in the partition of the change's region. */
     public String roleArn(String accountId, String region) {
         return roleArn(accountId, region, settings.revert().rolePath(), settings.revert().roleName());

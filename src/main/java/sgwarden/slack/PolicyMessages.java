@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import com.slack.api.model.Message;
 
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.names.Names;
 import sgwarden.policy.Action;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.policy.Verdict;
@@ -42,8 +43,9 @@ public class PolicyMessages {
     SlackMessages messages;
 
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
-    public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
-        Message message = messages.announcement(change);
+    public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict,
+            @ExchangeProperty("names") Names names) {
+        Message message = names == null ? messages.announcement(change) : messages.announcement(change, names);
         String policies = policyLines(change, verdict);
         if (policies != null) {
             // just above the buttons

@@ -17,6 +17,7 @@ import sgwarden.change.Direction;
 import sgwarden.change.Modification;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.names.Names;
 
 /**
  * Composes the Block Kit messages: the announcement of a change with Approve and Deny, and the
@@ -31,20 +32,29 @@ public class SlackMessages {
     public static final String ACTIONS_BLOCK = "sgwarden_decision";
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
-    static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final int SECTION_MAX = 2900;
     private static final int RULES_SHOWN = 20;
 
     /** The announcement, as the camel-slack producer takes it. */
     public Message announcement(SecurityGroupChange change) {
-        List<Map<String, Object>> blocks = summaryBlocks(change);
+        return announcement(change, Names.NONE);
+    }
+
+    /** The announcement, with the names looked up for it (any of them may be unknown). */
+    public Message announcement(SecurityGroupChange change, Names names) {
+        List<Map<String, Object>> blocks = summaryBlocks(change, names);
         blocks.add(actions(change, true));
-        return message(headline(change), blocks);
+        return message(headline(change, names), blocks);
+    }
+
+    public List<Map<String, Object>> decided(SecurityGroupChange change, String outcome, boolean denyAgain) {
+        return decided(change, Names.NONE, outcome, denyAgain);
     }
 
     /** The message after a decision: the summary, the outcome, and Deny again only where a retry is possible. */
-    public List<Map<String, Object>> decided(SecurityGroupChange change, String outcome, boolean denyAgain) {
-        List<Map<String, Object>> blocks = summaryBlocks(change);
+    public List<Map<String, Object>> decided(SecurityGroupChange change, Names names, String outcome,
+            boolean denyAgain) {
+        List<Map<String, Object>> blocks = summaryBlocks(change, names);
         blocks.add(section(outcome));
         if (denyAgain) {
             blocks.add(actions(change, false));
@@ -53,20 +63,62 @@ public class SlackMessages {
     }
 
     public String headline(SecurityGroupChange change) {
+        return headline(change, Names.NONE);
+    }
+
+    public String headline(SecurityGroupChange change, Names names) {
+        String where = group(change, names) + " in " + account(change.accountId(), names) + " / " + change.region();
         Rule first = change.rules().get(0);
         if (change.isModification()) {
             String what = change.rules().size() == 1
                     ? "rule " + first.ruleId() + ": " + plainForms(change.modifications().get(0))
                     : change.rules().size() + " rules";
             return change.actor().name() + " (" + change.actor().identityType() + ") changed " + what + " in "
-                    + change.groupId() + " in " + change.accountId() + " / " + change.region();
+                    + where;
         }
         String what = change.rules().size() == 1
                 ? change.direction().adjective() + " " + first.describeTraffic() + " "
                         + change.direction().peerPreposition() + " " + first.peer().describe()
                 : change.rules().size() + " " + change.direction().adjective() + " rules";
-        return change.actor().name() + " (" + change.actor().identityType() + ") added " + what + " to "
-                + change.groupId() + " in " + change.accountId() + " / " + change.region();
+        return change.actor().name() + " (" + change.actor().identityType() + ") added " + what + " to " + where;
+    }
+
+    /** "web-frontend (sg-0abc…)", or the ID alone when the name is unknown. */
+    static String group(SecurityGroupChange change, Names names) {
+        String name = names == null ? null : names.groupName();
+        return name == null || name.isBlank() || name.equals(change.groupId()) ? String.valueOf(change.groupId())
+                : name + " (" + change.groupId() + ")";
+    }
+
+    /** "prod-payments (111111111111)", or the ID alone when the name is unknown. */
+    static String account(String accountId, Names names) {
+        String name = names == null ? null : names.accountName();
+        return name == null || name.isBlank() ? String.valueOf(accountId) : name + " (" + accountId + ")";
+    }
+
+    /**
+     * Where and when, in mrkdwn: "*web-frontend (sg-0abc)* in vpc-0abc / payments-vpc, account
+     * *prod-payments (111111111111) / eu-west-1* at <date>", or "*sg-0abc* in *111111111111 /
+     * eu-west-1* at <date>" with nothing known.
+     */
+    static String where(SecurityGroupChange change, Names names) {
+        StringBuilder text = new StringBuilder("*").append(Mrkdwn.escape(group(change, names), 300)).append('*');
+        if (names != null && names.vpcId() != null) {
+            text.append(" in ").append(Mrkdwn.escape(names.vpcId(), 30));
+            if (names.vpcName() != null) {
+                text.append(" / ").append(Mrkdwn.escape(names.vpcName(), 255));
+            }
+            text.append(", account");
+        } else {
+            text.append(" in");
+        }
+        return text.append(" *").append(Mrkdwn.escape(account(change.accountId(), names), 100)).append(" / ")
+                .append(Mrkdwn.escape(change.region())).append("* at ").append(date(change.eventTime())).toString();
+    }
+
+    /** A time each reader sees in their own time zone; UTC where Slack cannot format it. */
+    public static String date(Instant time) {
+        return "<!date^" + time.getEpochSecond() + "^{date_short_pretty} {time}|" + TIME.format(time) + ">";
     }
 
     static Message message(String text, List<Map<String, Object>> blocks) {
@@ -76,7 +128,7 @@ public class SlackMessages {
         return message;
     }
 
-    private List<Map<String, Object>> summaryBlocks(SecurityGroupChange change) {
+    private List<Map<String, Object>> summaryBlocks(SecurityGroupChange change, Names names) {
         List<Map<String, Object>> blocks = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
@@ -84,7 +136,7 @@ public class SlackMessages {
                         ? ") changed "
                         : ") added ");
         if (change.isModification()) {
-            appendModifications(text, change);
+            appendModifications(text, change, names);
         } else if (change.rules().size() == 1) {
             Rule r = change.rules().get(0);
             text.append(change.direction().adjective()).append(' ').append(Mrkdwn.escape(r.describeTraffic()))
@@ -95,9 +147,7 @@ public class SlackMessages {
             text.append(change.rules().size()).append(' ').append(change.direction().adjective()).append(" rules");
         }
         if (!change.isModification()) {
-            text.append(" to *").append(Mrkdwn.escape(change.groupId())).append("* in *")
-                    .append(change.accountId()).append(" / ").append(Mrkdwn.escape(change.region())).append("*")
-                    .append(" at ").append(TIME.format(change.eventTime()));
+            text.append(" to ").append(where(change, names));
         }
         if (change.rules().size() > 1 && !change.isModification()) {
             int shown = 0;
@@ -146,10 +196,9 @@ public class SlackMessages {
      * "rule `sgr-…` in *sg-…* in *account / region* at …" and each rule's earlier and new form:
      * "tcp 6379 from 10.0.0.0/8 → tcp 6379 from `0.0.0.0/0`", or plainly that the earlier form is not known.
      */
-    private static void appendModifications(StringBuilder text, SecurityGroupChange change) {
+    private static void appendModifications(StringBuilder text, SecurityGroupChange change, Names names) {
         List<Modification> mods = change.modifications();
-        String where = " in *" + Mrkdwn.escape(change.groupId()) + "* in *" + change.accountId() + " / "
-                + Mrkdwn.escape(change.region()) + "* at " + TIME.format(change.eventTime());
+        String where = " in " + where(change, names);
         if (mods.size() == 1) {
             Modification m = mods.get(0);
             text.append(adjective(m)).append("rule `").append(Mrkdwn.code(m.ruleId(), 60)).append('`').append(where)
@@ -295,6 +344,6 @@ public class SlackMessages {
     }
 
     public static String at(Instant time) {
-        return CLOCK.format(time);
+        return date(time);
     }
 }

@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.decision.Decision;
+import sgwarden.names.NameLookup;
+import sgwarden.names.Names;
 import sgwarden.store.Status;
 import sgwarden.store.StoredChange;
 
@@ -45,6 +47,8 @@ public class SlackResponder {
     CloudTrailParser parser;
     @Inject
     ObjectMapper json;
+    @Inject
+    NameLookup names;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -53,10 +57,13 @@ public class SlackResponder {
             @ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = outcomeLine(decision, stored);
+        // the replaced message keeps the names the announcement showed (cached, or read again within the bound)
+        Names shown = names.of(change);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("replace_original", true);
-        body.put("text", Mrkdwn.escape(messages.headline(change)) + " — " + outcome);
-        List<Map<String, Object>> blocks = messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED);
+        body.put("text", Mrkdwn.escape(messages.headline(change, shown)) + " — " + outcome);
+        List<Map<String, Object>> blocks = messages.decided(change, shown, outcome,
+                stored.status() == Status.REVERT_FAILED);
         policyMessages.followUp(blocks, stored);
         body.put("blocks", blocks);
         post(decision.responseUrl(), body);

@@ -69,7 +69,13 @@ class SettingsRefusedIT {
                                 + " (SGWARDEN_POLICY_INLINE) are both set; set one of them"),
                 refused(Map.of("SGWARDEN_REVERT_ROLE_PATH", "security"),
                         "sgwarden.revert.role-path (SGWARDEN_REVERT_ROLE_PATH) must be an IAM path: '/' or '/' +"
-                                + " printable characters + '/' (e.g. /security/); it is 'security'"));
+                                + " printable characters + '/' (e.g. /security/); it is 'security'"),
+                refused(Map.of("SGWARDEN_NAMES_MAX_WAIT", "5s"),
+                        "sgwarden.names.max-wait (SGWARDEN_NAMES_MAX_WAIT) must be more than 0 and at most 1s, so that"
+                                + " no lookup holds a message back longer; it is PT5S"),
+                refused(Map.of("SGWARDEN_NAMES_ACCOUNTS", "111111111111=prod-payments,dev"),
+                        "sgwarden.names.accounts (SGWARDEN_NAMES_ACCOUNTS) must list account=name entries"
+                                + " (111111111111=prod-payments), comma separated; 'dev' is not one"));
     }
 
     static Arguments refused(Map<String, String> change, String message) {

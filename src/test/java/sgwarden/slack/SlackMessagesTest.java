@@ -85,6 +85,11 @@ class SlackMessagesTest {
         return ofType(blocks, "section").stream().map(b -> b.path("text").path("text").asText()).toList();
     }
 
+    /** The text without the date tokens the service itself writes (the only markup it adds). */
+    static String withoutDates(String text) {
+        return text.replaceAll("<!date\\^\\d+\\^\\{date_short_pretty\\} \\{time\\}\\|[^<>|]+>", "");
+    }
+
     static void allStrings(JsonNode node, List<String> out) {
         if (node.isTextual()) {
             out.add(node.asText());
@@ -161,7 +166,7 @@ class SlackMessagesTest {
         }
         String decoded = blocks.toString();
         assertTrue(decoded.contains("&lt;!channel&gt;"), decoded);
-        assertFalse(decoded.contains("<"), decoded);
+        assertFalse(withoutDates(decoded).contains("<"), decoded);
 
         List<JsonNode> context = ofType(blocks, "context");
         assertEquals(1, context.size());
@@ -322,7 +327,7 @@ class SlackMessagesTest {
             List<String> strings = new ArrayList<>();
             allStrings(blocks, strings);
             strings.forEach(s -> {
-                assertFalse(s.contains("<"), s);
+                assertFalse(withoutDates(s).contains("<"), s);
                 assertFalse(s.contains("@everyone"), s);
             });
             assertTrue(sectionTexts(blocks).contains(":warning: *Warning:* open to the whole internet (0.0.0.0/0)"));
@@ -412,6 +417,35 @@ class SlackMessagesTest {
         // half an emoji is not text
         String cut = Mrkdwn.escape("ab\uD83D\uDE00cd", 4);
         assertFalse(Character.isHighSurrogate(cut.charAt(cut.length() - 2)), cut);
+    }
+
+    @Test
+    void namesStandNextToTheIdsAndAreEscaped() throws IOException {
+        SecurityGroupChange change = change("ingress-tcp-22-world.json");
+        Message message = messages.announcement(change,
+                new sgwarden.names.Names("web-frontend", "vpc-0abc", "payments-vpc", "prod-payments"));
+
+        assertEquals("alice (AssumedRole) added inbound tcp 22 from 0.0.0.0/0 to web-frontend (sg-0a1b2c3d4e5f60718)"
+                + " in prod-payments (111111111111) / eu-west-1", webhookWire(message).path("text").asText());
+        String summary = sectionTexts(webhookWire(message).path("blocks")).get(0);
+        assertTrue(summary.contains("to *web-frontend (sg-0a1b2c3d4e5f60718)* in vpc-0abc / payments-vpc, account"
+                + " *prod-payments (111111111111) / eu-west-1*"), summary);
+        // Slack shows the time in each reader's own zone; UTC is the fallback text
+        assertTrue(summary.contains("at <!date^" + change.eventTime().getEpochSecond()
+                + "^{date_short_pretty} {time}|2026-11-28 11:55 UTC>"), summary);
+
+        // a name is whatever someone typed in AWS: it cannot mention a channel or fake a link
+        String hostile = sectionTexts(webhookWire(messages.announcement(change,
+                new sgwarden.names.Names("<!channel> *x*", "vpc-0abc", "<http://evil|aws>", "<!here>")))
+                .path("blocks")).get(0);
+        assertFalse(hostile.contains("<!channel>") || hostile.contains("<!here>") || hostile.contains("<http"),
+                hostile);
+
+        // nothing known: exactly the IDs, as before
+        assertEquals(HEADLINE, messages.headline(change, sgwarden.names.Names.NONE));
+        String plain = sectionTexts(webhookWire(messages.announcement(change, sgwarden.names.Names.NONE))
+                .path("blocks")).get(0);
+        assertTrue(plain.contains("to *sg-0a1b2c3d4e5f60718* in *111111111111 / eu-west-1*"), plain);
     }
 
     static KnownForm inboundFrom(String ruleId, String cidr) {

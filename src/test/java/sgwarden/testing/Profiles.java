@@ -150,4 +150,31 @@ public final class Profiles {
                     new TestResourceEntry(LakeStandInResource.class));
         }
     }
+
+    /**
+     * Names in messages: account names from the organization in moto, AWS behind the fault injector
+     * (so STS can refuse), account names kept 5 seconds so that a test can wait them out, and a
+     * policy matching on tags (ask, so it announces like no policy).
+     */
+    public static class Names extends Lake {
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.names.org-role-arn", Organization.ORG_ROLE,
+                    "sgwarden.names.account-ttl", "5s",
+                    "sgwarden.policy.inline", """
+                            policies:
+                              - name: payments-team-groups
+                                match:
+                                  tags: {team: payments}
+                                action: ask
+                            """);
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FaultyAwsResource.class),
+                    new TestResourceEntry(SlackStandInResource.class),
+                    new TestResourceEntry(LakeStandInResource.class));
+        }
+    }
 }

@@ -1,0 +1,42 @@
+package sgwarden.names;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.config.Settings;
+
+/**
+ * The names a message about this change shows, as far as they are known within
+ * sgwarden.names.max-wait (at most a second). Whatever is late or failed is left out, and the
+ * message goes out with the IDs: a name never holds an announcement back.
+ */
+@ApplicationScoped
+@Named("names")
+public class NameLookup {
+
+    @Inject
+    Settings settings;
+    @Inject
+    GroupLookup groups;
+    @Inject
+    AccountNames accounts;
+
+    public Names of(@Body SecurityGroupChange change) {
+        if (change == null) {
+            return Names.NONE;
+        }
+        long deadline = System.nanoTime() + settings.names().maxWait().toNanos();
+        // both asked at once, so the wait is one deadline, not one each
+        CompletableFuture<Optional<GroupInfo>> group = groups.lookup(change.accountId(), change.region(),
+                change.groupId());
+        CompletableFuture<Optional<String>> account = accounts.lookup(change.accountId());
+        return Names.of(Bounded.await(group, deadline).orElse(null), Bounded.await(account, deadline).orElse(null));
+    }
+}
