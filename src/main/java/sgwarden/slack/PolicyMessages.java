@@ -67,7 +67,8 @@ public class PolicyMessages {
 
     /** revert and quarantine: the change, what the policy did, and what a person may do next. */
     public Message acted(@ExchangeProperty(CHANGE) SecurityGroupChange change,
-            @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict, @ExchangeProperty("stored") StoredChange stored) {
+            @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict, @ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty("names") Names names) {
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
@@ -82,7 +83,9 @@ public class PolicyMessages {
                     + ". Deny can be clicked once this is fixed.";
             default -> policy + ": " + stored.status();
         };
-        List<Map<String, Object>> blocks = messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED);
+        boolean denyAgain = stored.status() == Status.REVERT_FAILED;
+        List<Map<String, Object>> blocks = names == null ? messages.decided(change, outcome, denyAgain)
+                : messages.decided(change, names, outcome, denyAgain);
         String policies = policyLines(change, verdict);
         if (policies != null && change.rules().size() > 1) {
             blocks.add(blocks.size() - (stored.status() == Status.REVERT_FAILED ? 2 : 1),
