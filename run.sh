@@ -16,6 +16,7 @@
 #   SANDBOX_INTAKE        sqs (default), lake or both: how changes reach the service
 #   SANDBOX_REBUILD=1     build the service even if target/quarkus-app exists
 #   SANDBOX_JAR           run this quarkus-run.jar instead of target/quarkus-app/quarkus-run.jar
+#   SANDBOX_POLICY_FILE   the policy file the service runs with (default deploy/policies/baseline.yaml)
 #   SANDBOX_MOTO_HOME     moto's virtualenv (default target/moto)
 #   PYTHON                the python3 that creates moto's virtualenv (default python3)
 set -euo pipefail
@@ -30,6 +31,7 @@ INTAKE=${SANDBOX_INTAKE:-sqs}
 MOTO_VERSION=5.1.22
 MOTO_HOME=${SANDBOX_MOTO_HOME:-$ROOT/target/moto}
 JAR=${SANDBOX_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
+POLICY_FILE=${SANDBOX_POLICY_FILE:-$ROOT/deploy/policies/baseline.yaml}
 LOGS=$ROOT/target/sandbox
 PY=$MOTO_HOME/bin/python
 
@@ -39,6 +41,7 @@ die() { printf '[sandbox] %s\n' "$*" >&2; exit 1; }
 case "$INTAKE" in sqs|lake|both) ;; *) die "SANDBOX_INTAKE must be sqs, lake or both (got '$INTAKE')";; esac
 command -v java >/dev/null || die "java (17 or newer) is needed to run the service"
 command -v "${PYTHON:-python3}" >/dev/null || [ -x "$PY" ] || die "python3 is needed to run moto"
+[ -f "$POLICY_FILE" ] || die "SANDBOX_POLICY_FILE=$POLICY_FILE does not exist"
 mkdir -p "$LOGS"
 
 PIDS=()
@@ -135,6 +138,7 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKE
     -Dsgwarden.lake.endpoint-override="$PAGE_URL" \
     -Dsgwarden.lake.event-data-store="$EDS" \
     -Dsgwarden.slack.response-url-prefix="$PAGE_URL/response/" \
+    -Dsgwarden.policy.file="$POLICY_FILE" \
     -jar "$JAR" >"$LOGS/service.log" 2>&1 &
 PIDS+=($!)
 wait_http "$SERVICE_URL/q/health/ready" "${PIDS[-1]}" 180 || { tail -40 "$LOGS/service.log" >&2; die "sgwarden did not become ready (log: $LOGS/service.log)"; }
@@ -143,8 +147,9 @@ cat <<EOF
 
   sgwarden sandbox is ready: $PAGE_URL/
 
-  Open it, pick a security group, click "Open 22/tcp to the world", then Deny (or Approve) the
-  message sgwarden posts. The service runs on $SERVICE_URL, moto on $MOTO_URL.
+  Open it, pick a security group, click "Open 22/tcp to the world": the baseline policy
+  (${POLICY_FILE#$ROOT/}) quarantines it at once, and Approve restores it. Other changes are
+  asked about with Approve and Deny; a denied change can be restored. The service runs on $SERVICE_URL, moto on $MOTO_URL.
   Logs: ${LOGS#$ROOT/}/   Stop: Ctrl-C
 
 EOF

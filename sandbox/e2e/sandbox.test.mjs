@@ -1,11 +1,14 @@
 // The sandbox, driven in a real headless browser (Debian's Chromium through playwright-core).
 // It starts ./run.sh exactly as the README says, waits for the page it prints, then:
-//   1. opens 22/tcp to the world, sees sgwarden's message, clicks Deny and confirms, sees the message
-//      updated and the rule gone from moto (and saves sandbox/screenshot-after-deny.png);
-//   2. adds an IPv6 rule in the other account, clicks Approve, sees "Approved by" and the rule stay;
-//   3. adds an egress rule and Denies it: the egress rule is revoked too;
-//   4. widens a rule to the world in place (ModifySecurityGroupRules), sees before and after, Denies
-//      it and sees the rule's earlier form back in moto, under the same rule ID.
+//   1. opens 22/tcp to the world: the baseline policy quarantines it at once (the rule is gone from
+//      moto before anyone clicks), clicks Approve and confirms, sees "Restored by" and the rule back;
+//   2. adds an IPv6 rule in the other account (the baseline asks), clicks Approve, sees "Approved by"
+//      and the rule stay;
+//   3. adds an egress rule and Denies it: the egress rule is revoked too (and saves
+//      sandbox/screenshot-after-deny.png); then Restore puts it back.
+//   4. widens a rule to the world in place (ModifySecurityGroupRules): the baseline quarantines it,
+//      so the rule's earlier form is back in moto at once, under the same rule ID; Approve makes it
+//      the later form again.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -132,20 +135,27 @@ after(async () => {
   await stopSandbox();
 }, { timeout: 60_000 });
 
-test('open 22/tcp to the world, Deny it: the message updates and the rule is gone from moto', async () => {
+/** The group's rules in moto that open the port to the world, as the page's API lists them. */
+async function worldRules(groupId, port) {
+  const r = await fetch(new URL(`/api/rules/${groupId}`, pageUrl));
+  assert.equal(r.status, 200);
+  return (await r.json()).filter((rule) => !rule.egress && rule.traffic === `${port}/tcp`
+    && String(rule.peer).includes('0.0.0.0/0'));
+}
+
+test('open 22/tcp to the world: quarantined at once by the baseline policy, Approve restores it', async () => {
   const group = await groupId('web-frontend');
   const { eventId, ruleId } = await makeChange(group, 'Open 22/tcp to the world');
-  // the rule really is in moto, and the page shows it
-  assert.ok((await rulesInMoto(group)).includes(ruleId));
-  await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id="${ruleId}"]`).waitFor();
 
-  // sgwarden's message arrives, without a reload
+  // sgwarden's message arrives, without a reload, saying the policy has taken the rule off already
   const message = page.locator(`.message[data-event-id="${eventId}"]`);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.match(text, /added inbound tcp 22 from 0\.0\.0\.0\/0/);
-  assert.match(text, /open to the whole internet/);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world/);
   assert.ok(text.includes(group) && text.includes('111111111111'));
+  assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'quarantined: the rule is gone before anyone clicks');
+  await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
   // names people know: the group's name and its VPC's (read through the spoke role), the account's (a setting here)
   assert.ok(text.includes(`web-frontend (${group})`), text);
   assert.match(text, /vpc-[0-9a-f]+ \/ payments-vpc/);
@@ -153,27 +163,19 @@ test('open 22/tcp to the world, Deny it: the message updates and the rule is gon
   // the time as Slack shows it, in the reader's own time zone: the page renders the date token, not its source
   assert.ok(!text.includes('<!date'), text);
 
-  // Deny asks for confirmation first, as Slack shows the button's confirm dialog
-  await message.getByRole('button', { name: 'Deny' }).click();
+  // Approve restores it, after the confirm dialog Slack would show
+  await message.getByRole('button', { name: 'Approve' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  assert.match(await dialog.textContent(), /Revert this change\?/);
-  await dialog.getByRole('button', { name: 'Revert' }).click();
+  assert.match(await dialog.textContent(), /Approve and restore\?/);
+  await dialog.getByRole('button', { name: 'Restore' }).click();
   await dialog.waitFor({ state: 'hidden' });
 
-  // the message is replaced through response_url, and the buttons are gone
-  await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
+  await message.getByText('Restored by').waitFor({ timeout: STEP_MS });
   assert.equal(await message.getByRole('button', { name: 'Approve' }).count(), 0);
   assert.equal(await message.getByRole('button', { name: 'Deny' }).count(), 0);
-
-  // the rule is gone from the group as moto holds it: on the page, and asked of moto directly
-  await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
-  assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the rule is gone from moto');
-  // the group's other rules are untouched
-  assert.ok(await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id]`).count() >= 2);
-
-  await page.screenshot({ path: SCREENSHOT });
-  assert.ok(fs.statSync(SCREENSHOT).size > 10_000);
+  // the rule is back in moto (EC2 gives it a new rule ID)
+  await eventually('the rule back in moto', async () => (await worldRules(group, 22)).length === 1);
 });
 
 test('add an IPv6 rule in the other account, Approve it: the message says so and the rule stays', async () => {
@@ -227,9 +229,20 @@ test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {
   await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
   await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
   assert.ok(!(await rulesInMoto(group)).includes(ruleId));
+  // the group's other rules are untouched
+  assert.ok(await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id]`).count() >= 1);
+  await page.screenshot({ path: SCREENSHOT });
+  assert.ok(fs.statSync(SCREENSHOT).size > 10_000);
+
+  // a reverted change can be restored
+  const rulesBefore = (await rulesInMoto(group)).length;
+  await message.getByRole('button', { name: 'Restore' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+  await message.getByText('Restored by').waitFor({ timeout: STEP_MS });
+  await eventually('the egress rule back in moto', async () => (await rulesInMoto(group)).length === rulesBefore + 1);
 });
 
-test('widen a rule to the world in place, Deny it: the earlier form is back in moto', async () => {
+test('widen a rule to the world in place: quarantined, the earlier form back at once; Approve makes it the later form again', async () => {
   const group = await groupId('bastion');
   const { eventId, ruleId } = await makeChange(group, 'Widen a rule to the world');
   const message = page.locator(`.message[data-event-id="${eventId}"]`);
@@ -237,23 +250,18 @@ test('widen a rule to the world in place, Deny it: the earlier form is back in m
   const text = await message.textContent();
   assert.match(text, /changed inbound rule/);
   assert.match(text, /tcp 6379 from 10\.0\.0\.0\/8 → tcp 6379 from 0\.0\.0\.0\/0/);
-  assert.match(text, /open to the whole internet/);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world/);
   const inMoto = async () => (await (await fetch(new URL(`/api/rules/${group}`, pageUrl))).json())
     .find((r) => r.id === ruleId);
-  assert.equal((await inMoto()).peer, '0.0.0.0/0');
-
-  await message.getByRole('button', { name: 'Deny' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor();
-  assert.match(await dialog.textContent(), /put back to its earlier form/);
-  await dialog.getByRole('button', { name: 'Revert' }).click();
-  await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
-  assert.match(await message.textContent(), /back in its earlier form/);
-
   // the same rule, by ID, as it was before: 6379/tcp from 10.0.0.0/8
-  const rule = await eventually('the earlier form back in moto', async () => {
+  assert.equal((await inMoto()).peer, '10.0.0.0/8');
+
+  await message.getByRole('button', { name: 'Approve' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+  await message.getByText('Restored by').waitFor({ timeout: STEP_MS });
+  const rule = await eventually('the later form back in moto', async () => {
     const r = await inMoto();
-    return r && r.peer === '10.0.0.0/8' ? r : null;
+    return r && r.peer === '0.0.0.0/0' ? r : null;
   });
   assert.equal(rule.traffic, '6379/tcp');
   assert.equal(rule.egress, false);

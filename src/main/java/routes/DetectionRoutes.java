@@ -104,21 +104,14 @@ public class DetectionRoutes extends RouteBuilder {
                 // eager completion: a failed post releases the key before the exchange moves on
                 .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true).skipDuplicate(false)
                     .filter(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
+                        .to("direct:policy-unannounced")
                         .bean("counters", "change(${header." + Counters.INTAKE + "}, 'duplicate')")
                         .bean("auditLog", "skipped('duplicate')")
                         .stop()
                     .end()
                     .bean("changeStore", "saveClaimed")
-                    .setProperty(CHANGE, body())
-                    // names next to the IDs, as far as they are known within a second
-                    .setProperty("names", method("names", "of"))
-                    .bean("slackMessages", "announcement(${body}, ${exchangeProperty.names})")
-                    .to("direct:post-to-slack")
-                    // only now, with Slack's answer in hand, does the change count as announced
-                    .setBody(exchangeProperty(CHANGE))
-                    .bean("changeStore", "confirmAnnounced")
-                    .bean("counters", "change(${header." + Counters.INTAKE + "}, 'announced')")
-                    .bean("auditLog", "announced")
+                    // the policies decide what is done and posted; the change counts as announced once Slack accepted it
+                    .to("direct:decide-by-policy")
                 .end();
 
         // One throttle for every post of the instance (Lake run and all SQS consumers alike): at most
@@ -138,8 +131,6 @@ public class DetectionRoutes extends RouteBuilder {
                         .to(slackUri())
                 .end();
     }
-
-    static final String CHANGE = "sgwardenChange";
 
     /** The incoming webhook (the bot token's posts go through slackWebApi, which keeps their ts). */
     private String slackUri() {

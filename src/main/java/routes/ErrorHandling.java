@@ -29,6 +29,7 @@ import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponder.SlackResponseException;
 import sgwarden.store.ClaimHeldException;
+import sgwarden.store.PolicyRecords.PolicyPreemptedException;
 
 /**
  * All error handling, in one place. Camel does not redeliver unless told, so every retry here
@@ -42,6 +43,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String INTERACTION = "interaction-errors";
     public static final String REVERT = "revert-errors";
     public static final String DUE = "due-errors";
+    public static final String RESTORE = "restore-errors";
 
     /** Attempts per message update through response_url; Slack allows 5 uses of one in 30 minutes. */
     static final int RESPONSE_URL_ATTEMPTS = 3;
@@ -70,6 +72,10 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(false)
                     .bean("detectionRun", "halt")
                 .end()
+                // A person or another instance decided before the policy could: the change stays as they left it.
+                .onException(PolicyPreemptedException.class)
+                    .handled(true)
+                    .log(LoggingLevel.INFO, "routes.detection", "${exception.message}")
                 // Claimed by another run and not yet announced: not a duplicate. The SQS message stays on the
                 // queue (it comes back after the visibility timeout) and a Lake run stops here, until the claim
                 // is confirmed (then a duplicate) or stale (then taken over and announced).
@@ -109,6 +115,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.detection", "${exception.message}")
                 .end();
+
+        restoreErrors();
 
         // A refused click is logged once, by the audit line (category sgwarden.audit), with its reason.
         RouteConfigurationDefinition interaction = routeConfiguration(INTERACTION);
@@ -212,6 +220,26 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .logStackTrace(false)
                 .log(LoggingLevel.WARN, "routes.expiry", "expiry: ${exception.message}")
                 .end();
+    }
+
+    /** Restore fails as a revert does: throttling retried, anything else RESTORE_FAILED with the reason. */
+    private void restoreErrors() {
+        RouteConfigurationDefinition restore = routeConfiguration(RESTORE);
+        restore
+                .onException(RevokeThrottledException.class)
+                    .maximumRedeliveries(settings.revert().retries())
+                    .redeliveryDelay(settings.revert().delay())
+                    .useExponentialBackOff().backOffMultiplier(2)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .handled(true)
+                    .to("direct:restore-failed")
+                .end()
+                .onException(Exception.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.restore", "restore of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
+                    .to("direct:restore-failed")
+                .end();
+        messageUpdates(restore);
     }
 
     private static String exception(Exchange exchange) {

@@ -44,7 +44,7 @@ public class RevertRoutes extends RouteBuilder {
         from("direct:show-revert-outcome")
                 .routeId("show-revert-outcome")
                 .routeConfigurationId(ErrorHandling.REVERT)
-                // an expiry's revert has no click to answer: its own route posts its message
+                // a policy's or an expiry's revert has no click to answer: its own route posts its message
                 .filter(simple("${exchangeProperty.decision.responseUrl} != null"))
                     .bean("slackResponder", "showOutcome")
                 .end();

@@ -11,7 +11,14 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
 
     public enum Kind {
         APPROVE,
-        DENY
+        DENY,
+        /** Put back the rules a revert (Deny or a policy) removed; a quarantine's Approve. */
+        RESTORE,
+        /** A quarantine's Deny: the rules stay off. */
+        KEEP_OFF,
+        /** Decided by a policy, not a person: revoked at once. */
+        REVERT,
+        QUARANTINE
     }
 
     /** For an Approve: the time it was chosen for, or permanently (the plain Approve button). */
@@ -21,4 +28,11 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
                 ? ApprovalDuration.parse(actionId.substring(prefix.length()))
                 : ApprovalDuration.parse(ApprovalDuration.PERMANENT);
     }
+
+    /** Decided by a policy rather than a person: the policy's name stands where the user would. */
+    public boolean byPolicy() {
+        return userId != null && userId.startsWith(POLICY_PREFIX);
+    }
+
+    public static final String POLICY_PREFIX = "policy:";
 }

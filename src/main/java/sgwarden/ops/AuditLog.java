@@ -97,6 +97,16 @@ public class AuditLog {
         write(f);
     }
 
+    /** How a Restore ended: RESTORED with the rules' IDs now, or RESTORE_FAILED with the reason. */
+    public void restore(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored) {
+        Map<String, String> f = fields("restore", stored);
+        f.put("outcome", stored.status().name());
+        who(f, decision);
+        f.put("error", stored.error());
+        write(f);
+    }
+
     /** A click that changed nothing: status is the HTTP status Slack got. */
     public void refused(int status, @ExchangeProperty("decision") Decision decision,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {

@@ -69,12 +69,13 @@ public class SpokeRole {
     }
 
     /**
-     * A modification made through the spoke role in a session sgwarden names (a Deny putting rules
-     * back): announcing it would ask people to decide on their own decision.
+     * A change made through the spoke role in a session sgwarden names: a Deny putting rules back,
+     * or a Restore re-adding them. Announcing it would ask people to decide on their own decision,
+     * and a policy would quarantine a restored rule again.
      */
     public boolean madeByRevert(@org.apache.camel.Body sgwarden.change.SecurityGroupChange change) {
         String arn = change.actor() == null ? null : change.actor().principalArn();
-        return change.isModification() && arn != null
+        return arn != null
                 && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/"
                         + java.util.regex.Pattern.quote(settings.revert().roleName())
                         + "/sgwarden-.*");

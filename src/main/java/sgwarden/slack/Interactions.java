@@ -75,6 +75,8 @@ public class Interactions {
         Decision.Kind kind = switch (actionId) {
             case SlackMessages.APPROVE -> Decision.Kind.APPROVE;
             case SlackMessages.DENY -> Decision.Kind.DENY;
+            case PolicyMessages.RESTORE -> Decision.Kind.RESTORE;
+            case PolicyMessages.KEEP_OFF -> Decision.Kind.KEEP_OFF;
             default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE : null;
         };
         if (kind == Decision.Kind.APPROVE && !actionId.equals(SlackMessages.APPROVE)) {

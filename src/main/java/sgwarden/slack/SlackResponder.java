@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +42,8 @@ public class SlackResponder {
     @Inject
     SlackMessages messages;
     @Inject
+    PolicyMessages policyMessages;
+    @Inject
     CloudTrailParser parser;
     @Inject
     ObjectMapper json;
@@ -59,7 +62,10 @@ public class SlackResponder {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("replace_original", true);
         body.put("text", Mrkdwn.escape(messages.headline(change, shown)) + " — " + outcome);
-        body.put("blocks", messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
+        List<Map<String, Object>> blocks = messages.decided(change, shown, outcome,
+                stored.status() == Status.REVERT_FAILED);
+        policyMessages.followUp(blocks, stored);
+        body.put("blocks", blocks);
         post(decision.responseUrl(), body);
     }
 
@@ -83,14 +89,21 @@ public class SlackResponder {
     }
 
     static String outcomeLine(Decision decision, StoredChange stored) {
-        String who = "@" + Mrkdwn.escape(decision.userName() == null ? decision.userId() : decision.userName());
+        String who = decision.byPolicy() ? "policy *" + Mrkdwn.escape(decision.userName()) + "*"
+                : "@" + Mrkdwn.escape(decision.userName() == null ? decision.userId() : decision.userName());
         String at = SlackMessages.at(Instant.now());
         return switch (stored.status()) {
             case APPROVED -> stored.approvedUntil() != null
                     ? ":white_check_mark: Approved by " + who + " until "
                             + SlackMessages.until(stored.approvedUntil())
                     : ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
-            case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
+            case REVERTED -> decision.kind() == Decision.Kind.KEEP_OFF
+                    ? ":no_entry: Denied by " + who + " at " + at + ": the quarantined rules stay off"
+                    : ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
+            case RESTORED -> ":arrows_counterclockwise: Restored by " + who + " at " + at + ": the rules are back";
+            case RESTORE_FAILED -> ":x: Restore by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
+                    + ". Restore can be clicked again once this is fixed.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + who + " at " + at;
             case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at
                     + ": the rules had already been removed by someone else, nothing left to revert";
             case REVERT_FAILED -> ":x: Revert by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)

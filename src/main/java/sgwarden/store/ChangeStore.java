@@ -187,8 +187,11 @@ public class ChangeStore {
         return recordOutcome(decision, outcome, error, Map.of());
     }
 
-    private StoredChange recordOutcome(Decision decision, Status outcome, String error,
+    private StoredChange recordOutcome(Decision decision, Status done, String error,
             Map<String, AttributeValue> details) {
+        // a quarantine's revert leaves the change open to a person: Approve restores, Deny keeps it off
+        Status outcome = done == Status.REVERTED && decision.kind() == Decision.Kind.QUARANTINE ? Status.QUARANTINED
+                : done;
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":outcome", Items.s(outcome.name()));
@@ -267,10 +270,15 @@ public class ChangeStore {
     }
 
     static String alreadyDecided(StoredChange c) {
-        String who = c.decidedByName() != null && !"null".equals(c.decidedByName())
-                ? "@" + c.decidedByName() + " (" + c.decidedBy() + ")"
-                : String.valueOf(c.decidedBy());
-        String verb = "APPROVE".equals(c.decision()) ? "approved" : "denied";
+        String who = Decisions.who(c);
+        String verb = switch (String.valueOf(c.decision())) {
+            case "APPROVE" -> "approved";
+            case "REVERT" -> "reverted";
+            case "QUARANTINE" -> "quarantined";
+            case "RESTORE" -> "restored";
+            case "KEEP_OFF" -> "kept off";
+            default -> "denied";
+        };
         return "This change was already " + verb + " by " + who + " at " + c.decidedAt()
                 + "; it is now " + c.status() + ".";
     }

@@ -45,6 +45,14 @@ final class Items {
     static final String SLACK_TS = "slackTs";
     /** The duration chosen, as the message says it ("8 h"). */
     static final String APPROVED_FOR = "approvedFor";
+    static final String POLICY = "policy";
+    static final String POLICY_ACTION = "policyAction";
+    /** Under dry run, what the policies would have done. */
+    static final String POLICY_WOULD_BE = "policyWouldBe";
+    /** Each rule with the policy it matched: "sgr-…=name:action", or "sgr-…=-:ask" for none. */
+    static final String RULE_POLICIES = "rulePolicies";
+    /** When Slack accepted the message saying what a policy did. */
+    static final String POLICY_POSTED_AT = "policyPostedAt";
     /** A modification's earlier rule forms, by rule ID, as the ledger knew them when it was found. */
     static final String EARLIER = "earlierForms";
     // rule items (RuleForms): the current form of one rule, the event that set it and the form before

@@ -14,6 +14,14 @@ public enum Status {
     ALREADY_GONE,
     /** Denied, and the revert failed; Deny may be clicked again. */
     REVERT_FAILED,
+    /** Revoked at once by a quarantine policy: Approve restores the rules, Deny keeps them off. */
+    QUARANTINED,
+    /** Restore clicked, the rules being put back. */
+    RESTORING,
+    /** The rules a revert removed are back. */
+    RESTORED,
+    /** Restore clicked, and putting the rules back failed; Restore may be clicked again. */
+    RESTORE_FAILED,
     /** Approved for a time that has passed; its revert under way (claimed by one replica). */
     EXPIRED
 }

@@ -106,6 +106,44 @@ public final class Profiles {
         }
     }
 
+    /**
+     * Lake polling with policies given inline, one per action, told apart by port: 22 open to the
+     * world is quarantined, 23 reverted, 8080 approved with a compact message, 8081 approved unposted,
+     * 9000 reverted under dry run (so asked about), 7000 approved unposted in a group tagged team=web;
+     * anything else is asked about.
+     */
+    public static class LakePolicies extends Lake {
+        public static final String POLICIES = """
+                policies:
+                  - name: web-tier-7000
+                    match: {ports: [7000], tags: {team: web}}
+                    action: approve
+                    post: none
+                  - name: ssh-open-to-world
+                    match: {ports: [22], peers: [world]}
+                    action: quarantine
+                  - name: no-telnet
+                    match: {ports: [23]}
+                    action: revert
+                  - name: ci-web
+                    match: {ports: [8080]}
+                    action: approve
+                  - name: ci-quiet
+                    match: {ports: [8081]}
+                    action: approve
+                    post: none
+                  - name: try-9000
+                    match: {ports: [9000]}
+                    action: revert
+                    dryRun: true
+                """;
+
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.policy.inline", POLICIES);
+        }
+    }
+
     /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file. */
     public static class LakeBotToken extends Lake {
         public static final String LOG = "target/logs/bot-token-run.log";

@@ -1,0 +1,116 @@
+package routes;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.ops.Counters;
+import sgwarden.slack.PolicyMessages;
+import sgwarden.store.PolicyRecords;
+
+/**
+ * Policies: a change just claimed is given the strictest action among its rules. ask posts today's
+ * message with Approve and Deny; approve records the change as approved by the policy and posts one
+ * line or nothing; revert and quarantine revoke the rules at once, through the same revert a Deny
+ * uses, and then say so in Slack. The change counts as announced only once Slack accepted its post.
+ */
+public class PolicyRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
+
+    private static String verdict(String field) {
+        return "${exchangeProperty." + PolicyRecords.VERDICT + "." + field + "}";
+    }
+    private static final String INTAKE = "${header." + Counters.INTAKE + "}";
+
+    @Override
+    public void configure() {
+        from("direct:decide-by-policy")
+                .routeId("decide-by-policy")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty(PolicyRecords.VERDICT, method("policies", "evaluate"))
+                .bean("policyRecords", "recordVerdict")
+                .filter(simple(verdict("dryRun")))
+                    .bean("policyMessages", "logWould")
+                .end()
+                .choice()
+                    .when(simple(verdict("action") + " == 'APPROVE'"))
+                        .to("direct:policy-approve")
+                    .when(simple(verdict("action") + " in 'REVERT,QUARANTINE'"))
+                        .to("direct:policy-revoke")
+                    .otherwise()
+                        .to("direct:ask-person")
+                .end()
+                .bean("policyCounters", "verdict");
+
+        from("direct:ask-person")
+                .routeId("ask-person")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty(PolicyMessages.CHANGE, body())
+                // names next to the IDs, as far as they are known within a second
+                .setProperty("names", method("names", "of"))
+                .bean("policyMessages", "ask")
+                .to("direct:post-to-slack")
+                // only now, with Slack's answer in hand, does the change count as announced
+                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .bean("changeStore", "confirmAnnounced")
+                .bean("counters", "change(" + INTAKE + ", 'announced')")
+                .bean("auditLog", "announced");
+
+        // Recorded APPROVED only after Slack accepted the compact message: a failed post releases the claim.
+        from("direct:policy-approve")
+                .routeId("policy-approve")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty("decision", method("policyDecisions", "of"))
+                .choice()
+                    .when(simple(verdict("post") + " == 'COMPACT'"))
+                        .setProperty(PolicyMessages.CHANGE, body())
+                        .bean("policyMessages", "approved")
+                        .to("direct:post-to-slack")
+                        .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, true)"))
+                        .bean("auditLog", "decision")
+                        .bean("counters", "change(" + INTAKE + ", 'announced')")
+                        .bean("auditLog", "announced")
+                    .otherwise()
+                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, false)"))
+                        .bean("auditLog", "decision")
+                        .bean("counters", "change(" + INTAKE + ", 'approved-unposted')")
+                        .bean("auditLog", "skipped('approved by a policy that posts nothing')")
+                .end();
+
+        // The revoke is Deny's own revert, decided by the policy; its outcome is what the message says.
+        from("direct:policy-revoke")
+                .routeId("policy-revoke")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty(PolicyMessages.CHANGE, body())
+                .setProperty("names", method("names", "of"))
+                .setProperty("decision", method("policyDecisions", "of"))
+                .bean("policyRecords", "decide")
+                .setProperty("stored", body())
+                .bean("auditLog", "decision")
+                .to("direct:revert")
+                .bean("policyMessages", "acted")
+                .to("direct:post-to-slack")
+                .bean("policyRecords", "announced")
+                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .bean("counters", "change(" + INTAKE + ", 'announced')")
+                .bean("auditLog", "announced");
+
+        // A duplicate whose policy revoked it but whose message Slack never accepted: post it now,
+        // without revoking again.
+        from("direct:policy-unannounced")
+                .routeId("policy-unannounced")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty("stored", method("policyRecords", "unannounced"))
+                .filter(exchangeProperty("stored").isNotNull())
+                    .setProperty(PolicyMessages.CHANGE, body())
+                    .setProperty(PolicyRecords.VERDICT, method("policies", "evaluate"))
+                    .setProperty("names", method("names", "of"))
+                    .bean("policyMessages", "acted")
+                    .to("direct:post-to-slack")
+                    .bean("policyRecords", "announced")
+                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                    .bean("counters", "change(" + INTAKE + ", 'announced')")
+                    .bean("auditLog", "announced")
+                .end();
+    }
+    // @formatter:on
+}

@@ -1,0 +1,56 @@
+package routes;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Restore: a reverted change (by Deny or by a policy) or a quarantined one is put back when an
+ * allowed person clicks Restore (a quarantine's Approve). The first click wins; the rules are
+ * re-created through the spoke role, recorded RESTORED, and the message updated. A quarantine's
+ * Deny keeps the rules off.
+ */
+public class RestoreRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
+
+    @Override
+    public void configure() {
+        from("direct:restore")
+                .routeId("restore-change")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("restoreRecords", "start")
+                .setProperty("stored", body())
+                .bean("auditLog", "decision")
+                .bean("counters", "decision('restore')")
+                .wireTap("direct:reapply");
+
+        from("direct:keep-off")
+                .routeId("keep-off-change")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("restoreRecords", "keepOff")
+                .setProperty("stored", body())
+                .bean("auditLog", "decision")
+                .bean("counters", "decision('keep-off')")
+                .wireTap("direct:show-outcome");
+
+        from("direct:reapply")
+                .routeId("reapply-change")
+                .routeConfigurationId(ErrorHandling.RESTORE)
+                .bean("spokeRole", "request")
+                .to("aws2-sts://spoke?operation=assumeRole&pojoRequest=true&stsClient=#stsClient")
+                .bean("ruleReapplier", "reapply")
+                .bean("restoreRecords", "restored")
+                .setProperty("stored", body())
+                .bean("policyCounters", "restore('RESTORED')")
+                .bean("auditLog", "restore")
+                .to("direct:show-revert-outcome");
+
+        from("direct:restore-failed")
+                .routeId("restore-failed")
+                .routeConfigurationId(ErrorHandling.RESTORE)
+                .bean("restoreRecords", "failed")
+                .setProperty("stored", body())
+                .bean("policyCounters", "restore('RESTORE_FAILED')")
+                .bean("auditLog", "restore")
+                .to("direct:show-revert-outcome");
+    }
+    // @formatter:on
+}

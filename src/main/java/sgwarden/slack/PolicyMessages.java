@@ -1,0 +1,206 @@
+package sgwarden.slack;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
+
+import com.slack.api.model.Message;
+
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.names.Names;
+import sgwarden.policy.Action;
+import sgwarden.policy.RuleVerdict;
+import sgwarden.policy.Verdict;
+import sgwarden.store.PolicyRecords;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
+
+/**
+ * The messages of a change the policies had a say in: which policy each rule matched, what a dry-run
+ * policy would have done, what a policy did at once, and the Restore and quarantine buttons.
+ */
+@ApplicationScoped
+@Named("policyMessages")
+public class PolicyMessages {
+
+    private static final Logger LOG = Logger.getLogger(PolicyMessages.class);
+
+    public static final String RESTORE = "sgwarden_restore";
+    public static final String KEEP_OFF = "sgwarden_keep_off";
+    /** The exchange property holding the change while the body is its message or its revert. */
+    public static final String CHANGE = "sgwardenPolicyChange";
+
+    @Inject
+    SlackMessages messages;
+
+    /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
+    public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict,
+            @ExchangeProperty("names") Names names) {
+        Message message = names == null ? messages.announcement(change) : messages.announcement(change, names);
+        String policies = policyLines(change, verdict);
+        if (policies != null) {
+            // just above the buttons
+            message.getBlocks().add(message.getBlocks().size() - 1, new WireBlock(SlackMessages.section(policies)));
+        }
+        return message;
+    }
+
+    /** approve with post: compact: one line, no buttons. */
+    public Message approved(@Body SecurityGroupChange change,
+            @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+        String text = ":white_check_mark: Approved by policy *" + Mrkdwn.escape(verdict.policyName(), 100) + "*: "
+                + Mrkdwn.escape(messages.headline(change), 2500);
+        return SlackMessages.message("Approved by policy " + verdict.policyName() + ": " + messages.headline(change),
+                List.of(SlackMessages.section(text), Map.of("type", "context", "elements",
+                        List.of(Map.of("type", "mrkdwn", "text",
+                                "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
+    }
+
+    /** revert and quarantine: the change, what the policy did, and what a person may do next. */
+    public Message acted(@ExchangeProperty(CHANGE) SecurityGroupChange change,
+            @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict, @ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty("names") Names names) {
+        // the policy that acted, as recorded (a restart with another file does not rename it)
+        String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
+        String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
+        String outcome = switch (stored.status()) {
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                    + ": the rules were removed. *Restore* puts them back.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
+                    + " *Approve* restores them, *Deny* keeps them off.";
+            case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
+                    + " but the rules had already been removed by someone else.";
+            case REVERT_FAILED -> ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
+                    + ". Deny can be clicked once this is fixed.";
+            default -> policy + ": " + stored.status();
+        };
+        boolean denyAgain = stored.status() == Status.REVERT_FAILED;
+        List<Map<String, Object>> blocks = names == null ? messages.decided(change, outcome, denyAgain)
+                : messages.decided(change, names, outcome, denyAgain);
+        String policies = policyLines(change, verdict);
+        if (policies != null && change.rules().size() > 1) {
+            blocks.add(blocks.size() - (stored.status() == Status.REVERT_FAILED ? 2 : 1),
+                    SlackMessages.section(policies));
+        }
+        followUp(blocks, stored);
+        String headline = messages.headline(change) + " — " + String.valueOf(stored.decision()).toLowerCase(Locale.ROOT)
+                + " by policy " + name;
+        return SlackMessages.message(headline, blocks);
+    }
+
+    /** Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. */
+    public void followUp(List<Map<String, Object>> blocks, StoredChange stored) {
+        if (stored.status() == Status.REVERTED || stored.status() == Status.RESTORE_FAILED) {
+            blocks.add(actions(button(RESTORE, stored.status() == Status.RESTORE_FAILED ? "Restore again" : "Restore",
+                    stored.changeId(), "primary", confirm("Restore these rules?",
+                            "The rules this change added are put back in the security group.", "Restore"))));
+        } else if (stored.status() == Status.QUARANTINED) {
+            blocks.add(actions(
+                    button(RESTORE, "Approve", stored.changeId(), "primary", confirm("Approve and restore?",
+                            "The quarantined rules are put back in the security group.", "Restore")),
+                    button(KEEP_OFF, "Deny", stored.changeId(), "danger", null)));
+        }
+    }
+
+    /** Which policy each rule matched, and under dry run what it would have done; null when no policy matched. */
+    static String policyLines(SecurityGroupChange change, Verdict verdict) {
+        boolean any = verdict.rules().stream().anyMatch(r -> r.policy() != null);
+        if (!any) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        if (verdict.rules().size() == 1) {
+            RuleVerdict r = verdict.rules().get(0);
+            text.append(":scroll: Policy *").append(Mrkdwn.escape(r.policyName(), 100)).append("*: ")
+                    .append(r.policyAction().word());
+        } else {
+            text.append(":scroll: Policies, rule by rule:");
+            int shown = 0;
+            for (RuleVerdict r : verdict.rules()) {
+                if (shown++ == 20) {
+                    text.append("\n• … and ").append(verdict.rules().size() - 20).append(" more");
+                    break;
+                }
+                text.append("\n• ").append(Mrkdwn.escape(r.rule().describeTraffic())).append(' ')
+                        .append(change.direction().peerPreposition()).append(" `")
+                        .append(Mrkdwn.code(r.rule().peer() == null ? "?" : r.rule().peer().describe(), 200))
+                        .append("`: ")
+                        .append(r.policy() == null ? "no policy, ask"
+                                : "*" + Mrkdwn.escape(r.policyName(), 100) + "* "
+                                        + r.policyAction().word())
+                        .append(r.dryRun() ? " (dry run)" : "");
+            }
+        }
+        if (verdict.dryRun()) {
+            text.append("\n:test_tube: Dry run: ")
+                    .append(Mrkdwn.escape(wouldLine(dryRunPolicy(verdict), verdict.wouldBe())));
+        }
+        return text.toString();
+    }
+
+    /** "policy X would have quarantined this change", for the message and the log. */
+    public static String wouldLine(String policy, Action wouldBe) {
+        String verb = switch (wouldBe) {
+            case APPROVE -> "approved";
+            case ASK -> "asked about";
+            case QUARANTINE -> "quarantined";
+            case REVERT -> "reverted";
+        };
+        return "policy " + policy + " would have " + verb + " this change";
+    }
+
+    /** The log line of a dry run: what the policy would have done, and what is done instead. */
+    public void logWould(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+        LOG.infof("change %s: dry run: %s; it is %s", change.eventId(),
+                wouldLine(dryRunPolicy(verdict), verdict.wouldBe()),
+                verdict.action() == Action.ASK ? "asked about" : verdict.action().word() + "d");
+    }
+
+    static String dryRunPolicy(Verdict verdict) {
+        return verdict.rules().stream().filter(RuleVerdict::dryRun).filter(r -> r.policyAction() == verdict.wouldBe())
+                .map(RuleVerdict::policyName).findFirst()
+                .orElse(verdict.rules().stream().filter(RuleVerdict::dryRun).map(RuleVerdict::policyName).findFirst()
+                        .orElse("?"));
+    }
+
+    @SafeVarargs
+    private static Map<String, Object> actions(Map<String, Object>... buttons) {
+        return Map.of("type", "actions", "block_id", SlackMessages.ACTIONS_BLOCK, "elements", List.of(buttons));
+    }
+
+    private static Map<String, Object> confirm(String title, String text, String ok) {
+        Map<String, Object> confirm = new LinkedHashMap<>();
+        confirm.put("title", plain(title));
+        confirm.put("text", plain(text));
+        confirm.put("confirm", plain(ok));
+        confirm.put("deny", plain("Cancel"));
+        return confirm;
+    }
+
+    private static Map<String, Object> button(String actionId, String label, String value, String style,
+            Map<String, Object> confirm) {
+        Map<String, Object> button = new LinkedHashMap<>();
+        button.put("type", "button");
+        button.put("action_id", actionId);
+        button.put("text", plain(label));
+        button.put("value", value);
+        button.put("style", style);
+        if (confirm != null) {
+            button.put("confirm", confirm);
+        }
+        return button;
+    }
+
+    private static Map<String, Object> plain(String text) {
+        return Map.of("type", "plain_text", "text", text);
+    }
+}
