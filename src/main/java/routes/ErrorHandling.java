@@ -116,7 +116,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .log(LoggingLevel.WARN, "routes.detection", "${exception.message}")
                 .end();
 
-        restoreErrors();
+        undoErrors(RESTORE, "restore", "direct:restore-failed");
 
         // A refused click is logged once, by the audit line (category sgwarden.audit), with its reason.
         RouteConfigurationDefinition interaction = routeConfiguration(INTERACTION);
@@ -157,23 +157,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
         dueErrors();
 
-        RouteConfigurationDefinition revert = routeConfiguration(REVERT);
-        revert
-                .onException(RevokeThrottledException.class)
-                    .maximumRedeliveries(settings.revert().retries())
-                    .redeliveryDelay(settings.revert().delay())
-                    .useExponentialBackOff().backOffMultiplier(2)
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .handled(true)
-                    .to("direct:revert-failed")
-                .end()
-                // Anything else (STS refused, EC2 refused): REVERT_FAILED with the reason, shown in Slack.
-                .onException(Exception.class)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.revert", "revert of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
-                    .to("direct:revert-failed")
-                .end();
-        messageUpdates(revert);
+        undoErrors(REVERT, "revert", "direct:revert-failed");
     }
 
     /**
@@ -186,24 +170,24 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private static void messageUpdates(RouteConfigurationDefinition configuration) {
         configuration
                 .onException(SlackResponseException.class)
-                .onWhen(exchange -> exchange.getException(SlackResponseException.class) != null
-                        && exchange.getException(SlackResponseException.class).retryable())
-                .maximumRedeliveries(RESPONSE_URL_ATTEMPTS - 1)
-                .redeliveryDelay(1000)
-                .useExponentialBackOff().backOffMultiplier(2)
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                .logStackTrace(false)
-                .onRedelivery(exchange -> counters(exchange).slackUpdate("retried"))
-                .handled(true)
-                .log(LoggingLevel.WARN, "routes.slack", "message update failed after " + RESPONSE_URL_ATTEMPTS
-                        + " attempts, the message stays as it was: ${exception.message}")
-                .process(exchange -> counters(exchange).slackUpdate("failed"))
+                    .onWhen(exchange -> exchange.getException(SlackResponseException.class) != null
+                            && exchange.getException(SlackResponseException.class).retryable())
+                    .maximumRedeliveries(RESPONSE_URL_ATTEMPTS - 1)
+                    .redeliveryDelay(1000)
+                    .useExponentialBackOff().backOffMultiplier(2)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logStackTrace(false)
+                    .onRedelivery(exchange -> counters(exchange).slackUpdate("retried"))
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.slack", "message update failed after " + RESPONSE_URL_ATTEMPTS
+                            + " attempts, the message stays as it was: ${exception.message}")
+                    .process(exchange -> counters(exchange).slackUpdate("failed"))
                 .end()
                 .onException(SlackResponseException.class)
-                .handled(true)
-                .log(LoggingLevel.WARN, "routes.slack",
-                        "message update refused, the message stays as it was: ${exception.message}")
-                .process(exchange -> counters(exchange).slackUpdate("failed"))
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.slack",
+                            "message update refused, the message stays as it was: ${exception.message}")
+                    .process(exchange -> counters(exchange).slackUpdate("failed"))
                 .end();
     }
 
@@ -216,30 +200,34 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         // still due (a claimed revert that died is due again after sgwarden.revert.stuck-after).
         routeConfiguration(DUE)
                 .onException(Exception.class)
-                .handled(true)
-                .logStackTrace(false)
-                .log(LoggingLevel.WARN, "routes.expiry", "expiry: ${exception.message}")
+                    .handled(true)
+                    .logStackTrace(false)
+                    .log(LoggingLevel.WARN, "routes.expiry", "expiry: ${exception.message}")
                 .end();
     }
 
-    /** Restore fails as a revert does: throttling retried, anything else RESTORE_FAILED with the reason. */
-    private void restoreErrors() {
-        RouteConfigurationDefinition restore = routeConfiguration(RESTORE);
-        restore
+    /**
+     * A revert or a restore: EC2 throttling is retried with backoff; anything else (STS refused, EC2
+     * refused) ends REVERT_FAILED or RESTORE_FAILED with the reason, shown in Slack.
+     */
+    private void undoErrors(String id, String what, String failed) {
+        RouteConfigurationDefinition undo = routeConfiguration(id);
+        undo
                 .onException(RevokeThrottledException.class)
                     .maximumRedeliveries(settings.revert().retries())
                     .redeliveryDelay(settings.revert().delay())
                     .useExponentialBackOff().backOffMultiplier(2)
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .handled(true)
-                    .to("direct:restore-failed")
+                    .to(failed)
                 .end()
                 .onException(Exception.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "routes.restore", "restore of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
-                    .to("direct:restore-failed")
+                    .log(LoggingLevel.WARN, "routes." + what,
+                            what + " of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
+                    .to(failed)
                 .end();
-        messageUpdates(restore);
+        messageUpdates(undo);
     }
 
     private static String exception(Exchange exchange) {
