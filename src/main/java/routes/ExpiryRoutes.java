@@ -42,6 +42,12 @@ public class ExpiryRoutes extends RouteBuilder {
                 .to(dueIndex())
                 .split(header("CamelAwsDdbItems"))
                     .to("direct:remind")
+                .end()
+                // and the changes held for a group by an instance that died inside the window (GroupingRoutes)
+                .bean("expiries", "query('announce', *)")
+                .to(dueIndex())
+                .split(header("CamelAwsDdbItems"))
+                    .to("direct:recover-announcement")
                 .end();
 
         from("direct:remind")

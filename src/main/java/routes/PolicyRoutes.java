@@ -2,6 +2,8 @@ package routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import sgwarden.grouping.Announcement;
+import sgwarden.grouping.Announcements;
 import sgwarden.ops.Counters;
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.PolicyRecords;
@@ -11,6 +13,7 @@ import sgwarden.store.PolicyRecords;
  * message with Approve and Deny; approve records the change as approved by the policy and posts one
  * line or nothing; revert and quarantine revoke the rules at once, through the same revert a Deny
  * uses, and then say so in Slack. The change counts as announced only once Slack accepted its post.
+ * What is posted goes through direct:tell-slack, which may hold it for its group (GroupingRoutes).
  */
 public class PolicyRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
@@ -46,6 +49,13 @@ public class PolicyRoutes extends RouteBuilder {
                 .setProperty(PolicyMessages.CHANGE, body())
                 // names next to the IDs, as far as they are known within a second
                 .setProperty("names", method("names", "of"))
+                .setProperty(Announcements.KIND, constant(Announcement.Kind.ASK))
+                .to("direct:tell-slack");
+
+        // Approve and Deny for a person: the change is open to a decision once Slack accepted the post.
+        from("direct:post-ask")
+                .routeId("post-ask")
+                .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("policyMessages", "ask")
                 .to("direct:post-to-slack")
                 // only now, with Slack's answer in hand, does the change count as announced
@@ -62,13 +72,8 @@ public class PolicyRoutes extends RouteBuilder {
                 .choice()
                     .when(simple(verdict("post") + " == 'COMPACT'"))
                         .setProperty(PolicyMessages.CHANGE, body())
-                        .bean("policyMessages", "approved")
-                        .to("direct:post-to-slack")
-                        .setBody(exchangeProperty(PolicyMessages.CHANGE))
-                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, true)"))
-                        .bean("auditLog", "decision")
-                        .bean("counters", "change(" + INTAKE + ", 'announced')")
-                        .bean("auditLog", "announced")
+                        .setProperty(Announcements.KIND, constant(Announcement.Kind.APPROVED))
+                        .to("direct:tell-slack")
                     .otherwise()
                         .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, false)"))
                         .bean("auditLog", "decision")
@@ -87,6 +92,23 @@ public class PolicyRoutes extends RouteBuilder {
                 .setProperty("stored", body())
                 .bean("auditLog", "decision")
                 .to("direct:revert")
+                .setProperty(Announcements.KIND, constant(Announcement.Kind.ACTED))
+                .to("direct:tell-slack");
+
+        from("direct:post-policy-approved")
+                .routeId("post-policy-approved")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .bean("policyMessages", "approved")
+                .to("direct:post-to-slack")
+                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, true)"))
+                .bean("auditLog", "decision")
+                .bean("counters", "change(" + INTAKE + ", 'announced')")
+                .bean("auditLog", "announced");
+
+        from("direct:post-policy-acted")
+                .routeId("post-policy-acted")
+                .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("policyMessages", "acted")
                 .to("direct:post-to-slack")
                 .bean("policyRecords", "announced")

@@ -46,7 +46,7 @@ public class RevertRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.REVERT)
                 // a policy's or an expiry's revert has no click to answer: its own route posts its message
                 .filter(simple("${exchangeProperty.decision.responseUrl} != null"))
-                    .bean("slackResponder", "showOutcome")
+                    .to("direct:show-outcome")
                 .end();
     }
     // @formatter:on

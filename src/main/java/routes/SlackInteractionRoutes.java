@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.config.Settings;
+import sgwarden.store.GroupStore;
 
 /**
  * Slack interaction: a verified click is routed by its action. Slack gets its answer at once;
@@ -39,6 +40,8 @@ public class SlackInteractionRoutes extends RouteBuilder {
                         .to("direct:restore")
                     .when(simple("${exchangeProperty.decision.kind} == 'KEEP_OFF'"))
                         .to("direct:keep-off")
+                    .when(simple("${exchangeProperty.decision.kind.forGroup()}"))
+                        .to("direct:group-decision")
                     .otherwise()
                         .bean("interactions", "unknownAction")
                 .end()
@@ -67,7 +70,13 @@ public class SlackInteractionRoutes extends RouteBuilder {
         from("direct:show-outcome")
                 .routeId("show-outcome")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .bean("slackResponder", "showOutcome");
+                .choice()
+                    // clicked in a group message (a change's Restore there): the group message shows it
+                    .when(exchangeProperty(GroupStore.GROUP).isNotNull())
+                        .to("direct:show-group")
+                    .otherwise()
+                        .bean("slackResponder", "showOutcome")
+                .end();
     }
     // @formatter:on
 }

@@ -69,6 +69,8 @@ class CrashMidPostIT {
                 "sgwarden.claim-timeout", CLAIM_TIMEOUT, "sgwarden.slack.post.delay", "50",
                 "sgwarden.slack.rate", "20", "sgwarden.slack.burst", "20",
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
+        // each change alone: the kill lands mid-post of single messages
+        settings.put("sgwarden.group.window", "0s");
     }
 
     @AfterAll

@@ -69,7 +69,9 @@ class TwoInstancesIT {
                 "sgwarden.slack.post.delay", "50", "sgwarden.sqs.wait-time", "1",
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
         settings.putAll(Map.of("sgwarden.slack.rate", "100", "sgwarden.slack.burst", "100",
-                "sgwarden.approval.durations", "5s,1h,permanent", "sgwarden.approval.check-period", "500ms"));
+                "sgwarden.approval.durations", "5s,1h,permanent", "sgwarden.approval.check-period", "500ms",
+                // each change alone: this test counts single messages
+                "sgwarden.group.window", "0s"));
         for (int i = 0; i < 2; i++) {
             int port = freePort();
             instances.add(launch(port, settings, "instance-" + i));

@@ -49,6 +49,8 @@ public interface Settings {
 
     Naming names();
 
+    Grouping group();
+
     interface Aws {
         String region();
 
@@ -255,6 +257,20 @@ public interface Settings {
                 }
             });
             return out;
+        }
+    }
+
+    /** Bursts by one principal in one account, announced as one message (docs/configuration.md). */
+    interface Grouping {
+        /** How long after a principal's first change its group stays open; 0 announces each change alone. */
+        Duration window();
+
+        /** A group is announced once it holds this many changes, even inside the window. */
+        @WithName("max-size")
+        int maxSize();
+
+        default boolean on() {
+            return !window().isZero() && !window().isNegative();
         }
     }
 

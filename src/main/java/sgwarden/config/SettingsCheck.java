@@ -158,6 +158,12 @@ public class SettingsCheck {
                                 + " must be a Slack user group ID (S followed by letters and digits,"
                                 + " as in <!subteam^S0123ABCD>); it is '" + g + "'"));
 
+        if (s.group().window().isNegative() || s.group().window().compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+            out.add(name("sgwarden.group.window") + " must be between 0 (each change alone) and 5m; it is "
+                    + s.group().window());
+        }
+        range(out, "sgwarden.group.max-size", s.group().maxSize(), 2, 500);
+
         Settings.Revert revert = s.revert();
         if (!IAM_PATH.matcher(revert.rolePath()).matches()) {
             out.add(name("sgwarden.revert.role-path") + " must be an IAM path: '/' or '/' + printable characters"

@@ -17,6 +17,7 @@ import sgwarden.policy.Policies;
 import sgwarden.policy.Policy;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.store.ChangeStore;
+import sgwarden.store.GroupStore;
 import sgwarden.store.StoredChange;
 
 /**
@@ -38,6 +39,8 @@ public class ApprovalTerms {
     ChangeStore changeStore;
     @Inject
     CloudTrailParser parser;
+    @Inject
+    GroupStore groups;
 
     public List<ApprovalDuration> configured() {
         return (settings == null ? DEFAULTS : settings.approval().durations()).stream().map(ApprovalDuration::parse)
@@ -95,6 +98,33 @@ public class ApprovalTerms {
             List<ApprovalDuration> allowed = configured().stream().filter(d -> refusal(d, caps) == null).toList();
             throw new DecisionRefusedException("Approving " + what + " is refused: " + why + ", so nothing was changed."
                     + (allowed.isEmpty() ? " Ask the security team." : " Choose one of: " + labels(allowed) + "."));
+        }
+    }
+
+    /**
+     * Approve all: the duration must be one every open change of the group allows. A choice some
+     * change's policy forbids is refused for the whole group, before anything is recorded.
+     */
+    public void checkGroup(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty(GroupStore.GROUP) String groupId) {
+        ApprovalDuration chosen = decision.approvalFor();
+        String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
+        if (configured().stream().noneMatch(d -> d.code().equals(chosen.code()))) {
+            throw new DecisionRefusedException("Approving " + what + " is not offered any more, so nothing was changed."
+                    + " Choose one of: " + labels(configured()) + ".");
+        }
+        List<Policy> caps = new ArrayList<>();
+        for (StoredChange stored : groups.members(groups.find(groupId))) {
+            if (stored.status() == sgwarden.store.Status.PENDING) {
+                caps.addAll(capping(parser.parse(stored.record(), null).withEarlier(stored.earlier())));
+            }
+        }
+        String why = refusal(chosen, caps);
+        if (why != null) {
+            List<ApprovalDuration> allowed = configured().stream().filter(d -> refusal(d, caps) == null).toList();
+            throw new DecisionRefusedException("Approving all " + what + " is refused: " + why
+                    + ", so nothing was changed." + (allowed.isEmpty() ? " Ask the security team."
+                            : " Choose one of: " + labels(allowed) + "."));
         }
     }
 

@@ -18,15 +18,32 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         KEEP_OFF,
         /** Decided by a policy, not a person: revoked at once. */
         REVERT,
-        QUARANTINE
+        QUARANTINE,
+        /** A group message's buttons: the changeId is the group's ID, and each change is decided alone. */
+        APPROVE_ALL,
+        DENY_ALL,
+        /** A group's Deny again: only the changes whose revert failed. */
+        DENY_FAILED,
+        /** Post each open change of the group as its own message. */
+        ONE_BY_ONE;
+
+        public boolean forGroup() {
+            return this == APPROVE_ALL || this == DENY_ALL || this == DENY_FAILED || this == ONE_BY_ONE;
+        }
     }
 
     /** For an Approve: the time it was chosen for, or permanently (the plain Approve button). */
     public ApprovalDuration approvalFor() {
-        String prefix = "sgwarden_approve_for_";
-        return actionId != null && actionId.startsWith(prefix)
-                ? ApprovalDuration.parse(actionId.substring(prefix.length()))
+        // sgwarden_approve_for_8h on a change, sgwarden_group_approve_for_8h on a group
+        String marker = "approve_for_";
+        int at = actionId == null ? -1 : actionId.indexOf(marker);
+        return at >= 0 ? ApprovalDuration.parse(actionId.substring(at + marker.length()))
                 : ApprovalDuration.parse(ApprovalDuration.PERMANENT);
+    }
+
+    /** The same click, applied to one change of a group: no response_url, the group message answers. */
+    public Decision forChange(String changeId, Kind changeKind) {
+        return new Decision(changeId, actionId, changeKind, userId, userName, teamId, null, at);
     }
 
     /** Decided by a policy rather than a person: the policy's name stands where the user would. */

@@ -32,9 +32,12 @@ public class AuditLog {
     public static final String CATEGORY = "sgwarden.audit";
     private static final Logger LOG = Logger.getLogger(CATEGORY);
 
-    public void announced(@Body SecurityGroupChange change, @Header(Counters.INTAKE) String intake) {
+    public void announced(@Body SecurityGroupChange change, @Header(Counters.INTAKE) String intake,
+            @ExchangeProperty(sgwarden.store.GroupStore.GROUP) String groupId) {
         Map<String, String> f = fields("announced", change);
         f.put("intake", intake);
+        // announced in a group message: its line names the group, each change's line names it too
+        f.put("groupId", groupId);
         f.put("actor", change.actor() == null ? null : change.actor().principalArn());
         write(f);
     }
@@ -104,6 +107,31 @@ public class AuditLog {
         f.put("outcome", stored.status().name());
         who(f, decision);
         f.put("error", stored.error());
+        write(f);
+    }
+
+    /** A group message Slack accepted: which changes it announced, for whom. */
+    public void groupAnnounced(@ExchangeProperty(sgwarden.store.GroupStore.GROUP) String groupId,
+            @Body List<sgwarden.grouping.Announcement> members) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", "group-announced");
+        f.put("groupId", groupId);
+        f.put("size", Integer.toString(members.size()));
+        if (!members.isEmpty()) {
+            f.put("account", members.get(0).change().accountId());
+            f.put("actor", members.get(0).change().actor().principalArn());
+        }
+        write(f);
+    }
+
+    /** A group button clicked (Approve all, Deny all, Deny again, Decide one by one); each change gets its own line. */
+    public void groupDecision(@ExchangeProperty("decision") Decision decision) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", "group-decision");
+        f.put("groupId", decision.changeId());
+        f.put("decision", decision.kind().name());
+        f.put("action", decision.actionId());
+        who(f, decision);
         write(f);
     }
 

@@ -33,6 +33,11 @@ public class Counters {
         registry.counter("sgwarden.decisions", "kind", kind).increment();
     }
 
+    /** A group button: approve-all, deny-all, deny-failed, one-by-one. Each change's own decision is counted too. */
+    public void groupDecision(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision) {
+        decision(decision.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+
     public void revert(String outcome) {
         registry.counter("sgwarden.reverts", "outcome", outcome).increment();
     }

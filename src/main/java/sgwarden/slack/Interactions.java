@@ -34,7 +34,7 @@ public class Interactions {
 
     Clock clock = Clock.systemUTC();
 
-    public Decision parse(@Body byte[] body) {
+    public Decision parse(@Body byte[] body, org.apache.camel.Exchange exchange) {
         String payload = formField(new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8), "payload");
         if (payload == null) {
             throw new BadInteractionException("the request has no payload field");
@@ -77,13 +77,30 @@ public class Interactions {
             case SlackMessages.DENY -> Decision.Kind.DENY;
             case PolicyMessages.RESTORE -> Decision.Kind.RESTORE;
             case PolicyMessages.KEEP_OFF -> Decision.Kind.KEEP_OFF;
-            default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE : null;
+            case GroupMessages.APPROVE_ALL -> Decision.Kind.APPROVE_ALL;
+            case GroupMessages.DENY_ALL -> Decision.Kind.DENY_ALL;
+            case GroupMessages.DENY_FAILED -> Decision.Kind.DENY_FAILED;
+            case GroupMessages.ONE_BY_ONE -> Decision.Kind.ONE_BY_ONE;
+            default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE
+                    : actionId.startsWith(GroupMessages.APPROVE_ALL_FOR) ? Decision.Kind.APPROVE_ALL : null;
         };
-        if (kind == Decision.Kind.APPROVE && !actionId.equals(SlackMessages.APPROVE)) {
+        String durationPrefix = kind == Decision.Kind.APPROVE ? SlackMessages.APPROVE_FOR
+                : GroupMessages.APPROVE_ALL_FOR;
+        if ((kind == Decision.Kind.APPROVE || kind == Decision.Kind.APPROVE_ALL)
+                && actionId.startsWith(durationPrefix)) {
             try {
-                ApprovalDuration.parse(actionId.substring(SlackMessages.APPROVE_FOR.length()));
+                ApprovalDuration.parse(actionId.substring(durationPrefix.length()));
             } catch (IllegalArgumentException e) {
                 throw new BadInteractionException("actions[0].action_id names no approval duration");
+            }
+        }
+        // a change's button in a group message (Restore): the group message is what the outcome updates
+        String blockId = action.path("block_id").asText("");
+        if (blockId.startsWith(GroupMessages.BLOCK_PREFIX) && exchange != null) {
+            // "sgwarden_group:<group ID>", or ":<change ID>" after it on a change's own block
+            String groupId = blockId.substring(GroupMessages.BLOCK_PREFIX.length()).split(":", 2)[0];
+            if (groupId.startsWith(sgwarden.store.GroupStore.PREFIX) && groupId.length() <= MAX_CHANGE_ID) {
+                exchange.setProperty(sgwarden.store.GroupStore.GROUP, groupId);
             }
         }
         return new Decision(changeId, actionId, kind, userId, userName, teamId, responseUrl, clock.instant());

@@ -69,6 +69,19 @@ public class SlackResponder {
         post(decision.responseUrl(), body);
     }
 
+    /** Replaces the clicked message with this one (a group message after a group action). */
+    public void replace(@org.apache.camel.Body com.slack.api.model.Message message,
+            @ExchangeProperty("decision") Decision decision) {
+        if (decision == null || decision.responseUrl() == null) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("replace_original", true);
+        body.put("text", message.getText());
+        body.put("blocks", message.getBlocks());
+        post(decision.responseUrl(), body);
+    }
+
     /** Tells the person who clicked, and nobody else, why nothing changed. */
     public String refused(@ExchangeProperty("decision") Decision decision,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {

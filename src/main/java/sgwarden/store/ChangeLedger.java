@@ -51,9 +51,11 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
                             Items.STATUS, Items.s(Status.ANNOUNCING.name()),
                             Items.CLAIMED_AT, Items.n(now),
                             Items.EXPIRES_AT, Items.n(now + settings.retention().toSeconds())))
-                    .conditionExpression("attribute_not_exists(#id) OR (#status = :announcing AND #claimed < :stale)")
+                    // a change waiting in a group's window is held by the table, not by its claim: never taken over
+                    .conditionExpression("attribute_not_exists(#id)"
+                            + " OR (#status = :announcing AND #claimed < :stale AND attribute_not_exists(#shard))")
                     .expressionAttributeNames(Map.of("#id", Items.ID, "#status", Items.STATUS,
-                            "#claimed", Items.CLAIMED_AT))
+                            "#claimed", Items.CLAIMED_AT, "#shard", Items.DUE_SHARD))
                     .expressionAttributeValues(Map.of(
                             ":announcing", Items.s(Status.ANNOUNCING.name()),
                             ":stale", Items.n(now - settings.claimTimeout().toSeconds())))
@@ -63,13 +65,14 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
             Map<String, AttributeValue> held = e.hasItem() ? e.item()
                     : dynamo.getItem(b -> b.tableName(settings.table())
                             .key(Items.key(eventId)).consistentRead(true)).item();
-            if (held != null && Status.ANNOUNCING.name().equals(Items.str(held, Items.STATUS))) {
+            if (held != null && Status.ANNOUNCING.name().equals(Items.str(held, Items.STATUS))
+                    && !Items.ANNOUNCE_SHARD.equals(Items.str(held, Items.DUE_SHARD))) {
                 AttributeValue at = held.get(Items.CLAIMED_AT);
                 long claimedAt = at == null ? now : Long.parseLong(at.n());
                 throw new ClaimHeldException(eventId, java.time.Instant.ofEpochSecond(claimedAt),
                         java.time.Instant.ofEpochSecond(claimedAt + settings.claimTimeout().toSeconds()));
             }
-            // announced (or decided on) already: a true duplicate
+            // announced (or decided on) already, or stored and waiting in a group: a true duplicate
             return false;
         }
     }

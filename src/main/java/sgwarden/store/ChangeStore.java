@@ -85,7 +85,8 @@ public class ChangeStore {
      */
     public void confirmAnnounced(@org.apache.camel.Body SecurityGroupChange change,
             @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String slackChannel,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs) {
+            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs,
+            @ExchangeProperty(GroupStore.GROUP) String groupId) {
         Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending", Items.s(Status.PENDING.name()),
                 ":announcing", Items.s(Status.ANNOUNCING.name()), ":now", Items.s(clock.instant().toString())));
@@ -99,6 +100,11 @@ public class ChangeStore {
             names.putAll(Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL));
             values.putAll(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel)));
             update += ", #ts = :ts, #channel = :channel";
+        }
+        if (groupId != null) {
+            names.put("#in", Items.ANNOUNCED_IN);
+            values.put(":in", Items.s(groupId));
+            update += ", #in = :in";
         }
         String expression = update;
         try {
@@ -115,7 +121,9 @@ public class ChangeStore {
     public StoredChange find(String changeId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table()).key(Items.key(changeId))
                 .consistentRead(true)).item();
-        if (item == null || item.isEmpty() || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
+        // a group message's item is not a change; one still ANNOUNCING is not open to a decision yet
+        if (item == null || item.isEmpty() || !item.containsKey(Items.STATUS)
+                || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
             throw new UnknownChangeException(changeId);
         }
         return StoredChange.of(item);
@@ -180,6 +188,36 @@ public class ChangeStore {
         } catch (ConditionalCheckFailedException e) {
             throw new DecisionRefusedException(alreadyDecided(find(decision.changeId())));
         }
+    }
+
+    /**
+     * A group's decision on one of its changes: recorded as a click on that change would be, or null
+     * where the change was decided otherwise first (first decision wins, change by change).
+     */
+    public StoredChange decideIfOpen(@ExchangeProperty("decision") Decision decision) {
+        try {
+            return decide(decision);
+        } catch (DecisionRefusedException | UnknownChangeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A change announced in a group and then posted alone (Decide one by one): in bot-token mode its
+     * own message is the one an expiry updates and a reminder replies to.
+     */
+    public void postedAlone(@Body SecurityGroupChange change,
+            @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String slackChannel,
+            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs) {
+        if (slackTs == null || slackChannel == null) {
+            return;
+        }
+        dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
+                .updateExpression("SET #ts = :ts, #channel = :channel")
+                .conditionExpression("attribute_exists(#id)")
+                .expressionAttributeNames(
+                        Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL, "#id", Items.ID))
+                .expressionAttributeValues(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel))));
     }
 
     /** Records how a revert ended. Only the revert that holds the REVERTING state may do so. */

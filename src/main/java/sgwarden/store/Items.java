@@ -39,6 +39,10 @@ final class Items {
     /** Changes announced and not yet decided, due for their one reminder. */
     static final String REMINDERS_SHARD = "reminder";
     static final String REMINDED_AT = "remindedAt";
+    /** Changes stored and waiting in a group's window; due when their instance died before announcing them. */
+    static final String ANNOUNCE_SHARD = "announce";
+    /** The group message a change was announced in. */
+    static final String ANNOUNCED_IN = "announcedIn";
     static final String APPROVED_UNTIL = "approvedUntil";
     /** Bot-token mode: the channel ID and ts of the announcement, as chat.postMessage answered. */
     static final String SLACK_CHANNEL = "slackChannel";

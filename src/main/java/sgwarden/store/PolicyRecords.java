@@ -108,6 +108,10 @@ public class PolicyRecords {
             names.put("#posted", Items.POLICY_POSTED_AT);
             values.put(":now", Items.s(clock.instant().toString()));
             update += ", #announced = :now, #posted = :now";
+            // announced: no longer waiting in a group's window
+            names.put("#shard", Items.DUE_SHARD);
+            names.put("#due", Items.DUE_AT);
+            update += " REMOVE #shard, #due";
         }
         String expression = update;
         try {
@@ -124,9 +128,11 @@ public class PolicyRecords {
 
     /** Slack accepted the message saying what the policy did: the change counts as announced. */
     public void announced(@ExchangeProperty("stored") StoredChange stored) {
+        // announced: no longer waiting in a group's window (a policy's revoke has no other due time)
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(stored.changeId()))
-                .updateExpression("SET #announced = :now, #posted = :now")
-                .expressionAttributeNames(Map.of("#announced", Items.ANNOUNCED_AT, "#posted", Items.POLICY_POSTED_AT))
+                .updateExpression("SET #announced = :now, #posted = :now REMOVE #shard, #due")
+                .expressionAttributeNames(Map.of("#announced", Items.ANNOUNCED_AT, "#posted", Items.POLICY_POSTED_AT,
+                        "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT))
                 .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()))));
     }
 
@@ -138,7 +144,9 @@ public class PolicyRecords {
     public StoredChange unannounced(@Body SecurityGroupChange change) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table())
                 .key(Items.key(change.eventId())).consistentRead(true)).item();
+        // one waiting in a group's window is announced by its group, or found by the due-items timer
         if (item == null || item.isEmpty() || item.containsKey(Items.POLICY_POSTED_AT)
+                || Items.ANNOUNCE_SHARD.equals(Items.str(item, Items.DUE_SHARD))
                 || !String.valueOf(Items.str(item, Items.DECIDED_BY)).startsWith(Decision.POLICY_PREFIX)) {
             return null;
         }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -31,6 +32,12 @@ public final class Clicks {
 
     public static String payload(String actionId, String changeId, String userId, String userName, String responseUrl,
             String teamId) {
+        return payload(actionId, changeId, userId, userName, responseUrl, teamId, "sgwarden_decision");
+    }
+
+    /** A click on a button in the block with this block_id (a group message's blocks name the group). */
+    public static String payload(String actionId, String changeId, String userId, String userName, String responseUrl,
+            String teamId, String blockId) {
         ObjectNode p = JSON.createObjectNode();
         p.put("type", "block_actions");
         p.putObject("user").put("id", userId).put("username", userName).put("name", userName)
@@ -44,7 +51,7 @@ public final class Clicks {
         p.put("response_url", responseUrl);
         ObjectNode action = p.putArray("actions").addObject();
         action.put("action_id", actionId);
-        action.put("block_id", "sgwarden_decision");
+        action.put("block_id", blockId);
         action.put("value", changeId);
         action.put("type", "button");
         action.put("action_ts", "1732790001.000200");
@@ -106,5 +113,40 @@ public final class Clicks {
 
     public static Reply click(String actionId, String changeId, String userId, String userName, String responseUrl) {
         return signed(form(payload(actionId, changeId, userId, userName, responseUrl)));
+    }
+
+    /** A click on the button with this action_id in a posted message, as Slack would send it (value, block_id). */
+    public static Reply clickIn(SlackStandIn.Received message, String actionId, String userId, String userName,
+            String responseUrl) {
+        for (com.fasterxml.jackson.databind.JsonNode block : message.json().path("blocks")) {
+            List<com.fasterxml.jackson.databind.JsonNode> buttons = new java.util.ArrayList<>();
+            block.path("elements").forEach(buttons::add);
+            if (block.has("accessory")) {
+                buttons.add(block.path("accessory"));
+            }
+            for (com.fasterxml.jackson.databind.JsonNode button : buttons) {
+                if (actionId.equals(button.path("action_id").asText())) {
+                    return signed(form(payload(actionId, button.path("value").asText(), userId, userName, responseUrl,
+                            TEAM, block.path("block_id").asText())));
+                }
+            }
+        }
+        throw new AssertionError("no button " + actionId + " in " + message.allText());
+    }
+
+    /** The action IDs of the buttons a posted message offers. */
+    public static List<String> buttons(SlackStandIn.Received message) {
+        List<String> out = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode block : message.json().path("blocks")) {
+            block.path("elements").forEach(e -> {
+                if (e.has("action_id")) {
+                    out.add(e.path("action_id").asText());
+                }
+            });
+            if (block.path("accessory").has("action_id")) {
+                out.add(block.path("accessory").path("action_id").asText());
+            }
+        }
+        return out;
     }
 }

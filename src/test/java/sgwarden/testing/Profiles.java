@@ -47,7 +47,9 @@ public final class Profiles {
                     Map.entry("sgwarden.revert.external-id", SPOKE_EXTERNAL_ID),
                     // seconds, so an approval expires within a test
                     Map.entry("sgwarden.approval.durations", "3s,1h,permanent"),
-                    Map.entry("sgwarden.approval.check-period", "300ms")));
+                    Map.entry("sgwarden.approval.check-period", "300ms"),
+                    // each change alone, as before grouping; the grouping tests open a window of their own
+                    Map.entry("sgwarden.group.window", "0s")));
             m.putAll(extra());
             return m;
         }
@@ -58,6 +60,30 @@ public final class Profiles {
             return List.of(new TestResourceEntry(MotoResource.class),
                     new TestResourceEntry(SlackStandInResource.class),
                     new TestResourceEntry(LakeStandInResource.class));
+        }
+    }
+
+    /**
+     * The SQS intake with bursts grouped in an 8 s window (60 changes reach it well within); ssh open to the world is quarantined, and
+     * 8443 may be approved for at most 30 minutes, never permanently.
+     */
+    public static class SqsGrouped extends Sqs {
+        public static final String WINDOW = "8s";
+
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.group.window", WINDOW, "sgwarden.group.max-size", "100",
+                    "sgwarden.policy.inline", """
+                            policies:
+                              - name: ssh-open-to-world
+                                match: {ports: [22], peers: [world]}
+                                action: quarantine
+                              - name: https-briefly
+                                match: {ports: [8443]}
+                                action: ask
+                                maxApproval: 30m
+                                allowPermanent: false
+                            """);
         }
     }
 

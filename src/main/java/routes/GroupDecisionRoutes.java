@@ -1,0 +1,91 @@
+package routes;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.slack.PolicyMessages;
+import sgwarden.store.GroupStore;
+
+/**
+ * A group message's buttons. Approve all and Deny all apply to each change of the group as its own
+ * click would: each change keeps its own record, the first decision on it wins, and a Deny reverts
+ * it through the same revert path. Deny again retries only the changes whose revert failed. Decide
+ * one by one posts each change still open as its own message. The group message then shows what
+ * came of each.
+ */
+public class GroupDecisionRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
+
+    @Override
+    public void configure() {
+        from("direct:group-decision")
+                .routeId("group-decision")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .setProperty(GroupStore.GROUP, simple("${exchangeProperty.decision.changeId}"))
+                // an unknown group is a 404; a duration some change's policy forbids is refused; both change nothing
+                .bean("groupStore", "find(${exchangeProperty.decision.changeId})")
+                .filter(simple("${exchangeProperty.decision.kind} == 'APPROVE_ALL'"))
+                    .bean("approvalTerms", "checkGroup")
+                .end()
+                .bean("groupStore", "act")
+                .bean("auditLog", "groupDecision")
+                .bean("counters", "groupDecision")
+                // Slack gets its answer now; the work and the message update follow
+                .wireTap("direct:group-action");
+
+        from("direct:group-action")
+                .routeId("group-action")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .choice()
+                    .when(simple("${exchangeProperty.decision.kind} == 'ONE_BY_ONE'"))
+                        .to("direct:one-by-one")
+                    .otherwise()
+                        .to("direct:decide-each")
+                .end();
+
+        from("direct:decide-each")
+                .routeId("decide-each")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .split(method("announcements", "decisionsFor"))
+                    .setProperty("decision", body())
+                    .bean("changeStore", "decideIfOpen")
+                    // decided otherwise first (a single click, another group click): left as it is
+                    .filter(body().isNotNull())
+                        .setProperty("stored", body())
+                        .bean("auditLog", "decision")
+                        .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
+                            .to("direct:revert")
+                        .end()
+                    .end()
+                .end()
+                .to("direct:show-group");
+
+        // Posts go through the channel's throttle like any other, with the detection's Slack retries.
+        from("direct:one-by-one")
+                .routeId("one-by-one")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .to("direct:show-group")
+                .split(method("announcements", "stillOpen"))
+                    .bean("announcements", "restore")
+                    .bean("policyMessages", "ask")
+                    .to("direct:post-to-slack")
+                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                    .bean("changeStore", "postedAlone")
+                .end();
+
+        from("direct:show-group")
+                .routeId("show-group")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .setProperty("groupRecord", method("groupStore", "find(${exchangeProperty." + GroupStore.GROUP + "})"))
+                .setBody(method("announcements", "ofGroup"))
+                .bean("groupMessages", "view")
+                .choice()
+                    // bot-token mode: chat.update works however old the message; a response_url only 30 minutes
+                    .when(simple("${exchangeProperty.groupRecord.slackTs} != null"))
+                        .bean("slackWebApi", "update(${exchangeProperty.groupRecord.slackChannel},"
+                                + " ${exchangeProperty.groupRecord.slackTs}, ${body}, *)")
+                    .otherwise()
+                        .bean("slackResponder", "replace")
+                .end();
+    }
+    // @formatter:on
+}

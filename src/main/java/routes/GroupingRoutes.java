@@ -1,0 +1,136 @@
+package routes;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.config.Settings;
+import sgwarden.grouping.Announcement;
+import sgwarden.grouping.Announcements;
+import sgwarden.grouping.GroupWindow;
+import sgwarden.ops.Counters;
+import sgwarden.slack.PolicyMessages;
+import sgwarden.store.GroupStore;
+
+/**
+ * Bursts: the changes one principal makes in one account within the window are announced as one
+ * message. Each change is stored and held in the table before its SQS message is deleted; the
+ * aggregator collects the held changes in memory, and at the end of the window (or at the size
+ * limit) the group is posted. A group of one is posted exactly as a single change. If the instance
+ * dies inside the window, the due-items timer finds the held changes in the table and announces them.
+ */
+@ApplicationScoped
+public class GroupingRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
+
+    static final String MEMBERS = "sgwardenGroupMembers";
+    private static final String INTAKE = "${header." + Counters.INTAKE + "}";
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    GroupWindow groupWindow;
+
+    private org.apache.camel.Predicate kind(Announcement.Kind kind) {
+        return exchangeProperty(Announcements.KIND).isEqualTo(kind);
+    }
+
+    @Override
+    public void configure() {
+        from("direct:tell-slack")
+                .routeId("tell-slack")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .choice()
+                    .when(constant(settings.group().on()))
+                        // held in the table first: from here on a crash loses nothing, so the SQS message may go
+                        .setBody(method("announcements", "hold"))
+                        .to("direct:group-window")
+                    .otherwise()
+                        .to("direct:post-one")
+                .end();
+
+        from("direct:post-one")
+                .routeId("post-one")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .choice()
+                    .when(kind(Announcement.Kind.ASK))
+                        .to("direct:post-ask")
+                    .when(kind(Announcement.Kind.APPROVED))
+                        .to("direct:post-policy-approved")
+                    .otherwise()
+                        .to("direct:post-policy-acted")
+                .end();
+
+        from("direct:group-window")
+                .routeId("group-window")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .aggregate(simple("${body.groupKey}"), groupWindow)
+                    // counted from the group's first change, so a steady stream is still announced in time
+                    .completionTimeout(method("groupWindow", "remaining"))
+                    .completionTimeoutCheckerInterval(200)
+                    .completionSize(settings.group().maxSize())
+                    // a graceful stop announces what it holds; a crash leaves it to the due-items timer
+                    .forceCompletionOnStop()
+                    .to("direct:announce-group")
+                .end();
+
+        from("direct:announce-group")
+                .routeId("announce-group")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                // each change is taken once: a replica that found it after a crash may have taken it first
+                .bean("announcements", "take")
+                .choice()
+                    .when(simple("${body.size} == 1"))
+                        .setBody(simple("${body[0]}"))
+                        .bean("announcements", "restore")
+                        .to("direct:post-one")
+                    .when(simple("${body.size} > 1"))
+                        .to("direct:post-group")
+                .end();
+
+        from("direct:post-group")
+                .routeId("post-group")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .setProperty(MEMBERS, body())
+                .setProperty(GroupStore.GROUP, method("announcements", "openGroup"))
+                .bean("groupMessages", "announcement")
+                .to("direct:post-to-slack")
+                .bean("groupStore", "posted")
+                .setBody(exchangeProperty(MEMBERS))
+                .bean("auditLog", "groupAnnounced")
+                // only now, with Slack's answer in hand, does each change count as announced
+                .split(exchangeProperty(MEMBERS))
+                    .bean("announcements", "restore")
+                    .to("direct:announced-in-group")
+                .end();
+
+        from("direct:announced-in-group")
+                .routeId("announced-in-group")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .choice()
+                    .when(kind(Announcement.Kind.ASK))
+                        .bean("changeStore", "confirmAnnounced")
+                    .when(kind(Announcement.Kind.APPROVED))
+                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, true)"))
+                        .bean("auditLog", "decision")
+                    .otherwise()
+                        .bean("policyRecords", "announced")
+                .end()
+                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .bean("counters", "change(" + INTAKE + ", 'announced')")
+                .bean("auditLog", "announced");
+
+        // Held past its due time: the instance holding it died inside the window. Taken once, across replicas.
+        from("direct:recover-announcement")
+                .routeId("recover-announcement")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .setBody(method("announcements", "recover"))
+                .filter(body().isNotNull())
+                    .log("announcing change ${body.changeId}, held by an instance that stopped inside its window")
+                    .to("direct:group-window")
+                .end();
+    }
+    // @formatter:on
+}

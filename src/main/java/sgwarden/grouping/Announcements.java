@@ -1,0 +1,178 @@
+package sgwarden.grouping;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import sgwarden.change.CloudTrailParser;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.Decision;
+import sgwarden.names.NameLookup;
+import sgwarden.names.Names;
+import sgwarden.ops.Counters;
+import sgwarden.policy.Action;
+import sgwarden.policy.Policies;
+import sgwarden.policy.PolicyDecisions;
+import sgwarden.policy.Post;
+import sgwarden.policy.Verdict;
+import sgwarden.slack.PolicyMessages;
+import sgwarden.store.AnnouncementQueue;
+import sgwarden.store.GroupStore;
+import sgwarden.store.GroupStore.GroupRecord;
+import sgwarden.store.PolicyRecords;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
+
+/**
+ * Moves a change between the exchange that found it and the group it waits in: holds it in the
+ * table while its window is open, takes it back out for the message, and puts what the single
+ * message needs back on an exchange when a group turns out to hold one change.
+ */
+@ApplicationScoped
+@Named("announcements")
+public class Announcements {
+
+    /** The exchange property saying why the change is posted ({@link Announcement.Kind}). */
+    public static final String KIND = "sgwardenAnnounceAs";
+
+    @Inject
+    AnnouncementQueue queue;
+    @Inject
+    GroupStore groups;
+    @Inject
+    CloudTrailParser parser;
+    @Inject
+    Policies policies;
+    @Inject
+    PolicyDecisions policyDecisions;
+    @Inject
+    NameLookup names;
+
+    /** The change just stored and judged, held in the table until its group is announced. */
+    public Announcement hold(Exchange exchange) {
+        SecurityGroupChange change = exchange.getProperty(PolicyMessages.CHANGE, SecurityGroupChange.class);
+        if (change == null) {
+            change = exchange.getMessage().getBody(SecurityGroupChange.class);
+        }
+        long due = queue.hold(change.eventId());
+        return new Announcement(exchange.getProperty(KIND, Announcement.Kind.class), change,
+                exchange.getProperty(PolicyRecords.VERDICT, Verdict.class), exchange.getProperty("names", Names.class),
+                exchange.getProperty("decision", Decision.class), exchange.getProperty("stored", StoredChange.class),
+                exchange.getMessage().getHeader(Counters.INTAKE, String.class), due);
+    }
+
+    /** The group's changes that are still this instance's to announce (each taken once, across replicas). */
+    public List<Announcement> take(@Body List<Announcement> group) {
+        List<Announcement> kept = new ArrayList<>();
+        for (Announcement a : group) {
+            if (queue.take(a.changeId(), a.due())) {
+                kept.add(a);
+            }
+        }
+        return kept;
+    }
+
+    /** Puts back on the exchange what the single message about this change, and its bookkeeping, read. */
+    public SecurityGroupChange restore(@Body Announcement a, Exchange exchange) {
+        exchange.setProperty(KIND, a.kind());
+        exchange.setProperty(PolicyMessages.CHANGE, a.change());
+        exchange.setProperty(PolicyRecords.VERDICT, a.verdict());
+        exchange.setProperty("names", a.names());
+        exchange.setProperty("decision", a.decision());
+        exchange.setProperty("stored", a.stored());
+        exchange.getMessage().setHeader(Counters.INTAKE, a.intake());
+        return a.change();
+    }
+
+    /**
+     * A change left waiting past its due time by an instance that died inside the window: taken back
+     * (once, across replicas) into a window of this one. Null where another replica took it.
+     */
+    public Announcement recover(@Body Map<String, AttributeValue> item) {
+        AnnouncementQueue.Waiting waiting = queue.retake(item);
+        if (waiting == null) {
+            return null;
+        }
+        StoredChange stored = waiting.stored();
+        SecurityGroupChange change = parser.parse(stored.record(), "recovered").withEarlier(stored.earlier());
+        Verdict verdict = policies.evaluate(change);
+        Announcement.Kind kind = kindOf(stored, verdict);
+        Decision decision = kind == Announcement.Kind.ASK ? null
+                : kind == Announcement.Kind.APPROVED && stored.decision() == null ? policyDecisions.of(change, verdict)
+                        : null;
+        return new Announcement(kind, change, verdict, names.of(change), decision, stored, "recovered",
+                waiting.due());
+    }
+
+    /** Stores the group about to be posted; its ID goes on the buttons. */
+    public String openGroup(@Body List<Announcement> members) {
+        Announcement first = members.get(0);
+        return groups.create(members.stream().map(Announcement::changeId).toList(),
+                first.change().actor().principalArn(), first.change().accountId());
+    }
+
+    /** A posted group's changes as the ledger holds them now, for the message to show their state. */
+    public List<Announcement> ofGroup(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+        GroupRecord group = groups.find(groupId);
+        List<Announcement> out = new ArrayList<>();
+        for (StoredChange stored : groups.members(group)) {
+            SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+            Verdict verdict = policies.evaluate(change);
+            out.add(new Announcement(kindOf(stored, verdict), change, verdict, names.of(change), null, stored, null,
+                    0));
+        }
+        return out;
+    }
+
+    /** The changes of a group that a group decision applies to, each as its own decision. */
+    public List<Decision> decisionsFor(@ExchangeProperty("decision") Decision groupDecision,
+            @ExchangeProperty(GroupStore.GROUP) String groupId) {
+        GroupRecord group = groups.find(groupId);
+        Decision.Kind each = groupDecision.kind() == Decision.Kind.APPROVE_ALL ? Decision.Kind.APPROVE
+                : Decision.Kind.DENY;
+        List<Decision> out = new ArrayList<>();
+        for (StoredChange stored : groups.members(group)) {
+            boolean asked = stored.decidedBy() == null || !stored.decidedBy().startsWith(Decision.POLICY_PREFIX);
+            boolean applies = switch (groupDecision.kind()) {
+                case DENY_FAILED -> stored.status() == Status.REVERT_FAILED;
+                default -> stored.status() == Status.PENDING;
+            };
+            if (asked && applies) {
+                out.add(groupDecision.forChange(stored.changeId(), each));
+            }
+        }
+        return out;
+    }
+
+    /** The changes of a group still waiting for a decision, to be posted each alone. */
+    public List<Announcement> stillOpen(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+        return ofGroup(groupId).stream()
+                .filter(a -> a.kind() == Announcement.Kind.ASK && a.stored().status() == Status.PENDING).toList();
+    }
+
+    static Announcement.Kind kindOf(StoredChange stored, Verdict verdict) {
+        // a policy's revoke stays one, also once a person restored it or kept it off
+        if (stored.revokedByPolicy() && stored.status() != Status.PENDING && stored.status() != Status.ANNOUNCING) {
+            return Announcement.Kind.ACTED;
+        }
+        if (stored.decidedBy() != null && stored.decidedBy().startsWith(Decision.POLICY_PREFIX)) {
+            return Decision.Kind.APPROVE.name().equals(stored.decision()) ? Announcement.Kind.APPROVED
+                    : Announcement.Kind.ACTED;
+        }
+        if (stored.status() == Status.ANNOUNCING && verdict.action() == Action.APPROVE
+                && verdict.post() == Post.COMPACT) {
+            return Announcement.Kind.APPROVED;
+        }
+        return Announcement.Kind.ASK;
+    }
+}

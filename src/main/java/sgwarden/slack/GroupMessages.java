@@ -1,0 +1,447 @@
+package sgwarden.slack;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import com.slack.api.model.Message;
+
+import sgwarden.change.Modification;
+import sgwarden.change.Rule;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.ApprovalDuration;
+import sgwarden.grouping.Announcement;
+import sgwarden.names.Names;
+import sgwarden.store.GroupStore;
+import sgwarden.store.GroupStore.GroupRecord;
+import sgwarden.store.Status;
+import sgwarden.store.StoredChange;
+
+/**
+ * The message for a burst: one principal's changes in one account, announced together. It says who,
+ * where, how many, lists the rules within Slack's limits, sums up the warnings, names what policies
+ * did (with Restore), and offers Approve all, Deny all and Decide one by one. After a group action
+ * the same message shows each change's outcome, counted.
+ */
+@ApplicationScoped
+@Named("groupMessages")
+public class GroupMessages {
+
+    public static final String APPROVE_ALL = "sgwarden_group_approve";
+    /** Approve all for a time: the action_id ends with the duration's code. */
+    public static final String APPROVE_ALL_FOR = "sgwarden_group_approve_for_";
+    public static final String DENY_ALL = "sgwarden_group_deny";
+    public static final String DENY_FAILED = "sgwarden_group_deny_again";
+    public static final String ONE_BY_ONE = "sgwarden_group_one_by_one";
+    /** Blocks of a group message carry its ID: a change's Restore there updates the group message. */
+    public static final String BLOCK_PREFIX = "sgwarden_group:";
+
+    private static final int SECTION_MAX = 2900;
+    /** Sections listing the rules waiting for a decision; Slack allows 50 blocks, the rest stays well under. */
+    private static final int RULE_SECTIONS = 5;
+    /** Changes revoked by a policy shown each with its Restore button. */
+    private static final int ACTED_SHOWN = 10;
+    private static final int FAILED_SHOWN = 5;
+
+    @Inject
+    SlackMessages messages;
+
+    /** The message announcing a group, before anyone decided. */
+    public Message announcement(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId) {
+        return render(members, groupId, null);
+    }
+
+    /** The same message, as the changes stand now, after a group action or a change's own decision. */
+    public Message view(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
+            @ExchangeProperty("groupRecord") GroupRecord group) {
+        return render(members, groupId, group);
+    }
+
+    Message render(List<Announcement> unsorted, String groupId, GroupRecord group) {
+        List<Announcement> members = unsorted.stream()
+                .sorted(Comparator.comparing((Announcement a) -> a.change().eventTime())).toList();
+        List<Announcement> asked = members.stream().filter(a -> a.kind() == Announcement.Kind.ASK).toList();
+        List<Announcement> acted = members.stream().filter(a -> a.kind() == Announcement.Kind.ACTED).toList();
+        List<Announcement> approved = members.stream().filter(a -> a.kind() == Announcement.Kind.APPROVED).toList();
+        Announcement first = members.get(0);
+        SecurityGroupChange one = first.change();
+        Names accountNames = first.names();
+        Set<String> sgs = new LinkedHashSet<>();
+        Set<String> regions = new LinkedHashSet<>();
+        members.forEach(a -> {
+            sgs.add(a.change().accountId() + "/" + a.change().region() + "/" + a.change().groupId());
+            regions.add(a.change().region());
+        });
+        String account = SlackMessages.account(one.accountId(), accountNames);
+        String block = BLOCK_PREFIX + groupId;
+
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        StringBuilder head = new StringBuilder().append('*').append(Mrkdwn.escape(one.actor().name(), 200))
+                .append("* (").append(Mrkdwn.escape(one.actor().identityType(), 50)).append(") made *")
+                .append(members.size()).append(" changes* to *").append(count(sgs.size(), "security group"))
+                .append("* in *").append(Mrkdwn.escape(account, 100)).append("* / ")
+                .append(Mrkdwn.escape(String.join(", ", regions), 500)).append(", ")
+                .append(between(members.get(0).change().eventTime(),
+                        members.get(members.size() - 1).change().eventTime()));
+        blocks.add(SlackMessages.section(head.toString()));
+
+        String warning = warnings(asked);
+        if (warning != null) {
+            blocks.add(SlackMessages.section(warning));
+        }
+        blocks.addAll(ruleSections(asked));
+        blocks.addAll(actedSections(acted, block));
+        if (!approved.isEmpty()) {
+            blocks.add(context(approvedLine(approved)));
+        }
+        blocks.add(context(who(one)));
+
+        String outcome = outcome(asked, group);
+        if (outcome != null) {
+            blocks.add(SlackMessages.section(outcome));
+        }
+        Map<String, Object> actions = actions(asked, group, block, groupId);
+        if (actions != null) {
+            blocks.add(actions);
+        }
+        String text = one.actor().name() + " (" + one.actor().identityType() + ") made " + members.size()
+                + " changes to " + count(sgs.size(), "security group") + " in " + account;
+        return SlackMessages.message(text, blocks);
+    }
+
+    private static String between(Instant first, Instant last) {
+        return first.equals(last) ? "at " + SlackMessages.date(first)
+                : "between " + SlackMessages.date(first) + " and " + SlackMessages.date(last);
+    }
+
+    static String count(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
+    /** Summed over the rules waiting for a decision: "3 rules open to the whole internet; 1 rule with all protocols". */
+    static String warnings(List<Announcement> asked) {
+        long world = 0;
+        long protocols = 0;
+        long ports = 0;
+        for (Announcement a : asked) {
+            for (Rule r : a.change().rules()) {
+                if (r.peer() != null && r.peer().isWorld()) {
+                    world++;
+                }
+                if (r.isAllProtocols()) {
+                    protocols++;
+                } else if (r.isAllPorts()) {
+                    ports++;
+                }
+            }
+        }
+        List<String> why = new ArrayList<>();
+        if (world > 0) {
+            why.add(count(world, "rule") + " open to the whole internet");
+        }
+        if (protocols > 0) {
+            why.add(count(protocols, "rule") + " with all protocols");
+        }
+        if (ports > 0) {
+            why.add(count(ports, "rule") + " with all ports");
+        }
+        return why.isEmpty() ? null : ":warning: *Warning:* " + String.join("; ", why);
+    }
+
+    /** The rules asked about, one line each, in at most five sections of 2,900 characters, then "and N more". */
+    private List<Map<String, Object>> ruleSections(List<Announcement> asked) {
+        List<String> lines = new ArrayList<>();
+        for (Announcement a : asked) {
+            String mark = mark(a.stored());
+            String where = "*" + Mrkdwn.escape(SlackMessages.group(a.change(), a.names()), 300) + "* "
+                    + Mrkdwn.escape(a.change().region(), 30) + ": ";
+            if (a.change().isModification()) {
+                for (Modification m : a.change().modifications()) {
+                    lines.add("• " + mark + where + "rule `" + Mrkdwn.code(m.ruleId(), 60) + "` "
+                            + SlackMessages.forms(m));
+                }
+            } else {
+                for (Rule r : a.change().rules()) {
+                    lines.add("• " + mark + where + a.change().direction().adjective() + " "
+                            + Mrkdwn.escape(r.describeTraffic()) + " " + a.change().direction().peerPreposition()
+                            + " `" + Mrkdwn.code(r.peer().describe(), 200) + "`");
+                }
+            }
+        }
+        List<Map<String, Object>> sections = new ArrayList<>();
+        if (lines.isEmpty()) {
+            return sections;
+        }
+        StringBuilder text = new StringBuilder("*").append(count(lines.size(), "rule")).append(" to decide on:*");
+        int shown = 0;
+        for (String line : lines) {
+            if (text.length() + line.length() + 1 > SECTION_MAX) {
+                if (sections.size() == RULE_SECTIONS - 1) {
+                    break;
+                }
+                sections.add(SlackMessages.section(text.toString()));
+                text = new StringBuilder();
+            }
+            text.append(text.length() == 0 ? "" : "\n").append(line);
+            shown++;
+        }
+        if (shown < lines.size()) {
+            // room for the last line is kept: a section holds up to 3,000 characters
+            text.append("\n• … and ").append(lines.size() - shown).append(" more");
+        }
+        sections.add(SlackMessages.section(text.toString()));
+        return sections;
+    }
+
+    /** A change's state in the list, once it is no longer just waiting. */
+    private static String mark(StoredChange stored) {
+        if (stored == null) {
+            return "";
+        }
+        return switch (stored.status()) {
+            case APPROVED -> ":white_check_mark: ";
+            case REVERTED, ALREADY_GONE -> ":leftwards_arrow_with_hook: ";
+            case REVERT_FAILED -> ":x: ";
+            case REVERTING, EXPIRED -> ":hourglass_flowing_sand: ";
+            case RESTORED -> ":arrows_counterclockwise: ";
+            default -> "";
+        };
+    }
+
+    /** Each change a policy reverted or quarantined, named with its policy, and Restore while it is off. */
+    private List<Map<String, Object>> actedSections(List<Announcement> acted, String block) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        int shown = 0;
+        for (Announcement a : acted) {
+            if (shown == ACTED_SHOWN) {
+                out.add(context("… and " + (acted.size() - shown) + " more changes reverted or quarantined by"
+                        + " policies: *Decide one by one* is not needed for them; each is in the ledger"));
+                break;
+            }
+            StoredChange s = a.stored();
+            // the policy that acted, as recorded; once a person restored it, the policies' verdict names it
+            boolean byPolicy = s.decidedBy() != null
+                    && s.decidedBy().startsWith(sgwarden.decision.Decision.POLICY_PREFIX);
+            String policy = "policy *" + Mrkdwn.escape(byPolicy ? s.decidedByName()
+                    : a.verdict() == null ? "?" : String.valueOf(a.verdict().policyName()), 100) + "*";
+            String what = switch (s.status()) {
+                case QUARANTINED -> ":no_entry: Quarantined by " + policy;
+                case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + policy;
+                case ALREADY_GONE -> ":information_source: Already gone when " + policy + " acted";
+                case REVERT_FAILED -> ":x: " + policy + " could not remove it: " + Mrkdwn.escape(s.error(), 300);
+                case RESTORING -> ":hourglass_flowing_sand: Being restored (" + policy + ")";
+                case RESTORED -> ":arrows_counterclockwise: Restored by @"
+                        + Mrkdwn.escape(String.valueOf(s.decidedByName()), 100) + " (was " + policy + ")";
+                case RESTORE_FAILED -> ":x: Restore failed: " + Mrkdwn.escape(s.error(), 300);
+                default -> policy + ": " + s.status();
+            };
+            String text = what + ": " + Mrkdwn.escape(messages.headline(a.change(), a.names()), 2000);
+            Map<String, Object> section = new LinkedHashMap<>(SlackMessages.section(text));
+            section.put("block_id", block + ":" + s.changeId());
+            if (s.status() == Status.QUARANTINED || s.status() == Status.REVERTED
+                    || s.status() == Status.RESTORE_FAILED) {
+                section.put("accessory", button(PolicyMessages.RESTORE, "Restore", s.changeId(), "primary",
+                        confirm("Restore these rules?", "The rules this change added are put back in the security"
+                                + " group.", "Restore")));
+            }
+            out.add(section);
+            shown++;
+        }
+        return out;
+    }
+
+    private static String approvedLine(List<Announcement> approved) {
+        Map<String, Integer> byPolicy = new LinkedHashMap<>();
+        approved.forEach(a -> byPolicy.merge(a.stored() != null && a.stored().decidedByName() != null
+                ? a.stored().decidedByName()
+                : a.verdict() == null ? "?" : a.verdict().policyName(), 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        byPolicy.forEach((policy, n) -> parts.add(count(n, "change") + " by policy *" + Mrkdwn.escape(policy, 100)
+                + "*"));
+        return ":white_check_mark: Approved at once: " + String.join(", ", parts);
+    }
+
+    private static String who(SecurityGroupChange one) {
+        List<String> context = new ArrayList<>();
+        if (one.actor().principalArn() != null) {
+            context.add("principal `" + Mrkdwn.code(one.actor().principalArn(), 300) + "`");
+        }
+        if (one.actor().sourceIp() != null) {
+            context.add("from " + Mrkdwn.escape(one.actor().sourceIp(), 100));
+        }
+        if (one.actor().userAgent() != null) {
+            context.add("agent `" + Mrkdwn.code(one.actor().userAgent(), 200) + "`");
+        }
+        return context.isEmpty() ? "principal not recorded" : String.join(" · ", context);
+    }
+
+    /** What the group's decisions came to: counted by outcome, the failures named. Null before any. */
+    static String outcome(List<Announcement> asked, GroupRecord group) {
+        Map<Status, Integer> by = new LinkedHashMap<>();
+        List<Announcement> failed = new ArrayList<>();
+        for (Announcement a : asked) {
+            Status s = a.stored() == null ? Status.PENDING : a.stored().status();
+            by.merge(s, 1, Integer::sum);
+            if (s == Status.REVERT_FAILED) {
+                failed.add(a);
+            }
+        }
+        boolean anyDecided = by.keySet().stream().anyMatch(s -> s != Status.PENDING && s != Status.ANNOUNCING);
+        if (group == null || (group.lastAction() == null && !anyDecided)) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        if (group.lastAction() != null) {
+            String action = group.lastAction();
+            String verb = action.startsWith(APPROVE_ALL) ? ":white_check_mark: Approve all"
+                    : action.equals(DENY_ALL) ? ":leftwards_arrow_with_hook: Deny all"
+                            : action.equals(DENY_FAILED) ? ":leftwards_arrow_with_hook: Deny again"
+                                    : ":point_down: Decide one by one";
+            text.append(verb).append(" by @").append(Mrkdwn.escape(String.valueOf(group.lastByName()), 100));
+            if (group.lastAt() != null) {
+                text.append(" at ").append(SlackMessages.date(group.lastAt()));
+            }
+            text.append(": ");
+        }
+        List<String> parts = new ArrayList<>();
+        add(parts, by, Status.APPROVED, "approved");
+        add(parts, by, Status.REVERTED, "reverted");
+        add(parts, by, Status.ALREADY_GONE, "already gone");
+        add(parts, by, Status.REVERT_FAILED, "failed");
+        add(parts, by, Status.REVERTING, "reverting");
+        add(parts, by, Status.EXPIRED, "expired, reverting");
+        add(parts, by, Status.RESTORED, "restored");
+        add(parts, by, Status.PENDING, group.oneByOneBy() != null ? "waiting, each in its own message below"
+                : "still waiting");
+        text.append(String.join(", ", parts));
+        Instant until = asked.stream().map(Announcement::stored).filter(s -> s != null && s.approvedUntil() != null)
+                .map(StoredChange::approvedUntil).max(Comparator.naturalOrder()).orElse(null);
+        if (until != null && by.getOrDefault(Status.APPROVED, 0) > 0) {
+            text.append(" (approved until ").append(SlackMessages.until(until)).append(')');
+        }
+        int shown = 0;
+        for (Announcement a : failed) {
+            if (shown++ == FAILED_SHOWN) {
+                text.append("\n• … and ").append(failed.size() - FAILED_SHOWN).append(" more failed");
+                break;
+            }
+            text.append("\n• :x: *").append(Mrkdwn.escape(SlackMessages.group(a.change(), a.names()), 200))
+                    .append("* ").append(Mrkdwn.escape(a.change().region(), 30)).append(": ")
+                    .append(Mrkdwn.escape(String.valueOf(a.stored().error()), 300));
+        }
+        if (!failed.isEmpty()) {
+            text.append("\n*Deny again* retries only the failed ones.");
+        }
+        return text.toString();
+    }
+
+    private static void add(List<String> parts, Map<Status, Integer> by, Status status, String word) {
+        Integer n = by.get(status);
+        if (n != null && n > 0) {
+            parts.add(n + " " + word);
+        }
+    }
+
+    /** Approve all (for each duration every change allows), Deny all, Decide one by one; Deny again for failures. */
+    private Map<String, Object> actions(List<Announcement> asked, GroupRecord group, String block, String groupId) {
+        List<Announcement> open = asked.stream()
+                .filter(a -> a.stored() == null || a.stored().status() == Status.PENDING
+                        || a.stored().status() == Status.ANNOUNCING)
+                .toList();
+        long failed = asked.stream().filter(a -> a.stored() != null && a.stored().status() == Status.REVERT_FAILED)
+                .count();
+        boolean oneByOne = group != null && group.oneByOneBy() != null;
+        List<Object> buttons = new ArrayList<>();
+        if (!open.isEmpty() && !oneByOne) {
+            List<ApprovalDuration> offered = offeredToAll(open);
+            for (ApprovalDuration d : offered) {
+                if (d.permanent()) {
+                    buttons.add(button(APPROVE_ALL, offered.size() == 1 ? "Approve all" : "Approve all permanently",
+                            groupId, buttons.isEmpty() ? "primary" : null, null));
+                } else {
+                    buttons.add(button(APPROVE_ALL_FOR + d.code(), "Approve all for " + d.label(), groupId,
+                            buttons.isEmpty() ? "primary" : null, null));
+                }
+            }
+            long rules = open.stream().mapToLong(a -> a.change().rules().size()).sum();
+            long sgs = open.stream().map(a -> a.change().groupId()).distinct().count();
+            buttons.add(button(DENY_ALL, "Deny all", groupId, "danger", confirm("Revert " + count(open.size(),
+                    "change") + "?", "Deny all removes " + count(rules, "rule") + " from "
+                            + count(sgs,
+                                    "security group")
+                            + " (a modified rule goes back to its earlier form where it is"
+                            + " known). Each change is decided alone; one decided already stays as it is.",
+                    "Deny all")));
+            if (open.size() > 1) {
+                buttons.add(button(ONE_BY_ONE, "Decide one by one", groupId, null, null));
+            }
+        }
+        if (failed > 0) {
+            buttons.add(button(DENY_FAILED, "Deny again (" + failed + " failed)", groupId, "danger",
+                    confirm("Retry the failed reverts?", "Deny again retries the " + count(failed, "change")
+                            + " whose revert failed, and nothing else.", "Deny again")));
+        }
+        if (buttons.isEmpty()) {
+            return null;
+        }
+        return Map.of("type", "actions", "block_id", block, "elements", buttons);
+    }
+
+    /** The durations every open change allows: the strictest policy cap among them wins. */
+    private List<ApprovalDuration> offeredToAll(List<Announcement> open) {
+        List<ApprovalDuration> offered = null;
+        for (Announcement a : open) {
+            List<ApprovalDuration> mine = messages.offered(a.change());
+            offered = offered == null ? new ArrayList<>(mine)
+                    : new ArrayList<>(offered.stream().filter(d -> mine.stream()
+                            .anyMatch(m -> m.code().equals(d.code()))).toList());
+        }
+        return offered == null ? List.of() : offered;
+    }
+
+    private static Map<String, Object> context(String mrkdwn) {
+        return Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text", mrkdwn)));
+    }
+
+    private static Map<String, Object> button(String actionId, String label, String value, String style,
+            Map<String, Object> confirm) {
+        Map<String, Object> button = new LinkedHashMap<>();
+        button.put("type", "button");
+        button.put("action_id", actionId);
+        button.put("text", plain(label));
+        button.put("value", value);
+        if (style != null) {
+            button.put("style", style);
+        }
+        if (confirm != null) {
+            button.put("confirm", confirm);
+        }
+        return button;
+    }
+
+    private static Map<String, Object> confirm(String title, String text, String ok) {
+        Map<String, Object> confirm = new LinkedHashMap<>();
+        confirm.put("title", plain(title));
+        confirm.put("text", plain(text));
+        confirm.put("confirm", plain(ok));
+        confirm.put("deny", plain("Cancel"));
+        confirm.put("style", "danger");
+        return confirm;
+    }
+
+    private static Map<String, Object> plain(String text) {
+        return Map.of("type", "plain_text", "text", text);
+    }
+}

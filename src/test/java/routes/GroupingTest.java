@@ -1,0 +1,250 @@
+package routes;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import sgwarden.testing.Accounts;
+import sgwarden.testing.Announced;
+import sgwarden.testing.Aws;
+import sgwarden.testing.Clicks;
+import sgwarden.testing.InjectMoto;
+import sgwarden.testing.InjectSlack;
+import sgwarden.testing.Moto;
+import sgwarden.testing.MotoResource;
+import sgwarden.testing.Profiles;
+import sgwarden.testing.Queue;
+import sgwarden.testing.Records;
+import sgwarden.testing.SlackStandIn;
+
+/** Bursts: one principal's changes in one account within the window arrive as one message people can act on. */
+@QuarkusTest
+@TestProfile(Profiles.SqsGrouped.class)
+class GroupingTest {
+
+    static final String BOB = "arn:aws:sts::111111111111:assumed-role/Deployer/bob";
+
+    @InjectMoto
+    Moto moto;
+    @InjectSlack
+    SlackStandIn slack;
+
+    @BeforeEach
+    void clean() {
+        slack.reset();
+    }
+
+    static void send(Moto moto, Accounts.Change c, String record) {
+        Queue.send(moto, Records.envelope(record, c.account(), c.region()));
+    }
+
+    /** n changes, one rule each on port 8000+i, spread over the groups in turn. */
+    List<Accounts.Change> burst(List<String> groups, int n) {
+        List<Accounts.Change> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, groups.get(i % groups.size()), false,
+                    Accounts.tcp(8000 + i, "10.20.0.0/16")));
+        }
+        return out;
+    }
+
+    List<String> groups(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION));
+        }
+        return out;
+    }
+
+    SlackStandIn.Received theMessageSaying(String text) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(text).size() == 1);
+        return slack.messagesMentioning(text).get(0);
+    }
+
+    @Test
+    void sixtyChangesByOnePrincipalAcrossTwelveGroupsAreOneMessageAndDenyAllRemovesEveryRule() {
+        List<String> groups = groups(12);
+        List<Accounts.Change> changes = burst(groups, 60);
+        changes.forEach(c -> send(moto, c, c.record()));
+
+        SlackStandIn.Received message = theMessageSaying("made 60 changes");
+        String text = message.allText();
+        assertTrue(text.contains("to *12 security groups* in *111111111111* / eu-west-1"), text);
+        assertTrue(text.contains("*60 rules to decide on:*"), text);
+        assertTrue(text.contains("inbound tcp 8059 from `10.20.0.0/16`"), "all 60 fit in Slack's limits: " + text);
+        assertEquals(1, slack.messages().size(), "one message, not 60");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+        assertTrue(Clicks.buttons(message).containsAll(List.of("sgwarden_group_deny", "sgwarden_group_one_by_one",
+                "sgwarden_group_approve")), Clicks.buttons(message).toString());
+        assertTrue(text.contains("Deny all removes 60 rules from 12 security groups"),
+                "the confirmation counts: " + text);
+
+        String responseUrl = slack.newResponseUrl();
+        Clicks.clickIn(message, "sgwarden_group_deny", "U0ALICE", "alice", responseUrl).expect(200);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> changes.stream()
+                .allMatch(c -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
+        for (String g : groups) {
+            assertTrue(Accounts.ruleIds(moto, Accounts.MEMBER, Accounts.REGION, g).stream()
+                    .noneMatch(id -> changes.stream().anyMatch(c -> c.rules().stream()
+                            .anyMatch(r -> r.securityGroupRuleId().equals(id)))),
+                    "every rule gone from " + g);
+        }
+        changes.forEach(c -> assertEquals("U0ALICE", Announced.item(moto, c.eventId()).get("decidedBy").s()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.responses(responseUrl).stream()
+                .anyMatch(r -> r.allText().contains("60 reverted")));
+        String after = slack.responses(responseUrl).get(slack.responses(responseUrl).size() - 1).allText();
+        assertTrue(after.contains("Deny all by @alice"), after);
+        assertFalse(after.contains("sgwarden_group_deny\""), "no Deny all once all are decided: " + after);
+    }
+
+    @Test
+    void twoPrincipalsInterleavedAreTwoMessages() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        for (int i = 0; i < 3; i++) {
+            Accounts.Change alice = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(7100 + i, "10.1.0.0/16"));
+            Accounts.Change bob = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(7200 + i, "10.2.0.0/16"));
+            send(moto, alice, alice.record());
+            send(moto, bob, Records.calledBy(bob.record(), "AssumedRole", BOB, "terraform/1.9"));
+        }
+        SlackStandIn.Received byAlice = theMessageSaying("*alice* (AssumedRole) made *3 changes*");
+        SlackStandIn.Received byBob = theMessageSaying("*bob* (AssumedRole) made *3 changes*");
+        assertTrue(byAlice.allText().contains("7101") && !byAlice.allText().contains("7201"), byAlice.allText());
+        assertTrue(byBob.allText().contains("7201") && !byBob.allText().contains("7101"), byBob.allText());
+        assertEquals(2, slack.messages().size());
+    }
+
+    @Test
+    void aLoneChangeLooksAsASingleChangeDoes() {
+        Accounts.Change c = Accounts.openSsh(moto);
+        // the 22-to-the-world policy would quarantine it: use another port
+        Accounts.Change asked = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, c.groupId(), false,
+                Accounts.tcp(5432, "0.0.0.0/0"));
+        send(moto, asked, asked.record());
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(asked.eventId()).size() == 1);
+        String text = slack.messagesMentioning(asked.eventId()).get(0).allText();
+        assertTrue(text.contains("added inbound tcp 5432 from 0.0.0.0/0 to "), text);
+        assertTrue(text.contains("\"sgwarden_deny\""), text);
+        assertFalse(text.contains("sgwarden_group"), text);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(Announced.status(moto, asked.eventId())));
+    }
+
+    @Test
+    void decideOneByOnePostsEachChangeAloneAndDecidingOneLeavesTheOthersOpen() {
+        List<Accounts.Change> changes = burst(groups(2), 3);
+        changes.forEach(c -> send(moto, c, c.record()));
+        SlackStandIn.Received message = theMessageSaying("made 3 changes");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        String responseUrl = slack.newResponseUrl();
+        Clicks.clickIn(message, "sgwarden_group_one_by_one", "U0BOB", "bob", responseUrl).expect(200);
+        for (Accounts.Change c : changes) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.responses(responseUrl).stream()
+                .anyMatch(r -> r.allText().contains("3 waiting, each in its own message below")));
+        // asked twice: nothing posted twice
+        Clicks.clickIn(message, "sgwarden_group_one_by_one", "U0ALICE", "alice", slack.newResponseUrl())
+                .expect(200).saying("already asked");
+
+        Accounts.Change first = changes.get(0);
+        Clicks.click("sgwarden_deny", first.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, first.eventId())));
+        assertEquals("PENDING", Announced.status(moto, changes.get(1).eventId()));
+        assertEquals("PENDING", Announced.status(moto, changes.get(2).eventId()));
+        changes.forEach(c -> assertEquals(1, slack.messagesMentioning(c.eventId()).size()));
+    }
+
+    @Test
+    void aQuarantinedChangeIsNamedInTheGroupAndRestoredFromThere() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change ssh = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(22, "0.0.0.0/0"));
+        Accounts.Change https = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(8443, "10.9.0.0/16"));
+        send(moto, ssh, ssh.record());
+        send(moto, https, https.record());
+
+        SlackStandIn.Received message = theMessageSaying("made 2 changes");
+        String text = message.allText();
+        assertTrue(text.contains("Quarantined by policy *ssh-open-to-world*"), text);
+        assertTrue(Accounts.rulesNow(moto, ssh).isEmpty() || !Accounts.rulesNow(moto, ssh)
+                .contains(ssh.rules().get(0).securityGroupRuleId()), "quarantined at once");
+        // 8443's policy caps approval at 30 minutes: permanently is not offered, and refused if forged
+        assertFalse(Clicks.buttons(message).contains("sgwarden_group_approve"), Clicks.buttons(message).toString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(Announced.status(moto, https.eventId())));
+        Clicks.click("sgwarden_group_approve", groupIdOf(message), "U0ALICE", "alice", slack.newResponseUrl())
+                .expect(200).saying("does not allow approving these rules permanently");
+        assertEquals("PENDING", Announced.status(moto, https.eventId()));
+
+        String responseUrl = slack.newResponseUrl();
+        Clicks.clickIn(message, "sgwarden_restore", "U0BOB", "bob", responseUrl).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "RESTORED".equals(Announced.status(moto, ssh.eventId())));
+        assertEquals(1, Accounts.rulesNow(moto, ssh).size() - (Accounts.rulesNow(moto, https).size() - 1),
+                "the ssh rule is back beside the https one");
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.responses(responseUrl).stream()
+                .anyMatch(r -> r.allText().contains("Restored by @bob") && r.allText().contains("made 2 changes")));
+        assertEquals("PENDING", Announced.status(moto, https.eventId()), "the rest of the group is left open");
+    }
+
+    @Test
+    void aChangeHeldByAnInstanceThatDiedInsideTheWindowIsAnnouncedByTheTimer() {
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION,
+                Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION), false, Accounts.tcp(6000, "10.3.0.0/16"));
+        // stored and held, as an instance leaves it when it dies before its window closes
+        try (var dynamo = Aws.dynamo(moto)) {
+            long past = Instant.now().minusSeconds(5).getEpochSecond();
+            dynamo.putItem(b -> b.tableName(MotoResource.TABLE).item(Map.of(
+                    "changeId", AttributeValue.fromS(c.eventId()), "status", AttributeValue.fromS("ANNOUNCING"),
+                    "claimedAt", AttributeValue.fromN(Long.toString(past)),
+                    "record", AttributeValue.fromS(c.record()),
+                    "dueShard", AttributeValue.fromS("announce"), "dueAt", AttributeValue.fromN(Long.toString(past)))));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
+        Map<String, AttributeValue> item = Announced.item(moto, c.eventId());
+        assertEquals("reminder", item.get("dueShard").s(), "out of the announce shard, due for its reminder");
+        // the same message on the queue later is a duplicate, not a second announcement
+        send(moto, c, c.record());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
+        assertEquals(1, slack.messagesMentioning(c.eventId()).size());
+    }
+
+    static String groupIdOf(SlackStandIn.Received message) {
+        for (var block : message.json().path("blocks")) {
+            for (var e : block.path("elements")) {
+                if (e.path("value").asText().startsWith("group#")) {
+                    return e.path("value").asText();
+                }
+            }
+        }
+        assertNull(message, "no group button");
+        return null;
+    }
+
+    static void assertSome(Object o) {
+        assertNotNull(o);
+    }
+}
