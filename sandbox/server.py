@@ -57,6 +57,19 @@ class Settings:
     interactions_path = os.environ.get("SANDBOX_INTERACTIONS_PATH", "/slack/interactions")
 
 
+def group_window():
+    """The service's grouping window as the sandbox profile sets it, for the page to say how long a change waits."""
+    try:
+        with open(os.path.join(HERE, "sandbox.properties")) as f:
+            for line in f:
+                m = re.match(r"\s*%sandbox\.sgwarden\.group\.window\s*=\s*(\S+)", line)
+                if m:
+                    return m.group(1)
+    except OSError:
+        pass
+    return None
+
+
 SERVICE_ACCOUNT = "123456789012"
 SERVICE_REGION = "us-east-1"
 TABLE = "secgrouprequests"
@@ -108,7 +121,13 @@ SCENARIOS = {
                          "IpRanges": [{"CidrIp": "203.0.113.0/24", "Description": "vendor sync"}]}]},
     # a ModifySecurityGroupRules call, not an Authorize one: see widen_rule
     "widen-world": {"label": "Widen a rule to the world", "widen": True},
+    # twelve Authorize calls in a few seconds across an account's groups: see terraform_apply
+    "apply": {"label": "Simulate a Terraform apply (12 rules across 3 groups)", "apply": True},
 }
+# What "Simulate a Terraform apply" adds: this many rules, spread in turn over the first account's groups,
+# each its own Authorize call and CloudTrail record, as `terraform apply` makes them
+APPLY_RULES = 12
+APPLY_CIDR = "10.10.0.0/16"
 # The rule "Widen a rule to the world" widens: added first (and announced) where the group lacks it,
 # so that sgwarden knows its earlier form
 REDIS = {"label": "Add 6379/tcp from 10.0.0.0/8", "egress": False,
@@ -186,6 +205,7 @@ class State:
         self.service_ready = False
         self.sandbox_rules = {}  # rule id -> what added it (event id, group), to notice when it is gone
         self.removed = {}  # group id -> rules added here that moto no longer holds (shown struck out)
+        self.applies = 0  # "Simulate a Terraform apply" clicks so far: each takes ports of its own
 
     def bump(self):
         with self.cond:
@@ -217,6 +237,7 @@ class State:
                 "user": USER,
                 "channel": CHANNEL,
                 "scenarios": [{"id": k, "label": v["label"]} for k, v in SCENARIOS.items()],
+                "groupWindow": group_window(),
                 "messages": [m for m in self.messages if not m.get("deleted")],
                 "accounts": self.groups,
                 "removed": self.removed,
@@ -400,7 +421,7 @@ def rule_ids(ec2, group_id):
         Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]]
 
 
-def make_change(scenario_id, group_id, scenario=None):
+def make_change(scenario_id, group_id, scenario=None, refresh=True):
     scenario = scenario or SCENARIOS[scenario_id]
     acct, group = find_group(group_id)
     if acct is None:
@@ -430,9 +451,39 @@ def make_change(scenario_id, group_id, scenario=None):
               f"rule {', '.join(ids)}; CloudTrail event {event_id}",
               eventId=event_id, groupId=group_id, ruleIds=ids)
     delivered = deliver(record, account, region)
-    refresh_groups()
+    if refresh:
+        refresh_groups()
     return {"eventId": event_id, "groupId": group_id, "account": account, "region": region,
             "ruleIds": ids, "deliveredTo": delivered}
+
+
+def terraform_apply():
+    """A burst by one principal in one account: APPLY_RULES rules in a few seconds across the first
+    account's groups, each its own AuthorizeSecurityGroupIngress and CloudTrail record. sgwarden
+    holds them in one group's window and announces them as one message."""
+    acct = ACCOUNTS[0]
+    with STATE.cond:
+        groups = [g for a in STATE.groups if a["account"] == acct["account"] for g in a["groups"]]
+        STATE.applies += 1
+        # ports not used by an earlier apply, so a second one is a new burst rather than duplicates
+        base = 9000 + (STATE.applies - 1) * APPLY_RULES
+    if not groups:
+        raise LookupError(f"no seeded groups in {acct['account']}")
+    STATE.log(f"terraform apply by {CHANGER} in {acct['account']}: {APPLY_RULES} rules across "
+              f"{min(len(groups), APPLY_RULES)} security groups, one call each")
+    made = []
+    for i in range(APPLY_RULES):
+        g = groups[i % len(groups)]
+        port = base + i
+        scenario = {"label": f"Add {port}/tcp from {APPLY_CIDR}", "egress": False,
+                    "permissions": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                                     "IpRanges": [{"CidrIp": APPLY_CIDR, "Description": f"terraform: app-{port}"}]}]}
+        made.append(make_change("apply", g["id"], scenario, refresh=False))
+    refresh_groups()
+    return {"eventId": made[0]["eventId"], "eventIds": [m["eventId"] for m in made],
+            "groupId": ", ".join(dict.fromkeys(m["groupId"] for m in made)), "account": acct["account"],
+            "region": acct["region"], "ruleIds": [r for m in made for r in m["ruleIds"]],
+            "deliveredTo": made[0]["deliveredTo"]}
 
 
 class Conflict(Exception):
@@ -689,8 +740,12 @@ def webhook(rest):
     msg["eventId"] = event_id_of(msg["blocks"])
     with STATE.cond:
         STATE.messages.append(msg)
-    STATE.log(f"The service posted a message to the channel (incoming webhook) for event {msg['eventId']}",
-              eventId=msg["eventId"])
+    if (msg["eventId"] or "").startswith("group#"):
+        STATE.log(f"The service posted one message for a burst of changes (incoming webhook), {msg['eventId']}",
+                  eventId=msg["eventId"])
+    else:
+        STATE.log(f"The service posted a message to the channel (incoming webhook) for event {msg['eventId']}",
+                  eventId=msg["eventId"])
     return Response("ok", mimetype="text/plain")
 
 
@@ -854,6 +909,8 @@ def change():
     try:
         if SCENARIOS[data["scenario"]].get("widen"):
             return jsonify(widen_rule(data.get("groupId", "")))
+        if SCENARIOS[data["scenario"]].get("apply"):
+            return jsonify(terraform_apply())
         return jsonify(make_change(data["scenario"], data.get("groupId", "")))
     except LookupError as e:
         return jsonify({"error": str(e)}), 404

@@ -9,6 +9,9 @@
 //   4. widens a rule to the world in place (ModifySecurityGroupRules): the baseline quarantines it,
 //      so the rule's earlier form is back in moto at once, under the same rule ID; Approve makes it
 //      the later form again.
+//   5. simulates a Terraform apply (12 changes by alice across 3 groups): one message for them all,
+//      with Approve all, Deny all and Decide one by one; Deny all (its confirmation counts the rules)
+//      reverts all 12.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -265,4 +268,51 @@ test('widen a rule to the world in place: quarantined, the earlier form back at 
   });
   assert.equal(rule.traffic, '6379/tcp');
   assert.equal(rule.egress, false);
+});
+
+test('a Terraform apply: twelve changes arrive as one message, and Deny all reverts every rule', async () => {
+  const result = page.locator('#change-result');
+  const before = await result.getAttribute('data-event-id');
+  await page.getByRole('button', { name: /Simulate a Terraform apply/ }).click();
+  await eventually('the apply to be made in moto', async () => {
+    assert.ok(!(await result.getAttribute('class')).includes('error'), `the apply failed: ${await result.textContent()}`);
+    const id = await result.getAttribute('data-event-id');
+    return id && id !== before;
+  });
+  const ruleIds = (await result.getAttribute('data-rule-ids')).split(',');
+  assert.equal(ruleIds.length, 12, 'twelve rules created');
+
+  // one message for the whole burst, after the sandbox's grouping window
+  const message = page.locator('.message', { hasText: 'made 12 changes' });
+  await message.waitFor({ timeout: STEP_MS });
+  assert.equal(await message.count(), 1, 'one message, not twelve');
+  const text = await message.textContent();
+  assert.match(text, /alice \(AssumedRole\) made 12 changes to 3 security groups/);
+  assert.ok(text.includes('prod-payments (111111111111)'), text);
+  // Approve all for each duration the sandbox offers, Deny all, Decide one by one
+  assert.ok(await message.getByRole('button', { name: /^Approve all/ }).count() >= 1, 'Approve all');
+  for (const name of ['Deny all', 'Decide one by one']) {
+    assert.equal(await message.getByRole('button', { name, exact: true }).count(), 1, name);
+  }
+  assert.equal(await page.locator('.message', { hasText: /added inbound tcp 90\d\d from/ }).count(), 0,
+    'no message of its own for any change of the burst');
+
+  // Deny all: the confirmation counts the rules it removes
+  await message.getByRole('button', { name: 'Deny all' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Deny all removes 12 rules from 3 security groups/);
+  await dialog.getByRole('button', { name: 'Deny all' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  await message.getByText(/Deny all by @\S+.*12 reverted/).first().waitFor({ timeout: STEP_MS });
+  assert.equal(await message.getByRole('button', { name: 'Deny all' }).count(), 0);
+  for (const ruleId of ruleIds) {
+    await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  }
+  const left = [];
+  for (const name of ['web-frontend', 'bastion', 'orders-db']) left.push(...await rulesInMoto(await groupId(name)));
+  assert.deepEqual(ruleIds.filter((id) => left.includes(id)), [], 'every rule of the apply is gone from moto');
+  // for a look at the group message after Deny all (not kept in git)
+  await message.screenshot({ path: path.join(ROOT, 'target', 'sandbox', 'e2e-group-message.png') });
 });

@@ -222,8 +222,13 @@ async function makeChange(scenario, btn) {
     out.dataset.eventId = j.eventId;
     out.dataset.groupId = j.groupId;
     out.dataset.ruleIds = j.ruleIds.join(',');
-    out.textContent = `Done: ${j.ruleIds.join(', ')} ${j.verb || 'added to'} ${j.groupId} in ${j.account}. CloudTrail event ${j.eventId} `
-      + `delivered ${j.deliveredTo.map((d) => DELIVERY[d] || d).join(' and ')}. sgwarden will post about it in the channel.`;
+    const wait = state?.groupWindow ? ` once its grouping window (${state.groupWindow}) has passed` : '';
+    const delivered = j.deliveredTo.map((d) => DELIVERY[d] || d).join(' and ');
+    out.textContent = j.eventIds
+      ? `Done: ${j.ruleIds.length} rules added to ${j.groupId} in ${j.account}, one call and one CloudTrail event each, `
+        + `delivered ${delivered}. One principal, one account, within seconds: sgwarden will post one message about them all${wait}.`
+      : `Done: ${j.ruleIds.join(', ')} ${j.verb || 'added to'} ${j.groupId} in ${j.account}. CloudTrail event ${j.eventId} `
+        + `delivered ${delivered}. sgwarden will post about it in the channel${wait}.`;
   } catch (e) {
     out.className = 'change-result error';
     out.textContent = e.message;
