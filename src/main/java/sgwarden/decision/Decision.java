@@ -25,11 +25,7 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         /** A group's Deny again: only the changes whose revert failed. */
         DENY_FAILED,
         /** Post each open change of the group as its own message. */
-        ONE_BY_ONE;
-
-        public boolean forGroup() {
-            return this == APPROVE_ALL || this == DENY_ALL || this == DENY_FAILED || this == ONE_BY_ONE;
-        }
+        ONE_BY_ONE
     }
 
     /** For an Approve: the time it was chosen for, or permanently (the plain Approve button). */

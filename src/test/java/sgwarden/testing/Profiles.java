@@ -64,11 +64,11 @@ public final class Profiles {
     }
 
     /**
-     * The SQS intake with bursts grouped in an 8 s window (60 changes reach it well within); ssh open to the world is quarantined, and
+     * The SQS intake with bursts grouped in a 10 s window (60 changes reach it well within); ssh open to the world is quarantined, and
      * 8443 may be approved for at most 30 minutes, never permanently.
      */
     public static class SqsGrouped extends Sqs {
-        public static final String WINDOW = "8s";
+        public static final String WINDOW = "10s";
 
         @Override
         Map<String, String> extra() {
@@ -84,6 +84,14 @@ public final class Profiles {
                                 maxApproval: 30m
                                 allowPermanent: false
                             """);
+        }
+
+        /** AWS behind the fault injector, so that a test can make one revert of a group fail. */
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FaultyAwsResource.class),
+                    new TestResourceEntry(SlackStandInResource.class),
+                    new TestResourceEntry(LakeStandInResource.class));
         }
     }
 
