@@ -39,6 +39,9 @@ public class SlackInteractionRoutes extends RouteBuilder {
                         .to("direct:restore")
                     .when(simple("${exchangeProperty.decision.kind} == 'KEEP_OFF'"))
                         .to("direct:keep-off")
+                    // ExpiryRoutes: moves an approval's expiry
+                    .when(simple("${exchangeProperty.decision.kind} == 'EXTEND'"))
+                        .to("direct:extend")
                     .otherwise()
                         .bean("interactions", "unknownAction")
                 .end()

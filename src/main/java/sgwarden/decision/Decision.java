@@ -18,16 +18,23 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         KEEP_OFF,
         /** Decided by a policy, not a person: revoked at once. */
         REVERT,
-        QUARANTINE
+        QUARANTINE,
+        /** Moves an approval's expiry: the chosen duration from now, or permanently. */
+        EXTEND
     }
 
-    /** For an Approve: the time it was chosen for, or permanently (the plain Approve button). */
+    /** For an Approve or an Extend: the time it was chosen for, or permanently (the plain Approve button). */
     public ApprovalDuration approvalFor() {
-        String prefix = "sgwarden_approve_for_";
-        return actionId != null && actionId.startsWith(prefix)
-                ? ApprovalDuration.parse(actionId.substring(prefix.length()))
-                : ApprovalDuration.parse(ApprovalDuration.PERMANENT);
+        for (String prefix : new String[]{"sgwarden_approve_for_", EXTEND_FOR}) {
+            if (actionId != null && actionId.startsWith(prefix)) {
+                return ApprovalDuration.parse(actionId.substring(prefix.length()));
+            }
+        }
+        return ApprovalDuration.parse(ApprovalDuration.PERMANENT);
     }
+
+    /** Extend's action_id: the prefix and the duration's code, e.g. sgwarden_extend_for_8h or …_permanent. */
+    public static final String EXTEND_FOR = "sgwarden_extend_for_";
 
     /** Decided by a policy rather than a person: the policy's name stands where the user would. */
     public boolean byPolicy() {

@@ -77,11 +77,13 @@ public class Interactions {
             case SlackMessages.DENY -> Decision.Kind.DENY;
             case PolicyMessages.RESTORE -> Decision.Kind.RESTORE;
             case PolicyMessages.KEEP_OFF -> Decision.Kind.KEEP_OFF;
-            default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE : null;
+            default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE
+                    : actionId.startsWith(Decision.EXTEND_FOR) ? Decision.Kind.EXTEND : null;
         };
-        if (kind == Decision.Kind.APPROVE && !actionId.equals(SlackMessages.APPROVE)) {
+        if ((kind == Decision.Kind.APPROVE && !actionId.equals(SlackMessages.APPROVE))
+                || kind == Decision.Kind.EXTEND) {
             try {
-                ApprovalDuration.parse(actionId.substring(SlackMessages.APPROVE_FOR.length()));
+                ApprovalDuration.parse(actionId.substring(actionId.indexOf("_for_") + "_for_".length()));
             } catch (IllegalArgumentException e) {
                 throw new BadInteractionException("actions[0].action_id names no approval duration");
             }

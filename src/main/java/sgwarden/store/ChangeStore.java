@@ -149,10 +149,10 @@ public class ChangeStore {
         String expiry = "";
         sgwarden.decision.ApprovalDuration term = deny ? null : decision.approvalFor();
         if (term != null && !term.permanent()) {
-            // an approval for a time enters the due-index; the expiry timer finds it there at dueAt
+            // an approval for a time enters the due-index, first for its Extend notice (Expiries.noticeAt)
             Instant until = decision.at().plus(term.duration());
-            values.put(":shard", Items.s(Items.APPROVALS_SHARD));
-            values.put(":due", Items.n(until.getEpochSecond()));
+            values.put(":shard", Items.s(Items.NOTICES_SHARD));
+            values.put(":due", Items.n(Expiries.noticeAt(until, decision.at(), settings)));
             values.put(":until", Items.s(until.toString()));
             values.put(":for", Items.s(term.label()));
             names.putAll(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT, "#until", Items.APPROVED_UNTIL,

@@ -39,6 +39,17 @@ final class Items {
     /** Changes announced and not yet decided, due for their one reminder. */
     static final String REMINDERS_SHARD = "reminder";
     static final String REMINDED_AT = "remindedAt";
+    /** Approvals for a time before their Extend notice; the notice moves them to the approvals shard. */
+    static final String NOTICES_SHARD = "notice";
+    static final String NOTICED_AT = "noticedAt";
+    /** Changes reminded of and still undecided, due for the decision their policy takes (undecided). */
+    static final String ESCALATIONS_SHARD = "escalation";
+    /** The policy that decides a change left undecided, what it decides, and after how long (as said). */
+    static final String ESCALATE_POLICY = "escalatePolicy";
+    static final String ESCALATE_THEN = "escalateThen";
+    static final String ESCALATE_AFTER = "escalateAfter";
+    /** The last Extend, as the messages say it: "@bob for 8 h". */
+    static final String EXTENDED = "extended";
     static final String APPROVED_UNTIL = "approvedUntil";
     /** Bot-token mode: the channel ID and ts of the announcement, as chat.postMessage answered. */
     static final String SLACK_CHANNEL = "slackChannel";
