@@ -106,7 +106,8 @@ public class ExpiryMessages {
     /** Bot-token mode: the announcement, updated to show the new expiry and who moved it. */
     public Message extendedAnnouncement(@ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
-        String outcome = ":white_check_mark: Approved by " + approver(stored) + ", extended by " + stored.extended()
+        String outcome = ":white_check_mark: Approved by " + approver(stored) + ", extended by @"
+                + Mrkdwn.escape(stored.extended())
                 + (stored.approvedUntil() == null ? "" : " until " + SlackMessages.until(stored.approvedUntil()));
         return SlackMessages.message(messages.headline(change) + " — " + outcome,
                 messages.decided(change, outcome, false));
@@ -149,7 +150,7 @@ public class ExpiryMessages {
 
     static String outcomeLine(StoredChange stored, String at) {
         String approved = "Approved by " + approver(stored) + " for " + stored.approvedFor()
-                + (stored.extended() == null ? "" : ", extended by " + Mrkdwn.escape(stored.extended()));
+                + (stored.extended() == null ? "" : ", extended by @" + Mrkdwn.escape(stored.extended()));
         return switch (stored.status()) {
             case REVERTED -> ":alarm_clock: " + approved + "; expired and reverted at " + at
                     + SlackResponder.revertedHow(stored);

@@ -283,7 +283,7 @@ public class Expiries {
             throw new DecisionRefusedException("The approval already runs until " + stored.approvedUntil()
                     + ", later than extending " + what + " would, so nothing was changed.");
         }
-        String who = "@" + (decision.userName() == null ? decision.userId() : decision.userName());
+        String who = decision.userName() == null ? decision.userId() : decision.userName();
         Map<String, AttributeValue> entry = new HashMap<>(Map.of("decision", Items.s(Decision.Kind.EXTEND.name()),
                 "by", Items.s(decision.userId()), "byName", Items.s(String.valueOf(decision.userName())),
                 "at", Items.s(now.toString()), "until", Items.s(until == null ? "permanent" : until.toString())));
@@ -319,7 +319,7 @@ public class Expiries {
             StoredChange now2 = StoredChange.of(dynamo.getItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId())).consistentRead(true)).item());
             if (now2.status() == Status.APPROVED && now2.extended() != null) {
-                throw new DecisionRefusedException("This approval was just extended by " + now2.extended()
+                throw new DecisionRefusedException("This approval was just extended by @" + now2.extended()
                         + (now2.approvedUntil() == null ? "" : " (until " + now2.approvedUntil() + ")")
                         + ", so nothing was changed.");
             }

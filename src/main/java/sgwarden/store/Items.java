@@ -48,7 +48,7 @@ final class Items {
     static final String ESCALATE_POLICY = "escalatePolicy";
     static final String ESCALATE_THEN = "escalateThen";
     static final String ESCALATE_AFTER = "escalateAfter";
-    /** The last Extend, as the messages say it: "@bob for 8 h". */
+    /** The last Extend, who and for how long: "bob for 8 h" (messages put the @ before it). */
     static final String EXTENDED = "extended";
     static final String APPROVED_UNTIL = "approvedUntil";
     /** Bot-token mode: the channel ID and ts of the announcement, as chat.postMessage answered. */

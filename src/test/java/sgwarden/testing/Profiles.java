@@ -46,8 +46,10 @@ public final class Profiles {
                     Map.entry("sgwarden.revert.role-path", SPOKE_ROLE_PATH),
                     Map.entry("sgwarden.revert.external-id", SPOKE_EXTERNAL_ID),
                     // seconds, so an approval expires within a test
-                    Map.entry("sgwarden.approval.durations", "3s,1h,permanent"),
-                    Map.entry("sgwarden.approval.check-period", "300ms")));
+                    Map.entry("sgwarden.approval.durations", "3s,8s,1h,permanent"),
+                    Map.entry("sgwarden.approval.check-period", "300ms"),
+                    // the Extend notice 2 s before expiry: a 3 s approval gets it 1 s after the click
+                    Map.entry("sgwarden.approval.extend-notice", "2s")));
             m.putAll(extra());
             return m;
         }
@@ -87,7 +89,8 @@ public final class Profiles {
 
     /**
      * Lake polling, with a policy that caps approvals of ssh open to the world at 30 minutes, never
-     * permanently, and a reminder for changes left undecided 2 seconds, mentioning a user group.
+     * permanently, and a reminder for changes left undecided 2 seconds, mentioning a user group; changes
+     * to port 2201 left undecided 3 seconds are denied by their policy, to port 2202 approved.
      */
     public static class LakeCapped extends Lake {
         public static final String USER_GROUP = "S0SECURITY";
@@ -102,6 +105,14 @@ public final class Profiles {
                                 action: ask
                                 maxApproval: 30m
                                 allowPermanent: false
+                              - name: undecided-deny
+                                match: {ports: [2201]}
+                                action: ask
+                                undecided: {after: 3s, then: deny}
+                              - name: undecided-approve
+                                match: {ports: [2202]}
+                                action: ask
+                                undecided: {after: 3s, then: approve}
                             """);
         }
     }
@@ -152,6 +163,7 @@ public final class Profiles {
         Map<String, String> extra() {
             return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
+                    "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
                     "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
         }
     }
