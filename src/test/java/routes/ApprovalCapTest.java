@@ -176,6 +176,8 @@ class ApprovalCapTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !told(c, "Denied by policy undecided-deny").isEmpty());
         String message = told(c, "Denied by policy undecided-deny").get(0).allText();
         assertTrue(message.contains("Denied by policy undecided-deny after 3 s undecided; reverted at "), message);
+        assertTrue(told(c, "Denied by policy undecided-deny").get(0).json().toString()
+                .contains("\"" + sgwarden.slack.PolicyMessages.RESTORE + "\""), "Restore, as after a Deny");
 
         String late = slack.newResponseUrl();
         Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", late).expect(200);

@@ -33,6 +33,8 @@ public class ExpiryMessages {
     CloudTrailParser parser;
     @Inject
     sgwarden.config.Settings settings;
+    @Inject
+    PolicyMessages policyMessages;
 
     /** The outcome line alone, for the reply in the announcement's thread. */
     public static final String OUTCOME = "sgwardenExpiryOutcome";
@@ -131,8 +133,11 @@ public class ExpiryMessages {
                     + stored.status() + ")";
         };
         exchange.setProperty(OUTCOME, outcome);
-        return SlackMessages.message(messages.headline(change) + " — " + outcome,
+        List<Map<String, Object>> blocks = new ArrayList<>(
                 messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED));
+        // reverted by its policy, as by Deny: Restore puts the rules back
+        policyMessages.followUp(blocks, stored);
+        return SlackMessages.message(messages.headline(change) + " — " + outcome, blocks);
     }
 
     static String approver(StoredChange stored) {
