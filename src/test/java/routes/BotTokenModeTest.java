@@ -91,6 +91,24 @@ class BotTokenModeTest {
         assertTrue(slack.replies(ts).get(0).json().toString().contains("\"sgwarden_extend_for_3s\""));
     }
 
+    /** Extend in bot-token mode: the click is answered, and the announcement itself shows the new expiry. */
+    @Test
+    void anExtendUpdatesTheAnnouncement() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+
+        String extend = slack.newResponseUrl();
+        Clicks.click("sgwarden_extend_for_1h", c.eventId(), "U0BOB", "bob", extend).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(extend).isEmpty());
+        assertTrue(slack.responses(extend).get(0).allText().contains("Extended by @bob until "));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.updates().stream()
+                .anyMatch(u -> ts.equals(u.json().path("ts").asText())
+                        && u.allText().contains("Approved by @alice, extended by @bob for 1 h until ")));
+        assertEquals("APPROVED", Announced.status(moto, c.eventId()));
+    }
+
     /** The reminder of a change nobody decided goes in the announcement's thread, mentioning the user group. */
     @Test
     void theReminderGoesInTheAnnouncementsThread() {
