@@ -23,7 +23,10 @@ import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
 
-/** A policy caps how long its rules may be approved for, and may forbid "permanently" (offered: 3 s, 8 s, 1 h, permanently). */
+/**
+ * A policy caps how long its rules may be approved for, and may forbid "permanently" (offered: 3 s, 8 s, 1 h,
+ * permanently); other policies decide changes left undecided.
+ */
 @QuarkusTest
 @TestProfile(Profiles.LakeCapped.class)
 class ApprovalCapTest {
