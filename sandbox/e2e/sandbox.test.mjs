@@ -4,6 +4,7 @@
 //      moto before anyone clicks), clicks Approve and confirms, sees "Restored by" and the rule back;
 //   2. adds an IPv6 rule in the other account (the baseline asks), clicks Approve, sees "Approved by"
 //      and the rule stay;
+//   2b. approves an IPv6 rule for 30 s, sees the Extend notice at once and clicks Extend 1 h: "Extended by … until";
 //   3. adds an egress rule and Denies it: the egress rule is revoked too (and saves
 //      sandbox/screenshot-after-deny.png); then Restore puts it back.
 //   4. widens a rule to the world in place (ModifySecurityGroupRules): the baseline quarantines it,
@@ -219,6 +220,26 @@ test('Approve for 30 s: the message says until when, and at expiry the rule is r
   const told = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'expired and reverted at' });
   await told.waitFor({ timeout: STEP_MS });
   assert.match(await told.textContent(), /Approved by @\S+ for 30 s; expired and reverted at \S/);
+});
+
+test('Extend: an approval for 30 s gets its notice at once, and Extend 1 h moves the expiry', async () => {
+  const group = await groupId('etl-workers');
+  const { eventId, ruleId } = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`).first();
+  await message.waitFor({ timeout: STEP_MS });
+  await message.getByRole('button', { name: 'Approve for 30 s' }).click();
+  await message.getByText(/Approved by @\S+ until/).waitFor({ timeout: STEP_MS });
+  // 30 s is shorter than the sandbox's notice lead: the notice (a new message naming the change) comes at once
+  const notice = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Extend it?' });
+  await notice.waitFor({ timeout: STEP_MS });
+  for (const label of ['Extend 30 s', 'Extend 1 h', 'Extend 7 d', 'Approve permanently']) {
+    assert.equal(await notice.getByRole('button', { name: label }).count(), 1, label);
+  }
+  await notice.getByRole('button', { name: 'Extend 1 h' }).click();
+  const extended = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Extended by' });
+  await extended.waitFor({ timeout: STEP_MS });
+  assert.match(await extended.textContent(), /Extended by @\S+ until \S/);
+  assert.ok((await rulesInMoto(group)).includes(ruleId), 'the rule stands, approved for another hour');
 });
 
 test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {

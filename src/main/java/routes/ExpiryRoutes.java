@@ -8,9 +8,10 @@ import org.apache.camel.builder.RouteBuilder;
 import sgwarden.config.Settings;
 
 /**
- * Approvals for a time: a timer reads the approvals past their expiry from the table's due-index
- * (a Query, so each tick reads only what is due), and each goes down Deny's revert path once,
- * whichever replica claims it first. The state is in the table: a restart loses nothing.
+ * Approvals for a time: a timer reads what is due from the table's due-index (a Query per shard, so
+ * each tick reads only what is due): Extend notices, approvals past their expiry (each goes down Deny's
+ * revert path once, whichever replica claims it first), reminders, and changes a policy decides after
+ * they were left undecided. The state is in the table: a restart loses nothing.
  */
 @ApplicationScoped
 public class ExpiryRoutes extends RouteBuilder {
@@ -32,10 +33,22 @@ public class ExpiryRoutes extends RouteBuilder {
                 + "&delay=" + settings.approval().checkPeriod().toMillis())
                 .routeId("due-items")
                 .routeConfigurationId(ErrorHandling.DUE)
+                // first the Extend notices, so that an approval shorter than the notice's lead expires on time
+                .bean("expiries", "query('notice', *)")
+                .to(dueIndex())
+                .split(header("CamelAwsDdbItems"))
+                    .to("direct:extend-notice")
+                .end()
                 .bean("expiries", "query('approval', *)")
                 .to(dueIndex())
                 .split(header("CamelAwsDdbItems"))
                     .to("direct:expire-approval")
+                .end()
+                // changes reminded of and still undecided, whose policy decides them now
+                .bean("expiries", "query('escalation', *)")
+                .to(dueIndex())
+                .split(header("CamelAwsDdbItems"))
+                    .to("direct:escalate")
                 .end()
                 // the same tick reads the changes due for their reminder
                 .bean("expiries", "query('reminder', *)")
@@ -80,10 +93,68 @@ public class ExpiryRoutes extends RouteBuilder {
                 .to("direct:revert")
                 .to("direct:announce-expiry");
 
+        from("direct:extend-notice")
+                .routeId("extend-notice")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .bean("expiries", "claimNotice")
+                .filter(body().isNull())
+                    .stop()
+                .end()
+                .bean("auditLog", "noticed")
+                .bean("expiryMessages", "notice")
+                .choice()
+                    .when(simple("${exchangeProperty.stored.slackTs} != null"))
+                        .bean("slackWebApi", "replyMessage(${exchangeProperty.stored.slackChannel},"
+                                + " ${exchangeProperty.stored.slackTs}, ${body}, *)")
+                    .otherwise()
+                        .to("direct:post-to-slack")
+                .end();
+
+        // a click on Extend (SlackInteractionRoutes): within the policies' caps, then the conditional move
+        from("direct:extend")
+                .routeId("extend-approval")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("approvalTerms", "check")
+                .bean("expiries", "extend")
+                .bean("auditLog", "extended")
+                .wireTap("direct:show-extended");
+
+        from("direct:show-extended")
+                .routeId("show-extended")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("slackResponder", "showOutcome")
+                // bot-token mode: the announcement shows the new expiry too
+                .filter(simple("${exchangeProperty.stored.slackTs} != null"))
+                    .bean("expiryMessages", "extendedAnnouncement")
+                    .bean("slackWebApi", "update(${exchangeProperty.stored.slackChannel},"
+                            + " ${exchangeProperty.stored.slackTs}, ${body}, *)")
+                .end();
+
+        from("direct:escalate")
+                .routeId("escalate-undecided")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .bean("expiries", "claimEscalation")
+                // decided by a person meanwhile, or held by another replica
+                .filter(body().isNull())
+                    .stop()
+                .end()
+                .bean("auditLog", "undecided")
+                .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
+                    // Deny's revert path, which records REVERTED, ALREADY_GONE or REVERT_FAILED with its audit line
+                    .to("direct:revert")
+                .end()
+                .bean("expiryMessages", "escalated")
+                .to("direct:show-due-outcome");
+
         from("direct:announce-expiry")
                 .routeId("announce-expiry")
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "expired")
+                .to("direct:show-due-outcome");
+
+        from("direct:show-due-outcome")
+                .routeId("show-due-outcome")
+                .routeConfigurationId(ErrorHandling.DUE)
                 .choice()
                     // bot-token mode: the announcement itself shows the outcome, and its thread says so
                     .when(simple("${exchangeProperty.stored.slackTs} != null"))

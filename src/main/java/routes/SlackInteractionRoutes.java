@@ -40,8 +40,11 @@ public class SlackInteractionRoutes extends RouteBuilder {
                         .to("direct:restore")
                     .when(simple("${exchangeProperty.decision.kind} == 'KEEP_OFF'"))
                         .to("direct:keep-off")
-                    .when(simple("${exchangeProperty.decision.kind.forGroup()}"))
+                    .when(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,DENY_ALL,DENY_FAILED,ONE_BY_ONE'"))
                         .to("direct:group-decision")
+                    // ExpiryRoutes: moves an approval's expiry
+                    .when(simple("${exchangeProperty.decision.kind} == 'EXTEND'"))
+                        .to("direct:extend")
                     .otherwise()
                         .bean("interactions", "unknownAction")
                 .end()

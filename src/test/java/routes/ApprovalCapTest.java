@@ -23,7 +23,10 @@ import sgwarden.testing.Moto;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
 
-/** A policy caps how long its rules may be approved for, and may forbid "permanently" (offered: 3 s, 1 h, permanently). */
+/**
+ * A policy caps how long its rules may be approved for, and may forbid "permanently" (offered: 3 s, 8 s, 1 h,
+ * permanently); other policies decide changes left undecided.
+ */
 @QuarkusTest
 @TestProfile(Profiles.LakeCapped.class)
 class ApprovalCapTest {
@@ -59,7 +62,7 @@ class ApprovalCapTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(hour).isEmpty());
         assertTrue(slack.responses(hour).get(0).text().contains("for at most 30 m"),
                 slack.responses(hour).get(0).text());
-        assertTrue(slack.responses(hour).get(0).text().contains("Choose one of: 3 s."),
+        assertTrue(slack.responses(hour).get(0).text().contains("Choose one of: 3 s, 8 s."),
                 slack.responses(hour).get(0).text());
         assertEquals("PENDING", Announced.status(moto, c.eventId()), "nothing changed");
     }
@@ -127,5 +130,86 @@ class ApprovalCapTest {
 
     java.util.List<SlackStandIn.Received> reminders(Accounts.Change c, String mention) {
         return slack.messagesMentioning(c.eventId()).stream().filter(m -> m.text().contains(mention)).toList();
+    }
+
+    /** Extend within the cap only: the notice offers no longer choice, and a forged one changes nothing. */
+    @Test
+    void anExtendBeyondTheCapIsRefusedAndChangesNothing() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String early = slack.newResponseUrl();
+        Clicks.click("sgwarden_extend_for_3s", c.eventId(), "U0BOB", "bob", early).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(early).isEmpty());
+        assertTrue(slack.responses(early).get(0).text().contains("This change is not approved"),
+                slack.responses(early).get(0).text());
+
+        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !notices(c).isEmpty());
+        String notice = notices(c).get(0).json().toString();
+        assertTrue(notice.contains("\"sgwarden_extend_for_8s\""), notice);
+        assertFalse(notice.contains("\"sgwarden_extend_for_1h\""), "longer than the policy's 30 minutes");
+        assertFalse(notice.contains("sgwarden_extend_for_permanent"), "permanently is forbidden by the policy");
+        String until = Announced.item(moto, c.eventId()).get("approvedUntil").s();
+
+        String hour = slack.newResponseUrl();
+        Clicks.click("sgwarden_extend_for_1h", c.eventId(), "U0BOB", "bob", hour).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(hour).isEmpty());
+        String reply = slack.responses(hour).get(0).text();
+        assertTrue(reply.contains("Extending for 1 h is refused: policy 'world-ssh-briefly' allows approving these"
+                + " rules for at most 30 m"), reply);
+        var item = Announced.item(moto, c.eventId());
+        assertEquals(until, item.get("approvedUntil").s(), "the expiry did not move");
+        assertFalse(item.containsKey("extended"));
+    }
+
+    /** A change left PENDING past its policy's undecided time is denied by the policy, and reverted. */
+    @Test
+    void aPolicyDeniesAChangeLeftUndecidedAndAClickAfterItIsToldSo() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
+                Accounts.REGION, group, false, Accounts.tcp(2201, "10.0.0.0/8")));
+        String ruleId = c.rules().get(0).securityGroupRuleId();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        assertFalse(Accounts.rulesNow(moto, c).contains(ruleId), "the rule is gone from moto");
+        var item = Announced.item(moto, c.eventId());
+        assertEquals("policy:undecided-deny", item.get("decidedBy").s());
+        assertEquals("DENY", item.get("decision").s());
+        assertTrue(item.containsKey("remindedAt"), "reminded first");
+        assertFalse(item.containsKey("dueShard"), "out of the due-index once decided");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !told(c, "Denied by policy undecided-deny").isEmpty());
+        String message = told(c, "Denied by policy undecided-deny").get(0).allText();
+        assertTrue(message.contains("Denied by policy undecided-deny after 3 s undecided; reverted at "), message);
+        assertTrue(told(c, "Denied by policy undecided-deny").get(0).json().toString()
+                .contains("\"" + sgwarden.slack.PolicyMessages.RESTORE + "\""), "Restore, as after a Deny");
+
+        String late = slack.newResponseUrl();
+        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", late).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(late).isEmpty());
+        assertTrue(slack.responses(late).get(0).text().contains("already denied by policy undecided-deny"),
+                slack.responses(late).get(0).text());
+        assertEquals("REVERTED", Announced.status(moto, c.eventId()));
+    }
+
+    @Test
+    void aPolicyMayApproveAChangeLeftUndecided() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
+                Accounts.REGION, group, false, Accounts.tcp(2202, "10.0.0.0/8")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+        var item = Announced.item(moto, c.eventId());
+        assertEquals("policy:undecided-approve", item.get("decidedBy").s());
+        assertEquals("APPROVE", item.get("decision").s());
+        assertTrue(Accounts.rulesNow(moto, c).contains(c.rules().get(0).securityGroupRuleId()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !told(c, "Approved by policy undecided-approve after 3 s undecided").isEmpty());
+    }
+
+    java.util.List<SlackStandIn.Received> notices(Accounts.Change c) {
+        return slack.messagesMentioning(c.eventId()).stream().filter(m -> m.text().contains("Extend it?")).toList();
+    }
+
+    java.util.List<SlackStandIn.Received> told(Accounts.Change c, String what) {
+        return slack.messagesMentioning(c.eventId()).stream().filter(m -> m.allText().contains(what)).toList();
     }
 }

@@ -37,7 +37,7 @@ import sgwarden.testing.SlackStandIn;
 @TestProfile(Profiles.Lake.class)
 class ApprovalExpiryTest {
 
-    // the test profile offers 3s, 1h and permanently
+    // the test profile offers 3s, 8s, 1h and permanently, and the Extend notice 2 s before expiry
     static final String APPROVE_3S = "sgwarden_approve_for_3s";
 
     @InjectMoto
@@ -72,7 +72,7 @@ class ApprovalExpiryTest {
                 slack.responses(responseUrl).get(0).allText());
         Map<String, AttributeValue> approved = Announced.item(moto, change.eventId());
         assertEquals("APPROVED", approved.get("status").s());
-        assertEquals("approval", approved.get("dueShard").s(), "in the due-index");
+        assertTrue(List.of("notice", "approval").contains(approved.get("dueShard").s()), "in the due-index");
         assertTrue(Accounts.rulesNow(moto, change).contains(ruleId), "the rule stands until expiry");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, change.eventId())));
@@ -138,5 +138,95 @@ class ApprovalExpiryTest {
         long expiredEntries = item.get("history").l().stream()
                 .filter(e -> "EXPIRED".equals(e.m().containsKey("outcome") ? e.m().get("outcome").s() : null)).count();
         assertEquals(1, expiredEntries, "one EXPIRED entry in the audit trail");
+    }
+
+    /** Extend before expiry: the rule outlives the first expiry and is reverted at the second. */
+    @Test
+    void anExtendedApprovalOutlivesItsFirstExpiryAndIsRevertedAtTheNew() {
+        Accounts.Change change = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String ruleId = change.rules().get(0).securityGroupRuleId();
+        Clicks.click(APPROVE_3S, change.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> notices(change).size() == 1);
+        SlackStandIn.Received notice = notices(change).get(0);
+        assertTrue(notice.text().startsWith(":hourglass_flowing_sand: The approval by @alice ends "), notice.text());
+        String buttons = notice.json().toString();
+        assertTrue(buttons.contains("\"sgwarden_extend_for_8s\"") && buttons.contains("Approve permanently"), buttons);
+        assertTrue(notice.allText().contains(change.eventId()), "the new message names the change");
+        java.time.Instant firstUntil = java.time.Instant.parse(Announced.item(moto, change.eventId())
+                .get("approvedUntil").s());
+
+        String extend = slack.newResponseUrl();
+        Clicks.click("sgwarden_extend_for_8s", change.eventId(), "U0BOB", "bob", extend).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(extend).isEmpty());
+        assertTrue(slack.responses(extend).get(0).allText().contains("Extended by @bob until "),
+                slack.responses(extend).get(0).allText());
+        Map<String, AttributeValue> extended = Announced.item(moto, change.eventId());
+        assertTrue(java.time.Instant.parse(extended.get("approvedUntil").s()).isAfter(firstUntil.plusSeconds(3)));
+        assertEquals("notice", extended.get("dueShard").s(), "the new expiry gets its own notice");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.time.Instant.now().isAfter(firstUntil.plusSeconds(2)));
+        assertEquals("APPROVED", Announced.status(moto, change.eventId()));
+        assertTrue(Accounts.rulesNow(moto, change).contains(ruleId), "the rule outlives the first expiry");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, change.eventId())));
+        assertFalse(Accounts.rulesNow(moto, change).contains(ruleId));
+        List<String> history = Announced.item(moto, change.eventId()).get("history").l().stream()
+                .map(e -> e.m().containsKey("outcome") ? e.m().get("outcome").s() : e.m().get("decision").s()).toList();
+        assertEquals(List.of("APPROVE", "EXTEND", "EXPIRED", "REVERTED"), history);
+        assertEquals(2, notices(change).size(), "a fresh notice before the new expiry");
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.messagesMentioning("expired and reverted at").stream()
+                .anyMatch(m -> m.allText().contains(change.eventId())));
+        String expired = slack.messagesMentioning("expired and reverted at").stream()
+                .filter(m -> m.allText().contains(change.eventId())).findFirst().orElseThrow().allText();
+        assertTrue(expired.contains("Approved by @alice for 3 s, extended by @bob for 8 s; expired and reverted at "),
+                expired);
+
+        // the old notice's button, clicked after the end: told, nothing changes
+        String stale = slack.newResponseUrl();
+        Clicks.click("sgwarden_extend_for_3s", change.eventId(), "U0BOB", "bob", stale).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(stale).isEmpty());
+        assertTrue(slack.responses(stale).get(0).text().contains("This approval has ended; the change is now REVERTED"),
+                slack.responses(stale).get(0).text());
+    }
+
+    /** Two replicas read the same due notice at once: one posts it, and the approval moves on to its expiry. */
+    @Test
+    void aNoticeIsClaimedOnce() throws Exception {
+        Accounts.Change change = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String id = change.eventId();
+        java.time.Instant until = java.time.Instant.now().plusSeconds(7200);
+        String due = Long.toString(until.getEpochSecond() - 600);
+        try (var dynamo = Aws.dynamo(moto)) {
+            dynamo.updateItem(b -> b.tableName(MotoResource.TABLE).key(Map.of("changeId", AttributeValue.fromS(id)))
+                    .updateExpression("SET #s = :a, dueShard = :sh, dueAt = :d, approvedUntil = :u, approvedFor = :f,"
+                            + " decidedBy = :by")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":a", AttributeValue.fromS("APPROVED"),
+                            ":sh", AttributeValue.fromS("notice"), ":d", AttributeValue.fromN(due),
+                            ":u", AttributeValue.fromS(until.toString()), ":f", AttributeValue.fromS("2 h"),
+                            ":by", AttributeValue.fromS("U0ALICE"))));
+        }
+        Map<String, AttributeValue> seen = Map.of("changeId", AttributeValue.fromS(id), "dueAt",
+                AttributeValue.fromN(due));
+        var context = new org.apache.camel.impl.DefaultCamelContext();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool
+                    .submit(() -> expiries.claimNotice(seen, new org.apache.camel.support.DefaultExchange(context)));
+            var b = pool
+                    .submit(() -> expiries.claimNotice(seen, new org.apache.camel.support.DefaultExchange(context)));
+            assertEquals(1, java.util.stream.Stream.of(a.get(), b.get()).filter(java.util.Objects::nonNull).count(),
+                    "exactly one replica posts the notice");
+        } finally {
+            pool.shutdown();
+        }
+        Map<String, AttributeValue> item = Announced.item(moto, id);
+        assertEquals("approval", item.get("dueShard").s(), "due next for its expiry");
+        assertEquals(Long.toString(until.getEpochSecond()), item.get("dueAt").n());
+    }
+
+    List<SlackStandIn.Received> notices(Accounts.Change c) {
+        return slack.messagesMentioning(c.eventId()).stream().filter(m -> m.text().contains("Extend it?")).toList();
     }
 }

@@ -83,8 +83,55 @@ class BotTokenModeTest {
         assertEquals("C0SECURITY", update.json().path("channel").asText());
         assertTrue(update.allText().contains("Approved by @alice for 3 s; expired and reverted at "), update.allText());
         assertFalse(update.allText().contains("sgwarden_approve"), "no buttons left to click");
-        assertTrue(slack.replies(ts).get(0).text().contains("expired and reverted at"),
+        assertTrue(slack.replies(ts).stream().anyMatch(r -> r.text().contains("expired and reverted at")),
+                slack.replies(ts).toString());
+        // the Extend notice went in the same thread, with its buttons
+        assertTrue(slack.replies(ts).get(0).text().startsWith(":hourglass_flowing_sand: The approval by @alice ends "),
                 slack.replies(ts).get(0).text());
+        assertTrue(slack.replies(ts).get(0).json().toString().contains("\"sgwarden_extend_for_3s\""));
+    }
+
+    /** Extend in bot-token mode: the click is answered, and the announcement itself shows the new expiry. */
+    @Test
+    void anExtendUpdatesTheAnnouncement() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+
+        String extend = slack.newResponseUrl();
+        Clicks.click("sgwarden_extend_for_1h", c.eventId(), "U0BOB", "bob", extend).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(extend).isEmpty());
+        assertTrue(slack.responses(extend).get(0).allText().contains("Extended by @bob until "));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.updates().stream()
+                .anyMatch(u -> ts.equals(u.json().path("ts").asText())
+                        && u.allText().contains("Approved by @alice, extended by @bob for 1 h until ")));
+        assertEquals("APPROVED", Announced.status(moto, c.eventId()));
+    }
+
+    /** The reminder of a change nobody decided goes in the announcement's thread, mentioning the user group. */
+    @Test
+    void theReminderGoesInTheAnnouncementsThread() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        // due now: the profile keeps the default 4 h, so the test puts it in the reminders shard as due
+        try (var dynamo = sgwarden.testing.Aws.dynamo(moto)) {
+            dynamo.updateItem(b -> b.tableName(sgwarden.testing.MotoResource.TABLE)
+                    .key(java.util.Map.of("changeId",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(c.eventId())))
+                    .updateExpression("SET dueAt = :now")
+                    .expressionAttributeValues(
+                            java.util.Map.of(":now", software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                                    .fromN(Long.toString(java.time.Instant.now().getEpochSecond())))));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+        SlackStandIn.Received reminder = slack.replies(ts).get(0);
+        assertEquals("/api/chat.postMessage", reminder.path());
+        assertEquals(ts, reminder.json().path("thread_ts").asText());
+        assertTrue(
+                reminder.text().startsWith("<!subteam^" + Profiles.LakeCapped.USER_GROUP + "> :bell: Still undecided"),
+                reminder.text());
+        assertEquals("PENDING", Announced.status(moto, c.eventId()));
     }
 
     @Test

@@ -25,6 +25,8 @@ import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
 import sgwarden.testing.Clicks;
+import sgwarden.testing.FaultyAws;
+import sgwarden.testing.InjectFaultyAws;
 import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.Moto;
@@ -45,6 +47,8 @@ class GroupingTest {
     Moto moto;
     @InjectSlack
     SlackStandIn slack;
+    @InjectFaultyAws
+    FaultyAws aws;
 
     @BeforeEach
     void clean() {
@@ -115,6 +119,39 @@ class GroupingTest {
         String after = slack.responses(responseUrl).get(slack.responses(responseUrl).size() - 1).allText();
         assertTrue(after.contains("Deny all by @alice"), after);
         assertFalse(after.contains("sgwarden_group_deny\""), "no Deny all once all are decided: " + after);
+    }
+
+    @Test
+    void theOutcomeNamesWhatFailedAndDenyAgainRetriesOnlyThat() {
+        List<Accounts.Change> changes = burst(groups(1), 3);
+        changes.forEach(c -> send(moto, c, c.record()));
+        SlackStandIn.Received message = theMessageSaying("made 3 changes");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+        // the first revert's role is refused; the other two go through
+        aws.fail("AssumeRole", 1, 403, "AccessDenied", "not authorized to perform: sts:AssumeRole");
+
+        String first = slack.newResponseUrl();
+        Clicks.clickIn(message, "sgwarden_group_deny", "U0BOB", "bob", first).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses(first).stream()
+                .anyMatch(r -> r.allText().contains("2 reverted, 1 failed")));
+        SlackStandIn.Received shown = slack.responses(first).get(slack.responses(first).size() - 1);
+        assertTrue(shown.allText().contains("AccessDenied"), shown.allText());
+        assertEquals(List.of("sgwarden_group_deny_again"), Clicks.buttons(shown), "only Deny again is left");
+        Accounts.Change failed = changes.stream()
+                .filter(c -> "REVERT_FAILED".equals(Announced.status(moto, c.eventId()))).findFirst().orElseThrow();
+
+        String second = slack.newResponseUrl();
+        Clicks.clickIn(shown, "sgwarden_group_deny_again", "U0BOB", "bob", second).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, failed.eventId())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.responses(second).stream()
+                .anyMatch(r -> r.allText().contains("3 reverted")));
+        for (Accounts.Change c : changes) {
+            long reverts = Announced.item(moto, c.eventId()).get("history").l().stream()
+                    .filter(h -> h.m().containsKey("outcome") && "REVERTED".equals(h.m().get("outcome").s())).count();
+            assertEquals(1, reverts, "reverted once: " + c.eventId());
+        }
+        assertTrue(Clicks.buttons(slack.responses(second).get(slack.responses(second).size() - 1)).isEmpty());
     }
 
     @Test

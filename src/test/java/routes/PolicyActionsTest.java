@@ -256,7 +256,8 @@ class PolicyActionsTest {
         String text = message(c).allText();
         assertTrue(text.contains("policy try-9000 would have reverted this change"), text);
         assertTrue(text.contains(APPROVE) && text.contains(DENY), "asked about: " + text);
-        assertEquals("PENDING", Announced.status(moto, c.eventId()));
+        // PENDING once the service has Slack's answer, a moment after the stand-in has the message
+        awaitStatus(c, "PENDING");
         assertEquals(1, worldRules(c, 9000).size(), "nothing changed");
         assertEquals("REVERT", str(c, "policyWouldBe"));
         assertEquals("ASK", str(c, "policyAction"));

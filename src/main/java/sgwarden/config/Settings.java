@@ -210,6 +210,10 @@ public interface Settings {
         /** How often the due-index is read for approvals past their expiry. */
         @WithName("check-period")
         Duration checkPeriod();
+
+        /** How long before an approval's expiry the notice with the Extend buttons goes out. */
+        @WithName("extend-notice")
+        Duration extendNotice();
     }
 
     /** One reminder for a change nobody decided. */

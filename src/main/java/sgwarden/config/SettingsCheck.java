@@ -151,6 +151,7 @@ public class SettingsCheck {
             }
         }
         positive(out, "sgwarden.approval.check-period", s.approval().checkPeriod());
+        positive(out, "sgwarden.approval.extend-notice", s.approval().extendNotice());
         positive(out, "sgwarden.reminder.after", s.reminder().after());
         s.reminder().userGroup().filter(g -> !g.isBlank() && !g.trim().matches("S[A-Z0-9]{2,30}"))
                 .ifPresent(g -> out.add(

@@ -85,9 +85,10 @@ public class ApprovalTerms {
 
     public void check(@ExchangeProperty("decision") Decision decision) {
         ApprovalDuration chosen = decision.approvalFor();
-        String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
+        String what = (decision.kind() == Decision.Kind.EXTEND ? "Extending " : "Approving ")
+                + (chosen.permanent() ? "permanently" : "for " + chosen.label());
         if (configured().stream().noneMatch(d -> d.code().equals(chosen.code()))) {
-            throw new DecisionRefusedException("Approving " + what + " is not offered any more, so nothing was changed."
+            throw new DecisionRefusedException(what + " is not offered any more, so nothing was changed."
                     + " Choose one of: " + labels(configured()) + ".");
         }
         StoredChange stored = changeStore.find(decision.changeId());
@@ -96,7 +97,7 @@ public class ApprovalTerms {
         String why = refusal(chosen, caps);
         if (why != null) {
             List<ApprovalDuration> allowed = configured().stream().filter(d -> refusal(d, caps) == null).toList();
-            throw new DecisionRefusedException("Approving " + what + " is refused: " + why + ", so nothing was changed."
+            throw new DecisionRefusedException(what + " is refused: " + why + ", so nothing was changed."
                     + (allowed.isEmpty() ? " Ask the security team." : " Choose one of: " + labels(allowed) + "."));
         }
     }

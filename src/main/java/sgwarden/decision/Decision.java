@@ -25,26 +25,30 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         /** A group's Deny again: only the changes whose revert failed. */
         DENY_FAILED,
         /** Post each open change of the group as its own message. */
-        ONE_BY_ONE;
-
-        public boolean forGroup() {
-            return this == APPROVE_ALL || this == DENY_ALL || this == DENY_FAILED || this == ONE_BY_ONE;
-        }
+        ONE_BY_ONE,
+        /** Moves an approval's expiry: the chosen duration from now, or permanently. */
+        EXTEND
     }
 
-    /** For an Approve: the time it was chosen for, or permanently (the plain Approve button). */
+    /** For an Approve or an Extend: the time it was chosen for, or permanently (the plain Approve button). */
     public ApprovalDuration approvalFor() {
-        // sgwarden_approve_for_8h on a change, sgwarden_group_approve_for_8h on a group
-        String marker = "approve_for_";
-        int at = actionId == null ? -1 : actionId.indexOf(marker);
-        return at >= 0 ? ApprovalDuration.parse(actionId.substring(at + marker.length()))
-                : ApprovalDuration.parse(ApprovalDuration.PERMANENT);
+        // sgwarden_approve_for_8h on a change, sgwarden_group_approve_for_8h on a group, sgwarden_extend_for_8h
+        for (String marker : new String[]{"approve_for_", EXTEND_FOR}) {
+            int at = actionId == null ? -1 : actionId.indexOf(marker);
+            if (at >= 0) {
+                return ApprovalDuration.parse(actionId.substring(at + marker.length()));
+            }
+        }
+        return ApprovalDuration.parse(ApprovalDuration.PERMANENT);
     }
 
     /** The same click, applied to one change of a group: no response_url, the group message answers. */
     public Decision forChange(String changeId, Kind changeKind) {
         return new Decision(changeId, actionId, changeKind, userId, userName, teamId, null, at);
     }
+
+    /** Extend's action_id: the prefix and the duration's code, e.g. sgwarden_extend_for_8h or …_permanent. */
+    public static final String EXTEND_FOR = "sgwarden_extend_for_";
 
     /** Decided by a policy rather than a person: the policy's name stands where the user would. */
     public boolean byPolicy() {

@@ -160,17 +160,17 @@ public class Announcements {
                 .filter(a -> a.kind() == Announcement.Kind.ASK && a.stored().status() == Status.PENDING).toList();
     }
 
+    /**
+     * Why the change was posted, from what its policies decided when it was found: a policy's revoke
+     * stays one also once a person restored it; an ask stays one also once its policy decided it
+     * after it was left undecided.
+     */
     static Announcement.Kind kindOf(StoredChange stored, Verdict verdict) {
-        // a policy's revoke stays one, also once a person restored it or kept it off
-        if (stored.revokedByPolicy() && stored.status() != Status.PENDING && stored.status() != Status.ANNOUNCING) {
+        if (stored.revokedByPolicy() && stored.status() != Status.ANNOUNCING) {
             return Announcement.Kind.ACTED;
         }
-        if (stored.decidedBy() != null && stored.decidedBy().startsWith(Decision.POLICY_PREFIX)) {
-            return Decision.Kind.APPROVE.name().equals(stored.decision()) ? Announcement.Kind.APPROVED
-                    : Announcement.Kind.ACTED;
-        }
-        if (stored.status() == Status.ANNOUNCING && verdict.action() == Action.APPROVE
-                && verdict.post() == Post.COMPACT) {
+        String action = stored.policyAction() != null ? stored.policyAction() : verdict.action().name();
+        if (Action.APPROVE.name().equals(action) && verdict.post() == Post.COMPACT) {
             return Announcement.Kind.APPROVED;
         }
         return Announcement.Kind.ASK;

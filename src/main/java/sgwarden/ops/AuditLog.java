@@ -79,6 +79,33 @@ public class AuditLog {
         write(fields("reminded", stored));
     }
 
+    /** An approval's Extend notice went out (claimed by this replica). */
+    public void noticed(@ExchangeProperty("stored") StoredChange stored) {
+        Map<String, String> f = fields("notice", stored);
+        f.put("until", stored.approvedUntil() == null ? null : stored.approvedUntil().toString());
+        write(f);
+    }
+
+    /** Extend: who moved an approval's expiry, and to when ("permanent" for no expiry). */
+    public void extended(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored) {
+        Map<String, String> f = fields("extended", stored);
+        who(f, decision);
+        f.put("until", stored.approvedUntil() == null ? "permanent" : stored.approvedUntil().toString());
+        write(f);
+    }
+
+    /** A policy decided a change nobody decided in time (undecided in the policy file). */
+    public void undecided(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String after) {
+        Map<String, String> f = fields("decision", stored);
+        f.put("decision", decision.kind().name());
+        who(f, decision);
+        f.put("undecidedFor", after);
+        write(f);
+    }
+
     /** An approval for a time has run out and this replica claimed it: its revert follows, with its own line. */
     public void expired(@ExchangeProperty("stored") StoredChange stored) {
         Map<String, String> f = fields("expired", stored);

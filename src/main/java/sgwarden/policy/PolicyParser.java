@@ -149,6 +149,16 @@ public final class PolicyParser {
         @JsonProperty("allowPermanent")
         @JsonDeserialize(using = BooleanDeserializer.class)
         Boolean allowPermanent;
+        @JsonProperty("undecided")
+        RawUndecided undecided;
+    }
+
+    /** undecided: {after: 24h, then: deny}; both fields are checked with the policy, which names them. */
+    static final class RawUndecided {
+        @JsonProperty("after")
+        String after;
+        @JsonProperty("then")
+        String then;
     }
 
     static final class RawMatch {
@@ -253,7 +263,41 @@ public final class PolicyParser {
                 }
             }
             return new Policy(p.name, p.match == null ? Match.ANY : p.match, p.action,
-                    p.dryRun != null && p.dryRun, post, line, max, p.allowPermanent == null || p.allowPermanent);
+                    p.dryRun != null && p.dryRun, post, line, max, p.allowPermanent == null || p.allowPermanent,
+                    undecided(p));
+        }
+
+        private static Undecided undecided(RawPolicy p) {
+            if (p.undecided == null) {
+                return null;
+            }
+            String field = "policy '" + p.name + "': undecided";
+            if (p.action != Action.ASK) {
+                throw new IllegalArgumentException(field + " applies only to action ask (a person decides)");
+            }
+            if (p.undecided.after == null || p.undecided.then == null) {
+                throw new IllegalArgumentException(field + " needs both after (e.g. 24h) and then (deny or approve)");
+            }
+            sgwarden.decision.ApprovalDuration after;
+            try {
+                after = sgwarden.decision.ApprovalDuration.parse(p.undecided.after);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(field + ".after " + e.getMessage());
+            }
+            if (after.permanent()) {
+                throw new IllegalArgumentException(field + ".after is a duration such as 24h");
+            }
+            boolean approve = switch (p.undecided.then.trim().toLowerCase(Locale.ROOT)) {
+                case "deny" -> false;
+                case "approve" -> true;
+                default -> throw new IllegalArgumentException(
+                        field + ".then is deny or approve, not '" + p.undecided.then + "'");
+            };
+            if (approve && (p.maxApproval != null || Boolean.FALSE.equals(p.allowPermanent))) {
+                throw new IllegalArgumentException(field + ".then approve approves permanently, which this policy's"
+                        + " maxApproval or allowPermanent: false forbids; use then: deny");
+            }
+            return new Undecided(after.duration(), after.label(), approve);
         }
     }
 

@@ -1,6 +1,10 @@
 package sgwarden.slack;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,6 +16,9 @@ import com.slack.api.model.Message;
 
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.decision.ApprovalDuration;
+import sgwarden.decision.Decision;
+import sgwarden.store.Expiries;
 import sgwarden.store.Status;
 import sgwarden.store.StoredChange;
 
@@ -26,6 +33,8 @@ public class ExpiryMessages {
     CloudTrailParser parser;
     @Inject
     sgwarden.config.Settings settings;
+    @Inject
+    PolicyMessages policyMessages;
 
     /** The outcome line alone, for the reply in the announcement's thread. */
     public static final String OUTCOME = "sgwardenExpiryOutcome";
@@ -61,6 +70,82 @@ public class ExpiryMessages {
         return m;
     }
 
+    /**
+     * The Extend notice: when the approval ends, and Extend buttons with what Approve offers this change
+     * (within its policies' caps). In a thread (bot token) the notice and the buttons; as a new message
+     * (webhook) the change is named too.
+     */
+    public Message notice(@ExchangeProperty("stored") StoredChange stored) {
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        String text = ":hourglass_flowing_sand: The approval by " + approver(stored) + " ends "
+                + SlackMessages.until(stored.approvedUntil()) + ". Extend it?";
+        List<Map<String, Object>> blocks = stored.slackTs() != null
+                ? new ArrayList<>(List.of(SlackMessages.section(text)))
+                : messages.decided(change, text, false);
+        List<Object> buttons = new ArrayList<>();
+        for (ApprovalDuration d : messages.offered(change)) {
+            Map<String, Object> button = new LinkedHashMap<>();
+            button.put("type", "button");
+            button.put("action_id", Decision.EXTEND_FOR + d.code());
+            button.put("text", Map.of("type", "plain_text", "text",
+                    d.permanent() ? "Approve permanently" : "Extend " + d.label()));
+            button.put("value", change.eventId());
+            if (buttons.isEmpty()) {
+                button.put("style", "primary");
+            }
+            buttons.add(button);
+        }
+        if (!buttons.isEmpty()) {
+            blocks.add(Map.of("type", "actions", "block_id", EXTEND_BLOCK, "elements", buttons));
+        }
+        Message m = SlackMessages.message(text, blocks);
+        m.setText(text + " " + messages.headline(change));
+        return m;
+    }
+
+    public static final String EXTEND_BLOCK = "sgwarden_extend";
+
+    /** Bot-token mode: the announcement, updated to show the new expiry and who moved it. */
+    public Message extendedAnnouncement(@ExchangeProperty("stored") StoredChange stored) {
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        String outcome = ":white_check_mark: Approved by " + approver(stored) + ", extended by @"
+                + Mrkdwn.escape(stored.extended())
+                + (stored.approvedUntil() == null ? "" : " until " + SlackMessages.until(stored.approvedUntil()));
+        return SlackMessages.message(messages.headline(change) + " — " + outcome,
+                messages.decided(change, outcome, false));
+    }
+
+    /** A change its policy decided after it was left undecided: the message says which policy, after how long. */
+    public Message escalated(@ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty(Expiries.UNDECIDED_FOR) String after, org.apache.camel.Exchange exchange) {
+        SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        String policy = "policy " + Mrkdwn.escape(stored.decidedByName());
+        String at = SlackMessages.at(clock.instant());
+        String outcome = switch (stored.status()) {
+            case APPROVED -> ":white_check_mark: Approved by " + policy + " after " + after + " undecided";
+            case REVERTED -> ":leftwards_arrow_with_hook: Denied by " + policy + " after " + after
+                    + " undecided; reverted at " + at + SlackResponder.revertedHow(stored);
+            case ALREADY_GONE -> ":information_source: Denied by " + policy + " after " + after + " undecided at "
+                    + at + ": the rules had already been removed by someone else, nothing left to revert";
+            case REVERT_FAILED -> ":x: Denied by " + policy + " after " + after + " undecided, but the revert failed: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> ":hourglass_flowing_sand: Denied by " + policy + " after " + after + " undecided ("
+                    + stored.status() + ")";
+        };
+        exchange.setProperty(OUTCOME, outcome);
+        List<Map<String, Object>> blocks = new ArrayList<>(
+                messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED));
+        // reverted by its policy, as by Deny: Restore puts the rules back
+        policyMessages.followUp(blocks, stored);
+        return SlackMessages.message(messages.headline(change) + " — " + outcome, blocks);
+    }
+
+    static String approver(StoredChange stored) {
+        return "@" + Mrkdwn.escape(stored.decidedByName() == null || "null".equals(stored.decidedByName())
+                ? stored.decidedBy()
+                : stored.decidedByName());
+    }
+
     static String hours(java.time.Duration d) {
         if (d.toHours() > 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
             return d.toHours() + " h";
@@ -69,11 +154,8 @@ public class ExpiryMessages {
     }
 
     static String outcomeLine(StoredChange stored, String at) {
-        String approved = "Approved by @"
-                + Mrkdwn.escape(stored.decidedByName() == null || "null".equals(stored.decidedByName())
-                        ? stored.decidedBy()
-                        : stored.decidedByName())
-                + " for " + stored.approvedFor();
+        String approved = "Approved by " + approver(stored) + " for " + stored.approvedFor()
+                + (stored.extended() == null ? "" : ", extended by @" + Mrkdwn.escape(stored.extended()));
         return switch (stored.status()) {
             case REVERTED -> ":alarm_clock: " + approved + "; expired and reverted at " + at
                     + SlackResponder.revertedHow(stored);

@@ -82,14 +82,13 @@ public class Interactions {
             case GroupMessages.DENY_FAILED -> Decision.Kind.DENY_FAILED;
             case GroupMessages.ONE_BY_ONE -> Decision.Kind.ONE_BY_ONE;
             default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE
-                    : actionId.startsWith(GroupMessages.APPROVE_ALL_FOR) ? Decision.Kind.APPROVE_ALL : null;
+                    : actionId.startsWith(GroupMessages.APPROVE_ALL_FOR) ? Decision.Kind.APPROVE_ALL
+                            : actionId.startsWith(Decision.EXTEND_FOR) ? Decision.Kind.EXTEND : null;
         };
-        String durationPrefix = kind == Decision.Kind.APPROVE ? SlackMessages.APPROVE_FOR
-                : GroupMessages.APPROVE_ALL_FOR;
-        if ((kind == Decision.Kind.APPROVE || kind == Decision.Kind.APPROVE_ALL)
-                && actionId.startsWith(durationPrefix)) {
+        if (actionId.startsWith(SlackMessages.APPROVE_FOR) || actionId.startsWith(GroupMessages.APPROVE_ALL_FOR)
+                || kind == Decision.Kind.EXTEND) {
             try {
-                ApprovalDuration.parse(actionId.substring(durationPrefix.length()));
+                ApprovalDuration.parse(actionId.substring(actionId.indexOf("_for_") + "_for_".length()));
             } catch (IllegalArgumentException e) {
                 throw new BadInteractionException("actions[0].action_id names no approval duration");
             }

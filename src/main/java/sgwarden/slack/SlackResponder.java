@@ -106,10 +106,14 @@ public class SlackResponder {
                 : "@" + Mrkdwn.escape(decision.userName() == null ? decision.userId() : decision.userName());
         String at = SlackMessages.at(Instant.now());
         return switch (stored.status()) {
-            case APPROVED -> stored.approvedUntil() != null
-                    ? ":white_check_mark: Approved by " + who + " until "
-                            + SlackMessages.until(stored.approvedUntil())
-                    : ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
+            case APPROVED -> decision.kind() == Decision.Kind.EXTEND
+                    ? ":arrows_counterclockwise: Extended by " + who + (stored.approvedUntil() != null
+                            ? " until " + SlackMessages.until(stored.approvedUntil())
+                            : ": approved permanently")
+                    : stored.approvedUntil() != null
+                            ? ":white_check_mark: Approved by " + who + " until "
+                                    + SlackMessages.until(stored.approvedUntil())
+                            : ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
             case REVERTED -> decision.kind() == Decision.Kind.KEEP_OFF
                     ? ":no_entry: Denied by " + who + " at " + at + ": the quarantined rules stay off"
                     : ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);

@@ -85,6 +85,16 @@ public class SlackWebApi {
         }
     }
 
+    /** Posts a message with blocks (buttons) in the thread of the message at channel/ts. */
+    public void replyMessage(String channel, String ts, @Body Message message, Exchange exchange)
+            throws IOException, SlackApiException, CamelExchangeException {
+        ChatPostMessageResponse response = methods().chatPostMessage(r -> r.channel(channel).threadTs(ts)
+                .text(message.getText()).blocks(message.getBlocks()));
+        if (!response.isOk()) {
+            throw new CamelExchangeException("Error replying in the Slack thread: " + response.getError(), exchange);
+        }
+    }
+
     @PreDestroy
     void close() throws Exception {
         if (slack != null) {

@@ -95,7 +95,9 @@ public class ChangeStore {
         values.putAll(Map.of(":reminders", Items.s(Items.REMINDERS_SHARD),
                 ":remindAt", Items.n(clock.instant().plus(settings.reminder().after()).getEpochSecond())));
         String update = "SET #status = :pending, #announced = :now, #shard = :reminders, #due = :remindAt";
-        if (slackTs != null && slackChannel != null) {
+        // a change announced in a group keeps no ts: an expiry or an Extend would replace the whole group
+        // message with this one change; it gets a message of its own instead (one by one sets its own ts)
+        if (slackTs != null && slackChannel != null && groupId == null) {
             // in bot-token mode, where the message is: an expiry updates it and replies in its thread
             names.putAll(Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL));
             values.putAll(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel)));
@@ -157,10 +159,10 @@ public class ChangeStore {
         String expiry = "";
         sgwarden.decision.ApprovalDuration term = deny ? null : decision.approvalFor();
         if (term != null && !term.permanent()) {
-            // an approval for a time enters the due-index; the expiry timer finds it there at dueAt
+            // an approval for a time enters the due-index, first for its Extend notice (Expiries.noticeAt)
             Instant until = decision.at().plus(term.duration());
-            values.put(":shard", Items.s(Items.APPROVALS_SHARD));
-            values.put(":due", Items.n(until.getEpochSecond()));
+            values.put(":shard", Items.s(Items.NOTICES_SHARD));
+            values.put(":due", Items.n(Expiries.noticeAt(until, decision.at(), settings)));
             values.put(":until", Items.s(until.toString()));
             values.put(":for", Items.s(term.label()));
             names.putAll(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT, "#until", Items.APPROVED_UNTIL,

@@ -2,8 +2,10 @@ package sgwarden.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,8 +21,15 @@ import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import sgwarden.change.CloudTrailParser;
 import sgwarden.config.Settings;
+import sgwarden.decision.ApprovalDuration;
 import sgwarden.decision.Decision;
+import sgwarden.decision.DecisionRefusedException;
+import sgwarden.decision.UnknownChangeException;
+import sgwarden.policy.Escalations;
+import sgwarden.policy.Policy;
+import sgwarden.policy.Undecided;
 
 /**
  * Approvals for a time: which are due (the Query the aws2-ddb endpoint runs on the due-index), and
@@ -41,6 +50,10 @@ public class Expiries {
     DynamoDbClient dynamo;
     @Inject
     Settings settings;
+    @Inject
+    Escalations escalations;
+    @Inject
+    CloudTrailParser parser;
 
     Clock clock = Clock.systemUTC();
 
@@ -74,10 +87,11 @@ public class Expiries {
                     .key(Items.key(changeId))
                     .updateExpression("SET #status = :expired, #due = :retry, #expiredAt = :now,"
                             + " #history = list_append(if_not_exists(#history, :empty), :entry)")
-                    .conditionExpression("#status IN (:approved, :expired) AND #due = :seen")
+                    .conditionExpression("#status IN (:approved, :expired) AND #shard = :approvals AND #due = :seen")
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#due", Items.DUE_AT,
-                            "#expiredAt", EXPIRED_AT, "#history", Items.HISTORY))
+                            "#expiredAt", EXPIRED_AT, "#history", Items.HISTORY, "#shard", Items.DUE_SHARD))
                     .expressionAttributeValues(Map.of(":expired", Items.s(Status.EXPIRED.name()),
+                            ":approvals", Items.s(Items.APPROVALS_SHARD),
                             ":approved", Items.s(Status.APPROVED.name()), ":seen", seenDue,
                             ":retry", Items.n(now.plus(settings.revert().stuckAfter()).getEpochSecond()),
                             ":now", Items.s(now.toString()), ":empty", AttributeValue.fromL(List.of()),
@@ -108,15 +122,32 @@ public class Expiries {
         if (changeId == null || seenDue == null) {
             return null;
         }
-        Map<String, String> names = Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT,
-                "#reminded", Items.REMINDED_AT);
-        Map<String, AttributeValue> values = Map.of(":pending", Items.s(Status.PENDING.name()),
+        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD,
+                "#due", Items.DUE_AT, "#reminded", Items.REMINDED_AT));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending", Items.s(Status.PENDING.name()),
                 ":reminders", Items.s(Items.REMINDERS_SHARD), ":seen", seenDue, ":now",
-                Items.s(clock.instant().toString()));
+                Items.s(clock.instant().toString())));
+        // a policy that decides changes left undecided keeps it in the due-index, for that decision
+        Policy escalating = escalation(item);
+        String update = "SET #reminded = :now REMOVE #shard, #due";
+        if (escalating != null) {
+            Undecided u = escalating.undecided();
+            Instant announced = Optional.ofNullable(Items.str(item, Items.ANNOUNCED_AT)).map(Instant::parse)
+                    .orElse(clock.instant());
+            Instant at = announced.plus(u.after());
+            names.putAll(Map.of("#policy", Items.ESCALATE_POLICY, "#then", Items.ESCALATE_THEN, "#after",
+                    Items.ESCALATE_AFTER));
+            values.putAll(Map.of(":escalations", Items.s(Items.ESCALATIONS_SHARD), ":escalateAt",
+                    Items.n(Math.max(at.getEpochSecond(), clock.instant().getEpochSecond())),
+                    ":policy", Items.s(escalating.name()), ":then", Items.s(u.then()), ":after", Items.s(u.label())));
+            update = "SET #reminded = :now, #shard = :escalations, #due = :escalateAt, #policy = :policy,"
+                    + " #then = :then, #after = :after";
+        }
+        String expression = update;
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(changeId))
-                    .updateExpression("SET #reminded = :now REMOVE #shard, #due")
+                    .updateExpression(expression)
                     .conditionExpression("#status = :pending AND #shard = :reminders AND #due = :seen")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
@@ -139,4 +170,232 @@ public class Expiries {
             return null;
         }
     }
+
+    /** The whole item: the Query's (the index projects every attribute), or read again where a caller had less. */
+    private Map<String, AttributeValue> whole(Map<String, AttributeValue> item) {
+        if (item.containsKey(Items.RECORD) && item.containsKey(Items.STATUS)) {
+            return item;
+        }
+        Map<String, AttributeValue> read = dynamo.getItem(b -> b.tableName(settings.table())
+                .key(Items.key(Items.str(item, Items.ID))).consistentRead(true)).item();
+        return read == null ? Map.of() : read;
+    }
+
+    /** The policy that decides this change if it stays undecided, or null. */
+    private Policy escalation(Map<String, AttributeValue> seen) {
+        Map<String, AttributeValue> item = whole(seen);
+        if (!item.containsKey(Items.RECORD) || !item.containsKey(Items.STATUS)) {
+            return null;
+        }
+        StoredChange stored = StoredChange.of(item);
+        return escalations.of(parser.parse(stored.record(), null).withEarlier(stored.earlier()));
+    }
+
+    /** When an approval until then gets its Extend notice: the lead time before, or at once if it is shorter. */
+    public static long noticeAt(Instant until, Instant approvedAt, Settings settings) {
+        Instant notice = until.minus(settings.approval().extendNotice());
+        return (notice.isBefore(approvedAt) ? approvedAt : notice).getEpochSecond();
+    }
+
+    /**
+     * Claims an approval's Extend notice: still APPROVED until the same time, still in the notices shard
+     * at the time the Query saw. The claim moves it to the approvals shard at its expiry, so across replicas
+     * exactly one posts the notice, and the expiry follows. Returns the change, or null.
+     */
+    public StoredChange claimNotice(@Body Map<String, AttributeValue> item, Exchange exchange) {
+        Map<String, AttributeValue> whole = whole(item);
+        String changeId = Items.str(item, Items.ID);
+        AttributeValue seenDue = item.get(Items.DUE_AT);
+        String until = Items.str(whole, Items.APPROVED_UNTIL);
+        if (changeId == null || seenDue == null) {
+            return null;
+        }
+        Map<String, String> names = Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT,
+                "#until", Items.APPROVED_UNTIL, "#noticed", Items.NOTICED_AT);
+        try {
+            if (until == null) {
+                throw ConditionalCheckFailedException.builder().message("no expiry").build();
+            }
+            Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(changeId))
+                    .updateExpression("SET #shard = :approvals, #due = :expiry, #noticed = :now")
+                    .conditionExpression(
+                            "#status = :approved AND #shard = :notices AND #due = :seen AND #until = :until")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":approved", Items.s(Status.APPROVED.name()),
+                            ":approvals", Items.s(Items.APPROVALS_SHARD), ":notices", Items.s(Items.NOTICES_SHARD),
+                            ":seen", seenDue, ":until", Items.s(until),
+                            ":expiry", Items.n(Instant.parse(until).getEpochSecond()),
+                            ":now", Items.s(clock.instant().toString())))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            StoredChange stored = StoredChange.of(updated);
+            exchange.setProperty("stored", stored);
+            return stored;
+        } catch (ConditionalCheckFailedException e) {
+            leaveIndex(changeId, Status.APPROVED, Items.NOTICES_SHARD, seenDue);
+            return null;
+        }
+    }
+
+    /** A due item whose change moved on (no longer in the state it was due for) only leaves the index. */
+    private void leaveIndex(String changeId, Status dueFor, String shard, AttributeValue seenDue) {
+        try {
+            dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(changeId))
+                    .updateExpression("REMOVE #shard, #due")
+                    .conditionExpression("#status <> :state AND #shard = :shard AND #due = :seen")
+                    .expressionAttributeNames(Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD,
+                            "#due", Items.DUE_AT))
+                    .expressionAttributeValues(Map.of(":state", Items.s(dueFor.name()), ":shard", Items.s(shard),
+                            ":seen", seenDue)));
+        } catch (ConditionalCheckFailedException held) {
+            // another replica took it, or it moved on: nothing to do
+        }
+    }
+
+    /**
+     * Extend: moves an approval's expiry to the chosen duration from now (or makes it permanent), while it
+     * is APPROVED and not yet past its expiry. The update is conditional on the expiry as read, so the
+     * first of two clicks wins and the other is told. The new expiry gets its own Extend notice.
+     */
+    public StoredChange extend(@org.apache.camel.ExchangeProperty("decision") Decision decision, Exchange exchange) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table())
+                .key(Items.key(decision.changeId())).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
+            throw new UnknownChangeException(decision.changeId());
+        }
+        StoredChange stored = StoredChange.of(item);
+        Instant now = clock.instant();
+        ApprovalDuration chosen = decision.approvalFor();
+        String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
+        if (stored.status() != Status.APPROVED) {
+            throw new DecisionRefusedException(notExtendable(stored));
+        }
+        if (stored.approvedUntil() == null) {
+            throw new DecisionRefusedException("This change is approved permanently: there is no expiry to extend,"
+                    + " so nothing was changed.");
+        }
+        if (!stored.approvedUntil().isAfter(now)) {
+            throw new DecisionRefusedException("This approval ended at " + stored.approvedUntil()
+                    + " and its rules are being reverted, so nothing was changed.");
+        }
+        Instant until = chosen.permanent() ? null : now.plus(chosen.duration());
+        if (until != null && !until.isAfter(stored.approvedUntil())) {
+            throw new DecisionRefusedException("The approval already runs until " + stored.approvedUntil()
+                    + ", later than extending " + what + " would, so nothing was changed.");
+        }
+        String who = decision.userName() == null ? decision.userId() : decision.userName();
+        Map<String, AttributeValue> entry = new HashMap<>(Map.of("decision", Items.s(Decision.Kind.EXTEND.name()),
+                "by", Items.s(decision.userId()), "byName", Items.s(String.valueOf(decision.userName())),
+                "at", Items.s(now.toString()), "until", Items.s(until == null ? "permanent" : until.toString())));
+        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#until", Items.APPROVED_UNTIL,
+                "#history", Items.HISTORY, "#extended", Items.EXTENDED, "#shard", Items.DUE_SHARD,
+                "#due", Items.DUE_AT));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":approved", Items.s(Status.APPROVED.name()),
+                ":seenUntil", Items.s(stored.approvedUntil().toString()),
+                ":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(entry))),
+                ":empty", AttributeValue.fromL(List.of()), ":extended", Items.s(who + " " + what)));
+        String update = "SET #history = list_append(if_not_exists(#history, :empty), :entry), #extended = :extended";
+        if (until == null) {
+            // permanent from now on: out of the due-index
+            update += " REMOVE #until, #shard, #due";
+        } else {
+            values.putAll(Map.of(":until", Items.s(until.toString()), ":notices", Items.s(Items.NOTICES_SHARD),
+                    ":due", Items.n(noticeAt(until, now, settings))));
+            update += ", #until = :until, #shard = :notices, #due = :due";
+        }
+        String expression = update;
+        try {
+            Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(decision.changeId()))
+                    .updateExpression(expression)
+                    // not claimed for its expiry (EXPIRED), and nobody extended it since it was read
+                    .conditionExpression("#status = :approved AND #until = :seenUntil")
+                    .expressionAttributeNames(names).expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            StoredChange extended = StoredChange.of(updated);
+            exchange.setProperty("stored", extended);
+            return extended;
+        } catch (ConditionalCheckFailedException e) {
+            StoredChange now2 = StoredChange.of(dynamo.getItem(b -> b.tableName(settings.table())
+                    .key(Items.key(decision.changeId())).consistentRead(true)).item());
+            if (now2.status() == Status.APPROVED && now2.extended() != null) {
+                throw new DecisionRefusedException("This approval was just extended by @" + now2.extended()
+                        + (now2.approvedUntil() == null ? "" : " (until " + now2.approvedUntil() + ")")
+                        + ", so nothing was changed.");
+            }
+            throw new DecisionRefusedException(notExtendable(now2));
+        }
+    }
+
+    static String notExtendable(StoredChange c) {
+        return switch (c.status()) {
+            case PENDING -> "This change is not approved, so there is no approval to extend; nothing was changed.";
+            case EXPIRED, REVERTING -> "This approval has ended and its rules are being reverted, so nothing was"
+                    + " changed.";
+            case REVERTED, ALREADY_GONE, REVERT_FAILED -> "This approval has ended; the change is now " + c.status()
+                    + ", so nothing was changed.";
+            default -> ChangeStore.alreadyDecided(c);
+        };
+    }
+
+    /**
+     * Claims a change left undecided for its policy's decision: still PENDING, still due as the Query saw
+     * it. Denied (REVERTING, then Deny's revert path) or approved permanently, decidedBy policy:<name>, in
+     * one conditional update, so a person's click and the other replicas find it decided. Returns the
+     * change, or null.
+     */
+    public StoredChange claimEscalation(@Body Map<String, AttributeValue> seen, Exchange exchange) {
+        String changeId = Items.str(seen, Items.ID);
+        AttributeValue seenDue = seen.get(Items.DUE_AT);
+        Map<String, AttributeValue> item = whole(seen);
+        String policy = Items.str(item, Items.ESCALATE_POLICY);
+        if (changeId == null || seenDue == null || policy == null) {
+            return null;
+        }
+        boolean approve = "approve".equals(Items.str(item, Items.ESCALATE_THEN));
+        String after = Items.str(item, Items.ESCALATE_AFTER);
+        Instant now = clock.instant();
+        Decision.Kind kind = approve ? Decision.Kind.APPROVE : Decision.Kind.DENY;
+        String by = Decision.POLICY_PREFIX + policy;
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pending", Items.s(Status.PENDING.name()));
+        values.put(":escalations", Items.s(Items.ESCALATIONS_SHARD));
+        values.put(":seen", seenDue);
+        values.put(":next", Items.s((approve ? Status.APPROVED : Status.REVERTING).name()));
+        values.put(":decision", Items.s(kind.name()));
+        values.put(":by", Items.s(by));
+        values.put(":byName", Items.s(policy));
+        values.put(":at", Items.s(now.toString()));
+        values.put(":atEpoch", Items.n(now.getEpochSecond()));
+        values.put(":empty", AttributeValue.fromL(List.of()));
+        values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of("decision", Items.s(kind.name()),
+                "by", Items.s(by), "byName", Items.s(policy), "at", Items.s(now.toString()),
+                "undecidedFor", Items.s(String.valueOf(after)))))));
+        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#shard", Items.DUE_SHARD,
+                "#due", Items.DUE_AT, "#decision", Items.DECISION, "#by", Items.DECIDED_BY,
+                "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT, "#atEpoch", Items.DECIDED_AT_EPOCH,
+                "#history", Items.HISTORY));
+        try {
+            Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
+                    .key(Items.key(changeId))
+                    .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
+                            + " #at = :at, #atEpoch = :atEpoch,"
+                            + " #history = list_append(if_not_exists(#history, :empty), :entry) REMOVE #shard, #due")
+                    .conditionExpression("#status = :pending AND #shard = :escalations AND #due = :seen")
+                    .expressionAttributeNames(names).expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            StoredChange stored = StoredChange.of(updated);
+            exchange.setProperty("stored", stored);
+            exchange.setProperty(UNDECIDED_FOR, after);
+            exchange.setProperty("decision", new Decision(changeId, "sgwarden_policy_undecided", kind, by, policy,
+                    null, null, now));
+            return stored;
+        } catch (ConditionalCheckFailedException e) {
+            leaveIndex(changeId, Status.PENDING, Items.ESCALATIONS_SHARD, seenDue);
+            return null;
+        }
+    }
+
+    /** How long the change waited before its policy decided, as the message says it ("24 h"). */
+    public static final String UNDECIDED_FOR = "sgwardenUndecidedFor";
 }

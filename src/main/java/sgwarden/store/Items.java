@@ -43,6 +43,17 @@ final class Items {
     static final String ANNOUNCE_SHARD = "announce";
     /** The group message a change was announced in. */
     static final String ANNOUNCED_IN = "announcedIn";
+    /** Approvals for a time before their Extend notice; the notice moves them to the approvals shard. */
+    static final String NOTICES_SHARD = "notice";
+    static final String NOTICED_AT = "noticedAt";
+    /** Changes reminded of and still undecided, due for the decision their policy takes (undecided). */
+    static final String ESCALATIONS_SHARD = "escalation";
+    /** The policy that decides a change left undecided, what it decides, and after how long (as said). */
+    static final String ESCALATE_POLICY = "escalatePolicy";
+    static final String ESCALATE_THEN = "escalateThen";
+    static final String ESCALATE_AFTER = "escalateAfter";
+    /** The last Extend, who and for how long: "bob for 8 h" (messages put the @ before it). */
+    static final String EXTENDED = "extended";
     static final String APPROVED_UNTIL = "approvedUntil";
     /** Bot-token mode: the channel ID and ts of the announcement, as chat.postMessage answered. */
     static final String SLACK_CHANNEL = "slackChannel";

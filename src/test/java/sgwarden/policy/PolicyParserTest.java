@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -171,5 +172,31 @@ class PolicyParserTest {
                 "policies: [{name: x, action: ask, allowPermanent: perhaps}]")) {
             assertThrows(PolicyFileException.class, () -> PolicyParser.parse(bad, "test"), bad);
         }
+    }
+
+    @Test
+    void undecidedNamesItsPolicyAndFieldWhenWrong() {
+        PolicyFile f = PolicyParser.parse("policies:\n  - name: slow\n    action: ask\n"
+                + "    undecided: {after: 24h, then: deny}\n", "test");
+        assertEquals(new Undecided(java.time.Duration.ofHours(24), "24 h", false), f.policies().get(0).undecided());
+        assertEquals(null, PolicyParser.parse("policies: [{name: p, action: ask}]", "test").policies().get(0)
+                .undecided(), "off unless written");
+        Map<String, String> bad = Map.of(
+                "policies: [{name: x, action: revert, undecided: {after: 1h, then: deny}}]",
+                "policy 'x': undecided applies only to action ask",
+                "policies: [{name: x, action: ask, undecided: {after: soon, then: deny}}]",
+                "policy 'x': undecided.after 'soon' is neither a duration",
+                "policies: [{name: x, action: ask, undecided: {after: 1h, then: ignore}}]",
+                "policy 'x': undecided.then is deny or approve, not 'ignore'",
+                "policies: [{name: x, action: ask, undecided: {after: 1h}}]",
+                "policy 'x': undecided needs both after",
+                "policies: [{name: x, action: ask, maxApproval: 8h, undecided: {after: 1h, then: approve}}]",
+                "policy 'x': undecided.then approve approves permanently",
+                "policies: [{name: x, action: ask, undecided: {after: 1h, then: deny, when: never}}]",
+                "unknown field 'when'");
+        bad.forEach((yaml, message) -> {
+            PolicyFileException e = assertThrows(PolicyFileException.class, () -> PolicyParser.parse(yaml, "test"));
+            assertTrue(e.getMessage().contains(message), e.getMessage());
+        });
     }
 }

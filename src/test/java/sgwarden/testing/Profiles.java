@@ -46,8 +46,10 @@ public final class Profiles {
                     Map.entry("sgwarden.revert.role-path", SPOKE_ROLE_PATH),
                     Map.entry("sgwarden.revert.external-id", SPOKE_EXTERNAL_ID),
                     // seconds, so an approval expires within a test
-                    Map.entry("sgwarden.approval.durations", "3s,1h,permanent"),
+                    Map.entry("sgwarden.approval.durations", "3s,8s,1h,permanent"),
                     Map.entry("sgwarden.approval.check-period", "300ms"),
+                    // the Extend notice 2 s before expiry: a 3 s approval gets it 1 s after the click
+                    Map.entry("sgwarden.approval.extend-notice", "2s"),
                     // each change alone, as before grouping; the grouping tests open a window of their own
                     Map.entry("sgwarden.group.window", "0s")));
             m.putAll(extra());
@@ -64,11 +66,11 @@ public final class Profiles {
     }
 
     /**
-     * The SQS intake with bursts grouped in an 8 s window (60 changes reach it well within); ssh open to the world is quarantined, and
+     * The SQS intake with bursts grouped in a 10 s window (60 changes reach it well within); ssh open to the world is quarantined, and
      * 8443 may be approved for at most 30 minutes, never permanently.
      */
     public static class SqsGrouped extends Sqs {
-        public static final String WINDOW = "8s";
+        public static final String WINDOW = "10s";
 
         @Override
         Map<String, String> extra() {
@@ -84,6 +86,14 @@ public final class Profiles {
                                 maxApproval: 30m
                                 allowPermanent: false
                             """);
+        }
+
+        /** AWS behind the fault injector, so that a test can make one revert of a group fail. */
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FaultyAwsResource.class),
+                    new TestResourceEntry(SlackStandInResource.class),
+                    new TestResourceEntry(LakeStandInResource.class));
         }
     }
 
@@ -113,7 +123,8 @@ public final class Profiles {
 
     /**
      * Lake polling, with a policy that caps approvals of ssh open to the world at 30 minutes, never
-     * permanently, and a reminder for changes left undecided 2 seconds, mentioning a user group.
+     * permanently, and a reminder for changes left undecided 2 seconds, mentioning a user group; changes
+     * to port 2201 left undecided 3 seconds are denied by their policy, to port 2202 approved.
      */
     public static class LakeCapped extends Lake {
         public static final String USER_GROUP = "S0SECURITY";
@@ -128,6 +139,14 @@ public final class Profiles {
                                 action: ask
                                 maxApproval: 30m
                                 allowPermanent: false
+                              - name: undecided-deny
+                                match: {ports: [2201]}
+                                action: ask
+                                undecided: {after: 3s, then: deny}
+                              - name: undecided-approve
+                                match: {ports: [2202]}
+                                action: ask
+                                undecided: {after: 3s, then: approve}
                             """);
         }
     }
@@ -178,6 +197,7 @@ public final class Profiles {
         Map<String, String> extra() {
             return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
+                    "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
                     "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
         }
     }

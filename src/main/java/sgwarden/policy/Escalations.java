@@ -1,0 +1,41 @@
+package sgwarden.policy;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import sgwarden.change.SecurityGroupChange;
+
+/**
+ * Which policy, if any, decides a change nobody decided (undecided in the policy file). Deny wins: the
+ * deny with the shortest after. Approve only where every rule of the change matched a policy that
+ * says approve, and then after the longest of their times, so no rule is approved sooner than its policy
+ * says. A dry-run policy decides nothing.
+ */
+@ApplicationScoped
+@Named("escalations")
+public class Escalations {
+
+    @Inject
+    Policies policies;
+
+    /** The deciding policy, or null: the change waits for a person, however long. */
+    public Policy of(SecurityGroupChange change) {
+        List<RuleVerdict> rules = policies.evaluate(change).rules();
+        List<Policy> escalating = rules.stream().map(RuleVerdict::policy).filter(Objects::nonNull)
+                .filter(p -> p.undecided() != null && !p.dryRun() && p.action() == Action.ASK).distinct().toList();
+        Policy deny = escalating.stream().filter(p -> !p.undecided().approve())
+                .min(Comparator.comparing(p -> p.undecided().after())).orElse(null);
+        if (deny != null) {
+            return deny;
+        }
+        boolean everyRule = !rules.isEmpty() && rules.stream().allMatch(r -> r.policy() != null
+                && r.policy().undecided() != null && r.policy().undecided().approve() && !r.policy().dryRun());
+        return everyRule ? escalating.stream().max(Comparator.comparing(p -> p.undecided().after())).orElse(null)
+                : null;
+    }
+}

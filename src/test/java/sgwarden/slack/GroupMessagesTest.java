@@ -1,0 +1,96 @@
+package sgwarden.slack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.slack.api.model.Message;
+
+import sgwarden.change.Actor;
+import sgwarden.change.Direction;
+import sgwarden.change.Peer;
+import sgwarden.change.Rule;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.grouping.Announcement;
+import sgwarden.names.Names;
+
+/** A burst's message within Slack's limits, however many changes and however long their names. */
+class GroupMessagesTest {
+
+    private final GroupMessages messages = new GroupMessages();
+
+    GroupMessagesTest() {
+        messages.messages = new SlackMessages();
+    }
+
+    static SecurityGroupChange change(int i, String groupId, String cidr, String description) {
+        Rule rule = new Rule(String.format("sgr-%017x", i), "tcp", 1000 + i, 1000 + i,
+                new Peer(Peer.Kind.IPV4_CIDR, cidr, null), description);
+        return new SecurityGroupChange(String.format("0d6c7a52-6a35-4a8e-9ef0-%012d", i), "req",
+                "AuthorizeSecurityGroupIngress", Instant.parse("2026-11-28T11:55:00Z").plusSeconds(i), "111111111111",
+                i % 2 == 0 ? "eu-west-1" : "us-east-1", groupId, Direction.INGRESS,
+                new Actor("arn:aws:sts::111111111111:assumed-role/Deployer/terraform", "AssumedRole", "terraform",
+                        "111111111111", "203.0.113.10", "Terraform/1.9.5"),
+                List.of(rule), "sqs", "{}");
+    }
+
+    static Announcement asked(SecurityGroupChange change, String groupName) {
+        return new Announcement(Announcement.Kind.ASK, change, null,
+                new Names(groupName, "vpc-0abc", "payments-vpc", "prod-payments"), null, null, "sqs", 0);
+    }
+
+    @Test
+    void fiveHundredChangesStayWithinSlackLimitsAndSayHowManyMoreThereAre() throws IOException {
+        List<Announcement> members = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            members.add(asked(change(i, String.format("sg-%017x", i % 40), i % 10 == 0 ? "0.0.0.0/0" : "10.0.0.0/8",
+                    "<!channel> " + "d".repeat(200)), "web-" + "n".repeat(200) + (i % 40)));
+        }
+        Message message = messages.announcement(members, "group#00000000-0000-0000-0000-000000000001");
+
+        JsonNode blocks = SlackMessagesTest.webhookWire(message).path("blocks");
+        SlackMessagesTest.assertWithinSlackLimits(blocks);
+        SlackMessagesTest.assertWithinSlackLimits(SlackMessagesTest.tokenWireBlocks(message));
+        List<String> sections = SlackMessagesTest.sectionTexts(blocks);
+        assertTrue(sections.get(0).contains("made *500 changes* to *40 security groups* in *prod-payments"
+                + " (111111111111)* / eu-west-1, us-east-1"), sections.get(0));
+        assertEquals(":warning: *Warning:* 50 rules open to the whole internet", sections.get(1));
+        String last = sections.get(sections.size() - 1);
+        assertTrue(last.matches("(?s).*• … and \\d+ more$"), last);
+        assertTrue(message.getText().startsWith("terraform (AssumedRole) made 500 changes to 40 security groups"),
+                message.getText());
+        List<String> strings = new ArrayList<>();
+        SlackMessagesTest.allStrings(blocks, strings);
+        assertTrue(strings.stream().noneMatch(t -> t.contains("<!channel>")), "a name cannot ping the channel");
+    }
+
+    @Test
+    void denyAllsConfirmationCountsTheRulesAndGroups() throws IOException {
+        List<Announcement> members = List.of(asked(change(1, "sg-0000000000000000a", "0.0.0.0/0", null), "web"),
+                asked(change(2, "sg-0000000000000000a", "10.0.0.0/8", null), "web"),
+                asked(change(3, "sg-0000000000000000b", "10.0.0.0/8", null), "db"));
+        JsonNode blocks = SlackMessagesTest.webhookWire(messages.announcement(members, "group#x")).path("blocks");
+        JsonNode actions = SlackMessagesTest.ofType(blocks, "actions").get(0);
+        JsonNode deny = null;
+        List<String> ids = new ArrayList<>();
+        for (JsonNode b : actions.path("elements")) {
+            ids.add(b.path("action_id").asText());
+            if (b.path("action_id").asText().equals(GroupMessages.DENY_ALL)) {
+                deny = b;
+            }
+        }
+        assertEquals(List.of("sgwarden_group_approve_for_1h", "sgwarden_group_approve_for_8h",
+                "sgwarden_group_approve_for_24h", "sgwarden_group_approve_for_7d", "sgwarden_group_approve",
+                "sgwarden_group_deny", "sgwarden_group_one_by_one"), ids);
+        assertTrue(deny.path("confirm").path("text").path("text").asText()
+                .startsWith("Deny all removes 3 rules from 2 security groups"), deny.toString());
+        assertEquals("Revert 3 changes?", deny.path("confirm").path("title").path("text").asText());
+    }
+}
