@@ -36,7 +36,8 @@ final class GroupBench {
         int slackBurst = 5;
         SlackStandIn slack = new SlackStandIn();
         slack.enforceRateLimit(slackRate, slackBurst);
-        try (MotoServer moto = MotoServer.start(repo, logs); SqsClient sqs = moto.sqs();
+        try (MotoServer moto = MotoServer.start(repo, logs);
+                SqsClient sqs = moto.sqs();
                 DynamoDbClient dynamo = moto.dynamo()) {
             moto.createTable();
             String queueUrl = moto.createQueue(120, 10);
