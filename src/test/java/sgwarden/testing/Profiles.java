@@ -97,6 +97,15 @@ public final class Profiles {
         }
     }
 
+    /** Grouped bursts posted with a bot token: a group message is updated with chat.update. */
+    public static class SqsGroupedBotToken extends Sqs {
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.group.window", "3s", "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
+                    "sgwarden.slack.channel", SlackStandIn.CHANNEL);
+        }
+    }
+
     /** Lake polling only. */
     public static class Lake extends Fast {
         @Override
