@@ -36,6 +36,29 @@ class GroupedBotTokenTest {
     SlackStandIn slack;
 
     @Test
+    void aGroupLeftUndecidedGetsOneReminderInItsThread() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9200, 9201, 9202}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.6.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("made 3 changes").size() == 1);
+        String ts = slack.tsOf(slack.messagesMentioning("made 3 changes").get(0));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.replies(ts).isEmpty());
+        // one reminder for the group, not one per change, and it stays one
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> slack.replies(ts).size() == 1);
+        String reminder = slack.replies(ts).get(0).allText();
+        assertTrue(reminder.contains("<!subteam^" + Profiles.LakeCapped.USER_GROUP + ">"), reminder);
+        assertTrue(reminder.contains("Still undecided after 4 s"), reminder);
+        assertTrue(Clicks.buttons(slack.replies(ts).get(0)).contains("sgwarden_group_deny"), "decidable from there");
+        changes.forEach(c -> assertEquals("PENDING", Announced.status(moto, c.eventId())));
+    }
+
+    @Test
     void aGroupDecisionUpdatesTheGroupMessageItself() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
         List<Accounts.Change> changes = new ArrayList<>();

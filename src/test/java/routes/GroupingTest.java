@@ -183,6 +183,36 @@ class GroupingTest {
     }
 
     @Test
+    void aGroupApprovedForATimeGetsOneNoticeWithExtendAllAndOneExpiryMessage() {
+        List<Accounts.Change> changes = burst(groups(2), 3);
+        changes.forEach(c -> send(moto, c, c.record()));
+        SlackStandIn.Received message = theMessageSaying("made 3 changes");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
+                .expect(200);
+        // the notice comes 6 s before the end (this profile): one for the group, with Extend all
+        SlackStandIn.Received notice = theMessageSaying("Extend them?");
+        assertTrue(Clicks.buttons(notice).contains("sgwarden_group_extend_for_8s"), Clicks.buttons(notice).toString());
+        Clicks.clickIn(notice, "sgwarden_group_extend_for_8s", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        for (Accounts.Change c : changes) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Announced.item(moto, c.eventId()).containsKey("extended"));
+        }
+        // still there after the first expiry, reverted at the second; one message says so for all three
+        SlackStandIn.Received expired = theMessageSaying("their rules were reverted");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(10))
+                .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
+        assertTrue(Announced.item(moto, changes.get(0).eventId()).get("history").toString().contains("EXTEND"));
+        assertTrue(expired.allText().contains("for 8 s ended at"), expired.allText());
+        // one notice before each expiry, each for the whole group
+        assertEquals(2, slack.messagesMentioning("Extend them?").size());
+        assertEquals(1, slack.messagesMentioning("their rules were reverted").size());
+        changes.forEach(c -> assertTrue(slack.messagesMentioning(c.eventId()).isEmpty(), "no message per change"));
+    }
+
+    @Test
     void aHeldChangeIsTakenForAMessageOnceWhateverTheNumberOfReplicas() throws Exception {
         Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION,
                 Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION), false, Accounts.tcp(6100, "10.4.0.0/16"));
