@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.config.Settings;
+import sgwarden.slack.GroupMessages;
 
 /**
  * Approvals for a time: a timer reads what is due from the table's due-index (a Query per shard, so
@@ -25,6 +26,11 @@ public class ExpiryRoutes extends RouteBuilder {
     private String dueIndex() {
         return "aws2-ddb://" + settings.table() + "?operation=Query&amazonDDBClient=#dynamoDbClient"
                 + "&lazyStartProducer=true&enabledInitialDescribeTable=false";
+    }
+
+    /** Announced in a group message (and not posted alone since): its group's digest speaks of it. */
+    private org.apache.camel.Predicate grouped() {
+        return simple("${exchangeProperty.stored.announcedIn} != null");
     }
 
     @Override
@@ -71,6 +77,18 @@ public class ExpiryRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .bean("auditLog", "reminded")
+                .choice()
+                    // announced in a group: one reminder for the group, not one per change
+                    .when(grouped())
+                        .setProperty(GroupMessages.DIGEST, constant("reminder"))
+                        .to("direct:group-digest")
+                    .otherwise()
+                        .to("direct:post-reminder")
+                .end();
+
+        from("direct:post-reminder")
+                .routeId("post-reminder")
+                .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "reminder")
                 .choice()
                     .when(simple("${exchangeProperty.stored.slackTs} != null"))
@@ -101,6 +119,17 @@ public class ExpiryRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .bean("auditLog", "noticed")
+                .choice()
+                    .when(grouped())
+                        .setProperty(GroupMessages.DIGEST, constant("notice"))
+                        .to("direct:group-digest")
+                    .otherwise()
+                        .to("direct:post-notice")
+                .end();
+
+        from("direct:post-notice")
+                .routeId("post-notice")
+                .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "notice")
                 .choice()
                     .when(simple("${exchangeProperty.stored.slackTs} != null"))
@@ -143,14 +172,26 @@ public class ExpiryRoutes extends RouteBuilder {
                     // Deny's revert path, which records REVERTED, ALREADY_GONE or REVERT_FAILED with its audit line
                     .to("direct:revert")
                 .end()
-                .bean("expiryMessages", "escalated")
-                .to("direct:show-due-outcome");
+                .choice()
+                    .when(grouped())
+                        .setProperty(GroupMessages.DIGEST, constant("escalated"))
+                        .to("direct:group-digest")
+                    .otherwise()
+                        .bean("expiryMessages", "escalated")
+                        .to("direct:show-due-outcome")
+                .end();
 
         from("direct:announce-expiry")
                 .routeId("announce-expiry")
                 .routeConfigurationId(ErrorHandling.DUE)
-                .bean("expiryMessages", "expired")
-                .to("direct:show-due-outcome");
+                .choice()
+                    .when(grouped())
+                        .setProperty(GroupMessages.DIGEST, constant("expired"))
+                        .to("direct:group-digest")
+                    .otherwise()
+                        .bean("expiryMessages", "expired")
+                        .to("direct:show-due-outcome")
+                .end();
 
         from("direct:show-due-outcome")
                 .routeId("show-due-outcome")

@@ -23,7 +23,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .setProperty(GroupStore.GROUP, simple("${exchangeProperty.decision.changeId}"))
                 // an unknown group is a 404; a duration some change's policy forbids is refused; both change nothing
                 .bean("groupStore", "find(${exchangeProperty.decision.changeId})")
-                .filter(simple("${exchangeProperty.decision.kind} == 'APPROVE_ALL'"))
+                .filter(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,EXTEND_ALL'"))
                     .bean("approvalTerms", "checkGroup")
                 .end()
                 .bean("groupStore", "act")
@@ -47,17 +47,35 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .split(method("announcements", "decisionsFor"))
                     .setProperty("decision", body())
-                    .bean("changeStore", "decideIfOpen")
-                    // decided otherwise first (a single click, another group click): left as it is
-                    .filter(body().isNotNull())
-                        .setProperty("stored", body())
-                        .bean("auditLog", "decision")
-                        .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
-                            .to("direct:revert")
-                        .end()
+                    .choice()
+                        .when(simple("${exchangeProperty.decision.kind} == 'EXTEND'"))
+                            .to("direct:extend-one")
+                        .otherwise()
+                            .to("direct:decide-one")
                     .end()
                 .end()
                 .to("direct:show-group");
+
+        // one change of the group, as its own click would decide it; decided otherwise first, it is left as it is
+        from("direct:decide-one")
+                .routeId("decide-one")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("changeStore", "decideIfOpen")
+                .filter(body().isNotNull())
+                    .setProperty("stored", body())
+                    .bean("auditLog", "decision")
+                    .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
+                        .to("direct:revert")
+                    .end()
+                .end();
+
+        from("direct:extend-one")
+                .routeId("extend-one")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .bean("expiries", "extendIfOpen")
+                .filter(body().isNotNull())
+                    .bean("auditLog", "extended")
+                .end();
 
         // Posts go through the channel's throttle like any other, with the detection's Slack retries.
         from("direct:one-by-one")

@@ -40,7 +40,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                         .to("direct:restore")
                     .when(simple("${exchangeProperty.decision.kind} == 'KEEP_OFF'"))
                         .to("direct:keep-off")
-                    .when(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,DENY_ALL,DENY_FAILED,ONE_BY_ONE'"))
+                    .when(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,DENY_ALL,DENY_FAILED,ONE_BY_ONE,EXTEND_ALL'"))
                         .to("direct:group-decision")
                     // ExpiryRoutes: moves an approval's expiry
                     .when(simple("${exchangeProperty.decision.kind} == 'EXTEND'"))

@@ -49,6 +49,8 @@ class GroupingTest {
     SlackStandIn slack;
     @InjectFaultyAws
     FaultyAws aws;
+    @jakarta.inject.Inject
+    sgwarden.store.AnnouncementQueue queue;
 
     @BeforeEach
     void clean() {
@@ -152,6 +154,89 @@ class GroupingTest {
             assertEquals(1, reverts, "reverted once: " + c.eventId());
         }
         assertTrue(Clicks.buttons(slack.responses(second).get(slack.responses(second).size() - 1)).isEmpty());
+    }
+
+    @Test
+    void approveAllForAnHourApprovesEachChangeUntilThen() {
+        List<Accounts.Change> changes = burst(groups(1), 3);
+        changes.forEach(c -> send(moto, c, c.record()));
+        SlackStandIn.Received message = theMessageSaying("made 3 changes");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+        // one of them decided alone first: the group's decision leaves it as it is
+        Clicks.click("sgwarden_deny", changes.get(0).eventId(), "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "REVERTED".equals(Announced.status(moto, changes.get(0).eventId())));
+
+        String responseUrl = slack.newResponseUrl();
+        Clicks.clickIn(message, "sgwarden_group_approve_for_1h", "U0ALICE", "alice", responseUrl).expect(200);
+        for (Accounts.Change c : changes.subList(1, 3)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+            Map<String, AttributeValue> item = Announced.item(moto, c.eventId());
+            assertEquals("1 h", item.get("approvedFor").s());
+            assertEquals("U0ALICE", item.get("decidedBy").s());
+        }
+        assertEquals("REVERTED", Announced.status(moto, changes.get(0).eventId()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.responses(responseUrl).stream()
+                .anyMatch(r -> r.allText().contains("Approve all by @alice")
+                        && r.allText().contains("2 approved, 1 reverted (approved until ")));
+    }
+
+    @Test
+    void aGroupApprovedForATimeGetsOneNoticeWithExtendAllAndOneExpiryMessage() {
+        List<Accounts.Change> changes = burst(groups(2), 3);
+        changes.forEach(c -> send(moto, c, c.record()));
+        SlackStandIn.Received message = theMessageSaying("made 3 changes");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
+                .expect(200);
+        // the notice comes 6 s before the end (this profile): one for the group, with Extend all
+        SlackStandIn.Received notice = theMessageSaying("Extend them?");
+        assertTrue(Clicks.buttons(notice).contains("sgwarden_group_extend_for_8s"), Clicks.buttons(notice).toString());
+        Clicks.clickIn(notice, "sgwarden_group_extend_for_8s", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        for (Accounts.Change c : changes) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Announced.item(moto, c.eventId()).containsKey("extended"));
+        }
+        // still there after the first expiry, reverted at the second; one message says so for all three
+        SlackStandIn.Received expired = theMessageSaying("their rules were reverted");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(10))
+                .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
+        assertTrue(Announced.item(moto, changes.get(0).eventId()).get("history").toString().contains("EXTEND"));
+        assertTrue(expired.allText().contains("for 8 s ended at"), expired.allText());
+        // one notice before each expiry, each for the whole group
+        assertEquals(2, slack.messagesMentioning("Extend them?").size());
+        assertEquals(1, slack.messagesMentioning("their rules were reverted").size());
+        changes.forEach(c -> assertTrue(slack.messagesMentioning(c.eventId()).isEmpty(), "no message per change"));
+    }
+
+    @Test
+    void aHeldChangeIsTakenForAMessageOnceWhateverTheNumberOfReplicas() throws Exception {
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION,
+                Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION), false, Accounts.tcp(6100, "10.4.0.0/16"));
+        try (var dynamo = Aws.dynamo(moto)) {
+            dynamo.putItem(b -> b.tableName(MotoResource.TABLE).item(Map.of(
+                    "changeId", AttributeValue.fromS(c.eventId()), "status", AttributeValue.fromS("ANNOUNCING"),
+                    "claimedAt", AttributeValue.fromN(Long.toString(Instant.now().getEpochSecond())),
+                    "record", AttributeValue.fromS(c.record()))));
+        }
+        long due = queue.hold(c.eventId());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> takes = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                takes.add(pool.submit(() -> queue.take(c.eventId(), due)));
+            }
+            int won = 0;
+            for (var t : takes) {
+                won += t.get() ? 1 : 0;
+            }
+            assertEquals(1, won, "exactly one replica takes it");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

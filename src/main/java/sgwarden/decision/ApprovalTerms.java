@@ -110,20 +110,25 @@ public class ApprovalTerms {
             @ExchangeProperty(GroupStore.GROUP) String groupId) {
         ApprovalDuration chosen = decision.approvalFor();
         String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
+        String verb = decision.kind() == Decision.Kind.EXTEND_ALL ? "Extending all " : "Approving all ";
         if (configured().stream().noneMatch(d -> d.code().equals(chosen.code()))) {
-            throw new DecisionRefusedException("Approving " + what + " is not offered any more, so nothing was changed."
+            throw new DecisionRefusedException(verb + what + " is not offered any more, so nothing was changed."
                     + " Choose one of: " + labels(configured()) + ".");
         }
         List<Policy> caps = new ArrayList<>();
         for (StoredChange stored : groups.members(groups.find(groupId))) {
-            if (stored.status() == sgwarden.store.Status.PENDING) {
+            // Approve all applies to the changes still open, Extend all to the approvals still running
+            boolean applies = decision.kind() == Decision.Kind.EXTEND_ALL
+                    ? stored.status() == sgwarden.store.Status.APPROVED && stored.approvedUntil() != null
+                    : stored.status() == sgwarden.store.Status.PENDING;
+            if (applies) {
                 caps.addAll(capping(parser.parse(stored.record(), null).withEarlier(stored.earlier())));
             }
         }
         String why = refusal(chosen, caps);
         if (why != null) {
             List<ApprovalDuration> allowed = configured().stream().filter(d -> refusal(d, caps) == null).toList();
-            throw new DecisionRefusedException("Approving all " + what + " is refused: " + why
+            throw new DecisionRefusedException(verb + what + " is refused: " + why
                     + ", so nothing was changed." + (allowed.isEmpty() ? " Ask the security team."
                             : " Choose one of: " + labels(allowed) + "."));
         }

@@ -26,6 +26,8 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         DENY_FAILED,
         /** Post each open change of the group as its own message. */
         ONE_BY_ONE,
+        /** A group's Extend notice: each approval of the group still running is extended. */
+        EXTEND_ALL,
         /** Moves an approval's expiry: the chosen duration from now, or permanently. */
         EXTEND
     }
@@ -33,7 +35,7 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
     /** For an Approve or an Extend: the time it was chosen for, or permanently (the plain Approve button). */
     public ApprovalDuration approvalFor() {
         // sgwarden_approve_for_8h on a change, sgwarden_group_approve_for_8h on a group, sgwarden_extend_for_8h
-        for (String marker : new String[]{"approve_for_", EXTEND_FOR}) {
+        for (String marker : new String[]{"approve_for_", "extend_for_"}) {
             int at = actionId == null ? -1 : actionId.indexOf(marker);
             if (at >= 0) {
                 return ApprovalDuration.parse(actionId.substring(at + marker.length()));

@@ -138,13 +138,17 @@ public class Announcements {
     public List<Decision> decisionsFor(@ExchangeProperty("decision") Decision groupDecision,
             @ExchangeProperty(GroupStore.GROUP) String groupId) {
         GroupRecord group = groups.find(groupId);
-        Decision.Kind each = groupDecision.kind() == Decision.Kind.APPROVE_ALL ? Decision.Kind.APPROVE
-                : Decision.Kind.DENY;
+        Decision.Kind each = switch (groupDecision.kind()) {
+            case APPROVE_ALL -> Decision.Kind.APPROVE;
+            case EXTEND_ALL -> Decision.Kind.EXTEND;
+            default -> Decision.Kind.DENY;
+        };
         List<Decision> out = new ArrayList<>();
         for (StoredChange stored : groups.members(group)) {
             boolean asked = stored.decidedBy() == null || !stored.decidedBy().startsWith(Decision.POLICY_PREFIX);
             boolean applies = switch (groupDecision.kind()) {
                 case DENY_FAILED -> stored.status() == Status.REVERT_FAILED;
+                case EXTEND_ALL -> stored.status() == Status.APPROVED && stored.approvedUntil() != null;
                 default -> stored.status() == Status.PENDING;
             };
             if (asked && applies) {

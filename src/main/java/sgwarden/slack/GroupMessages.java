@@ -45,6 +45,10 @@ public class GroupMessages {
     public static final String DENY_ALL = "sgwarden_group_deny";
     public static final String DENY_FAILED = "sgwarden_group_deny_again";
     public static final String ONE_BY_ONE = "sgwarden_group_one_by_one";
+    /** Extend all for a time, on a group's Extend notice: the action_id ends with the duration's code. */
+    public static final String EXTEND_ALL_FOR = "sgwarden_group_extend_for_";
+    /** The exchange property naming what a digest is about: reminder, notice, expired or escalated. */
+    public static final String DIGEST = "sgwardenDigest";
     /** Blocks of a group message carry its ID: a change's Restore there updates the group message. */
     public static final String BLOCK_PREFIX = "sgwarden_group:";
 
@@ -57,6 +61,8 @@ public class GroupMessages {
 
     @Inject
     SlackMessages messages;
+    @Inject
+    sgwarden.config.Settings settings;
 
     /** The message announcing a group, before anyone decided. */
     public Message announcement(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId) {
@@ -67,6 +73,67 @@ public class GroupMessages {
     public Message view(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
             @ExchangeProperty("groupRecord") GroupRecord group) {
         return render(members, groupId, group);
+    }
+
+    /**
+     * What the due-items timer did to a group's changes, in one message rather than one per change:
+     * the reminder, the Extend notice (with Extend all), the expiry, or the policy's decision on changes
+     * left undecided; then the group as it stands.
+     */
+    public Message digest(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
+            @ExchangeProperty("groupRecord") GroupRecord group, @ExchangeProperty(DIGEST) String kind,
+            @ExchangeProperty("stored") StoredChange last,
+            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String undecidedFor) {
+        Message view = render(members, groupId, group);
+        String approver = last == null ? "?" : ExpiryMessages.approver(last);
+        String head = switch (String.valueOf(kind)) {
+            case "reminder" -> mention() + ":bell: Still undecided after " + ExpiryMessages.hours(
+                    settings.reminder().after()) + ": these changes wait for a decision.";
+            case "notice" -> ":hourglass_flowing_sand: The approval of these changes by " + approver + " ends "
+                    + (last == null || last.approvedUntil() == null ? "soon"
+                            : SlackMessages.until(last.approvedUntil()))
+                    + ". Extend them?";
+            case "expired" -> ":alarm_clock: The approval of these changes by " + approver + " for "
+                    + (last == null ? "?" : Mrkdwn.escape(String.valueOf(last.approvedFor()), 50)) + " ended at "
+                    + SlackMessages.at(java.time.Instant.now()) + ": their rules were reverted.";
+            default -> ":scroll: Left undecided for " + Mrkdwn.escape(String.valueOf(undecidedFor), 50)
+                    + ": decided by policy *" + Mrkdwn.escape(last == null ? "?" : String.valueOf(last.decidedByName()),
+                            100)
+                    + "*.";
+        };
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        blocks.add(SlackMessages.section(head));
+        view.getBlocks().forEach(b -> blocks.add((WireBlock) b));
+        if ("notice".equals(kind)) {
+            Map<String, Object> extend = extendButtons(members, groupId);
+            if (extend != null) {
+                blocks.add(extend);
+            }
+        }
+        return SlackMessages.message(head.replaceAll("<[^>]*>", "").trim() + " " + view.getText(), blocks);
+    }
+
+    private String mention() {
+        return settings == null ? ""
+                : settings.reminder().userGroup().map(String::trim).filter(g -> !g.isEmpty())
+                        .map(g -> "<!subteam^" + g + "> ").orElse("");
+    }
+
+    /** Extend all, for each duration every running approval of the group allows. */
+    private Map<String, Object> extendButtons(List<Announcement> members, String groupId) {
+        List<Announcement> running = members.stream().filter(a -> a.kind() == Announcement.Kind.ASK
+                && a.stored() != null && a.stored().status() == Status.APPROVED && a.stored().approvedUntil() != null)
+                .toList();
+        if (running.isEmpty()) {
+            return null;
+        }
+        List<Object> buttons = new ArrayList<>();
+        for (ApprovalDuration d : offeredToAll(running)) {
+            buttons.add(button(EXTEND_ALL_FOR + d.code(), d.permanent() ? "Approve all permanently"
+                    : "Extend all " + d.label(), groupId, buttons.isEmpty() ? "primary" : null, null));
+        }
+        return buttons.isEmpty() ? null
+                : Map.of("type", "actions", "block_id", BLOCK_PREFIX + groupId + ":extend", "elements", buttons);
     }
 
     Message render(List<Announcement> unsorted, String groupId, GroupRecord group) {
@@ -305,10 +372,11 @@ public class GroupMessages {
         StringBuilder text = new StringBuilder();
         if (group.lastAction() != null) {
             String action = group.lastAction();
-            String verb = action.startsWith(APPROVE_ALL) ? ":white_check_mark: Approve all"
-                    : action.equals(DENY_ALL) ? ":leftwards_arrow_with_hook: Deny all"
-                            : action.equals(DENY_FAILED) ? ":leftwards_arrow_with_hook: Deny again"
-                                    : ":point_down: Decide one by one";
+            String verb = action.startsWith(EXTEND_ALL_FOR) ? ":hourglass_flowing_sand: Extend all"
+                    : action.startsWith(APPROVE_ALL) ? ":white_check_mark: Approve all"
+                            : action.equals(DENY_ALL) ? ":leftwards_arrow_with_hook: Deny all"
+                                    : action.equals(DENY_FAILED) ? ":leftwards_arrow_with_hook: Deny again"
+                                            : ":point_down: Decide one by one";
             text.append(verb).append(" by @").append(Mrkdwn.escape(String.valueOf(group.lastByName()), 100));
             if (group.lastAt() != null) {
                 text.append(" at ").append(SlackMessages.date(group.lastAt()));

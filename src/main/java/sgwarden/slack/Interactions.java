@@ -83,10 +83,12 @@ public class Interactions {
             case GroupMessages.ONE_BY_ONE -> Decision.Kind.ONE_BY_ONE;
             default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE
                     : actionId.startsWith(GroupMessages.APPROVE_ALL_FOR) ? Decision.Kind.APPROVE_ALL
-                            : actionId.startsWith(Decision.EXTEND_FOR) ? Decision.Kind.EXTEND : null;
+                            : actionId.startsWith(Decision.EXTEND_FOR) ? Decision.Kind.EXTEND
+                                    : actionId.startsWith(GroupMessages.EXTEND_ALL_FOR) ? Decision.Kind.EXTEND_ALL
+                                            : null;
         };
         if (actionId.startsWith(SlackMessages.APPROVE_FOR) || actionId.startsWith(GroupMessages.APPROVE_ALL_FOR)
-                || kind == Decision.Kind.EXTEND) {
+                || kind == Decision.Kind.EXTEND || kind == Decision.Kind.EXTEND_ALL) {
             try {
                 ApprovalDuration.parse(actionId.substring(actionId.indexOf("_for_") + "_for_".length()));
             } catch (IllegalArgumentException e) {

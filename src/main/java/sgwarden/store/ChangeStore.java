@@ -211,15 +211,21 @@ public class ChangeStore {
     public void postedAlone(@Body SecurityGroupChange change,
             @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String slackChannel,
             @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs) {
-        if (slackTs == null || slackChannel == null) {
-            return;
+        // from now on its reminder, notice and expiry speak of it alone, not in the group's digest
+        Map<String, String> names = new HashMap<>(Map.of("#id", Items.ID, "#in", Items.ANNOUNCED_IN));
+        Map<String, AttributeValue> values = new HashMap<>();
+        String update = "REMOVE #in";
+        if (slackTs != null && slackChannel != null) {
+            names.putAll(Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL));
+            values.putAll(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel)));
+            update = "SET #ts = :ts, #channel = :channel " + update;
         }
+        String expression = update;
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
-                .updateExpression("SET #ts = :ts, #channel = :channel")
+                .updateExpression(expression)
                 .conditionExpression("attribute_exists(#id)")
-                .expressionAttributeNames(
-                        Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL, "#id", Items.ID))
-                .expressionAttributeValues(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel))));
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values.isEmpty() ? null : values));
     }
 
     /** Records how a revert ended. Only the revert that holds the REVERTING state may do so. */

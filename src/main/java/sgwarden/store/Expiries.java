@@ -327,6 +327,16 @@ public class Expiries {
         }
     }
 
+    /** A group's Extend all, for one of its approvals: extended, or null where it was not open to it. */
+    public StoredChange extendIfOpen(@org.apache.camel.ExchangeProperty("decision") Decision decision,
+            Exchange exchange) {
+        try {
+            return extend(decision, exchange);
+        } catch (DecisionRefusedException | UnknownChangeException e) {
+            return null;
+        }
+    }
+
     static String notExtendable(StoredChange c) {
         return switch (c.status()) {
             case PENDING -> "This change is not approved, so there is no approval to extend; nothing was changed.";

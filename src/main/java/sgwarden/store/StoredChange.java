@@ -11,7 +11,7 @@ public record StoredChange(String changeId, Status status, String accountId, Str
         String direction, List<String> ruleIds, String record, String decision, String decidedBy,
         String decidedByName, Instant decidedAt, String error, String eventName,
         Map<String, sgwarden.change.KnownForm> earlier, Instant approvedUntil, String approvedFor, String slackChannel,
-        String slackTs, String extended, String policyAction) {
+        String slackTs, String extended, String policyAction, String announcedIn) {
 
     static StoredChange of(Map<String, AttributeValue> item) {
         AttributeValue ids = item.get(Items.RULE_IDS);
@@ -26,7 +26,7 @@ public record StoredChange(String changeId, Status status, String accountId, Str
                 Items.str(item, Items.ERROR), Items.str(item, Items.EVENT_NAME), Forms.readAll(item.get(Items.EARLIER)),
                 until == null ? null : Instant.parse(until), Items.str(item, Items.APPROVED_FOR),
                 Items.str(item, Items.SLACK_CHANNEL), Items.str(item, Items.SLACK_TS), Items.str(item, Items.EXTENDED),
-                Items.str(item, Items.POLICY_ACTION));
+                Items.str(item, Items.POLICY_ACTION), Items.str(item, Items.ANNOUNCED_IN));
     }
 
     public boolean isModification() {

@@ -75,6 +75,8 @@ public final class Profiles {
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.group.window", WINDOW, "sgwarden.group.max-size", "100",
+                    // a group's Extend notice comes 6 s before an 8 s approval ends: time to click Extend all
+                    "sgwarden.approval.extend-notice", "6s",
                     "sgwarden.policy.inline", """
                             policies:
                               - name: ssh-open-to-world
@@ -94,6 +96,19 @@ public final class Profiles {
             return List.of(new TestResourceEntry(FaultyAwsResource.class),
                     new TestResourceEntry(SlackStandInResource.class),
                     new TestResourceEntry(LakeStandInResource.class));
+        }
+    }
+
+    /**
+     * Grouped bursts posted with a bot token: a group message is updated with chat.update; a change
+     * left undecided 4 s is reminded of, mentioning a user group.
+     */
+    public static class SqsGroupedBotToken extends Sqs {
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.group.window", "3s", "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
+                    "sgwarden.slack.channel", SlackStandIn.CHANNEL,
+                    "sgwarden.reminder.after", "4s", "sgwarden.reminder.user-group", LakeCapped.USER_GROUP);
         }
     }
 

@@ -1,0 +1,56 @@
+package routes;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.processor.aggregate.UseLatestAggregationStrategy;
+
+import sgwarden.slack.GroupMessages;
+import sgwarden.store.GroupStore;
+
+/**
+ * What the due-items timer does to the changes of a group message (the reminder, the Extend notice,
+ * the expiry, a policy's decision on changes left undecided) is said once for the group, not once
+ * per change: 60 changes approved together for an hour expire in one message. The changes of a
+ * group fall due together and are read by the same tick; an aggregator per group and kind collects
+ * them for a moment, and one digest is posted.
+ */
+public class GroupDueRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
+
+    /** How long a digest waits, after its group's latest change, for the next one from the same tick. */
+    static final long COLLECT_MILLIS = 1000;
+
+    @Override
+    public void configure() {
+        from("direct:group-digest")
+                .routeId("group-digest")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .aggregate(simple("${exchangeProperty.stored.announcedIn} ${exchangeProperty." + GroupMessages.DIGEST
+                        + "}"), new UseLatestAggregationStrategy())
+                    .completionTimeout(COLLECT_MILLIS)
+                    .completionTimeoutCheckerInterval(200)
+                    .forceCompletionOnStop()
+                    .to("direct:post-digest")
+                .end();
+
+        from("direct:post-digest")
+                .routeId("post-digest")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .setProperty(GroupStore.GROUP, simple("${exchangeProperty.stored.announcedIn}"))
+                .setProperty("groupRecord", method("groupStore", "find(${exchangeProperty." + GroupStore.GROUP + "})"))
+                .setBody(method("announcements", "ofGroup"))
+                .bean("groupMessages", "digest")
+                .choice()
+                    // bot-token mode: the group message shows where its changes stand, and its thread says why
+                    .when(simple("${exchangeProperty.groupRecord.slackTs} != null"))
+                        .bean("slackWebApi", "replyMessage(${exchangeProperty.groupRecord.slackChannel},"
+                                + " ${exchangeProperty.groupRecord.slackTs}, ${body}, *)")
+                        .setBody(method("announcements", "ofGroup"))
+                        .bean("groupMessages", "view")
+                        .bean("slackWebApi", "update(${exchangeProperty.groupRecord.slackChannel},"
+                                + " ${exchangeProperty.groupRecord.slackTs}, ${body}, *)")
+                    .otherwise()
+                        .to("direct:post-to-slack")
+                .end();
+    }
+    // @formatter:on
+}
