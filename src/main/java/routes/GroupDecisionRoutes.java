@@ -28,7 +28,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .end()
                 .bean("groupStore", "act")
                 .bean("auditLog", "groupDecision")
-                .bean("counters", "groupDecision")
+                .bean("counters", "decided")
                 // Slack gets its answer now; the work and the message update follow
                 .wireTap("direct:group-action");
 
@@ -63,6 +63,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .bean("changeStore", "decideIfOpen")
                 .filter(body().isNotNull())
                     .setProperty("stored", body())
+                    .bean("counters", "decided")
                     .bean("auditLog", "decision")
                     .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
                         .to("direct:revert")

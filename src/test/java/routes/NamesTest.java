@@ -128,6 +128,11 @@ class NamesTest {
         assertFalse(text.contains("prod-payments"), text);
         assertTrue(aws.calls("AssumeRole") >= 1 && aws.calls("ListAccounts") >= 1,
                 "both lookups were tried, and refused");
+        // an operator sees it in the metrics
+        await().atMost(Duration.ofSeconds(5)).until(() -> DetectionScenariosTest
+                .metric("sgwarden_names_lookups_total{kind=\"group\",outcome=\"failed\"}") >= 1
+                && DetectionScenariosTest
+                        .metric("sgwarden_names_lookups_total{kind=\"account\",outcome=\"failed\"}") >= 1);
     }
 
     @Test

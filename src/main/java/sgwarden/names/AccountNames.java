@@ -36,6 +36,8 @@ public class AccountNames {
     private static final String ORGANIZATION = "organization";
 
     @Inject
+    sgwarden.ops.Counters counters;
+    @Inject
     Settings settings;
     @Inject
     Instance<OrganizationsClient> organizations;
@@ -80,6 +82,7 @@ public class AccountNames {
             LOG.infof("%d account names read from the organization", names.size());
             return Optional.of(Map.copyOf(names));
         } catch (SdkException e) {
+            counters.nameLookup("account", "failed");
             LOG.warnf("cannot read account names from the organization: %s", e.getMessage());
             return Optional.empty();
         }

@@ -54,6 +54,8 @@ public class GroupLookup implements GroupTags {
     }
 
     @Inject
+    sgwarden.ops.Counters counters;
+    @Inject
     Settings settings;
     @Inject
     AwsClients clients;
@@ -114,6 +116,7 @@ public class GroupLookup implements GroupTags {
                         tags(group.tags())));
             }
         } catch (SdkException e) {
+            counters.nameLookup("group", "failed");
             LOG.warnf("cannot read the name of %s in %s / %s: %s", key.groupId(), key.account(), key.region(),
                     e.getMessage());
             return Optional.empty();

@@ -27,6 +27,8 @@ public class NameLookup {
     GroupLookup groups;
     @Inject
     AccountNames accounts;
+    @Inject
+    sgwarden.ops.Counters counters;
 
     public Names of(@Body SecurityGroupChange change) {
         if (change == null) {
@@ -37,6 +39,15 @@ public class NameLookup {
         CompletableFuture<Optional<GroupInfo>> group = groups.lookup(change.accountId(), change.region(),
                 change.groupId());
         CompletableFuture<Optional<String>> account = accounts.lookup(change.accountId());
-        return Names.of(Bounded.await(group, deadline).orElse(null), Bounded.await(account, deadline).orElse(null));
+        Names names = Names.of(Bounded.await(group, deadline).orElse(null),
+                Bounded.await(account, deadline).orElse(null));
+        // still under way: the message goes out with the IDs, the answer fills the cache for the next one
+        if (!group.isDone()) {
+            counters.nameLookup("group", "late");
+        }
+        if (!account.isDone()) {
+            counters.nameLookup("account", "late");
+        }
+        return names;
     }
 }

@@ -33,9 +33,20 @@ public class Counters {
         registry.counter("sgwarden.decisions", "kind", kind).increment();
     }
 
-    /** A group button: approve-all, deny-all, deny-failed, one-by-one. Each change's own decision is counted too. */
-    public void groupDecision(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision) {
+    /**
+     * The click on the exchange, by its kind: a group button (approve-all, deny-all, deny-failed, one-by-one,
+     * extend-all), or the approve or deny it made on one change of the group.
+     */
+    public void decided(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision) {
         decision(decision.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+
+    /**
+     * A name for a message that could not be had: kind group or account; outcome failed (AWS refused or
+     * failed) or late (not back within sgwarden.names.max-wait; the message went out with IDs).
+     */
+    public void nameLookup(String kind, String outcome) {
+        registry.counter("sgwarden.names.lookups", "kind", kind, "outcome", outcome).increment();
     }
 
     public void revert(String outcome) {
