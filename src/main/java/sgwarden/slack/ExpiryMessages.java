@@ -55,12 +55,13 @@ public class ExpiryMessages {
      * The reminder: the mention and how long the change has waited. With a webhook it is a new message
      * with the change and its buttons; in a thread (bot token) the text alone is used.
      */
-    public Message reminder(@ExchangeProperty("stored") StoredChange stored) {
+    public Message reminder(@ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty(sgwarden.store.Expiries.ESCALATION_NOTE) String escalation) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String mention = settings.reminder().userGroup().map(String::trim).filter(g -> !g.isEmpty())
                 .map(g -> "<!subteam^" + g + "> ").orElse("");
         String text = mention + ":bell: Still undecided after " + hours(settings.reminder().after()) + ": "
-                + Mrkdwn.escape(messages.headline(change), 2000);
+                + Mrkdwn.escape(messages.headline(change), 2000) + (escalation == null ? "" : " " + escalation);
         Message announcement = messages.announcement(change);
         java.util.List<java.util.Map<String, Object>> blocks = new java.util.ArrayList<>();
         blocks.add(SlackMessages.section(text));

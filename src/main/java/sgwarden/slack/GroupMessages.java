@@ -83,12 +83,14 @@ public class GroupMessages {
     public Message digest(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
             @ExchangeProperty("groupRecord") GroupRecord group, @ExchangeProperty(DIGEST) String kind,
             @ExchangeProperty("stored") StoredChange last,
-            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String undecidedFor) {
+            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String undecidedFor,
+            @ExchangeProperty(sgwarden.store.Expiries.ESCALATION_NOTE) String escalation) {
         Message view = render(members, groupId, group);
         String approver = last == null ? "?" : ExpiryMessages.approver(last);
         String head = switch (String.valueOf(kind)) {
             case "reminder" -> mention() + ":bell: Still undecided after " + ExpiryMessages.hours(
-                    settings.reminder().after()) + ": these changes wait for a decision.";
+                    settings.reminder().after()) + ": these changes wait for a decision."
+                    + (escalation == null ? "" : " " + escalation);
             case "notice" -> ":hourglass_flowing_sand: The approval of these changes by " + approver + " ends "
                     + (last == null || last.approvedUntil() == null ? "soon"
                             : SlackMessages.until(last.approvedUntil()))
