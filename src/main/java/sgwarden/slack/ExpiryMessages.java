@@ -2,7 +2,6 @@ package sgwarden.slack;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,16 +84,9 @@ public class ExpiryMessages {
                 : messages.decided(change, text, false);
         List<Object> buttons = new ArrayList<>();
         for (ApprovalDuration d : messages.offered(change)) {
-            Map<String, Object> button = new LinkedHashMap<>();
-            button.put("type", "button");
-            button.put("action_id", Decision.EXTEND_FOR + d.code());
-            button.put("text", Map.of("type", "plain_text", "text",
-                    d.permanent() ? "Approve permanently" : "Extend " + d.label()));
-            button.put("value", change.eventId());
-            if (buttons.isEmpty()) {
-                button.put("style", "primary");
-            }
-            buttons.add(button);
+            buttons.add(Buttons.button(Decision.EXTEND_FOR + d.code(),
+                    d.permanent() ? "Approve permanently" : "Extend " + d.label(), change.eventId(),
+                    buttons.isEmpty() ? "primary" : null, null));
         }
         if (!buttons.isEmpty()) {
             blocks.add(Map.of("type", "actions", "block_id", EXTEND_BLOCK, "elements", buttons));
