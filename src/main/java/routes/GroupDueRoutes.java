@@ -44,10 +44,7 @@ public class GroupDueRoutes extends RouteBuilder {
                     .when(simple("${exchangeProperty.groupRecord.slackTs} != null"))
                         .bean("slackWebApi", "replyMessage(${exchangeProperty.groupRecord.slackChannel},"
                                 + " ${exchangeProperty.groupRecord.slackTs}, ${body}, *)")
-                        .setBody(method("announcements", "ofGroup"))
-                        .bean("groupMessages", "view")
-                        .bean("slackWebApi", "update(${exchangeProperty.groupRecord.slackChannel},"
-                                + " ${exchangeProperty.groupRecord.slackTs}, ${body}, *)")
+                        .to("direct:show-group")
                     .otherwise()
                         .to("direct:post-to-slack")
                 .end();

@@ -175,6 +175,9 @@ class ApprovalCapTest {
         assertEquals("policy:undecided-deny", item.get("decidedBy").s());
         assertEquals("DENY", item.get("decision").s());
         assertTrue(item.containsKey("remindedAt"), "reminded first");
+        String reminder = told(c, "Still undecided").get(0).allText();
+        assertTrue(reminder.contains("If nobody decides, policy *undecided-deny* will deny (revert) <!date^"),
+                "the reminder says what comes next: " + reminder);
         assertFalse(item.containsKey("dueShard"), "out of the due-index once decided");
         await().atMost(Duration.ofSeconds(10)).until(() -> !told(c, "Denied by policy undecided-deny").isEmpty());
         String message = told(c, "Denied by policy undecided-deny").get(0).allText();

@@ -2,7 +2,6 @@ package sgwarden.slack;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,12 +54,13 @@ public class ExpiryMessages {
      * The reminder: the mention and how long the change has waited. With a webhook it is a new message
      * with the change and its buttons; in a thread (bot token) the text alone is used.
      */
-    public Message reminder(@ExchangeProperty("stored") StoredChange stored) {
+    public Message reminder(@ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty(sgwarden.store.Expiries.ESCALATION_NOTE) String escalation) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String mention = settings.reminder().userGroup().map(String::trim).filter(g -> !g.isEmpty())
                 .map(g -> "<!subteam^" + g + "> ").orElse("");
         String text = mention + ":bell: Still undecided after " + hours(settings.reminder().after()) + ": "
-                + Mrkdwn.escape(messages.headline(change), 2000);
+                + Mrkdwn.escape(messages.headline(change), 2000) + (escalation == null ? "" : " " + escalation);
         Message announcement = messages.announcement(change);
         java.util.List<java.util.Map<String, Object>> blocks = new java.util.ArrayList<>();
         blocks.add(SlackMessages.section(text));
@@ -84,16 +84,9 @@ public class ExpiryMessages {
                 : messages.decided(change, text, false);
         List<Object> buttons = new ArrayList<>();
         for (ApprovalDuration d : messages.offered(change)) {
-            Map<String, Object> button = new LinkedHashMap<>();
-            button.put("type", "button");
-            button.put("action_id", Decision.EXTEND_FOR + d.code());
-            button.put("text", Map.of("type", "plain_text", "text",
-                    d.permanent() ? "Approve permanently" : "Extend " + d.label()));
-            button.put("value", change.eventId());
-            if (buttons.isEmpty()) {
-                button.put("style", "primary");
-            }
-            buttons.add(button);
+            buttons.add(Buttons.button(Decision.EXTEND_FOR + d.code(),
+                    d.permanent() ? "Approve permanently" : "Extend " + d.label(), change.eventId(),
+                    buttons.isEmpty() ? "primary" : null, null));
         }
         if (!buttons.isEmpty()) {
             blocks.add(Map.of("type", "actions", "block_id", EXTEND_BLOCK, "elements", buttons));

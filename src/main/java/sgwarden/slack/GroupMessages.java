@@ -83,12 +83,14 @@ public class GroupMessages {
     public Message digest(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
             @ExchangeProperty("groupRecord") GroupRecord group, @ExchangeProperty(DIGEST) String kind,
             @ExchangeProperty("stored") StoredChange last,
-            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String undecidedFor) {
+            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String undecidedFor,
+            @ExchangeProperty(sgwarden.store.Expiries.ESCALATION_NOTE) String escalation) {
         Message view = render(members, groupId, group);
         String approver = last == null ? "?" : ExpiryMessages.approver(last);
         String head = switch (String.valueOf(kind)) {
             case "reminder" -> mention() + ":bell: Still undecided after " + ExpiryMessages.hours(
-                    settings.reminder().after()) + ": these changes wait for a decision.";
+                    settings.reminder().after()) + ": these changes wait for a decision."
+                    + (escalation == null ? "" : " " + escalation);
             case "notice" -> ":hourglass_flowing_sand: The approval of these changes by " + approver + " ends "
                     + (last == null || last.approvedUntil() == null ? "soon"
                             : SlackMessages.until(last.approvedUntil()))
@@ -129,7 +131,7 @@ public class GroupMessages {
         }
         List<Object> buttons = new ArrayList<>();
         for (ApprovalDuration d : offeredToAll(running)) {
-            buttons.add(button(EXTEND_ALL_FOR + d.code(), d.permanent() ? "Approve all permanently"
+            buttons.add(Buttons.button(EXTEND_ALL_FOR + d.code(), d.permanent() ? "Approve all permanently"
                     : "Extend all " + d.label(), groupId, buttons.isEmpty() ? "primary" : null, null));
         }
         return buttons.isEmpty() ? null
@@ -319,9 +321,9 @@ public class GroupMessages {
             section.put("block_id", block + ":" + s.changeId());
             if (s.status() == Status.QUARANTINED || s.status() == Status.REVERTED
                     || s.status() == Status.RESTORE_FAILED) {
-                section.put("accessory", button(PolicyMessages.RESTORE, "Restore", s.changeId(), "primary",
-                        confirm("Restore these rules?", "The rules this change added are put back in the security"
-                                + " group.", "Restore")));
+                section.put("accessory", Buttons.button(PolicyMessages.RESTORE, "Restore", s.changeId(), "primary",
+                        Buttons.confirm("Restore these rules?",
+                                "The rules this change added are put back in the security group.", "Restore", false)));
             }
             out.add(section);
             shown++;
@@ -436,30 +438,29 @@ public class GroupMessages {
             List<ApprovalDuration> offered = offeredToAll(open);
             for (ApprovalDuration d : offered) {
                 if (d.permanent()) {
-                    buttons.add(button(APPROVE_ALL, offered.size() == 1 ? "Approve all" : "Approve all permanently",
-                            groupId, buttons.isEmpty() ? "primary" : null, null));
+                    buttons.add(
+                            Buttons.button(APPROVE_ALL, offered.size() == 1 ? "Approve all" : "Approve all permanently",
+                                    groupId, buttons.isEmpty() ? "primary" : null, null));
                 } else {
-                    buttons.add(button(APPROVE_ALL_FOR + d.code(), "Approve all for " + d.label(), groupId,
+                    buttons.add(Buttons.button(APPROVE_ALL_FOR + d.code(), "Approve all for " + d.label(), groupId,
                             buttons.isEmpty() ? "primary" : null, null));
                 }
             }
             long rules = open.stream().mapToLong(a -> a.change().rules().size()).sum();
             long sgs = open.stream().map(a -> a.change().groupId()).distinct().count();
-            buttons.add(button(DENY_ALL, "Deny all", groupId, "danger", confirm("Revert " + count(open.size(),
-                    "change") + "?", "Deny all removes " + count(rules, "rule") + " from "
-                            + count(sgs,
-                                    "security group")
-                            + " (a modified rule goes back to its earlier form where it is"
-                            + " known). Each change is decided alone; one decided already stays as it is.",
-                    "Deny all")));
+            String removes = "Deny all removes " + count(rules, "rule") + " from " + count(sgs, "security group")
+                    + " (a modified rule goes back to its earlier form where it is known). Each change is decided"
+                    + " alone; one decided already stays as it is.";
+            buttons.add(Buttons.button(DENY_ALL, "Deny all", groupId, "danger",
+                    Buttons.confirm("Revert " + count(open.size(), "change") + "?", removes, "Deny all", true)));
             if (open.size() > 1) {
-                buttons.add(button(ONE_BY_ONE, "Decide one by one", groupId, null, null));
+                buttons.add(Buttons.button(ONE_BY_ONE, "Decide one by one", groupId, null, null));
             }
         }
         if (failed > 0) {
-            buttons.add(button(DENY_FAILED, "Deny again (" + failed + " failed)", groupId, "danger",
-                    confirm("Retry the failed reverts?", "Deny again retries the " + count(failed, "change")
-                            + " whose revert failed, and nothing else.", "Deny again")));
+            buttons.add(Buttons.button(DENY_FAILED, "Deny again (" + failed + " failed)", groupId, "danger",
+                    Buttons.confirm("Retry the failed reverts?", "Deny again retries the " + count(failed, "change")
+                            + " whose revert failed, and nothing else.", "Deny again", true)));
         }
         if (buttons.isEmpty()) {
             return null;
@@ -483,33 +484,4 @@ public class GroupMessages {
         return Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text", mrkdwn)));
     }
 
-    private static Map<String, Object> button(String actionId, String label, String value, String style,
-            Map<String, Object> confirm) {
-        Map<String, Object> button = new LinkedHashMap<>();
-        button.put("type", "button");
-        button.put("action_id", actionId);
-        button.put("text", plain(label));
-        button.put("value", value);
-        if (style != null) {
-            button.put("style", style);
-        }
-        if (confirm != null) {
-            button.put("confirm", confirm);
-        }
-        return button;
-    }
-
-    private static Map<String, Object> confirm(String title, String text, String ok) {
-        Map<String, Object> confirm = new LinkedHashMap<>();
-        confirm.put("title", plain(title));
-        confirm.put("text", plain(text));
-        confirm.put("confirm", plain(ok));
-        confirm.put("deny", plain("Cancel"));
-        confirm.put("style", "danger");
-        return confirm;
-    }
-
-    private static Map<String, Object> plain(String text) {
-        return Map.of("type", "plain_text", "text", text);
-    }
 }

@@ -1,6 +1,5 @@
 package sgwarden.slack;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,14 +99,17 @@ public class PolicyMessages {
     /** Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. */
     public void followUp(List<Map<String, Object>> blocks, StoredChange stored) {
         if (stored.status() == Status.REVERTED || stored.status() == Status.RESTORE_FAILED) {
-            blocks.add(actions(button(RESTORE, stored.status() == Status.RESTORE_FAILED ? "Restore again" : "Restore",
-                    stored.changeId(), "primary", confirm("Restore these rules?",
-                            "The rules this change added are put back in the security group.", "Restore"))));
+            blocks.add(actions(
+                    Buttons.button(RESTORE, stored.status() == Status.RESTORE_FAILED ? "Restore again" : "Restore",
+                            stored.changeId(), "primary", Buttons.confirm("Restore these rules?",
+                                    "The rules this change added are put back in the security group.", "Restore",
+                                    false))));
         } else if (stored.status() == Status.QUARANTINED) {
             blocks.add(actions(
-                    button(RESTORE, "Approve", stored.changeId(), "primary", confirm("Approve and restore?",
-                            "The quarantined rules are put back in the security group.", "Restore")),
-                    button(KEEP_OFF, "Deny", stored.changeId(), "danger", null)));
+                    Buttons.button(RESTORE, "Approve", stored.changeId(), "primary",
+                            Buttons.confirm("Approve and restore?",
+                                    "The quarantined rules are put back in the security group.", "Restore", false)),
+                    Buttons.button(KEEP_OFF, "Deny", stored.changeId(), "danger", null)));
         }
     }
 
@@ -177,30 +179,4 @@ public class PolicyMessages {
         return Map.of("type", "actions", "block_id", SlackMessages.ACTIONS_BLOCK, "elements", List.of(buttons));
     }
 
-    private static Map<String, Object> confirm(String title, String text, String ok) {
-        Map<String, Object> confirm = new LinkedHashMap<>();
-        confirm.put("title", plain(title));
-        confirm.put("text", plain(text));
-        confirm.put("confirm", plain(ok));
-        confirm.put("deny", plain("Cancel"));
-        return confirm;
-    }
-
-    private static Map<String, Object> button(String actionId, String label, String value, String style,
-            Map<String, Object> confirm) {
-        Map<String, Object> button = new LinkedHashMap<>();
-        button.put("type", "button");
-        button.put("action_id", actionId);
-        button.put("text", plain(label));
-        button.put("value", value);
-        button.put("style", style);
-        if (confirm != null) {
-            button.put("confirm", confirm);
-        }
-        return button;
-    }
-
-    private static Map<String, Object> plain(String text) {
-        return Map.of("type", "plain_text", "text", text);
-    }
 }

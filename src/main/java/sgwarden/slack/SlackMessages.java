@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -298,21 +297,17 @@ public class SlackMessages {
             List<ApprovalDuration> offered = offered(change);
             for (ApprovalDuration d : offered) {
                 if (d.permanent()) {
-                    buttons.add(button(APPROVE, offered.size() == 1 ? "Approve" : "Approve permanently", changeId,
-                            "primary", null));
+                    buttons.add(
+                            Buttons.button(APPROVE, offered.size() == 1 ? "Approve" : "Approve permanently", changeId,
+                                    "primary", null));
                 } else {
-                    buttons.add(button(APPROVE_FOR + d.code(), "Approve for " + d.label(), changeId,
+                    buttons.add(Buttons.button(APPROVE_FOR + d.code(), "Approve for " + d.label(), changeId,
                             buttons.isEmpty() ? "primary" : null, null));
                 }
             }
         }
-        Map<String, Object> confirm = new LinkedHashMap<>();
-        confirm.put("title", plain("Revert this change?"));
-        confirm.put("text", plain(confirmText(change)));
-        confirm.put("confirm", plain("Revert"));
-        confirm.put("deny", plain("Cancel"));
-        confirm.put("style", "danger");
-        buttons.add(button(DENY, withApprove ? "Deny" : "Deny again", changeId, "danger", confirm));
+        Map<String, Object> confirm = Buttons.confirm("Revert this change?", confirmText(change), "Revert", true);
+        buttons.add(Buttons.button(DENY, withApprove ? "Deny" : "Deny again", changeId, "danger", confirm));
         return Map.of("type", "actions", "block_id", ACTIONS_BLOCK, "elements", buttons);
     }
 
@@ -340,22 +335,6 @@ public class SlackMessages {
                 + mods.size() + " rules is not known: Deny removes those rules from the security group.";
     }
 
-    private static Map<String, Object> button(String actionId, String label, String value, String style,
-            Map<String, Object> confirm) {
-        Map<String, Object> button = new LinkedHashMap<>();
-        button.put("type", "button");
-        button.put("action_id", actionId);
-        button.put("text", plain(label));
-        button.put("value", value);
-        if (style != null) {
-            button.put("style", style);
-        }
-        if (confirm != null) {
-            button.put("confirm", confirm);
-        }
-        return button;
-    }
-
     /** The durations Approve offers for this change: configured, within its policies' caps. */
     public List<ApprovalDuration> offered(SecurityGroupChange change) {
         return approvalTerms == null
@@ -376,10 +355,6 @@ public class SlackMessages {
     /** When an approval for a time ends, in each reader's time zone as the other times are. */
     public static String until(Instant until) {
         return date(until);
-    }
-
-    private static Map<String, Object> plain(String text) {
-        return Map.of("type", "plain_text", "text", text);
     }
 
     public static String at(Instant time) {

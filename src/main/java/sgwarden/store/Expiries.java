@@ -153,6 +153,16 @@ public class Expiries {
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange stored = StoredChange.of(updated);
             exchange.setProperty("stored", stored);
+            if (escalating != null) {
+                // the reminder says what happens if nobody decides, and when
+                Instant at = Instant.ofEpochSecond(Long.parseLong(values.get(":escalateAt").n()));
+                exchange.setProperty(ESCALATION_NOTE, "If nobody decides, policy *"
+                        + sgwarden.slack.Mrkdwn.escape(escalating.name(), 100) + "* will "
+                        + escalating.undecided().then() + " " + ("deny".equals(escalating.undecided().then())
+                                ? "(revert)"
+                                : "(approve permanently)")
+                        + " " + sgwarden.slack.SlackMessages.at(at) + ".");
+            }
             return stored;
         } catch (ConditionalCheckFailedException e) {
             try {
@@ -408,4 +418,6 @@ public class Expiries {
 
     /** How long the change waited before its policy decided, as the message says it ("24 h"). */
     public static final String UNDECIDED_FOR = "sgwardenUndecidedFor";
+    /** On a reminder: what the policy that decides undecided changes will do, and when (mrkdwn). */
+    public static final String ESCALATION_NOTE = "sgwardenEscalationNote";
 }
