@@ -16,7 +16,7 @@
 #   SANDBOX_INTAKE        sqs (default), lake or both: how changes reach the service
 #   SANDBOX_REBUILD=1     build the service even if target/quarkus-app exists
 #   SANDBOX_JAR           run this quarkus-run.jar instead of target/quarkus-app/quarkus-run.jar
-#   SANDBOX_POLICY_FILE   the policy file the service runs with (default deploy/policies/baseline.yaml)
+#   SANDBOX_POLICY_FILE   the policy file the service runs with (default sandbox/policies.yaml: the baseline plus one policy for undecided changes)
 #   SANDBOX_MOTO_HOME     moto's virtualenv (default target/moto)
 #   PYTHON                the python3 that creates moto's virtualenv (default python3)
 set -euo pipefail
@@ -31,7 +31,7 @@ INTAKE=${SANDBOX_INTAKE:-sqs}
 MOTO_VERSION=5.1.22
 MOTO_HOME=${SANDBOX_MOTO_HOME:-$ROOT/target/moto}
 JAR=${SANDBOX_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
-POLICY_FILE=${SANDBOX_POLICY_FILE:-$ROOT/deploy/policies/baseline.yaml}
+POLICY_FILE=${SANDBOX_POLICY_FILE:-$ROOT/sandbox/policies.yaml}
 LOGS=$ROOT/target/sandbox
 PY=$MOTO_HOME/bin/python
 
@@ -147,8 +147,8 @@ cat <<EOF
 
   sgwarden sandbox is ready: $PAGE_URL/
 
-  Open it, pick a security group, click "Open 22/tcp to the world": the baseline policy
-  (${POLICY_FILE#$ROOT/}) quarantines it at once, and Approve restores it. Other changes are
+  Open it, pick a security group, click "Open 22/tcp to the world": the policies
+  (${POLICY_FILE#$ROOT/}) quarantine it at once, and Approve restores it. Other changes are
   asked about with Approve and Deny; a denied change can be restored. The service runs on $SERVICE_URL, moto on $MOTO_URL.
   Logs: ${LOGS#$ROOT/}/   Stop: Ctrl-C
 

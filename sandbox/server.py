@@ -119,6 +119,11 @@ SCENARIOS = {
         "label": "Add an egress rule (all TCP to 203.0.113.0/24)", "egress": True,
         "permissions": [{"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535,
                          "IpRanges": [{"CidrIp": "203.0.113.0/24", "Description": "vendor sync"}]}]},
+    # sandbox/policies.yaml asks about 9443 and denies it when nobody decides within 40 s
+    "undecided": {
+        "label": "Open 9443/tcp to 10.0.0.0/8 and leave it undecided", "egress": False,
+        "permissions": [{"IpProtocol": "tcp", "FromPort": 9443, "ToPort": 9443,
+                         "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "admin console"}]}]},
     # a ModifySecurityGroupRules call, not an Authorize one: see widen_rule
     "widen-world": {"label": "Widen a rule to the world", "widen": True},
     # twelve Authorize calls in a few seconds across an account's groups: see terraform_apply

@@ -13,6 +13,8 @@
 //   5. simulates a Terraform apply (12 changes by alice across 3 groups): one message for them all,
 //      with Approve all, Deny all and Decide one by one; Deny all (its confirmation counts the rules)
 //      reverts all 12.
+//   6. leaves a 9443/tcp change undecided: the reminder after 30 s says the sandbox's policy will deny it,
+//      and 40 s after the announcement the policy does: "Denied by policy … after 40 s undecided", rule gone.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -336,4 +338,23 @@ test('a Terraform apply: twelve changes arrive as one message, and Deny all reve
   assert.deepEqual(ruleIds.filter((id) => left.includes(id)), [], 'every rule of the apply is gone from moto');
   // for a look at the group message after Deny all (not kept in git)
   await message.screenshot({ path: path.join(ROOT, 'target', 'sandbox', 'e2e-group-message.png') });
+});
+
+test('left undecided: a reminder after 30 s says what comes next, and the policy denies it after 40 s', async () => {
+  const group = await groupId('etl-workers');
+  const { eventId, ruleId } = await makeChange(group, 'Open 9443/tcp to 10.0.0.0/8 and leave it undecided');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`).first();
+  await message.waitFor({ timeout: STEP_MS });
+
+  // nobody clicks: the reminder (a new message naming the change) says what the policy will do, and when
+  const reminder = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Still undecided' });
+  await reminder.waitFor({ timeout: 60_000 });
+  assert.match(await reminder.textContent(), /If nobody decides, policy sandbox-undecided-9443 will deny \(revert\)/);
+
+  // 40 s after it was announced the policy decides: denied, reverted in moto, and the channel told who decided
+  const denied = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Denied by policy' });
+  await denied.waitFor({ timeout: STEP_MS });
+  assert.match(await denied.textContent(), /Denied by policy sandbox-undecided-9443 after 40 s undecided; reverted at \S/);
+  await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the rule is gone from moto');
 });
