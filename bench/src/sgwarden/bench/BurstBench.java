@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import sgwarden.testing.SlackStandIn;
 
@@ -49,13 +48,7 @@ final class BurstBench {
                     events.add(Seed.event(i, Instant.now()));
                 }
                 Instant start = Instant.now();
-                for (int i = 0; i < burst; i += 10) {
-                    List<Seed.Event> batch = events.subList(i, Math.min(burst, i + 10));
-                    sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
-                            .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                    .messageBody(Seed.envelope(e)).build())
-                            .toList()));
-                }
+                Seed.sendAll(sqs, queueUrl, events);
                 Instant sent = Instant.now();
                 double floor = (burst - slackBurst) / slackRate;
                 long deadline = System.nanoTime() + Duration.ofSeconds((long) (floor * 2 + 60)).toNanos();

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import sgwarden.testing.SlackStandIn;
 
@@ -58,13 +57,7 @@ final class GroupBench {
                     events.add(Seed.event(i, Instant.now()));
                 }
                 Instant start = Instant.now();
-                for (int i = 0; i < burst; i += 10) {
-                    List<Seed.Event> batch = events.subList(i, Math.min(burst, i + 10));
-                    sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
-                            .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                    .messageBody(Seed.envelope(e)).build())
-                            .toList()));
-                }
+                Seed.sendAll(sqs, queueUrl, events);
                 Instant sent = Instant.now();
                 long deadline = System.nanoTime() + window.plusSeconds(120).toNanos();
                 while (covered(slack, dynamo).size() < burst && System.nanoTime() < deadline) {

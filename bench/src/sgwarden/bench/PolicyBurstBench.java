@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
@@ -58,13 +57,7 @@ final class PolicyBurstBench {
                             "APN/1.0 HashiCorp/1.0 Terraform/1.9.8 aws-sdk-go-v2/1.32.2")));
                 }
                 Instant start = Instant.now();
-                for (int i = 0; i < burst; i += 10) {
-                    List<Seed.Event> batch = events.subList(i, Math.min(burst, i + 10));
-                    sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
-                            .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                    .messageBody(Seed.envelope(e)).build())
-                            .toList()));
-                }
+                Seed.sendAll(sqs, queueUrl, events);
                 long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
                 long approved = 0;
                 while ((approved = moto.countStatus("APPROVED")) < burst && System.nanoTime() < deadline) {

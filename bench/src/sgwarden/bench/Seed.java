@@ -9,6 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import sgwarden.testing.Records;
 
@@ -46,6 +48,21 @@ final class Seed {
     }
 
     /** The change a Slack announcement is about: the value of its Approve button. */
+    /** The events on the queue as the central EventBridge rule puts them there, ten to a SendMessageBatch. */
+    static void send(SqsClient sqs, String queueUrl, List<Event> events) {
+        sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(events.stream()
+                .map(e -> SendMessageBatchRequestEntry.builder()
+                        .id(e.eventId()).messageBody(envelope(e)).build())
+                .toList()));
+    }
+
+    /** All the events on the queue at once, in batches of ten. */
+    static void sendAll(SqsClient sqs, String queueUrl, List<Event> events) {
+        for (int i = 0; i < events.size(); i += 10) {
+            send(sqs, queueUrl, events.subList(i, Math.min(events.size(), i + 10)));
+        }
+    }
+
     static String announcedChange(JsonNode message) {
         for (JsonNode parent : message.findParents("action_id")) {
             if ("sgwarden_approve".equals(parent.path("action_id").asText())

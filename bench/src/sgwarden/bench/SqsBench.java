@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import sgwarden.testing.SlackStandIn;
 
@@ -77,10 +76,7 @@ final class SqsBench {
                     batches.add(senders.submit(() -> {
                         Instant at = Instant.now();
                         batch.forEach(e -> sent.put(e.eventId(), at));
-                        sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
-                                .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                        .messageBody(Seed.envelope(e)).build())
-                                .toList()));
+                        Seed.send(sqs, queueUrl, batch);
                     }));
                 }
                 for (var f : batches) {

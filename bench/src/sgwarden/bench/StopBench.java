@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import sgwarden.testing.SlackStandIn;
 
@@ -68,13 +67,7 @@ final class StopBench {
             try (Service service = Service.start(repo, logs, "service-stop-busy", settings, Service.secrets(slack),
                     false)) {
                 service.awaitReady(Duration.ofSeconds(60));
-                for (int i = 0; i < events; i += 10) {
-                    List<Seed.Event> batch = sent.subList(i, Math.min(events, i + 10));
-                    sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch.stream()
-                            .map(e -> SendMessageBatchRequestEntry.builder().id(e.eventId())
-                                    .messageBody(Seed.envelope(e)).build())
-                            .toList()));
-                }
+                Seed.sendAll(sqs, queueUrl, sent);
                 while (slack.messages().size() < 8) {
                     Thread.sleep(50);
                 }

@@ -26,6 +26,9 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .filter(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,EXTEND_ALL'"))
                     .bean("approvalTerms", "checkGroup")
                 .end()
+                .filter(simple("${exchangeProperty.decision.kind} == 'ONE_BY_ONE'"))
+                    .bean("announcements", "checkOneByOne")
+                .end()
                 .bean("groupStore", "act")
                 .bean("auditLog", "groupDecision")
                 .bean("counters", "decided")
@@ -82,14 +85,22 @@ public class GroupDecisionRoutes extends RouteBuilder {
         from("direct:one-by-one")
                 .routeId("one-by-one")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .to("direct:show-group")
                 .split(method("announcements", "stillOpen"))
                     .bean("announcements", "restore")
-                    .bean("policyMessages", "ask")
-                    .to("direct:post-to-slack")
-                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
-                    .bean("changeStore", "postedAlone")
-                .end();
+                    // each change taken once: a second click, or a run after a kill, posts only what is left
+                    .filter(method("changeStore", "takeAlone"))
+                        .to("direct:post-alone")
+                    .end()
+                .end()
+                .to("direct:show-group");
+
+        from("direct:post-alone")
+                .routeId("post-alone")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .bean("policyMessages", "ask")
+                .to("direct:post-to-slack")
+                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .bean("changeStore", "postedAlone");
 
         from("direct:show-group")
                 .routeId("show-group")

@@ -240,6 +240,41 @@ class GroupingTest {
     }
 
     @Test
+    void aRevertLeftByAStoppedInstanceIsOfferedAgainFromTheGroupMessage() {
+        List<Accounts.Change> changes = burst(groups(1), 2);
+        changes.forEach(c -> send(moto, c, c.record()));
+        SlackStandIn.Received message = theMessageSaying("made 2 changes");
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+        // Deny all was under way when the instance was killed: one change denied 20 minutes ago, never reverted
+        Accounts.Change stuck = changes.get(0);
+        Instant then = Instant.now().minusSeconds(1200);
+        try (var dynamo = Aws.dynamo(moto)) {
+            dynamo.updateItem(b -> b.tableName(MotoResource.TABLE).key(Map.of("changeId",
+                    AttributeValue.fromS(stuck.eventId())))
+                    .updateExpression("SET #s = :reverting, decision = :deny, decidedBy = :by, decidedAt = :at,"
+                            + " decidedAtEpoch = :epoch")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":reverting", AttributeValue.fromS("REVERTING"),
+                            ":deny", AttributeValue.fromS("DENY"), ":by", AttributeValue.fromS("U0ALICE"),
+                            ":at", AttributeValue.fromS(then.toString()),
+                            ":epoch", AttributeValue.fromN(Long.toString(then.getEpochSecond())))));
+        }
+
+        String first = slack.newResponseUrl();
+        Clicks.clickIn(message, "sgwarden_group_deny", "U0BOB", "bob", first).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses(first).stream()
+                .anyMatch(r -> r.allText().contains("1 reverted, 1 failed")));
+        SlackStandIn.Received shown = slack.responses(first).get(slack.responses(first).size() - 1);
+        assertTrue(shown.allText().contains("the revert did not finish (its instance stopped)"), shown.allText());
+        assertEquals(List.of("sgwarden_group_deny_again"), Clicks.buttons(shown));
+
+        Clicks.clickIn(shown, "sgwarden_group_deny_again", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, stuck.eventId())));
+        assertFalse(Accounts.rulesNow(moto, stuck).contains(stuck.rules().get(0).securityGroupRuleId()));
+    }
+
+    @Test
     void twoPrincipalsInterleavedAreTwoMessages() {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
         for (int i = 0; i < 3; i++) {

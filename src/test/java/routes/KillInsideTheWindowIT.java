@@ -57,16 +57,7 @@ class KillInsideTheWindowIT {
         settings.putAll(new MotoResource().start());
         settings.putAll(slackResource.start());
         slack = slackResource.standIn();
-        String queueUrl;
-        try (var sqs = Aws.sqs(moto)) {
-            String dlq = sqs.createQueue(b -> b.queueName(DLQ)).queueUrl();
-            String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNamesWithStrings("QueueArn"))
-                    .attributesAsStrings().get("QueueArn");
-            queueUrl = sqs.createQueue(b -> b.queueName(QUEUE).attributesWithStrings(Map.of(
-                    "VisibilityTimeout", Integer.toString(VISIBILITY),
-                    "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"4\"}")))
-                    .queueUrl();
-        }
+        String queueUrl = Queue.createWithDeadLetter(moto, QUEUE, DLQ, VISIBILITY, 4);
         settings.putAll(Map.of("sgwarden.intake", "sqs", "sgwarden.sqs.queue-url", queueUrl,
                 "sgwarden.sqs.wait-time", "1", "sgwarden.sqs.visibility-timeout", Integer.toString(VISIBILITY),
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));

@@ -57,6 +57,8 @@ public class Announcements {
     PolicyDecisions policyDecisions;
     @Inject
     NameLookup names;
+    @Inject
+    sgwarden.config.Settings settings;
 
     /** The change just stored and judged, held in the table until its group is announced. */
     public Announcement hold(Exchange exchange) {
@@ -147,7 +149,9 @@ public class Announcements {
         for (StoredChange stored : groups.members(group)) {
             boolean asked = stored.decidedBy() == null || !stored.decidedBy().startsWith(Decision.POLICY_PREFIX);
             boolean applies = switch (groupDecision.kind()) {
-                case DENY_FAILED -> stored.status() == Status.REVERT_FAILED;
+                // a revert whose instance died mid-way (REVERTING too long) is retried as a failed one
+                case DENY_FAILED -> stored.status() == Status.REVERT_FAILED
+                        || stored.revertStuck(settings.revert().stuckAfter());
                 case EXTEND_ALL -> stored.status() == Status.APPROVED && stored.approvedUntil() != null;
                 default -> stored.status() == Status.PENDING;
             };
@@ -158,10 +162,21 @@ public class Announcements {
         return out;
     }
 
-    /** The changes of a group still waiting for a decision, to be posted each alone. */
+    /** The changes of a group still waiting for a decision and not yet posted alone, to be posted each alone. */
     public List<Announcement> stillOpen(@ExchangeProperty(GroupStore.GROUP) String groupId) {
-        return ofGroup(groupId).stream()
-                .filter(a -> a.kind() == Announcement.Kind.ASK && a.stored().status() == Status.PENDING).toList();
+        return ofGroup(groupId).stream().filter(a -> a.kind() == Announcement.Kind.ASK
+                && a.stored().status() == Status.PENDING && a.stored().announcedIn() != null).toList();
+    }
+
+    /** Decide one by one with nothing left to post alone: the person is told, and nothing is posted. */
+    public void checkOneByOne(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+        if (stillOpen(groupId).isEmpty()) {
+            GroupRecord group = groups.find(groupId);
+            throw new sgwarden.decision.DecisionRefusedException(group.oneByOneBy() != null
+                    ? "@" + group.oneByOneBy() + " already asked for these changes one by one; each has its own"
+                            + " message below."
+                    : "No change of this group is left waiting for a decision.");
+        }
     }
 
     /**

@@ -357,17 +357,24 @@ public class GroupMessages {
     }
 
     /** What the group's decisions came to: counted by outcome, the failures named. Null before any. */
-    static String outcome(List<Announcement> asked, GroupRecord group) {
+    String outcome(List<Announcement> asked, GroupRecord group) {
         Map<Status, Integer> by = new LinkedHashMap<>();
         List<Announcement> failed = new ArrayList<>();
+        int alone = 0;
         for (Announcement a : asked) {
             Status s = a.stored() == null ? Status.PENDING : a.stored().status();
-            by.merge(s, 1, Integer::sum);
-            if (s == Status.REVERT_FAILED) {
+            if (failed(a)) {
+                // a revert left REVERTING by a stopped instance counts as failed: Deny again retries it
+                s = Status.REVERT_FAILED;
                 failed.add(a);
+            } else if (s == Status.PENDING && !inGroup(a)) {
+                alone++;
+                continue;
             }
+            by.merge(s, 1, Integer::sum);
         }
-        boolean anyDecided = by.keySet().stream().anyMatch(s -> s != Status.PENDING && s != Status.ANNOUNCING);
+        boolean anyDecided = alone > 0
+                || by.keySet().stream().anyMatch(s -> s != Status.PENDING && s != Status.ANNOUNCING);
         if (group == null || (group.lastAction() == null && !anyDecided)) {
             return null;
         }
@@ -393,8 +400,10 @@ public class GroupMessages {
         add(parts, by, Status.REVERTING, "reverting");
         add(parts, by, Status.EXPIRED, "expired, reverting");
         add(parts, by, Status.RESTORED, "restored");
-        add(parts, by, Status.PENDING, group.oneByOneBy() != null ? "waiting, each in its own message below"
-                : "still waiting");
+        if (alone > 0) {
+            parts.add(alone + " waiting, each in its own message below");
+        }
+        add(parts, by, Status.PENDING, "still waiting");
         text.append(String.join(", ", parts));
         Instant until = asked.stream().map(Announcement::stored).filter(s -> s != null && s.approvedUntil() != null)
                 .map(StoredChange::approvedUntil).max(Comparator.naturalOrder()).orElse(null);
@@ -409,7 +418,8 @@ public class GroupMessages {
             }
             text.append("\n• :x: *").append(Mrkdwn.escape(SlackMessages.group(a.change(), a.names()), 200))
                     .append("* ").append(Mrkdwn.escape(a.change().region(), 30)).append(": ")
-                    .append(Mrkdwn.escape(String.valueOf(a.stored().error()), 300));
+                    .append(a.stored().error() != null ? Mrkdwn.escape(a.stored().error(), 300)
+                            : "the revert did not finish (its instance stopped)");
         }
         if (!failed.isEmpty()) {
             text.append("\n*Deny again* retries only the failed ones.");
@@ -424,17 +434,27 @@ public class GroupMessages {
         }
     }
 
+    /** Not posted alone (Decide one by one) yet: its group message is where it is decided. */
+    static boolean inGroup(Announcement a) {
+        return a.stored() == null || a.stored().status() == Status.ANNOUNCING || a.stored().announcedIn() != null;
+    }
+
+    /** Its revert failed, or was left REVERTING by an instance that stopped: Deny again retries it. */
+    private boolean failed(Announcement a) {
+        return a.stored() != null && (a.stored().status() == Status.REVERT_FAILED
+                || settings != null && a.stored().revertStuck(settings.revert().stuckAfter()));
+    }
+
     /** Approve all (for each duration every change allows), Deny all, Decide one by one; Deny again for failures. */
     private Map<String, Object> actions(List<Announcement> asked, GroupRecord group, String block, String groupId) {
         List<Announcement> open = asked.stream()
                 .filter(a -> a.stored() == null || a.stored().status() == Status.PENDING
                         || a.stored().status() == Status.ANNOUNCING)
                 .toList();
-        long failed = asked.stream().filter(a -> a.stored() != null && a.stored().status() == Status.REVERT_FAILED)
-                .count();
-        boolean oneByOne = group != null && group.oneByOneBy() != null;
+        long failed = asked.stream().filter(this::failed).count();
         List<Object> buttons = new ArrayList<>();
-        if (!open.isEmpty() && !oneByOne) {
+        // after Decide one by one the changes still open may be decided all at once too
+        if (!open.isEmpty()) {
             List<ApprovalDuration> offered = offeredToAll(open);
             for (ApprovalDuration d : offered) {
                 if (d.permanent()) {
@@ -453,7 +473,7 @@ public class GroupMessages {
                     + " alone; one decided already stays as it is.";
             buttons.add(Buttons.button(DENY_ALL, "Deny all", groupId, "danger",
                     Buttons.confirm("Revert " + count(open.size(), "change") + "?", removes, "Deny all", true)));
-            if (open.size() > 1) {
+            if (open.stream().filter(GroupMessages::inGroup).count() > 1) {
                 buttons.add(Buttons.button(ONE_BY_ONE, "Decide one by one", groupId, null, null));
             }
         }

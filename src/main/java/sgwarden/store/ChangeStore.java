@@ -205,27 +205,37 @@ public class ChangeStore {
     }
 
     /**
-     * A change announced in a group and then posted alone (Decide one by one): in bot-token mode its
-     * own message is the one an expiry updates and a reminder replies to.
+     * Decide one by one: takes a change of the group to be posted alone, once (a second click, or a
+     * second run after a kill, finds it taken). From then on its reminder, notice and expiry speak of
+     * it alone, not in the group's digest. False where it was taken or decided already.
      */
+    public boolean takeAlone(@Body SecurityGroupChange change, @ExchangeProperty(GroupStore.GROUP) String groupId) {
+        try {
+            dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
+                    .updateExpression("REMOVE #in")
+                    .conditionExpression("#in = :group AND #status = :pending")
+                    .expressionAttributeNames(Map.of("#in", Items.ANNOUNCED_IN, "#status", Items.STATUS))
+                    .expressionAttributeValues(Map.of(":group", Items.s(groupId),
+                            ":pending", Items.s(Status.PENDING.name()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** In bot-token mode, a change posted alone keeps the ts of its own message: an expiry updates that one. */
     public void postedAlone(@Body SecurityGroupChange change,
             @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String slackChannel,
             @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs) {
-        // from now on its reminder, notice and expiry speak of it alone, not in the group's digest
-        Map<String, String> names = new HashMap<>(Map.of("#id", Items.ID, "#in", Items.ANNOUNCED_IN));
-        Map<String, AttributeValue> values = new HashMap<>();
-        String update = "REMOVE #in";
-        if (slackTs != null && slackChannel != null) {
-            names.putAll(Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL));
-            values.putAll(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel)));
-            update = "SET #ts = :ts, #channel = :channel " + update;
+        if (slackTs == null || slackChannel == null) {
+            return;
         }
-        String expression = update;
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
-                .updateExpression(expression)
+                .updateExpression("SET #ts = :ts, #channel = :channel")
                 .conditionExpression("attribute_exists(#id)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values.isEmpty() ? null : values));
+                .expressionAttributeNames(
+                        Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL, "#id", Items.ID))
+                .expressionAttributeValues(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel))));
     }
 
     /** Records how a revert ended. Only the revert that holds the REVERTING state may do so. */

@@ -22,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import sgwarden.config.Settings;
 import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
 import sgwarden.decision.UnknownChangeException;
 
 /**
@@ -135,10 +134,7 @@ public class GroupStore {
         return out;
     }
 
-    /**
-     * Records the group action a person took, for the message to say. Decide one by one is taken
-     * once: a second click is told who asked first, and no change is posted twice.
-     */
+    /** Records the group action a person took, for the message to say (and who first asked for one by one). */
     public GroupRecord act(@ExchangeProperty("decision") Decision decision) {
         boolean oneByOne = decision.kind() == Decision.Kind.ONE_BY_ONE;
         Map<String, String> names = new LinkedHashMap<>(Map.of("#action", LAST_ACTION, "#by", LAST_BY,
@@ -149,9 +145,9 @@ public class GroupStore {
         String update = "SET #action = :action, #by = :by, #byName = :byName, #at = :at";
         String condition = "#kind = :group";
         if (oneByOne) {
+            // who asked first stays; each change is taken once when it is posted alone (ChangeStore.takeAlone)
             names.put("#one", ONE_BY_ONE_BY);
-            update += ", #one = :byName";
-            condition += " AND attribute_not_exists(#one)";
+            update += ", #one = if_not_exists(#one, :byName)";
         }
         String expression = update;
         String when = condition;
@@ -160,11 +156,6 @@ public class GroupStore {
                     .updateExpression(expression).conditionExpression(when)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
-            GroupRecord group = find(decision.changeId());
-            if (oneByOne && group.oneByOneBy() != null) {
-                throw new DecisionRefusedException("@" + group.oneByOneBy()
-                        + " already asked for these changes one by one; each has its own message below.");
-            }
             throw new UnknownChangeException(decision.changeId());
         }
         return find(decision.changeId());

@@ -38,6 +38,12 @@ public record StoredChange(String changeId, Status status, String accountId, Str
         return "REVERT".equals(policyAction) || "QUARANTINE".equals(policyAction);
     }
 
+    /** Denied, and its revert left REVERTING longer than it can take: its instance died; it may be denied again. */
+    public boolean revertStuck(java.time.Duration stuckAfter) {
+        return status == Status.REVERTING && decidedAt != null
+                && decidedAt.isBefore(Instant.now().minus(stuckAfter));
+    }
+
     public boolean isEgress() {
         return "EGRESS".equals(direction);
     }

@@ -48,18 +48,8 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
                             .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build())
                     .billingMode(BillingMode.PAY_PER_REQUEST));
         }
-        String queueUrl;
-        try (var sqs = Aws.sqs(moto)) {
-            String dlq = sqs.createQueue(b -> b.queueName(DLQ)).queueUrl();
-            String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq)
-                    .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
-            // a short visibility timeout so that a message whose handling failed comes back within the test
-            queueUrl = sqs.createQueue(b -> b.queueName(QUEUE).attributesWithStrings(Map.of(
-                    "VisibilityTimeout", "1",
-                    "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
-                            + MAX_RECEIVE_COUNT + "\"}")))
-                    .queueUrl();
-        }
+        // a short visibility timeout so that a message whose handling failed comes back within the test
+        String queueUrl = Queue.createWithDeadLetter(moto, QUEUE, DLQ, 1, MAX_RECEIVE_COUNT);
         return Map.of("sgwarden.aws.endpoint-override", moto.endpoint(),
                 "sgwarden.table", TABLE,
                 "sgwarden.sqs.queue-url", queueUrl,
