@@ -127,12 +127,15 @@ SCENARIOS = {
     # a ModifySecurityGroupRules call, not an Authorize one: see widen_rule
     "widen-world": {"label": "Widen a rule to the world", "widen": True},
     # twelve Authorize calls in a few seconds across an account's groups: see terraform_apply
-    "apply": {"label": "Simulate a Terraform apply (12 rules across 3 groups)", "apply": True},
+    "apply": {"label": "Simulate a Terraform apply (12 rules across 3 groups, with a pause)", "apply": True},
 }
 # What "Simulate a Terraform apply" adds: this many rules, spread in turn over the first account's groups,
 # each its own Authorize call and CloudTrail record, as `terraform apply` makes them
 APPLY_RULES = 12
 APPLY_CIDR = "10.10.0.0/16"
+# Halfway through, the apply pauses this long (a slow resource), shorter than the sandbox's quiet gap
+# (sgwarden.group.quiet=5s): the burst is still one message
+APPLY_PAUSE_SECONDS = 2
 # The rule "Widen a rule to the world" widens: added first (and announced) where the group lacks it,
 # so that sgwarden knows its earlier form
 REDIS = {"label": "Add 6379/tcp from 10.0.0.0/8", "egress": False,
@@ -464,8 +467,9 @@ def make_change(scenario_id, group_id, scenario=None, refresh=True):
 
 def terraform_apply():
     """A burst by one principal in one account: APPLY_RULES rules in a few seconds across the first
-    account's groups, each its own AuthorizeSecurityGroupIngress and CloudTrail record. sgwarden
-    holds them in one group's window and announces them as one message."""
+    account's groups, each its own AuthorizeSecurityGroupIngress and CloudTrail record, with a pause
+    halfway. sgwarden holds them until no change came for its quiet gap and announces them as one
+    message."""
     acct = ACCOUNTS[0]
     with STATE.cond:
         groups = [g for a in STATE.groups if a["account"] == acct["account"] for g in a["groups"]]
@@ -478,6 +482,9 @@ def terraform_apply():
               f"{min(len(groups), APPLY_RULES)} security groups, one call each")
     made = []
     for i in range(APPLY_RULES):
+        if i == APPLY_RULES // 2:
+            STATE.log(f"terraform apply pauses {APPLY_PAUSE_SECONDS} s halfway (a slow resource)")
+            time.sleep(APPLY_PAUSE_SECONDS)
         g = groups[i % len(groups)]
         port = base + i
         scenario = {"label": f"Add {port}/tcp from {APPLY_CIDR}", "egress": False,

@@ -10,7 +10,7 @@
 //   4. widens a rule to the world in place (ModifySecurityGroupRules): the baseline quarantines it,
 //      so the rule's earlier form is back in moto at once, under the same rule ID; Approve makes it
 //      the later form again.
-//   5. simulates a Terraform apply (12 changes by alice across 3 groups): one message for them all,
+//   5. simulates a Terraform apply (12 changes by alice across 3 groups, pausing 2 s halfway): one message for them all,
 //      with Approve all, Deny all and Decide one by one; Deny all (its confirmation counts the rules)
 //      reverts all 12.
 //   6. leaves a 9443/tcp change undecided: the reminder after 30 s says the sandbox's policy will deny it,
@@ -293,7 +293,7 @@ test('widen a rule to the world in place: quarantined, the earlier form back at 
   assert.equal(rule.egress, false);
 });
 
-test('a Terraform apply: twelve changes arrive as one message, and Deny all reverts every rule', async () => {
+test('a Terraform apply with a pause: twelve changes arrive as one message, and Deny all reverts every rule', async () => {
   const result = page.locator('#change-result');
   const before = await result.getAttribute('data-event-id');
   await page.getByRole('button', { name: /Simulate a Terraform apply/ }).click();
@@ -305,7 +305,7 @@ test('a Terraform apply: twelve changes arrive as one message, and Deny all reve
   const ruleIds = (await result.getAttribute('data-rule-ids')).split(',');
   assert.equal(ruleIds.length, 12, 'twelve rules created');
 
-  // one message for the whole burst, after the sandbox's grouping window
+  // one message for the whole burst, pause and all, once the sandbox's quiet gap (5 s) has passed
   const message = page.locator('.message', { hasText: 'made 12 changes' });
   await message.waitFor({ timeout: STEP_MS });
   assert.equal(await message.count(), 1, 'one message, not twelve');

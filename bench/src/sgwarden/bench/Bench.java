@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Entry point: java sgwarden.bench.Bench lake|approve|sqs|startup|burst|group|stop|policy|policy-burst|expiry|all. Each benchmark starts its own
+ * Entry point: java sgwarden.bench.Bench lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|all. Each benchmark starts its own
  * moto, stand-ins and packaged service, measures, prints its figures, and stops what it started.
  */
 public final class Bench {
@@ -33,7 +33,8 @@ public final class Bench {
         System.out.println("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         List<String> runs = which.equals("all")
-                ? List.of("lake", "approve", "sqs", "startup", "burst", "group", "stop", "policy", "policy-burst",
+                ? List.of("lake", "approve", "sqs", "startup", "burst", "group", "group-slow", "stop", "policy",
+                        "policy-burst",
                         "expiry")
                 : List.of(which);
         int failed = 0;
@@ -50,12 +51,14 @@ public final class Bench {
                     case "startup" -> StartupBench.run(repo, logs);
                     case "burst" -> BurstBench.run(repo, logs);
                     case "group" -> GroupBench.run(repo, logs);
+                    case "group-slow" -> GroupBench.run(repo, logs, "group-slow",
+                            Bench.intProp("bench.group.over-seconds", 90));
                     case "stop" -> StopBench.run(repo, logs);
                     case "policy" -> PolicyBench.run(repo, logs);
                     case "policy-burst" -> PolicyBurstBench.run(repo, logs);
                     case "expiry" -> ExpiryBench.run(repo, logs);
                     default -> throw new IllegalArgumentException("unknown benchmark '" + run
-                            + "': use lake, approve, sqs, startup, burst, group, stop, policy, policy-burst, expiry or all");
+                            + "': use lake, approve, sqs, startup, burst, group, group-slow, stop, policy, policy-burst, expiry or all");
                 }
             } catch (Exception e) {
                 failed++;

@@ -14,10 +14,10 @@ import sgwarden.slack.PolicyMessages;
 import sgwarden.store.GroupStore;
 
 /**
- * Bursts: the changes one principal makes in one account within the window are announced as one
- * message. Each change is stored and held in the table before its SQS message is deleted; the
- * aggregator collects the held changes in memory, and at the end of the window (or at the size
- * limit) the group is posted. A group of one is posted exactly as a single change. If the instance
+ * Bursts: the changes one principal makes in one account without a pause longer than the quiet gap
+ * (and within the window from the first) are announced as one message. Each change is stored and
+ * held in the table before its SQS message is deleted; the aggregator collects the held changes in
+ * memory, and once the quiet gap or the window has passed (or at the size limit) the group is posted. A group of one is posted exactly as a single change. If the instance
  * dies inside the window, the due-items timer finds the held changes in the table and announces them.
  */
 @ApplicationScoped
@@ -25,6 +25,8 @@ public class GroupingRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
 
     static final String MEMBERS = "sgwardenGroupMembers";
+    /** How often open groups are checked for a passed quiet gap or window: the latest a group is late. */
+    static final int CLOSE_CHECK_MILLIS = 250;
     private static final String INTAKE = "${header." + Counters.INTAKE + "}";
 
     @Inject
@@ -66,14 +68,22 @@ public class GroupingRoutes extends RouteBuilder {
         from("direct:group-window")
                 .routeId("group-window")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .aggregate(simple("${body.groupKey}"), groupWindow)
-                    // counted from the group's first change, so a steady stream is still announced in time
-                    .completionTimeout(method("groupWindow", "remaining"))
-                    .completionTimeoutCheckerInterval(200)
+                .aggregate(simple("${body.groupKey}"), groupWindow).id(GroupWindow.AGGREGATOR)
+                    .aggregationRepository(groupWindow.repository())
+                    // closed by group-close after a quiet gap or at the end of the window, or here at the size limit
                     .completionSize(settings.group().maxSize())
                     // a graceful stop announces what it holds; a crash leaves it to the due-items timer
                     .forceCompletionOnStop()
                     .to("direct:announce-group")
+                .end();
+
+        // The group's times are read from the service's clock, so a test closes a group by moving it.
+        from("timer:group-close?period=" + CLOSE_CHECK_MILLIS)
+                .routeId("group-close")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .autoStartup(settings.group().on())
+                .split(method("groupWindow", "due"))
+                    .bean("groupWindow", "close")
                 .end();
 
         from("direct:announce-group")

@@ -9,21 +9,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import sgwarden.grouping.GroupWindow;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
 import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.Moto;
+import sgwarden.testing.MovableClock;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Queue;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
+import sgwarden.testing.Windows;
 
 /** With a bot token, a group message is posted with chat.postMessage and updated in place with chat.update. */
 @QuarkusTest
@@ -34,6 +39,10 @@ class GroupedBotTokenTest {
     Moto moto;
     @InjectSlack
     SlackStandIn slack;
+    @Inject
+    GroupWindow window;
+    @Inject
+    MovableClock clock;
 
     @Test
     void aGroupLeftUndecidedGetsOneReminderInItsThread() {
@@ -45,6 +54,7 @@ class GroupedBotTokenTest {
             changes.add(c);
             Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
         }
+        Windows.close(window, clock, 3);
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("made 3 changes").size() == 1);
         String ts = slack.tsOf(slack.messagesMentioning("made 3 changes").get(0));
 
@@ -68,6 +78,7 @@ class GroupedBotTokenTest {
             changes.add(c);
             Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
         }
+        Windows.close(window, clock, 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("made 2 changes").size() == 1);
         SlackStandIn.Received message = slack.messagesMentioning("made 2 changes").get(0);
         assertEquals("/api/chat.postMessage", message.path());

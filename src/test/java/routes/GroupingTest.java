@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,8 @@ import io.quarkus.test.junit.TestProfile;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import sgwarden.grouping.GroupWindow;
+import sgwarden.store.AnnouncementQueue;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
@@ -31,10 +35,12 @@ import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
+import sgwarden.testing.MovableClock;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Queue;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
+import sgwarden.testing.Windows;
 
 /** Bursts: one principal's changes in one account within the window arrive as one message people can act on. */
 @QuarkusTest
@@ -49,8 +55,12 @@ class GroupingTest {
     SlackStandIn slack;
     @InjectFaultyAws
     FaultyAws aws;
-    @jakarta.inject.Inject
-    sgwarden.store.AnnouncementQueue queue;
+    @Inject
+    AnnouncementQueue queue;
+    @Inject
+    GroupWindow window;
+    @Inject
+    MovableClock clock;
 
     @BeforeEach
     void clean() {
@@ -89,6 +99,7 @@ class GroupingTest {
         List<String> groups = groups(12);
         List<Accounts.Change> changes = burst(groups, 60);
         changes.forEach(c -> send(moto, c, c.record()));
+        Windows.close(window, clock, 60);
 
         SlackStandIn.Received message = theMessageSaying("made 60 changes");
         String text = message.allText();
@@ -124,9 +135,63 @@ class GroupingTest {
     }
 
     @Test
+    void anApplyThatPausesForLessThanTheQuietGapIsOneMessage() {
+        List<String> groups = groups(6);
+        List<Accounts.Change> changes = burst(groups, 60);
+        changes.subList(0, 30).forEach(c -> send(moto, c, c.record()));
+        Windows.holding(window, 30);
+        // the apply pauses 5 s (a slow resource), then goes on: the group stays open
+        clock.advance(Duration.ofSeconds(5));
+        changes.subList(30, 60).forEach(c -> send(moto, c, c.record()));
+        Windows.close(window, clock, 60);
+
+        SlackStandIn.Received message = theMessageSaying("made 60 changes");
+        assertTrue(message.allText().contains("to *6 security groups*"), message.allText());
+        assertEquals(1, slack.messages().size(), "one message for the whole apply");
+    }
+
+    @Test
+    void aSteadyTrickleIsAnnouncedWhenTheWindowEndsAndTheRestFollowsOnce() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        // one change every 8 s, never quiet for 15 s: the 2-minute window closes the group all the same
+        int open = 0;
+        for (int i = 0; i < 18; i++) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(8200 + i, "10.30.0.0/16"));
+            changes.add(c);
+            send(moto, c, c.record());
+            int expected = ++open;
+            await().atMost(Duration.ofSeconds(30)).until(() -> window.waiting() == expected);
+            clock.advance(Duration.ofSeconds(8));
+            // the close check has seen the new time: a group that was due is gone
+            await().atMost(Duration.ofSeconds(10)).until(() -> window.due().isEmpty());
+            open = window.waiting();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messages().isEmpty());
+        int inFirst = made(slack.messages().get(0));
+        assertTrue(inFirst >= 12 && inFirst < changes.size(),
+                "closed by the window while the trickle went on: " + slack.messages().get(0).allText());
+
+        Windows.close(window, clock, 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes.stream()
+                .allMatch(c -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+        assertEquals(2, slack.messages().size(), "the window's group, then the rest");
+        assertEquals(changes.size(), slack.messages().stream().mapToInt(GroupingTest::made).sum(),
+                "each change in exactly one message");
+    }
+
+    /** How many changes a message announces: a group's count, or 1 for a change posted alone. */
+    static int made(SlackStandIn.Received message) {
+        var m = java.util.regex.Pattern.compile("made \\*(\\d+) changes\\*").matcher(message.allText());
+        return m.find() ? Integer.parseInt(m.group(1)) : 1;
+    }
+
+    @Test
     void theOutcomeNamesWhatFailedAndDenyAgainRetriesOnlyThat() {
         List<Accounts.Change> changes = burst(groups(1), 3);
         changes.forEach(c -> send(moto, c, c.record()));
+        Windows.close(window, clock, 3);
         SlackStandIn.Received message = theMessageSaying("made 3 changes");
         changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
                 .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
@@ -160,6 +225,7 @@ class GroupingTest {
     void approveAllForAnHourApprovesEachChangeUntilThen() {
         List<Accounts.Change> changes = burst(groups(1), 3);
         changes.forEach(c -> send(moto, c, c.record()));
+        Windows.close(window, clock, 3);
         SlackStandIn.Received message = theMessageSaying("made 3 changes");
         changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
                 .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
@@ -186,6 +252,7 @@ class GroupingTest {
     void aGroupApprovedForATimeGetsOneNoticeWithExtendAllAndOneExpiryMessage() {
         List<Accounts.Change> changes = burst(groups(2), 3);
         changes.forEach(c -> send(moto, c, c.record()));
+        Windows.close(window, clock, 3);
         SlackStandIn.Received message = theMessageSaying("made 3 changes");
         changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
                 .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
@@ -243,6 +310,7 @@ class GroupingTest {
     void aRevertLeftByAStoppedInstanceIsOfferedAgainFromTheGroupMessage() {
         List<Accounts.Change> changes = burst(groups(1), 2);
         changes.forEach(c -> send(moto, c, c.record()));
+        Windows.close(window, clock, 2);
         SlackStandIn.Received message = theMessageSaying("made 2 changes");
         changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
                 .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
@@ -285,6 +353,7 @@ class GroupingTest {
             send(moto, alice, alice.record());
             send(moto, bob, Records.calledBy(bob.record(), "AssumedRole", BOB, "terraform/1.9"));
         }
+        Windows.close(window, clock, 6);
         SlackStandIn.Received byAlice = theMessageSaying("*alice* (AssumedRole) made *3 changes*");
         SlackStandIn.Received byBob = theMessageSaying("*bob* (AssumedRole) made *3 changes*");
         assertTrue(byAlice.allText().contains("7101") && !byAlice.allText().contains("7201"), byAlice.allText());
@@ -299,6 +368,7 @@ class GroupingTest {
         Accounts.Change asked = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, c.groupId(), false,
                 Accounts.tcp(5432, "0.0.0.0/0"));
         send(moto, asked, asked.record());
+        Windows.close(window, clock, 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(asked.eventId()).size() == 1);
         String text = slack.messagesMentioning(asked.eventId()).get(0).allText();
         assertTrue(text.contains("added inbound tcp 5432 from 0.0.0.0/0 to "), text);
@@ -311,6 +381,7 @@ class GroupingTest {
     void decideOneByOnePostsEachChangeAloneAndDecidingOneLeavesTheOthersOpen() {
         List<Accounts.Change> changes = burst(groups(2), 3);
         changes.forEach(c -> send(moto, c, c.record()));
+        Windows.close(window, clock, 3);
         SlackStandIn.Received message = theMessageSaying("made 3 changes");
         changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
                 .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
@@ -343,6 +414,7 @@ class GroupingTest {
                 Accounts.tcp(8443, "10.9.0.0/16"));
         send(moto, ssh, ssh.record());
         send(moto, https, https.record());
+        Windows.close(window, clock, 2);
 
         SlackStandIn.Received message = theMessageSaying("made 2 changes");
         String text = message.allText();
@@ -379,6 +451,8 @@ class GroupingTest {
                     "record", AttributeValue.fromS(c.record()),
                     "dueShard", AttributeValue.fromS("announce"), "dueAt", AttributeValue.fromN(Long.toString(past)))));
         }
+        // taken back by the due-items timer into a window of this instance, which closes as any other
+        Windows.close(window, clock, 1);
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
         Map<String, AttributeValue> item = Announced.item(moto, c.eventId());

@@ -62,8 +62,8 @@ class KillInsideTheWindowIT {
                 "sgwarden.sqs.wait-time", "1", "sgwarden.sqs.visibility-timeout", Integer.toString(VISIBILITY),
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
         settings.putAll(Map.of(
-                // long enough for the whole burst to be held on a loaded machine before the window closes
-                "sgwarden.group.window", "10s",
+                // long enough for the whole burst to be held on a loaded machine before its group closes
+                "sgwarden.group.quiet", "15s", "sgwarden.group.window", "30s",
                 // a held change is due window + claim timeout after it was held, then read within a check period
                 "sgwarden.claim-timeout", "3s", "sgwarden.approval.check-period", "500ms",
                 "sgwarden.slack.rate", "20", "sgwarden.slack.burst", "20"));

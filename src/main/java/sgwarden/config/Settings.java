@@ -266,8 +266,14 @@ public interface Settings {
 
     /** Bursts by one principal in one account, announced as one message (docs/configuration.md). */
     interface Grouping {
-        /** How long after a principal's first change its group stays open; 0 announces each change alone. */
+        /**
+         * The most a group stays open, counted from its first change; 0 announces each change alone. A
+         * steady trickle of changes is still announced this long after it began.
+         */
         Duration window();
+
+        /** A group closes once this long has passed without a new change from its principal in its account. */
+        Duration quiet();
 
         /** A group is announced once it holds this many changes, even inside the window. */
         @WithName("max-size")

@@ -159,9 +159,13 @@ public class SettingsCheck {
                                 + " must be a Slack user group ID (S followed by letters and digits,"
                                 + " as in <!subteam^S0123ABCD>); it is '" + g + "'"));
 
-        if (s.group().window().isNegative() || s.group().window().compareTo(java.time.Duration.ofMinutes(5)) > 0) {
-            out.add(name("sgwarden.group.window") + " must be between 0 (each change alone) and 5m; it is "
+        if (s.group().window().isNegative() || s.group().window().compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+            out.add(name("sgwarden.group.window") + " must be between 0 (each change alone) and 10m; it is "
                     + s.group().window());
+        } else if (s.group().on() && (s.group().quiet().compareTo(java.time.Duration.ofSeconds(1)) < 0
+                || s.group().quiet().compareTo(s.group().window()) > 0)) {
+            out.add(name("sgwarden.group.quiet") + " must be between 1s and sgwarden.group.window ("
+                    + s.group().window() + "); it is " + s.group().quiet());
         }
         range(out, "sgwarden.group.max-size", s.group().maxSize(), 2, 500);
 

@@ -1,5 +1,6 @@
 package sgwarden.grouping;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,48 +9,103 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.AggregationStrategy;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.processor.aggregate.AggregateProcessor;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.spi.AggregationRepository;
 
 import sgwarden.config.Settings;
 
 /**
- * The aggregator's two halves for a group's window. The strategy collects the announcements of one
- * principal in one account into a list and remembers when the first arrived; the timeout counts
- * from that first change, not from the latest, so a steady stream of changes is still announced
- * once the window has passed (or once the group reaches its size limit).
+ * When a group of announcements (one principal's changes in one account) closes. The aggregator
+ * collects a group's announcements into a list; the group closes once no change joined it for
+ * {@code sgwarden.group.quiet}, or once {@code sgwarden.group.window} has passed since its first
+ * change, whichever comes first (or at the size limit, which the aggregator counts itself). So an
+ * apply with short pauses is one message, and a steady trickle is still announced in time.
+ *
+ * <p>Camel's own completion timeout runs on the system time; these times are read from the
+ * injected clock instead, and the {@code group-close} timer route closes what is due, so that a
+ * test closes a group by moving the clock rather than by waiting for it.
  */
 @ApplicationScoped
 @Named("groupWindow")
 public class GroupWindow implements AggregationStrategy {
 
-    /** When the group's first change arrived (epoch millis), on the group and on each change joining it. */
-    public static final String OPENED_AT = "sgwardenGroupOpenedAt";
+    /** The node ID of the aggregator that holds the open groups. */
+    public static final String AGGREGATOR = "group-aggregator";
+    static final String FIRST_AT = "sgwardenGroupFirstAt";
+    static final String LAST_AT = "sgwardenGroupLastAt";
 
     @Inject
     Settings settings;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    CamelContext camelContext;
+
+    private final MemoryAggregationRepository open = new MemoryAggregationRepository();
+
+    /** Where the aggregator keeps the open groups; read here to find the ones that are due. */
+    public AggregationRepository repository() {
+        return open;
+    }
 
     @Override
     @SuppressWarnings("unchecked")
     public Exchange aggregate(Exchange group, Exchange joining) {
         Announcement next = joining.getMessage().getBody(Announcement.class);
+        long now = clock.millis();
         if (group == null) {
             List<Announcement> members = new ArrayList<>();
             members.add(next);
             joining.getMessage().setBody(members);
-            joining.setProperty(OPENED_AT, System.currentTimeMillis());
+            joining.setProperty(FIRST_AT, now);
+            joining.setProperty(LAST_AT, now);
             return joining;
         }
         group.getMessage().getBody(List.class).add(next);
-        // the timeout is worked out on the change that just joined: it learns when the group opened
-        joining.setProperty(OPENED_AT, group.getProperty(OPENED_AT));
+        group.setProperty(LAST_AT, now);
         return group;
     }
 
-    /** Milliseconds left of the window of the group the exchange joined (at least 1). */
-    public long remaining(Exchange joining) {
-        Long opened = joining.getProperty(OPENED_AT, Long.class);
-        long window = settings.group().window().toMillis();
-        long left = opened == null ? window : window - (System.currentTimeMillis() - opened);
-        return Math.max(1, left);
+    /** The keys of the open groups whose quiet gap or window has passed. */
+    public List<String> due() {
+        long now = clock.millis();
+        List<String> keys = new ArrayList<>();
+        for (String key : open.getKeys()) {
+            if (closes(open.get(camelContext, key), now)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /** Closes the group if it is still due (a change may have joined it since it was found due). */
+    public void close(String key) {
+        if (closes(open.get(camelContext, key), clock.millis())) {
+            camelContext.getProcessor(AGGREGATOR, AggregateProcessor.class).forceCompletionOfGroup(key);
+        }
+    }
+
+    /** How many announcements wait in open groups. */
+    public int waiting() {
+        int n = 0;
+        for (String key : open.getKeys()) {
+            Exchange group = open.get(camelContext, key);
+            n += group == null ? 0 : group.getMessage().getBody(List.class).size();
+        }
+        return n;
+    }
+
+    private boolean closes(Exchange group, long now) {
+        if (group == null) {
+            return false;
+        }
+        long first = group.getProperty(FIRST_AT, Long.class);
+        long last = group.getProperty(LAST_AT, Long.class);
+        return now - last >= settings.group().quiet().toMillis() || now - first >= settings.group().window().toMillis();
     }
 }

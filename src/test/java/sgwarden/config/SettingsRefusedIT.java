@@ -73,6 +73,12 @@ class SettingsRefusedIT {
                 refused(Map.of("SGWARDEN_NAMES_MAX_WAIT", "5s"),
                         "sgwarden.names.max-wait (SGWARDEN_NAMES_MAX_WAIT) must be more than 0 and at most 1s, so that"
                                 + " no lookup holds a message back longer; it is PT5S"),
+                refused(Map.of("SGWARDEN_GROUP_QUIET", "3m"),
+                        "sgwarden.group.quiet (SGWARDEN_GROUP_QUIET) must be between 1s and sgwarden.group.window"
+                                + " (PT2M); it is PT3M"),
+                refused(Map.of("SGWARDEN_GROUP_WINDOW", "11m"),
+                        "sgwarden.group.window (SGWARDEN_GROUP_WINDOW) must be between 0 (each change alone) and 10m;"
+                                + " it is PT11M"),
                 refused(Map.of("SGWARDEN_NAMES_ACCOUNTS", "111111111111=prod-payments,dev"),
                         "sgwarden.names.accounts (SGWARDEN_NAMES_ACCOUNTS) must list account=name entries"
                                 + " (111111111111=prod-payments), comma separated; 'dev' is not one"));

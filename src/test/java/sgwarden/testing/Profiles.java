@@ -66,15 +66,15 @@ public final class Profiles {
     }
 
     /**
-     * The SQS intake with bursts grouped in a 10 s window (60 changes reach it well within); ssh open to the world is quarantined, and
+     * The SQS intake with bursts grouped (tests close a group by moving the clock past the quiet gap); ssh open to the world is quarantined, and
      * 8443 may be approved for at most 30 minutes, never permanently.
      */
     public static class SqsGrouped extends Sqs {
-        public static final String WINDOW = "10s";
-
         @Override
         Map<String, String> extra() {
-            return Map.of("sgwarden.group.window", WINDOW, "sgwarden.group.max-size", "100",
+            // grouping at its defaults (quiet 15s, window 2m): tests close a group by moving the clock
+            return Map.of("sgwarden.group.window", "2m", "sgwarden.group.quiet", "15s", "sgwarden.group.max-size",
+                    "100",
                     // a group's Extend notice comes 6 s before an 8 s approval ends: time to click Extend all
                     "sgwarden.approval.extend-notice", "6s",
                     "sgwarden.policy.inline", """
@@ -106,7 +106,8 @@ public final class Profiles {
     public static class SqsGroupedBotToken extends Sqs {
         @Override
         Map<String, String> extra() {
-            return Map.of("sgwarden.group.window", "3s", "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
+            return Map.of("sgwarden.group.window", "2m", "sgwarden.group.quiet", "15s",
+                    "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
                     "sgwarden.reminder.after", "4s", "sgwarden.reminder.user-group", LakeCapped.USER_GROUP);
         }
@@ -210,7 +211,8 @@ public final class Profiles {
 
         @Override
         Map<String, String> extra() {
-            return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
+            return Map.of("sgwarden.group.window", "2m", "sgwarden.group.quiet", "15s",
+                    "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
                     "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
                     "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);

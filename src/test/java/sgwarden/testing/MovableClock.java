@@ -1,0 +1,52 @@
+package sgwarden.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Singleton;
+
+/**
+ * The service's clock in every Quarkus test: the system time, moved on by what the tests added. A
+ * test moves it instead of waiting out a window; it only ever moves forward, like real time.
+ */
+@Alternative
+@Priority(1)
+@Singleton
+public class MovableClock extends Clock {
+
+    private final AtomicLong ahead = new AtomicLong();
+
+    /** Moves the service's time on. */
+    public void advance(Duration by) {
+        if (by.isNegative()) {
+            throw new IllegalArgumentException("time only moves on: " + by);
+        }
+        ahead.addAndGet(by.toMillis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return Clock.offset(Clock.system(zone), Duration.ofMillis(ahead.get()));
+    }
+
+    @Override
+    public long millis() {
+        return System.currentTimeMillis() + ahead.get();
+    }
+
+    @Override
+    public Instant instant() {
+        return Instant.ofEpochMilli(millis());
+    }
+}
