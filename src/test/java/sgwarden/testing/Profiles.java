@@ -211,8 +211,7 @@ public final class Profiles {
 
         @Override
         Map<String, String> extra() {
-            return Map.of("sgwarden.group.window", "2m", "sgwarden.group.quiet", "15s",
-                    "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
+            return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
                     "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
                     "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
