@@ -34,8 +34,12 @@ public record Match(
         return tags != null;
     }
 
-    /** tags is called only when every other field holds, and only if this match names tags. */
-    boolean matches(SecurityGroupChange change, Rule rule, PeerKind peer, Supplier<Map<String, String>> groupTags) {
+    /**
+     * peerKinds: the kinds by which the policy matches the rule's peer (PeerKind.matchedAs). tags is called only when every
+     * other field holds, and only if this match names tags.
+     */
+    boolean matches(SecurityGroupChange change, Rule rule, List<PeerKind> peerKinds,
+            Supplier<Map<String, String>> groupTags) {
         if (accounts != null && !accounts.contains(change.accountId())) {
             return false;
         }
@@ -63,7 +67,7 @@ public record Match(
                 return false;
             }
         }
-        if (peers != null && !peers.contains(peer)) {
+        if (peers != null && peerKinds.stream().noneMatch(peers::contains)) {
             return false;
         }
         String principal = change.actor() == null ? null : change.actor().principalArn();

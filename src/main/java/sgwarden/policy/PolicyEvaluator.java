@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 
@@ -29,8 +30,9 @@ public final class PolicyEvaluator {
         Action action = null;
         Action wouldBe = null;
         boolean dryRun = false;
-        for (Rule rule : change.rules()) {
-            RuleVerdict v = evaluate(change, rule, tags);
+        List<Reach> reach = Reach.of(change.rules());
+        for (int i = 0; i < change.rules().size(); i++) {
+            RuleVerdict v = evaluate(change, change.rules().get(i), reach.get(i), tags);
             rules.add(v);
             action = v.action().stricter(action);
             wouldBe = v.policyAction().stricter(wouldBe);
@@ -52,10 +54,11 @@ public final class PolicyEvaluator {
         return new Verdict(action, policy, dryRun ? wouldBe : null, post, List.copyOf(rules));
     }
 
-    private RuleVerdict evaluate(SecurityGroupChange change, Rule rule, Supplier<Map<String, String>> tags) {
-        PeerKind peer = rule.peer() == null ? PeerKind.PUBLIC : PeerKind.of(rule.peer(), change.accountId());
+    private RuleVerdict evaluate(SecurityGroupChange change, Rule rule, Reach reach,
+            Supplier<Map<String, String>> tags) {
+        PeerKind peer = PeerKind.of(rule.peer(), change.accountId(), reach);
         for (Policy p : file.policies()) {
-            if (p.match().matches(change, rule, peer, tags)) {
+            if (p.match().matches(change, rule, peer.matchedAs(p.action()), tags)) {
                 return new RuleVerdict(rule, peer, p, p.dryRun() ? Action.ASK : p.action(), p.action());
             }
         }
