@@ -19,6 +19,7 @@ import org.apache.camel.ExchangeProperty;
 import com.slack.api.model.Message;
 
 import sgwarden.change.Modification;
+import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.decision.ApprovalDuration;
@@ -202,12 +203,17 @@ public class GroupMessages {
     /** Summed over the rules waiting for a decision: "3 rules open to the whole internet; 1 rule with all protocols". */
     static String warnings(List<Announcement> asked) {
         long world = 0;
+        long wide = 0;
         long protocols = 0;
         long ports = 0;
         for (Announcement a : asked) {
-            for (Rule r : a.change().rules()) {
-                if (r.peer() != null && r.peer().isWorld()) {
+            List<Reach> reach = a.change().reach();
+            for (int i = 0; i < reach.size(); i++) {
+                Rule r = a.change().rules().get(i);
+                if (reach.get(i).isWorld()) {
                     world++;
+                } else if (reach.get(i).isWide()) {
+                    wide++;
                 }
                 if (r.isAllProtocols()) {
                     protocols++;
@@ -219,6 +225,9 @@ public class GroupMessages {
         List<String> why = new ArrayList<>();
         if (world > 0) {
             why.add(count(world, "rule") + " open to the whole internet");
+        }
+        if (wide > 0) {
+            why.add(count(wide, "rule") + " open to a large part of the internet");
         }
         if (protocols > 0) {
             why.add(count(protocols, "rule") + " with all protocols");

@@ -93,4 +93,18 @@ class GroupMessagesTest {
                 .startsWith("Deny all removes 3 rules from 2 security groups"), deny.toString());
         assertEquals("Revert 3 changes?", deny.path("confirm").path("title").path("text").asText());
     }
+
+    @Test
+    void wideRangesAndHalvesAreCountedInTheGroupsWarning() {
+        List<Announcement> members = new ArrayList<>();
+        members.add(asked(change(1, "sg-0aaa", "8.0.0.0/8", null), "web"));
+        members.add(asked(change(2, "sg-0aaa", "96.0.0.0/6", null), "web"));
+        members.add(asked(change(3, "sg-0bbb", "10.0.0.0/8", null), "db"));
+        members.add(asked(change(4, "sg-0bbb", "0.0.0.0/0", null), "db"));
+        members.add(asked(change(5, "sg-0bbb", "128.0.0.0/1", null), "db"));
+        assertEquals(":warning: *Warning:* 2 rules open to the whole internet; 2 rules open to a large part of the"
+                + " internet", GroupMessages.warnings(members));
+        assertEquals(":warning: *Warning:* 1 rule open to a large part of the internet",
+                GroupMessages.warnings(members.subList(0, 1)));
+    }
 }
