@@ -171,6 +171,10 @@ public class GroupMessages {
         if (warning != null) {
             blocks.add(SlackMessages.section(warning));
         }
+        String unread = tagsUnread(asked);
+        if (unread != null) {
+            blocks.add(SlackMessages.section(unread));
+        }
         blocks.addAll(ruleSections(asked));
         blocks.addAll(actedSections(acted, block));
         if (!approved.isEmpty()) {
@@ -236,6 +240,29 @@ public class GroupMessages {
             why.add(count(ports, "rule") + " with all ports");
         }
         return why.isEmpty() ? null : ":warning: *Warning:* " + String.join("; ", why);
+    }
+
+    /** Why some of the changes asked about were not decided by a policy on tags: their groups' tags could not be read. */
+    static String tagsUnread(List<Announcement> asked) {
+        List<String> policies = new ArrayList<>();
+        long changes = 0;
+        for (Announcement a : asked) {
+            if (a.verdict() != null && !a.verdict().tagsUnread().isEmpty()) {
+                changes++;
+                a.verdict().tagsUnread().forEach(p -> {
+                    if (!policies.contains(p.name())) {
+                        policies.add(p.name());
+                    }
+                });
+            }
+        }
+        if (changes == 0) {
+            return null;
+        }
+        return ":lock: For " + count(changes, "change") + " the group's tags could not be read, so "
+                + (policies.size() == 1 ? "policy " : "policies ")
+                + String.join(", ", policies.stream().map(n -> "*" + Mrkdwn.escape(n, 100) + "*").limit(10).toList())
+                + " could not be applied: a person decides.";
     }
 
     /** The rules asked about, one line each, in at most five sections of 2,900 characters, then "and N more". */

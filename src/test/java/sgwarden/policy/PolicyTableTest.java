@@ -369,6 +369,69 @@ class PolicyTableTest {
         assertEquals("web-tier-only-http", v.policyName());
     }
 
+    static final PolicyFile ON_TAGS = PolicyParser.parse("""
+            policies:
+              - name: web-team
+                match: {tags: {team: web}}
+                action: approve
+              - name: trial-prod
+                match: {tags: {env: prod}, ports: [5432]}
+                action: revert
+                dryRun: true
+              - name: prod-quarantined
+                match: {tags: {env: prod}, ports: [22, 3389]}
+                action: quarantine
+              - name: terraform
+                match: {principals: ["arn:aws:sts::*:assumed-role/terraform-ci/*"]}
+                action: approve
+            """, "on-tags");
+
+    @Test
+    void tagsThatCannotBeReadFailClosed() {
+        AtomicInteger lookups = new AtomicInteger();
+        PolicyEvaluator unreadable = new PolicyEvaluator(ON_TAGS, (a, r, g) -> {
+            lookups.incrementAndGet();
+            return null;
+        });
+        // the quarantine on tags cannot be applied and the pipeline's approval would let ssh through: asked
+        SecurityGroupChange sshChange = as(TERRAFORM, TF_AGENT,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "203.0.113.0/24")));
+        Verdict ssh = unreadable.evaluate(sshChange);
+        assertEquals(Action.ASK, ssh.action());
+        assertEquals(null, ssh.policy(), "no policy decided it");
+        assertEquals(List.of("prod-quarantined"), ssh.tagsUnread().stream().map(Policy::name).toList());
+        assertEquals(1, lookups.get(), "read once");
+        // the same change with tags that say prod: quarantined; with tags that say nothing: approved
+        assertEquals(Action.QUARANTINE, new PolicyEvaluator(ON_TAGS, (a, r, g) -> Map.of("env", "prod"))
+                .evaluate(sshChange).action());
+        assertEquals(Action.APPROVE,
+                new PolicyEvaluator(ON_TAGS, (a, r, g) -> Map.of()).evaluate(sshChange).action());
+
+        // only an approval on tags could not be applied, nothing stricter: the pipeline's approval stands
+        Verdict https = unreadable.evaluate(as(TERRAFORM, TF_AGENT,
+                change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "203.0.113.0/24"))));
+        assertEquals(Action.APPROVE, https.action());
+        assertEquals("terraform", https.policyName());
+        assertEquals(List.of(), https.tagsUnread());
+
+        // a person's change: asked, and the message can say the approval on tags could not be applied
+        Verdict person = unreadable.evaluate(change("111111111111", "eu-west-1", false,
+                rule("tcp", 443, 443, "203.0.113.0/24")));
+        assertEquals(Action.ASK, person.action());
+        assertEquals(List.of("web-team"), person.tagsUnread().stream().map(Policy::name).toList());
+
+        // a dry-run policy on tags changes nothing, readable or not
+        Verdict trial = unreadable.evaluate(as(TERRAFORM, TF_AGENT,
+                change("111111111111", "eu-west-1", false, rule("tcp", 5432, 5432, "203.0.113.0/24"))));
+        assertEquals(Action.APPROVE, trial.action());
+
+        // one rule that cannot be decided makes the change ask, though its other rule is approved
+        Verdict mixed = unreadable.evaluate(as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false,
+                rule("tcp", 443, 443, "203.0.113.0/24"), rule("tcp", 3389, 3389, "203.0.113.0/24"))));
+        assertEquals(Action.ASK, mixed.action());
+        assertEquals(Arrays.asList("terraform", null), mixed.rules().stream().map(RuleVerdict::policyName).toList());
+    }
+
     @Test
     void aRecordThatIsNotARuleChangeIsNotEvaluated() throws Exception {
         // the parser skips failed calls before policies see them
