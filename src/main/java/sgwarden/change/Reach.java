@@ -25,8 +25,8 @@ import java.util.TreeSet;
  *
  * <p>
  * Rules add up for a piece of traffic (a protocol and a port, or an ICMP type and code) that each of
- * them allows, so overlapping port ranges add up where they overlap: 0.0.0.0/1 on 20-25 and
- * 128.0.0.0/1 on 22 are world together, at 22. A rule that takes part counts as world (or wide) for
+ * them allows, so overlapping port ranges add up where they overlap: 0.0.0.0/2 on 20-25 and the
+ * other three /2s on 22 are world together, at 22. A rule that takes part counts as world (or wide) for
  * all of its traffic, not only where the others overlap it: when in doubt, the stricter answer. A
  * rule inside another rule's block for the same traffic (8.8.8.0/24 beside 8.0.0.0/8) takes no part:
  * the larger one carries the reach.
