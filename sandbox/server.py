@@ -111,6 +111,13 @@ SCENARIOS = {
         "label": "Open 22/tcp to the world", "egress": False,
         "permissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
                          "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "debugging from home"}]}]},
+    # one Authorize call whose two rules together are the whole IPv4 internet, though neither is 0.0.0.0/0;
+    # the baseline's quarantine of admin ports open to the world takes both
+    "ssh-halves": {
+        "label": "Open 22/tcp to the internet in two halves", "egress": False,
+        "permissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                         "IpRanges": [{"CidrIp": "0.0.0.0/1", "Description": "first half"},
+                                      {"CidrIp": "128.0.0.0/1", "Description": "second half"}]}]},
     "ipv6": {
         "label": "Add an IPv6 rule (8080/tcp from ::/0)", "egress": False,
         "permissions": [{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,

@@ -15,6 +15,8 @@
 //      reverts all 12.
 //   6. leaves a 9443/tcp change undecided: the reminder after 30 s says the sandbox's policy will deny it,
 //      and 40 s after the announcement the policy does: "Denied by policy … after 40 s undecided", rule gone.
+//   7. opens 22/tcp to the internet in two halves (0.0.0.0/1 and 128.0.0.0/1, one call): the baseline
+//      quarantines both rules at once and the message warns "open to the whole internet".
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,7 +103,7 @@ async function groupId(name) {
 }
 
 /** Picks the group, clicks the change's button and returns what the page says it did in moto. */
-async function makeChange(group, buttonName) {
+async function makeChange(group, buttonName, rules = 1) {
   await page.selectOption('#group-select', group);
   const result = page.locator('#change-result');
   const before = await result.getAttribute('data-event-id');
@@ -113,8 +115,8 @@ async function makeChange(group, buttonName) {
     return id && id !== before ? id : null;
   });
   const ruleIds = (await result.getAttribute('data-rule-ids')).split(',');
-  assert.equal(ruleIds.length, 1, 'one rule created');
-  return { eventId, ruleId: ruleIds[0] };
+  assert.equal(ruleIds.length, rules, `${rules} rule(s) created`);
+  return { eventId, ruleId: ruleIds[0], ruleIds };
 }
 
 before(async () => {
@@ -357,4 +359,21 @@ test('left undecided: a reminder after 30 s says what comes next, and the policy
   assert.match(await denied.textContent(), /Denied by policy sandbox-undecided-9443 after 40 s undecided; reverted at \S/);
   await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
   assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the rule is gone from moto');
+});
+
+test('open 22/tcp to the internet in two halves: both rules quarantined, the message warns of the whole internet', async () => {
+  const group = await groupId('web-frontend');
+  const { eventId, ruleIds } = await makeChange(group, 'Open 22/tcp to the internet in two halves', 2);
+
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world/);
+  assert.match(text, /open to the whole internet \(0\.0\.0\.0\/1, 128\.0\.0\.0\/1\)/);
+  const left = await rulesInMoto(group);
+  for (const id of ruleIds) {
+    assert.ok(!left.includes(id), `quarantined: ${id} is gone from moto before anyone clicks`);
+    await page.locator(`tr[data-rule-id="${id}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  }
+  assert.equal(await message.getByRole('button', { name: 'Approve' }).count(), 1, 'a person may still approve');
 });

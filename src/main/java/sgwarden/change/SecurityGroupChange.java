@@ -73,8 +73,14 @@ public record SecurityGroupChange(
         return isModification() && modifications().stream().allMatch(Modification::descriptionOnly);
     }
 
+    /** Some rule opens to the whole internet, alone or with the change's other rules (see Reach). */
     public boolean opensToWorld() {
-        return rules.stream().anyMatch(r -> r.peer() != null && r.peer().isWorld());
+        return reach().stream().anyMatch(Reach::isWorld);
+    }
+
+    /** Each rule's reach, in the order of rules. */
+    public List<Reach> reach() {
+        return Reach.of(rules);
     }
 
     public boolean opensAllPorts() {

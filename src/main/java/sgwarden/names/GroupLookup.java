@@ -88,16 +88,17 @@ public class GroupLookup implements GroupTags {
         return cache.get(new Key(account, region, groupId));
     }
 
-    /** For the policies: the group's tags, or none when they cannot be read in time (docs/policies.md). */
+    /** For the policies: the group's tags, or null when they cannot be read in time (docs/policies.md). */
     @Override
     public Map<String, String> of(String accountId, String region, String groupId) {
         long deadline = System.nanoTime() + settings.names().maxWait().toNanos();
         Optional<GroupInfo> group = Bounded.await(lookup(accountId, region, groupId), deadline);
         if (group.isEmpty()) {
-            LOG.warnf("tags of %s in %s / %s could not be read in time: policies see the group as untagged",
-                    groupId, accountId, region);
+            LOG.warnf("tags of %s in %s / %s could not be read in time: policies on tags fail closed (a person"
+                    + " decides)", groupId, accountId, region);
+            return null;
         }
-        return group.map(GroupInfo::tags).orElse(Map.of());
+        return group.get().tags();
     }
 
     private Optional<GroupInfo> describe(Key key) {

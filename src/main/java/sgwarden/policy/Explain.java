@@ -13,6 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.UnparseableRecordException;
@@ -126,12 +127,14 @@ public final class Explain {
                     + "), user agent " + change.actor().userAgent());
         }
         int n = 1;
+        List<Reach> reach = Reach.of(change.rules());
         for (RuleVerdict r : verdict.rules()) {
             Rule rule = r.rule();
+            String kinds = kinds(rule, change.accountId(), reach.get(n - 1));
             out.println("  rule " + n++ + (rule.ruleId() == null ? "" : " " + rule.ruleId()) + ": "
                     + change.direction().adjective() + " " + rule.describeTraffic() + " "
                     + change.direction().peerPreposition() + " " + (rule.peer() == null ? "?" : rule.peer().describe())
-                    + " [" + r.peer().word() + "] -> "
+                    + " [" + kinds + "] -> "
                     + (r.policy() == null ? "no policy" : r.policyName()) + ": " + r.action().word()
                     + (r.dryRun() ? " (dry run: would " + r.policyAction().word() + ")" : ""));
         }
@@ -146,6 +149,20 @@ public final class Explain {
         }
         line.append(" (").append(String.join(", ", notes)).append(')');
         out.println(line);
+    }
+
+    /** "world: half the internet": the rule's kind, and why when it is not plain. */
+    static String kinds(Rule rule, String account, Reach reach) {
+        String why = switch (reach.why()) {
+            case HALF -> "half the internet";
+            case BLOCK -> "a public /8 or wider";
+            case TOGETHER -> reach.isWorld() ? "with other rules of this change it opens the whole internet"
+                    : "with other rules of this change it opens as many public addresses as a /8";
+            case UNREADABLE -> "the CIDR cannot be read";
+            case NONE, ALL -> null;
+        };
+        String kind = PeerKind.of(rule.peer(), account, reach).word();
+        return why == null ? kind : kind + ": " + why;
     }
 
     private static String describe(Policy p) {

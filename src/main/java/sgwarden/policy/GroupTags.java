@@ -10,7 +10,11 @@ import java.util.Map;
 @FunctionalInterface
 public interface GroupTags {
 
-    /** The group's tags, key to value; empty when it has none. */
+    /**
+     * The group's tags, key to value; empty when it has none; null when they cannot be read (the
+     * role refused, AWS was slow, the group is gone). A policy on tags then fails closed: see
+     * PolicyEvaluator.
+     */
     Map<String, String> of(String accountId, String region, String groupId);
 
     /** For when tags cannot be looked up (explain without --tags): every group has no tags. */

@@ -34,60 +34,80 @@ public record Match(
         return tags != null;
     }
 
-    /** tags is called only when every other field holds, and only if this match names tags. */
-    boolean matches(SecurityGroupChange change, Rule rule, PeerKind peer, Supplier<Map<String, String>> groupTags) {
+    /**
+     * peerKinds: the kinds by which the policy matches the rule's peer (PeerKind.matchedAs). tags is called only when every
+     * other field holds, and only if this match names tags.
+     */
+    boolean matches(SecurityGroupChange change, Rule rule, List<PeerKind> peerKinds,
+            Supplier<Map<String, String>> groupTags) {
+        return test(change, rule, peerKinds, groupTags) == Outcome.YES;
+    }
+
+    /** UNKNOWN: every other field holds, but the match names tags and the group's tags cannot be read. */
+    enum Outcome {
+        YES,
+        NO,
+        UNKNOWN
+    }
+
+    /** As matches, telling a failed match from one that could not be decided; groupTags gives null when unreadable. */
+    Outcome test(SecurityGroupChange change, Rule rule, List<PeerKind> peerKinds,
+            Supplier<Map<String, String>> groupTags) {
         if (accounts != null && !accounts.contains(change.accountId())) {
-            return false;
+            return Outcome.NO;
         }
         if (regions != null && !regions.contains(change.region())) {
-            return false;
+            return Outcome.NO;
         }
         if (direction != null && direction != change.direction()) {
-            return false;
+            return Outcome.NO;
         }
         if (event != null && event != EventKind.ofEventName(change.eventName())) {
-            return false;
+            return Outcome.NO;
         }
         if (protocols != null && !protocolMatches(rule)) {
-            return false;
+            return Outcome.NO;
         }
         if (ports != null || onlyPorts != null) {
             PortRange open = portsOf(rule);
             if (open == null) {
-                return false;
+                return Outcome.NO;
             }
             if (ports != null && ports.stream().noneMatch(open::overlaps)) {
-                return false;
+                return Outcome.NO;
             }
             if (onlyPorts != null && !outside(open, onlyPorts)) {
-                return false;
+                return Outcome.NO;
             }
         }
-        if (peers != null && !peers.contains(peer)) {
-            return false;
+        if (peers != null && peerKinds.stream().noneMatch(peers::contains)) {
+            return Outcome.NO;
         }
         String principal = change.actor() == null ? null : change.actor().principalArn();
         if (principals != null && principals.stream().noneMatch(g -> g.matches(principal))) {
-            return false;
+            return Outcome.NO;
         }
         String type = change.actor() == null ? null : change.actor().identityType();
         if (identityTypes != null
                 && (type == null || !identityTypes.contains(type.toLowerCase(java.util.Locale.ROOT)))) {
-            return false;
+            return Outcome.NO;
         }
         String agent = change.actor() == null ? null : change.actor().userAgent();
         if (userAgents != null && userAgents.stream().noneMatch(g -> g.matches(agent))) {
-            return false;
+            return Outcome.NO;
         }
         if (tags != null) {
             Map<String, String> actual = groupTags.get();
+            if (actual == null) {
+                return Outcome.UNKNOWN;
+            }
             for (Map.Entry<String, Glob> wanted : tags.entrySet()) {
                 if (!wanted.getValue().matches(actual.get(wanted.getKey()))) {
-                    return false;
+                    return Outcome.NO;
                 }
             }
         }
-        return true;
+        return Outcome.YES;
     }
 
     /** An all-traffic rule allows every protocol, so it matches any list; "all" matches only such rules. */

@@ -1,16 +1,21 @@
 package sgwarden.policy;
 
-import java.math.BigInteger;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 
+import sgwarden.change.Cidr;
 import sgwarden.change.Peer;
+import sgwarden.change.Reach;
 
-/** What kind of peer a rule opens to. */
+/**
+ * What kind of peer a rule opens to. A rule has one kind; which kinds of a policy match it depends on
+ * the policy's action (see {@link #matchedAs}).
+ */
 public enum PeerKind {
-    /** 0.0.0.0/0 or ::/0. */
+    /** 0.0.0.0/0, ::/0, a /1, or rules of one change that together open the whole internet (see Reach). */
     WORLD,
+    /** A public CIDR of /8 or wider (IPv6 /16), or rules of one change that together open as much. */
+    WIDE,
     /** Any other CIDR that is not wholly inside RFC 1918 or the unique-local range fc00::/7. */
     PUBLIC,
     /** A CIDR wholly inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or fc00::/7. */
@@ -34,11 +39,17 @@ public enum PeerKind {
             }
         }
         throw new IllegalArgumentException("unknown peer kind '" + word
-                + "' (use world, public, private, prefix-list, group-same-account or group-other-account)");
+                + "' (use world, wide, public, private, prefix-list, group-same-account or group-other-account)");
     }
 
-    /** The kind of a rule's peer; groupAccount is the account that owns the changed group. */
-    public static PeerKind of(Peer peer, String groupAccount) {
+    /**
+     * The kind of a rule's peer. groupAccount is the account that owns the changed group; reach is the
+     * rule's reach within its change. A peer that is missing or cannot be read is wide.
+     */
+    public static PeerKind of(Peer peer, String groupAccount, Reach reach) {
+        if (peer == null) {
+            return WIDE;
+        }
         switch (peer.kind()) {
             case PREFIX_LIST :
                 return PREFIX_LIST;
@@ -47,13 +58,12 @@ public enum PeerKind {
                 return owner == null || owner.isBlank() || owner.equals(groupAccount) ? GROUP_SAME_ACCOUNT
                         : GROUP_OTHER_ACCOUNT;
             default :
-                Cidr cidr = Cidr.parseOrNull(peer.value());
-                if (cidr == null) {
-                    // unreadable: treated as the widest kind short of the world
-                    return peer.isWorld() ? WORLD : PUBLIC;
-                }
-                if (cidr.prefix() == 0) {
+                if (reach.isWorld()) {
                     return WORLD;
+                }
+                Cidr cidr = Cidr.parseOrNull(peer.value());
+                if (cidr == null || reach.isWide()) {
+                    return WIDE;
                 }
                 for (Cidr range : PRIVATE_RANGES) {
                     if (range.contains(cidr)) {
@@ -64,44 +74,22 @@ public enum PeerKind {
         }
     }
 
-    /** An IPv4 or IPv6 CIDR block. */
-    record Cidr(BigInteger network, int prefix, int bits) {
-
-        static Cidr parse(String text) {
-            Cidr c = parseOrNull(text);
-            if (c == null) {
-                throw new IllegalArgumentException("not a CIDR: " + text);
-            }
-            return c;
+    /**
+     * The kinds by which a policy with this action matches a rule of this kind. A revert or quarantine
+     * policy nests them, world within wide within public: written against a smaller exposure, it also
+     * removes a larger one, so splitting 0.0.0.0/0 into halves or widening a range never escapes it.
+     * An approve or ask policy matches the rule's own kind only: an approval written for public or
+     * wide ranges never approves a wider one, and an ask never stops a larger exposure on its way to
+     * a later revert or quarantine (0.0.0.0/0 never matched an ask on public, and still does not).
+     */
+    public List<PeerKind> matchedAs(Action action) {
+        if (action != Action.REVERT && action != Action.QUARANTINE) {
+            return List.of(this);
         }
-
-        static Cidr parseOrNull(String text) {
-            if (text == null) {
-                return null;
-            }
-            int slash = text.indexOf('/');
-            String address = slash < 0 ? text : text.substring(0, slash);
-            // only literal addresses: InetAddress would otherwise resolve a host name
-            if (address.isEmpty() || !address.matches("[0-9A-Fa-f:.]+")) {
-                return null;
-            }
-            try {
-                byte[] bytes = InetAddress.getByName(address).getAddress();
-                int bits = bytes.length * 8;
-                int prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
-                if (prefix < 0 || prefix > bits) {
-                    return null;
-                }
-                BigInteger value = new BigInteger(1, bytes);
-                return new Cidr(value.shiftRight(bits - prefix), prefix, bits);
-            } catch (Exception e) {
-                return null;
-            }
-        }
-
-        boolean contains(Cidr other) {
-            return other.bits == bits && other.prefix >= prefix
-                    && other.network.shiftRight(other.prefix - prefix).equals(network);
-        }
+        return switch (this) {
+            case WORLD -> List.of(WORLD, WIDE, PUBLIC);
+            case WIDE -> List.of(WIDE, PUBLIC);
+            default -> List.of(this);
+        };
     }
 }

@@ -5,9 +5,15 @@ import sgwarden.change.Rule;
 /**
  * What the policies made of one rule. policy is the first policy it matched (null: none, so the
  * rule asks). action is what is done; policyAction what the policy says, which differs from action
- * only under dryRun.
+ * only under dryRun. tagsUnread is the first policy on tags that could not be applied because the
+ * group's tags could not be read (null: none, or it could not have made the outcome stricter).
  */
-public record RuleVerdict(Rule rule, PeerKind peer, Policy policy, Action action, Action policyAction) {
+public record RuleVerdict(Rule rule, PeerKind peer, Policy policy, Action action, Action policyAction,
+        Policy tagsUnread) {
+
+    public RuleVerdict(Rule rule, PeerKind peer, Policy policy, Action action, Action policyAction) {
+        this(rule, peer, policy, action, policyAction, null);
+    }
 
     public boolean dryRun() {
         return policy != null && policy.dryRun();

@@ -22,4 +22,9 @@ public record Verdict(Action action, Policy policy, Action wouldBe, Post post, L
     public boolean dryRun() {
         return wouldBe != null;
     }
+
+    /** The policies on tags that could not be applied because the group's tags could not be read. */
+    public List<Policy> tagsUnread() {
+        return rules.stream().map(RuleVerdict::tagsUnread).filter(java.util.Objects::nonNull).distinct().toList();
+    }
 }

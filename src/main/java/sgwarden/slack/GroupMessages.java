@@ -19,6 +19,7 @@ import org.apache.camel.ExchangeProperty;
 import com.slack.api.model.Message;
 
 import sgwarden.change.Modification;
+import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.decision.ApprovalDuration;
@@ -170,6 +171,10 @@ public class GroupMessages {
         if (warning != null) {
             blocks.add(SlackMessages.section(warning));
         }
+        String unread = tagsUnread(asked);
+        if (unread != null) {
+            blocks.add(SlackMessages.section(unread));
+        }
         blocks.addAll(ruleSections(asked));
         blocks.addAll(actedSections(acted, block));
         if (!approved.isEmpty()) {
@@ -202,12 +207,17 @@ public class GroupMessages {
     /** Summed over the rules waiting for a decision: "3 rules open to the whole internet; 1 rule with all protocols". */
     static String warnings(List<Announcement> asked) {
         long world = 0;
+        long wide = 0;
         long protocols = 0;
         long ports = 0;
         for (Announcement a : asked) {
-            for (Rule r : a.change().rules()) {
-                if (r.peer() != null && r.peer().isWorld()) {
+            List<Reach> reach = a.change().reach();
+            for (int i = 0; i < reach.size(); i++) {
+                Rule r = a.change().rules().get(i);
+                if (reach.get(i).isWorld()) {
                     world++;
+                } else if (reach.get(i).isWide()) {
+                    wide++;
                 }
                 if (r.isAllProtocols()) {
                     protocols++;
@@ -220,6 +230,9 @@ public class GroupMessages {
         if (world > 0) {
             why.add(count(world, "rule") + " open to the whole internet");
         }
+        if (wide > 0) {
+            why.add(count(wide, "rule") + " open to a large part of the internet");
+        }
         if (protocols > 0) {
             why.add(count(protocols, "rule") + " with all protocols");
         }
@@ -227,6 +240,29 @@ public class GroupMessages {
             why.add(count(ports, "rule") + " with all ports");
         }
         return why.isEmpty() ? null : ":warning: *Warning:* " + String.join("; ", why);
+    }
+
+    /** Why some of the changes asked about were not decided by a policy on tags: their groups' tags could not be read. */
+    static String tagsUnread(List<Announcement> asked) {
+        List<String> policies = new ArrayList<>();
+        long changes = 0;
+        for (Announcement a : asked) {
+            if (a.verdict() != null && !a.verdict().tagsUnread().isEmpty()) {
+                changes++;
+                a.verdict().tagsUnread().forEach(p -> {
+                    if (!policies.contains(p.name())) {
+                        policies.add(p.name());
+                    }
+                });
+            }
+        }
+        if (changes == 0) {
+            return null;
+        }
+        return ":lock: For " + count(changes, "change") + " the group's tags could not be read, so "
+                + (policies.size() == 1 ? "policy " : "policies ")
+                + String.join(", ", policies.stream().map(n -> "*" + Mrkdwn.escape(n, 100) + "*").limit(10).toList())
+                + " could not be applied: a person decides.";
     }
 
     /** The rules asked about, one line each, in at most five sections of 2,900 characters, then "and N more". */

@@ -113,11 +113,27 @@ public class PolicyMessages {
         }
     }
 
+    /**
+     * Why a person is asked although a policy on tags might have decided: the group's tags could not be
+     * read. Null when every policy that needed them could read them.
+     */
+    static String tagsUnread(Verdict verdict) {
+        List<String> policies = verdict.tagsUnread().stream()
+                .map(p -> "*" + Mrkdwn.escape(p.name(), 100) + "* (" + p.action().word() + ")").toList();
+        if (policies.isEmpty()) {
+            return null;
+        }
+        return ":lock: The tags of this group could not be read, so " + (policies.size() == 1 ? "policy " : "policies ")
+                + String.join(", ", policies) + ", which " + (policies.size() == 1 ? "matches" : "match")
+                + " on tags, could not be applied" + (verdict.action() == Action.ASK ? ": a person decides." : ".");
+    }
+
     /** Which policy each rule matched, and under dry run what it would have done; null when no policy matched. */
     static String policyLines(SecurityGroupChange change, Verdict verdict) {
         boolean any = verdict.rules().stream().anyMatch(r -> r.policy() != null);
+        String unread = tagsUnread(verdict);
         if (!any) {
-            return null;
+            return unread;
         }
         StringBuilder text = new StringBuilder();
         if (verdict.rules().size() == 1) {
@@ -145,6 +161,9 @@ public class PolicyMessages {
         if (verdict.dryRun()) {
             text.append("\n:test_tube: Dry run: ")
                     .append(Mrkdwn.escape(wouldLine(dryRunPolicy(verdict), verdict.wouldBe())));
+        }
+        if (unread != null) {
+            text.append('\n').append(unread);
         }
         return text.toString();
     }

@@ -14,6 +14,8 @@ import com.slack.api.model.Message;
 
 import sgwarden.change.Direction;
 import sgwarden.change.Modification;
+import sgwarden.change.Peer;
+import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.decision.ApprovalDuration;
@@ -272,11 +274,23 @@ public class SlackMessages {
 
     static String warning(SecurityGroupChange change) {
         List<String> why = new ArrayList<>();
-        if (change.opensToWorld()) {
-            why.add("open to the whole internet ("
-                    + String.join(", ", change.rules().stream().filter(r -> r.peer().isWorld())
-                            .map(r -> r.peer().value()).distinct().toList())
-                    + ")");
+        List<Reach> reach = change.reach();
+        List<String> world = new ArrayList<>();
+        List<String> wide = new ArrayList<>();
+        for (int i = 0; i < reach.size(); i++) {
+            Peer peer = change.rules().get(i).peer();
+            String value = peer == null ? "?" : peer.value();
+            if (reach.get(i).isWorld()) {
+                world.add(value);
+            } else if (reach.get(i).isWide()) {
+                wide.add(value);
+            }
+        }
+        if (!world.isEmpty()) {
+            why.add("open to the whole internet (" + peers(world) + ")");
+        }
+        if (!wide.isEmpty()) {
+            why.add("open to a large part of the internet (" + peers(wide) + ")");
         }
         if (change.rules().stream().anyMatch(Rule::isAllProtocols)) {
             why.add("all protocols");
@@ -284,6 +298,14 @@ public class SlackMessages {
             why.add("all ports");
         }
         return why.isEmpty() ? null : ":warning: *Warning:* " + String.join("; ", why);
+    }
+
+    /** The distinct peers, at most five, escaped: a change may hold hundreds of rules. */
+    private static String peers(List<String> values) {
+        List<String> distinct = values.stream().distinct().toList();
+        String shown = String.join(", ",
+                distinct.stream().limit(5).map(v -> Mrkdwn.escape(String.valueOf(v), 60)).toList());
+        return distinct.size() > 5 ? shown + " and " + (distinct.size() - 5) + " more" : shown;
     }
 
     static Map<String, Object> section(String mrkdwn) {

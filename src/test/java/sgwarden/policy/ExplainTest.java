@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +26,9 @@ class ExplainTest {
         assertEquals(
                 """
                         policy file deploy/policies/baseline.yaml: 3 policies, tried in order
-                          1. admin-and-database-ports-open-to-world (line 13): quarantine
-                          2. infrastructure-as-code-private (line 24): approve, post compact
-                          3. ask-everything-else (line 35): ask
+                          1. admin-and-database-ports-open-to-world (line 15): quarantine
+                          2. infrastructure-as-code-private (line 26): approve, post compact
+                          3. ask-everything-else (line 37): ask
                           rules no policy matches: ask
 
                         record src/test/resources/fixtures/eventbridge-envelope.json
@@ -72,6 +73,27 @@ class ExplainTest {
         assertEquals(0, dry.status, dry.err);
         assertEquals(true, dry.out.contains("[private] -> trial: ask (dry run: would revert)\n"
                 + "action: ask (policy trial, dry run: would revert)\n"), dry.out);
+    }
+
+    @Test
+    void halvesAndWideRangesSayWhy(@TempDir Path dir) throws Exception {
+        Path record = dir.resolve("halves.json");
+        Files.writeString(record, PolicyTableTest.record("111111111111", "eu-west-1", false,
+                PolicyTableTest.rule("tcp", 22, 22, "0.0.0.0/2"), PolicyTableTest.rule("tcp", 22, 22, "64.0.0.0/2"),
+                PolicyTableTest.rule("tcp", 22, 22, "128.0.0.0/1"), PolicyTableTest.rule("tcp", 22, 22, "8.0.0.0/8"),
+                PolicyTableTest.rule("tcp", 443, 443, "8.0.0.0/8"),
+                PolicyTableTest.rule("tcp", 443, 443, "10.0.0.0/8")));
+        Result r = explain(BASELINE, record.toString());
+        assertEquals(0, r.status, r.err);
+        List<String> kinds = r.out.lines().filter(l -> l.contains(" rule "))
+                .map(l -> l.substring(l.indexOf(" from ") + 6)).toList();
+        assertEquals(List.of(
+                "0.0.0.0/2 [world: with other rules of this change it opens the whole internet] -> admin-and-database-ports-open-to-world: quarantine",
+                "64.0.0.0/2 [world: with other rules of this change it opens the whole internet] -> admin-and-database-ports-open-to-world: quarantine",
+                "128.0.0.0/1 [world: half the internet] -> admin-and-database-ports-open-to-world: quarantine",
+                "8.0.0.0/8 [wide: a public /8 or wider] -> admin-and-database-ports-open-to-world: quarantine",
+                "8.0.0.0/8 [wide: a public /8 or wider] -> ask-everything-else: ask",
+                "10.0.0.0/8 [private] -> ask-everything-else: ask"), kinds);
     }
 
     @Test

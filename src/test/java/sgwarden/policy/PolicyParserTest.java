@@ -80,7 +80,7 @@ class PolicyParserTest {
             policies:\\n  - name: a\\n    match:\\n      ports: [22, 70000]\\n    action: ask                | 4 | bad port range 70000-70000 (ports are 0 to 65535, low-high) (at policies[0].match.ports[1])
             policies:\\n  - name: a\\n    match:\\n      ports: [\"90-80\"]\\n    action: ask                | 4 | bad port range 90-80 (ports are 0 to 65535, low-high) (at policies[0].match.ports[0])
             policies:\\n  - name: a\\n    match:\\n      accounts: [1234]\\n    action: ask                  | 4 | bad account '1234' (an account ID is 12 digits) (at policies[0].match.accounts[0])
-            policies:\\n  - name: a\\n    match:\\n      peers: [internet]\\n    action: ask                 | 4 | unknown peer kind 'internet' (use world, public, private, prefix-list, group-same-account or group-other-account) (at policies[0].match.peers[0])
+            policies:\\n  - name: a\\n    match:\\n      peers: [internet]\\n    action: ask                 | 4 | unknown peer kind 'internet' (use world, wide, public, private, prefix-list, group-same-account or group-other-account) (at policies[0].match.peers[0])
             policies:\\n  - name: a\\n    match:\\n      direction: inbound\\n    action: ask                | 4 | unknown direction 'inbound' (use ingress or egress) (at policies[0].match.direction)
             policies:\\n  - name: a\\n    match:\\n      protocols: [sctpx]\\n    action: ask                | 4 | unknown protocol 'sctpx' (use tcp, udp, icmp, icmpv6, all, or a protocol number 0 to 255) (at policies[0].match.protocols[0])
             policies:\\n  - name: a\\n    match:\\n      identityTypes: [Robot]\\n    action: ask            | 4 | unknown identity type 'Robot' (use Root, IAMUser, AssumedRole, Role, FederatedUser, Directory, AWSAccount, AWSService, IdentityCenterUser, SAMLUser, WebIdentityUser, Unknown) (at policies[0].match.identityTypes[0])
@@ -145,6 +145,30 @@ class PolicyParserTest {
                 "bad policy file sgwarden.policy.inline: line 3: unknown action 'maybe' (use ask, approve, revert or quarantine)"
                         + " (at policies[0].action)",
                 badInline.getMessage());
+    }
+
+    @Test
+    void wideIsAPeerKindAndOnlyRevertAndQuarantineNestTheKinds() {
+        PolicyFile f = PolicyParser.parse("""
+                policies:
+                  - name: large
+                    match: {peers: [wide, world]}
+                    action: quarantine
+                  - name: one
+                    match: {peers: wide}
+                    action: ask
+                """, "wide.yaml");
+        assertEquals(Set.of(PeerKind.WIDE, PeerKind.WORLD), f.policies().get(0).match().peers());
+        assertEquals(Set.of(PeerKind.WIDE), f.policies().get(1).match().peers());
+        assertEquals("wide", PeerKind.WIDE.word());
+        // world within wide within public, for the actions that remove a rule
+        assertEquals(List.of(PeerKind.WORLD, PeerKind.WIDE, PeerKind.PUBLIC), PeerKind.WORLD.matchedAs(Action.REVERT));
+        assertEquals(List.of(PeerKind.WIDE, PeerKind.PUBLIC), PeerKind.WIDE.matchedAs(Action.QUARANTINE));
+        assertEquals(List.of(PeerKind.PUBLIC), PeerKind.PUBLIC.matchedAs(Action.QUARANTINE));
+        // an approval or an ask is exact
+        assertEquals(List.of(PeerKind.WORLD), PeerKind.WORLD.matchedAs(Action.APPROVE));
+        assertEquals(List.of(PeerKind.WIDE), PeerKind.WIDE.matchedAs(Action.ASK));
+        assertEquals(List.of(PeerKind.PRIVATE), PeerKind.PRIVATE.matchedAs(Action.REVERT));
     }
 
     @Test

@@ -34,7 +34,7 @@ class PolicyStartupIT {
                 Map.of("SGWARDEN_POLICY_INLINE", "policies:\n  - name: a\n    action: allow\n"));
 
         assertStopped(fromFile, "policy-bad-file", "bad policy file " + bad + ": line 5: unknown peer kind 'wrold'"
-                + " (use world, public, private, prefix-list, group-same-account or group-other-account)"
+                + " (use world, wide, public, private, prefix-list, group-same-account or group-other-account)"
                 + " (at policies[0].match.peers[0])");
         assertStopped(fromEnvironment, "policy-bad-inline", "bad policy file sgwarden.policy.inline: line 3:"
                 + " unknown action 'allow' (use ask, approve, revert or quarantine) (at policies[0].action)");

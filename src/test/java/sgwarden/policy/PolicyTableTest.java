@@ -36,6 +36,18 @@ class PolicyTableTest {
 
     static final PolicyFile BASELINE = PolicySource.read(Path.of("deploy/policies/baseline.yaml"));
     static final PolicyFile SECOND = PolicySource.read(Path.of("src/test/resources/policies/second.yaml"));
+    static final PolicyFile WORLD_ONLY = PolicyParser.parse("""
+            policies:
+              - name: ssh-world
+                match: {peers: [world], ports: [22]}
+                action: quarantine
+              - name: approve-public
+                match: {peers: [public], ports: [443]}
+                action: approve
+              - name: revert-public-rdp
+                match: {peers: [public], ports: [3389]}
+                action: revert
+            """, "world-only");
     static final CloudTrailParser PARSER = new CloudTrailParser(new ObjectMapper());
 
     static final String TERRAFORM = "arn:aws:sts::111111111111:assumed-role/terraform-ci/GitHubActions";
@@ -127,12 +139,67 @@ class PolicyTableTest {
                 as(TERRAFORM, TF_AGENT,
                         change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "172.32.0.0/16"))),
                 Action.ASK, "ask-everything-else"));
-        rows.add(row("10.0.0.0/7 is wider than 10.0.0.0/8: public", BASELINE,
+        rows.add(row("10.0.0.0/7 is wider than 10.0.0.0/8 and holds 11.0.0.0/8: wide, not approved", BASELINE,
                 as(TERRAFORM, TF_AGENT,
                         change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "10.0.0.0/7"))),
                 Action.ASK, "ask-everything-else"));
         rows.add(row("no policy file: everything asks", PolicyFile.none(), fixture("ingress-tcp-22-world"), Action.ASK,
                 A));
+
+        // --- baseline: internet-wide ranges ---
+        String quarantine = "admin-and-database-ports-open-to-world";
+        String ask = "ask-everything-else";
+        rows.add(row("two halves: ssh from 0.0.0.0/1 and 128.0.0.0/1 in one call", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "0.0.0.0/1"),
+                        rule("tcp", 22, 22, "128.0.0.0/1")),
+                Action.QUARANTINE, quarantine, quarantine));
+        rows.add(row("one half alone: postgres from 128.0.0.0/1", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 5432, 5432, "128.0.0.0/1")),
+                Action.QUARANTINE, quarantine));
+        rows.add(row("four quarters: rdp from four /2s", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 3389, 3389, "0.0.0.0/2"),
+                        rule("tcp", 3389, 3389, "64.0.0.0/2"), rule("tcp", 3389, 3389, "128.0.0.0/2"),
+                        rule("tcp", 3389, 3389, "192.0.0.0/2")),
+                Action.QUARANTINE, quarantine, quarantine, quarantine, quarantine));
+        rows.add(row("IPv6 halves: ssh from ::/1 and 8000::/1", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "::/1"),
+                        rule("tcp", 22, 22, "8000::/1")),
+                Action.QUARANTINE, quarantine, quarantine));
+        rows.add(row("halves on 443 are not an admin port: asked", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "0.0.0.0/1"),
+                        rule("tcp", 443, 443, "128.0.0.0/1")),
+                Action.ASK, ask, ask));
+        rows.add(row("wide: ssh from a public /8", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "8.0.0.0/8")), Action.QUARANTINE,
+                quarantine));
+        rows.add(row("a /9 is not wide: asked", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "8.0.0.0/9")), Action.ASK, ask));
+        rows.add(row("two /9s of one public /8 add up to wide", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "8.0.0.0/9"),
+                        rule("tcp", 22, 22, "8.128.0.0/9")),
+                Action.QUARANTINE, quarantine, quarantine));
+        rows.add(row("0.0.0.0/4 holds 10.0.0.0/8 but is mostly public: wide", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 3306, 3306, "0.0.0.0/4")), Action.QUARANTINE,
+                quarantine));
+        rows.add(row("IPv6 wide: rdp from 2600::/16", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 3389, 3389, "2600::/16")), Action.QUARANTINE,
+                quarantine));
+        rows.add(row("IPv6 /17 is not wide: asked", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("tcp", 3389, 3389, "2600::/17")), Action.ASK, ask));
+        rows.add(row("Terraform: ssh from the private 10.0.0.0/8 is not wide, approved", BASELINE,
+                as(TERRAFORM, TF_AGENT,
+                        change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "10.0.0.0/8"))),
+                Action.APPROVE, "infrastructure-as-code-private"));
+        rows.add(row("Terraform: a private rule beside two halves on 443 makes the change ask", BASELINE,
+                as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false,
+                        rule("tcp", 443, 443, "10.0.0.0/8"), rule("tcp", 443, 443, "0.0.0.0/1"),
+                        rule("tcp", 443, 443, "128.0.0.0/1"))),
+                Action.ASK, "infrastructure-as-code-private", ask, ask));
+        rows.add(row("overlapping ranges: all traffic in one quarter and ssh in three add up at 22", BASELINE,
+                change("111111111111", "eu-west-1", false, rule("-1", -1, -1, "0.0.0.0/2"),
+                        rule("tcp", 20, 25, "64.0.0.0/2"), rule("tcp", 22, 3389, "128.0.0.0/2"),
+                        rule("tcp", 0, 65535, "192.0.0.0/2")),
+                Action.QUARANTINE, quarantine, quarantine, quarantine, quarantine));
 
         // --- second file ---
         rows.add(row("fixture: another account's group, outside the payments account", SECOND,
@@ -209,6 +276,39 @@ class PolicyTableTest {
                 null));
         rows.add(row("direction: the ssh trial is for ingress only", SECOND,
                 change("111111111111", "eu-west-1", true, rule("tcp", 22, 22, "198.51.100.0/24")), Action.ASK, A));
+
+        // --- world only, with approve and revert on public: which kinds each action matches ---
+        rows.add(row("world by quarters: a world-only policy acts on four /2s", WORLD_ONLY,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "0.0.0.0/2"),
+                        rule("tcp", 22, 22, "64.0.0.0/2"), rule("tcp", 22, 22, "128.0.0.0/2"),
+                        rule("tcp", 22, 22, "192.0.0.0/2")),
+                Action.QUARANTINE, "ssh-world", "ssh-world", "ssh-world", "ssh-world"));
+        rows.add(row("world by overlapping ranges: 20-25, 22, 22-3389 and all ports add up at 22", WORLD_ONLY,
+                change("111111111111", "eu-west-1", false, rule("tcp", 20, 25, "0.0.0.0/2"),
+                        rule("tcp", 22, 22, "64.0.0.0/2"), rule("tcp", 22, 3389, "128.0.0.0/2"),
+                        rule("tcp", -1, -1, "192.0.0.0/2")),
+                Action.QUARANTINE, "ssh-world", "ssh-world", "ssh-world", "ssh-world"));
+        rows.add(row("three quarters on 22 and one on 23: wide, not world; an approval on public does not take them",
+                WORLD_ONLY,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "0.0.0.0/2"),
+                        rule("tcp", 22, 22, "64.0.0.0/2"), rule("tcp", 22, 22, "128.0.0.0/2"),
+                        rule("tcp", 23, 23, "192.0.0.0/2")),
+                Action.ASK, A, A, A, A));
+        rows.add(row("an approval on public takes a /24", WORLD_ONLY,
+                change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "8.8.8.0/24")), Action.APPROVE,
+                "approve-public"));
+        rows.add(row("an approval on public does not take a public /8", WORLD_ONLY,
+                change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "8.0.0.0/8")), Action.ASK, A));
+        rows.add(row("a revert on public also takes the world: rdp from 0.0.0.0/0", WORLD_ONLY,
+                change("111111111111", "eu-west-1", false, rule("tcp", 3389, 3389, "0.0.0.0/0")), Action.REVERT,
+                "revert-public-rdp"));
+        rows.add(row("a revert on public also takes wide: rdp from 8.0.0.0/8", WORLD_ONLY,
+                change("111111111111", "eu-west-1", false, rule("tcp", 3389, 3389, "8.0.0.0/8")), Action.REVERT,
+                "revert-public-rdp"));
+        rows.add(row("halves of ssh are no partner range: the dry-run approval on public does not see them", SECOND,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "0.0.0.0/1"),
+                        rule("tcp", 22, 22, "128.0.0.0/1")),
+                Action.ASK, A, A));
         return rows.stream();
     }
 
@@ -267,6 +367,69 @@ class PolicyTableTest {
         assertEquals(1, lookups.get());
         assertEquals(Action.QUARANTINE, v.action());
         assertEquals("web-tier-only-http", v.policyName());
+    }
+
+    static final PolicyFile ON_TAGS = PolicyParser.parse("""
+            policies:
+              - name: web-team
+                match: {tags: {team: web}}
+                action: approve
+              - name: trial-prod
+                match: {tags: {env: prod}, ports: [5432]}
+                action: revert
+                dryRun: true
+              - name: prod-quarantined
+                match: {tags: {env: prod}, ports: [22, 3389]}
+                action: quarantine
+              - name: terraform
+                match: {principals: ["arn:aws:sts::*:assumed-role/terraform-ci/*"]}
+                action: approve
+            """, "on-tags");
+
+    @Test
+    void tagsThatCannotBeReadFailClosed() {
+        AtomicInteger lookups = new AtomicInteger();
+        PolicyEvaluator unreadable = new PolicyEvaluator(ON_TAGS, (a, r, g) -> {
+            lookups.incrementAndGet();
+            return null;
+        });
+        // the quarantine on tags cannot be applied and the pipeline's approval would let ssh through: asked
+        SecurityGroupChange sshChange = as(TERRAFORM, TF_AGENT,
+                change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "203.0.113.0/24")));
+        Verdict ssh = unreadable.evaluate(sshChange);
+        assertEquals(Action.ASK, ssh.action());
+        assertEquals(null, ssh.policy(), "no policy decided it");
+        assertEquals(List.of("prod-quarantined"), ssh.tagsUnread().stream().map(Policy::name).toList());
+        assertEquals(1, lookups.get(), "read once");
+        // the same change with tags that say prod: quarantined; with tags that say nothing: approved
+        assertEquals(Action.QUARANTINE, new PolicyEvaluator(ON_TAGS, (a, r, g) -> Map.of("env", "prod"))
+                .evaluate(sshChange).action());
+        assertEquals(Action.APPROVE,
+                new PolicyEvaluator(ON_TAGS, (a, r, g) -> Map.of()).evaluate(sshChange).action());
+
+        // only an approval on tags could not be applied, nothing stricter: the pipeline's approval stands
+        Verdict https = unreadable.evaluate(as(TERRAFORM, TF_AGENT,
+                change("111111111111", "eu-west-1", false, rule("tcp", 443, 443, "203.0.113.0/24"))));
+        assertEquals(Action.APPROVE, https.action());
+        assertEquals("terraform", https.policyName());
+        assertEquals(List.of(), https.tagsUnread());
+
+        // a person's change: asked, and the message can say the approval on tags could not be applied
+        Verdict person = unreadable.evaluate(change("111111111111", "eu-west-1", false,
+                rule("tcp", 443, 443, "203.0.113.0/24")));
+        assertEquals(Action.ASK, person.action());
+        assertEquals(List.of("web-team"), person.tagsUnread().stream().map(Policy::name).toList());
+
+        // a dry-run policy on tags changes nothing, readable or not
+        Verdict trial = unreadable.evaluate(as(TERRAFORM, TF_AGENT,
+                change("111111111111", "eu-west-1", false, rule("tcp", 5432, 5432, "203.0.113.0/24"))));
+        assertEquals(Action.APPROVE, trial.action());
+
+        // one rule that cannot be decided makes the change ask, though its other rule is approved
+        Verdict mixed = unreadable.evaluate(as(TERRAFORM, TF_AGENT, change("111111111111", "eu-west-1", false,
+                rule("tcp", 443, 443, "203.0.113.0/24"), rule("tcp", 3389, 3389, "203.0.113.0/24"))));
+        assertEquals(Action.ASK, mixed.action());
+        assertEquals(Arrays.asList("terraform", null), mixed.rules().stream().map(RuleVerdict::policyName).toList());
     }
 
     @Test

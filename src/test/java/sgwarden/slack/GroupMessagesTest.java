@@ -93,4 +93,34 @@ class GroupMessagesTest {
                 .startsWith("Deny all removes 3 rules from 2 security groups"), deny.toString());
         assertEquals("Revert 3 changes?", deny.path("confirm").path("title").path("text").asText());
     }
+
+    @Test
+    void wideRangesAndHalvesAreCountedInTheGroupsWarning() {
+        List<Announcement> members = new ArrayList<>();
+        members.add(asked(change(1, "sg-0aaa", "8.0.0.0/8", null), "web"));
+        members.add(asked(change(2, "sg-0aaa", "96.0.0.0/6", null), "web"));
+        members.add(asked(change(3, "sg-0bbb", "10.0.0.0/8", null), "db"));
+        members.add(asked(change(4, "sg-0bbb", "0.0.0.0/0", null), "db"));
+        members.add(asked(change(5, "sg-0bbb", "128.0.0.0/1", null), "db"));
+        assertEquals(":warning: *Warning:* 2 rules open to the whole internet; 2 rules open to a large part of the"
+                + " internet", GroupMessages.warnings(members));
+        assertEquals(":warning: *Warning:* 1 rule open to a large part of the internet",
+                GroupMessages.warnings(members.subList(0, 1)));
+    }
+
+    @Test
+    void theGroupMessageSaysWhichChangesCouldNotBeDecidedOnTags() {
+        sgwarden.policy.Policy prod = new sgwarden.policy.Policy("prod-quarantined", sgwarden.policy.Match.ANY,
+                sgwarden.policy.Action.QUARANTINE, false, null, 3);
+        SecurityGroupChange unread = change(1, "sg-0aaa", "203.0.113.0/24", null);
+        sgwarden.policy.Verdict verdict = new sgwarden.policy.Verdict(sgwarden.policy.Action.ASK, null, null, null,
+                List.of(new sgwarden.policy.RuleVerdict(unread.rules().get(0), sgwarden.policy.PeerKind.PUBLIC, null,
+                        sgwarden.policy.Action.ASK, sgwarden.policy.Action.ASK, prod)));
+        List<Announcement> members = List.of(
+                new Announcement(Announcement.Kind.ASK, unread, verdict, Names.NONE, null, null, "sqs", 0),
+                asked(change(2, "sg-0bbb", "10.0.0.0/8", null), "db"));
+        assertEquals(":lock: For 1 change the group's tags could not be read, so policy *prod-quarantined* could not"
+                + " be applied: a person decides.", GroupMessages.tagsUnread(members));
+        assertEquals(null, GroupMessages.tagsUnread(members.subList(1, 2)));
+    }
 }

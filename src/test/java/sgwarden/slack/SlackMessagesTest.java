@@ -501,4 +501,47 @@ class SlackMessagesTest {
         assertTrue(dialog.contains("earlier form of 3 of the 4 rules is not known"), dialog);
         assertTrue(dialog.length() <= 300);
     }
+
+    static SecurityGroupChange opened(String... cidrs) {
+        List<Rule> rules = new ArrayList<>();
+        int n = 0;
+        for (String cidr : cidrs) {
+            rules.add(new Rule(String.format("sgr-%017x", ++n), "tcp", 22, 22,
+                    new Peer(cidr.contains(":") ? Peer.Kind.IPV6_CIDR : Peer.Kind.IPV4_CIDR, cidr, null), null));
+        }
+        return new SecurityGroupChange("0d6c7a52-6a35-4a8e-9ef0-000000000001", "req",
+                "AuthorizeSecurityGroupIngress", Instant.parse("2026-11-28T11:55:00Z"), "111111111111", "eu-west-1",
+                "sg-0a1b2c3d4e5f60718", Direction.INGRESS,
+                new Actor("arn:aws:sts::111111111111:assumed-role/Admin/alice", "AssumedRole", "alice",
+                        "111111111111", "203.0.113.10", "aws-cli/2.22.4"),
+                rules, "sqs", "{}");
+    }
+
+    @Test
+    void halvesAndWideRangesAreWarnedOf() throws IOException {
+        assertEquals(":warning: *Warning:* open to the whole internet (0.0.0.0/1, 128.0.0.0/1)",
+                SlackMessages.warning(opened("0.0.0.0/1", "128.0.0.0/1")));
+        assertEquals(":warning: *Warning:* open to the whole internet (0.0.0.0/2, 64.0.0.0/2, 128.0.0.0/2,"
+                + " 192.0.0.0/2)",
+                SlackMessages.warning(opened("0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2",
+                        "192.0.0.0/2")));
+        assertEquals(":warning: *Warning:* open to a large part of the internet (8.0.0.0/8, 2600::/16)",
+                SlackMessages.warning(opened("8.0.0.0/8", "2600::/16", "10.0.0.0/8", "8.8.8.0/24")));
+        assertEquals(":warning: *Warning:* open to the whole internet (::/1); open to a large part of the internet"
+                + " (64.0.0.0/2)", SlackMessages.warning(opened("::/1", "64.0.0.0/2")));
+        assertEquals(null, SlackMessages.warning(opened("8.0.0.0/9", "10.0.0.0/8")), "a /9 is not wide");
+        // a change of hundreds of rules names five
+        String[] many = new String[200];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = (i + 1) + ".0.0.0/8";
+        }
+        // 10.0.0.0/8 and 127.0.0.0/8 are not public
+        assertEquals(":warning: *Warning:* open to a large part of the internet (1.0.0.0/8, 2.0.0.0/8, 3.0.0.0/8,"
+                + " 4.0.0.0/8, 5.0.0.0/8 and 193 more)", SlackMessages.warning(opened(many)));
+        // and the whole message shows it
+        List<String> sections = sectionTexts(webhookWire(messages.announcement(opened("0.0.0.0/1", "128.0.0.0/1")))
+                .path("blocks"));
+        assertTrue(sections.contains(":warning: *Warning:* open to the whole internet (0.0.0.0/1, 128.0.0.0/1)"),
+                sections.toString());
+    }
 }

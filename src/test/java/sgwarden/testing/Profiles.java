@@ -197,6 +197,12 @@ public final class Profiles {
                     match: {ports: [9000]}
                     action: revert
                     dryRun: true
+                  - name: prod-7001
+                    match: {ports: [7001], tags: {env: prod}}
+                    action: quarantine
+                  - name: ci-7001
+                    match: {ports: [7001]}
+                    action: approve
                 """;
 
         @Override
