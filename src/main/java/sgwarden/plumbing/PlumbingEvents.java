@@ -40,9 +40,10 @@ public class PlumbingEvents {
 
     static final String EVENTS = "events.amazonaws.com";
     static final String IAM = "iam.amazonaws.com";
-    static final Set<String> RULE_CALLS = Set.of("PutRule", "DisableRule", "EnableRule", "DeleteRule", "PutTargets",
+    public static final Set<String> RULE_CALLS = Set.of("PutRule", "DisableRule", "EnableRule", "DeleteRule",
+            "PutTargets",
             "RemoveTargets");
-    static final Set<String> ROLE_CALLS = Set.of("UpdateAssumeRolePolicy", "PutRolePolicy", "DeleteRolePolicy",
+    public static final Set<String> ROLE_CALLS = Set.of("UpdateAssumeRolePolicy", "PutRolePolicy", "DeleteRolePolicy",
             "AttachRolePolicy", "DetachRolePolicy", "UpdateRole", "DeleteRole");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
