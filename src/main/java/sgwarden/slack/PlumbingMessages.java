@@ -86,8 +86,8 @@ public class PlumbingMessages {
         blocks.add(section(text.toString()));
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text",
                 "`" + e.eventName() + "` · principal " + Mrkdwn.escape(String.valueOf(e.actor().principalArn()), 300)
-                        + " · from " + Mrkdwn.escape(String.valueOf(e.actor().sourceIp()), 60) + " · event "
-                        + Mrkdwn.escape(e.eventId(), 100)))));
+                        + " · from " + Mrkdwn.escape(String.valueOf(e.actor().sourceIp()), 60) + " · event `"
+                        + Mrkdwn.code(e.eventId(), 100) + "`"))));
         return blocks;
     }
 
