@@ -365,6 +365,9 @@ test('left undecided: a reminder after 30 s says what comes next, and the policy
 test('disable the forwarding in 222222222222: a tamper alert at once, Acknowledge, the silence after 20 s, and the return', async () => {
   const toggle = page.locator('#forwarding-toggle');
   assert.match(await toggle.textContent(), /Disable the forwarding in 222222222222/);
+  const silent = page.locator('.message', { hasText: 'No heartbeat from 222222222222 / us-east-1' });
+  const back = page.locator('.message', { hasText: 'Heartbeat back from 222222222222 / us-east-1' });
+  assert.equal(await silent.count(), 0, 'heard from 222222222222 all along so far');
   await toggle.click();
   const out = page.locator('#forwarding-result');
   const ids = await eventually('the rules disabled', async () => (await out.getAttribute('data-event-ids'))?.split(','));
@@ -383,15 +386,14 @@ test('disable the forwarding in 222222222222: a tamper alert at once, Acknowledg
   assert.equal(await alert.getByRole('button', { name: 'Acknowledge' }).count(), 0);
 
   // no heartbeat from there any more: 20 s later (the sandbox's sgwarden.heartbeat.silence) it is posted, once
-  const silent = page.locator('.message', { hasText: 'No heartbeat from 222222222222 / us-east-1' });
   await silent.first().waitFor({ timeout: 60_000 });
   assert.match(await silent.first().textContent(), /disabled or deleted/);
 
   // on again: the heartbeat comes back, and sgwarden says so once
   await toggle.click();
-  await page.locator('.message', { hasText: 'Heartbeat back from 222222222222 / us-east-1' }).waitFor({ timeout: STEP_MS });
+  await back.first().waitFor({ timeout: STEP_MS });
   assert.equal(await silent.count(), 1, 'the silence was posted once');
-  assert.equal(await page.locator('.message', { hasText: 'Heartbeat back from 222222222222' }).count(), 1);
+  assert.equal(await back.count(), 1, 'the return was posted once');
   assert.equal(await page.locator('.message', { hasText: 'No heartbeat from 111111111111' }).count(), 0,
     'the other account kept its heartbeat');
 });

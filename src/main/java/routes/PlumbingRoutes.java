@@ -99,10 +99,12 @@ public class PlumbingRoutes extends RouteBuilder {
         from("direct:heartbeat-silence")
                 .routeId("heartbeat-silence")
                 .routeConfigurationId(ErrorHandling.DUE)
-                .bean("plumbingRecords", "silentQuery")
-                .to(dueIndex())
-                .split(header("CamelAwsDdbItems"))
-                    .to("direct:heartbeat-silent")
+                .filter(method("plumbingRecords", "judging"))
+                    .bean("plumbingRecords", "silentQuery")
+                    .to(dueIndex())
+                    .split(header("CamelAwsDdbItems"))
+                        .to("direct:heartbeat-silent")
+                    .end()
                 .end();
 
         from("direct:heartbeat-silent")

@@ -217,6 +217,27 @@ class PlumbingTest {
         assertEquals(null, heartbeatItem(region));
     }
 
+    @Test
+    void anUnreadableCallOnThePlumbingIsRefusedAndPostsNothing() {
+        String good = Records.plumbingCall("hostile-1", "DeleteRule", MEMBER, REGION, "sgwarden-heartbeat", INSIDER,
+                null);
+        for (String bad : List.of(
+                good.replace("\"eventID\":\"hostile-1\"", "\"eventID\":\"\""),
+                good.replace("\"name\":\"sgwarden-heartbeat\"", "\"name\":{\"nested\":true}"),
+                good.replace("\"recipientAccountId\":\"" + MEMBER + "\"", "\"recipientAccountId\":\"2222\""),
+                good.replace("\"eventName\":\"DeleteRule\"", "\"eventName\":\"ListRules\""),
+                good.replace("\"eventTime\":\"", "\"eventTime\":\"soon"))) {
+            try {
+                producer.requestBodyAndHeader("direct:change-found", bad, "sgwardenIntake", "sqs");
+                throw new AssertionError("accepted: " + bad);
+            } catch (org.apache.camel.CamelExecutionException e) {
+                assertTrue(e.getCause() instanceof sgwarden.change.UnparseableRecordException, e.toString());
+            }
+        }
+        assertTrue(slack.messagesMentioning("hostile-1").isEmpty());
+        assertEquals(null, Announced.status(moto, "hostile-1"));
+    }
+
     private Map<String, AttributeValue> heartbeatItem(String region) {
         Map<String, AttributeValue> item = Announced.item(moto, "heartbeat#" + MEMBER + "#" + region);
         return item == null || item.isEmpty() ? null : item;

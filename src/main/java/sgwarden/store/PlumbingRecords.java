@@ -66,6 +66,12 @@ public class PlumbingRecords {
     @Inject
     Clock clock;
 
+    private Instant startedAt = Instant.EPOCH;
+
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        startedAt = clock.instant();
+    }
+
     /** After the ledger's claim: what the alert is about, for the audit trail and the acknowledgement. */
     public void saveTamper(@Body TamperEvent event) {
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(event.eventId()))
@@ -135,9 +141,9 @@ public class PlumbingRecords {
      * return from a silence that was posted, which exactly one heartbeat takes; null otherwise.
      */
     public Return heard(@Body Heartbeat heartbeat) {
-        Instant now = clock.instant();
-        // EventBridge's time; never later than now, so a skewed clock cannot buy a longer silence
-        Instant at = heartbeat.time().isAfter(now) ? now : heartbeat.time();
+        // the time sgwarden heard it, not the time EventBridge sent it: a backlog read after a restart
+        // is heard now, and neither a silence nor a skewed sender's clock is read into it
+        Instant at = clock.instant();
         long due = at.plus(settings.heartbeat().silence()).getEpochSecond();
         try {
             Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(settings.table())
@@ -162,6 +168,14 @@ public class PlumbingRecords {
             // heard already at this time or later: a second delivery, or one overtaken
             return null;
         }
+    }
+
+    /**
+     * Whether this instance judges silences yet: only once it has been up for sgwarden.heartbeat.silence.
+     * Before that, heartbeats queued while it (or every replica) was down may still be on their way.
+     */
+    public boolean judging() {
+        return !clock.instant().isBefore(startedAt.plus(settings.heartbeat().silence()));
     }
 
     /** The aws2-ddb Query: the heartbeats whose silence is due by now. */
