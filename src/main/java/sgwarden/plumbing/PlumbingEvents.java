@@ -44,7 +44,8 @@ public class PlumbingEvents {
             "PutTargets",
             "RemoveTargets");
     public static final Set<String> ROLE_CALLS = Set.of("UpdateAssumeRolePolicy", "PutRolePolicy", "DeleteRolePolicy",
-            "AttachRolePolicy", "DetachRolePolicy", "UpdateRole", "DeleteRole");
+            "AttachRolePolicy", "DetachRolePolicy", "UpdateRole", "DeleteRole", "PutRolePermissionsBoundary",
+            "DeleteRolePermissionsBoundary");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern NAME = Pattern.compile("[\\w+=,.@/-]{1,256}");

@@ -109,6 +109,8 @@ public class PlumbingMessages {
             case "AttachRolePolicy" -> "attached a managed policy to";
             case "DetachRolePolicy" -> "detached a managed policy from";
             case "UpdateRole" -> "updated";
+            case "PutRolePermissionsBoundary" -> "set a permissions boundary on";
+            case "DeleteRolePermissionsBoundary" -> "removed the permissions boundary of";
             default -> "called " + e.eventName() + " on";
         };
     }
@@ -142,7 +144,10 @@ public class PlumbingMessages {
             case "UpdateAssumeRolePolicy" ->
                 "Someone other than sgwarden may now assume this role and act as sgwarden.";
             case "PutRolePolicy", "AttachRolePolicy" -> "The role may now do more than revert security group changes.";
-            case "DeleteRolePolicy", "DetachRolePolicy" -> "Reverts in this account may fail from now on.";
+            case "DeleteRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary" ->
+                "Reverts in this account may fail from now on.";
+            case "DeleteRolePermissionsBoundary" ->
+                "The role may now do more than its policies allowed with the boundary.";
             case "DeleteRole" -> "Reverts in this account fail from now on.";
             default -> "The role's settings changed.";
         };
