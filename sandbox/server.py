@@ -18,6 +18,11 @@ What it does:
   envelope on the SQS intake queue, and/or into the Lake stand-in (StartQuery/GetQueryResults,
   AWS JSON 1.1), according to the intake mode.
 - The page shows every group's rules as moto holds them, refreshed after each change and decision.
+- Plays each member account's sgwarden stack: a heartbeat (the Scheduled Event of sgwarden-heartbeat)
+  from each account and region every few seconds, and the control "Disable the forwarding in
+  222222222222", which disables that account's rules sgwarden-forward-sg-changes and
+  sgwarden-heartbeat as an insider would (two DisableRule calls, each forwarded by
+  sgwarden-forward-plumbing as CloudTrail records them): its changes and heartbeats stop arriving.
 
 Settings come from the environment (run.sh sets them): see Settings below.
 """
@@ -81,6 +86,13 @@ CHANNEL = {"id": "C0SANDBOX", "name": "security-changes"}
 USER = {"id": "U0SANDBOX", "username": "sandbox.user", "name": "sandbox.user", "team_id": TEAM["id"]}
 # The person making changes in the member accounts (the session name of their assumed Admin role)
 CHANGER = "alice"
+
+# The member stack's rules that the forwarding control disables, and how often the heartbeat comes
+# (every 5 minutes in production; sgwarden.heartbeat.silence=20s in sandbox.properties)
+FORWARDING_RULES = ["sgwarden-forward-sg-changes", "sgwarden-heartbeat"]
+HEARTBEAT_SECONDS = 5
+# The account whose forwarding the page can turn off (and on again)
+TAMPERED_ACCOUNT = "222222222222"
 
 # Member accounts and what is seeded in them: VPC, then groups with their starting rules
 ACCOUNTS = [
@@ -243,6 +255,7 @@ class State:
         self.sandbox_rules = {}  # rule id -> what added it (event id, group), to notice when it is gone
         self.removed = {}  # group id -> rules added here that moto no longer holds (shown struck out)
         self.applies = 0  # "Simulate a Terraform apply" clicks so far: each takes ports of its own
+        self.forwarding = {}  # account -> whether its sgwarden rules forward (the heartbeat and its changes)
 
     def bump(self):
         with self.cond:
@@ -278,6 +291,8 @@ class State:
                 "messages": [m for m in self.messages if not m.get("deleted")],
                 "accounts": self.groups,
                 "removed": self.removed,
+                "forwarding": self.forwarding,
+                "tamperedAccount": TAMPERED_ACCOUNT,
                 "activity": list(reversed(self.activity)),
             }))
 
@@ -669,7 +684,10 @@ def envelope(record, account, region):
 
 def deliver(record, account, region):
     delivered = []
-    if Settings.intake in ("sqs", "both"):
+    if Settings.intake in ("sqs", "both") and not STATE.forwarding.get(account, True):
+        STATE.log(f"Not forwarded: sgwarden-forward-sg-changes is disabled in {account}, so event "
+                  f"{record['eventID']} never reaches the central bus", eventId=record["eventID"])
+    elif Settings.intake in ("sqs", "both"):
         body = json.dumps(envelope(record, account, region))
         sent = MOTO.service("sqs").send_message(QueueUrl=Settings.queue_url, MessageBody=body)
         delivered.append("sqs")
@@ -684,6 +702,79 @@ def deliver(record, account, region):
                   f"{Settings.event_data_store}); the service finds it on its next query",
                   eventId=record["eventID"])
     return delivered
+
+
+def heartbeat_envelope(account, region):
+    """The Scheduled Event of the member stack's rule sgwarden-heartbeat, as EventBridge forwards it."""
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": account, "time": iso(now_utc()), "region": region,
+            "resources": [f"arn:aws:events:{region}:{account}:rule/sgwarden-heartbeat"], "detail": {}}
+
+
+def heartbeats():
+    """Each account's heartbeat from its region while its forwarding is on (not logged: one every few seconds)."""
+    while True:
+        if Settings.intake in ("sqs", "both") and getattr(Settings, "queue_url", None):
+            for acct in ACCOUNTS:
+                if STATE.forwarding.get(acct["account"], True):
+                    try:
+                        MOTO.service("sqs").send_message(
+                            QueueUrl=Settings.queue_url,
+                            MessageBody=json.dumps(heartbeat_envelope(acct["account"], acct["region"])))
+                    except Exception as e:  # moto stopping: try again on the next beat
+                        LOG.debug("heartbeat failed: %s", e)
+        time.sleep(HEARTBEAT_SECONDS)
+
+
+def rule_call_record(event_id, t, account, region, event_name, rule):
+    """What CloudTrail writes for alice's call on one of the member stack's EventBridge rules."""
+    ident = MOTO.identity(account)
+    return {
+        "eventVersion": "1.09",
+        "userIdentity": {"type": "AssumedRole", "principalId": ident["principalId"], "arn": ident["arn"],
+                         "accountId": account, "accessKeyId": ident["accessKeyId"]},
+        "eventTime": iso(t),
+        "eventSource": "events.amazonaws.com",
+        "eventName": event_name,
+        "awsRegion": region,
+        "sourceIPAddress": "203.0.113.10",
+        "userAgent": "aws-cli/2.15.0 sgwarden-sandbox",
+        "requestParameters": {"name": rule},
+        "responseElements": None,
+        "requestID": str(uuid.uuid4()),
+        "eventID": event_id,
+        "readOnly": False,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "recipientAccountId": account,
+        "eventCategory": "Management",
+    }
+
+
+def set_forwarding(account, on):
+    """alice disables (or enables) the account's forwarding rules; sgwarden-forward-plumbing forwards each call."""
+    acct = next((a for a in ACCOUNTS if a["account"] == account), None)
+    if acct is None:
+        raise LookupError("no such account")
+    MOTO.ec2(account, acct["region"])  # alice's identity there
+    event_ids = []
+    with STATE.cond:
+        STATE.forwarding[account] = on
+    for rule in FORWARDING_RULES:
+        event_id = str(uuid.uuid4())
+        record = rule_call_record(event_id, now_utc(), account, acct["region"], "EnableRule" if on else "DisableRule",
+                                  rule)
+        if Settings.intake in ("sqs", "both"):
+            envelope_ = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "AWS API Call via CloudTrail",
+                         "source": "aws.events", "account": account, "time": iso(now_utc()),
+                         "region": acct["region"], "resources": [], "detail": record}
+            MOTO.service("sqs").send_message(QueueUrl=Settings.queue_url, MessageBody=json.dumps(envelope_))
+        event_ids.append(event_id)
+        STATE.log(f"alice {'enabled' if on else 'disabled'} the rule {rule} in {account} / {acct['region']}; "
+                  f"sgwarden-forward-plumbing forwarded the call (event {event_id})", eventId=event_id)
+    STATE.log(f"{account}: security group changes and heartbeats are "
+              + ("forwarded again" if on else "no longer forwarded"))
+    return {"account": account, "region": acct["region"], "forwarding": on, "eventIds": event_ids}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -982,6 +1073,19 @@ def change():
         return jsonify({"error": message}), 409
 
 
+@app.post("/api/forwarding")
+def forwarding_api():
+    if not json_only():
+        return jsonify({"error": "JSON only"}), 415
+    data = request.get_json(silent=True) or {}
+    if Settings.intake == "lake":
+        return jsonify({"error": "the forwarding is EventBridge's: run the sandbox with the SQS intake"}), 409
+    try:
+        return jsonify(set_forwarding(data.get("account", ""), bool(data.get("on"))))
+    except LookupError as e:
+        return jsonify({"error": str(e)}), 404
+
+
 @app.post("/api/click")
 def click_api():
     if not json_only():
@@ -998,6 +1102,7 @@ def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     setup()
     threading.Thread(target=refresher, daemon=True).start()
+    threading.Thread(target=heartbeats, daemon=True).start()
     LOG.info("page on http://127.0.0.1:%d/", Settings.port)
     app.run(host="127.0.0.1", port=Settings.port, threaded=True, use_reloader=False)
 

@@ -20,6 +20,9 @@
 //      and 40 s after the announcement the policy does: "Denied by policy … after 40 s undecided", rule gone.
 //   7. opens 22/tcp to the internet in two halves (0.0.0.0/1 and 128.0.0.0/1, one call): the baseline
 //      quarantines both rules at once and the message warns "open to the whole internet".
+//   8. disables the forwarding in 222222222222 (alice's DisableRule on its sgwarden rules): a tamper alert at
+//      once, acknowledged with one click; the account's heartbeat falls silent and is posted once after 20 s;
+//      enabled again, the heartbeat's return is posted once.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -393,4 +396,40 @@ test('open 22/tcp to the internet in two halves: both rules quarantined, the mes
     await page.locator(`tr[data-rule-id="${id}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
   }
   assert.equal(await message.getByRole('button', { name: 'Approve' }).count(), 1, 'a person may still approve');
+});
+
+test('disable the forwarding in 222222222222: a tamper alert at once, Acknowledge, the silence after 20 s, and the return', async () => {
+  const toggle = page.locator('#forwarding-toggle');
+  assert.match(await toggle.textContent(), /Disable the forwarding in 222222222222/);
+  const silent = page.locator('.message', { hasText: 'No heartbeat from 222222222222 / us-east-1' });
+  const back = page.locator('.message', { hasText: 'Heartbeat back from 222222222222 / us-east-1' });
+  assert.equal(await silent.count(), 0, 'heard from 222222222222 all along so far');
+  await toggle.click();
+  const out = page.locator('#forwarding-result');
+  const ids = await eventually('the rules disabled', async () => (await out.getAttribute('data-event-ids'))?.split(','));
+
+  // each DisableRule is posted at once, as a tamper alert with one button: who, what, which part, where
+  const alert = page.locator(`.message[data-event-id="${ids[0]}"]`);
+  await alert.waitFor({ timeout: STEP_MS });
+  const text = await alert.textContent();
+  assert.match(text, /Tamper alert/);
+  assert.match(text, /alice \(AssumedRole\) disabled EventBridge rule sgwarden-forward-sg-changes in 222222222222 \/ us-east-1/);
+  assert.match(text, /security group changes from 222222222222 \/ us-east-1 may no longer reach sgwarden/);
+  assert.equal(await alert.getByRole('button', { name: 'Approve' }).count(), 0, 'an alert, not a change to approve');
+  await page.locator(`.message[data-event-id="${ids[1]}"]`, { hasText: 'sgwarden-heartbeat' }).waitFor({ timeout: STEP_MS });
+  await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  await alert.getByText('Acknowledged by @sandbox.user').waitFor({ timeout: STEP_MS });
+  assert.equal(await alert.getByRole('button', { name: 'Acknowledge' }).count(), 0);
+
+  // no heartbeat from there any more: 20 s later (the sandbox's sgwarden.heartbeat.silence) it is posted, once
+  await silent.first().waitFor({ timeout: 60_000 });
+  assert.match(await silent.first().textContent(), /disabled or deleted/);
+
+  // on again: the heartbeat comes back, and sgwarden says so once
+  await toggle.click();
+  await back.first().waitFor({ timeout: STEP_MS });
+  assert.equal(await silent.count(), 1, 'the silence was posted once');
+  assert.equal(await back.count(), 1, 'the return was posted once');
+  assert.equal(await page.locator('.message', { hasText: 'No heartbeat from 111111111111' }).count(), 0,
+    'the other account kept its heartbeat');
 });

@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 const EMOJI = {
   warning: '⚠️', white_check_mark: '✅', leftwards_arrow_with_hook: '↩️', x: '❌', information_source: 'ℹ️',
   hourglass_flowing_sand: '⏳', rotating_light: '🚨', lock: '🔒', unlock: '🔓', shield: '🛡️', eyes: '👀',
-  no_entry: '⛔', heavy_check_mark: '✔️', globe_with_meridians: '🌐', key: '🔑',
+  no_entry: '⛔', heavy_check_mark: '✔️', globe_with_meridians: '🌐', key: '🔑', mute: '🔇', sound: '🔊',
 };
 
 const DELIVERY = { sqs: 'to the SQS queue (EventBridge envelope)', lake: 'to the Lake stand-in' };
@@ -202,10 +202,49 @@ function render(s) {
     both: 'through both intakes: the SQS queue and the Lake stand-in (the ledger lets it through once)',
   }[s.intake] || 'through its intake';
   renderScenarios(s.scenarios);
+  renderForwarding(s);
   renderAccounts(s.accounts, s.removed || {});
   renderMessages(s.messages);
   renderActivity(s.activity);
 }
+
+function forwardingOn(s) {
+  return !s || !s.forwarding || s.forwarding[s.tamperedAccount] !== false;
+}
+
+function renderForwarding(s) {
+  const b = $('forwarding-toggle');
+  b.dataset.on = String(forwardingOn(s));
+  b.textContent = forwardingOn(s) ? `Disable the forwarding in ${s.tamperedAccount}`
+    : `Enable the forwarding in ${s.tamperedAccount} again`;
+}
+
+$('forwarding-toggle').addEventListener('click', async () => {
+  const b = $('forwarding-toggle');
+  const out = $('forwarding-result');
+  const on = !forwardingOn(state);
+  b.disabled = true;
+  out.className = 'change-result';
+  try {
+    const r = await fetch('/api/forwarding', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ account: state.tamperedAccount, on }),
+    });
+    const j = await r.json();
+    if (!r.ok) throw new Error(j.error || `HTTP ${r.status}`);
+    out.dataset.eventIds = j.eventIds.join(',');
+    out.textContent = on
+      ? `Done: the rules are enabled again in ${j.account} / ${j.region} (events ${j.eventIds.join(', ')}). `
+        + 'sgwarden posts the calls, and that the heartbeat is back.'
+      : `Done: alice disabled the rules in ${j.account} / ${j.region} (events ${j.eventIds.join(', ')}). sgwarden posts `
+        + 'a tamper alert for each at once, and the silence of the heartbeat after 20 s.';
+  } catch (e) {
+    out.className = 'change-result error';
+    out.textContent = e.message;
+  } finally {
+    b.disabled = false;
+  }
+});
 
 async function makeChange(scenario, btn) {
   const out = $('change-result');

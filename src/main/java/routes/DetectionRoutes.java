@@ -12,6 +12,7 @@ import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
 import sgwarden.ops.DetectionRun;
 import sgwarden.ops.SqsIntakeStop;
+import sgwarden.plumbing.PlumbingEvents;
 import sgwarden.store.ChangeLedger;
 
 /**
@@ -75,6 +76,16 @@ public class DetectionRoutes extends RouteBuilder {
         from("direct:change-found")
                 .routeId("change-found")
                 .routeConfigurationId(ErrorHandling.DETECTION)
+                // PlumbingRoutes: sgwarden's own parts changed, or a member account's heartbeat
+                .setHeader(PlumbingEvents.KIND, method("plumbingEvents", "kind"))
+                .choice()
+                    .when(header(PlumbingEvents.KIND).isEqualTo(PlumbingEvents.TAMPER))
+                        .to("direct:tamper-found")
+                        .stop()
+                    .when(header(PlumbingEvents.KIND).isEqualTo(PlumbingEvents.HEARTBEAT))
+                        .to("direct:heartbeat-heard")
+                        .stop()
+                .end()
                 .bean("counters", "change(${header." + Counters.INTAKE + "}, 'seen')")
                 .bean("cloudTrailParser", "parse(${body}, ${header." + Counters.INTAKE + "})")
                 .filter(body().isNull())

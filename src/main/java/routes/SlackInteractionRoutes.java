@@ -45,6 +45,9 @@ public class SlackInteractionRoutes extends RouteBuilder {
                     // ExpiryRoutes: moves an approval's expiry
                     .when(simple("${exchangeProperty.decision.kind} == 'EXTEND'"))
                         .to("direct:extend")
+                    // PlumbingRoutes: a tamper alert seen
+                    .when(simple("${exchangeProperty.decision.kind} == 'ACKNOWLEDGE'"))
+                        .to("direct:acknowledge-tamper")
                     .otherwise()
                         .bean("interactions", "unknownAction")
                 .end()

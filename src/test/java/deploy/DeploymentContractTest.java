@@ -387,6 +387,120 @@ class DeploymentContractTest {
         assertEquals("SGWARDEN_SLACK_BOT_TOKEN", envForm("sgwarden.slack.bot-token"));
     }
 
+    /** Every call on sgwarden's own rules and roles, each where the service reads it as a tamper event. */
+    static final Set<String> PLUMBING_CALLS = new TreeSet<>();
+    static {
+        PLUMBING_CALLS.addAll(sgwarden.plumbing.PlumbingEvents.RULE_CALLS);
+        PLUMBING_CALLS.addAll(sgwarden.plumbing.PlumbingEvents.ROLE_CALLS);
+    }
+
+    @Test
+    void sgwardensOwnRulesAndRolesAreWatchedByARuleOfTheirOwnEverywhere() throws IOException {
+        String member = Files.readString(root.resolve(MEMBER), StandardCharsets.UTF_8);
+        String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8);
+        Map<String, String> rules = Map.of(MEMBER + " PlumbingForwardRule",
+                parameterBlock(member, "PlumbingForwardRule"),
+                SHARED + " CentralPlumbingRule", parameterBlock(shared, "CentralPlumbingRule"),
+                SHARED + " LocalPlumbingRule", parameterBlock(shared, "LocalPlumbingRule"));
+        rules.forEach((where, rule) -> {
+            for (String call : PLUMBING_CALLS) {
+                assertTrue(Pattern.compile("[\\s\\[,]" + call + "[\\s,\\]]").matcher(rule).find(),
+                        where + " does not forward " + call);
+            }
+            assertTrue(rule.contains("name: [{prefix: sgwarden-}]") && rule.contains("rule: [{prefix: sgwarden-}]")
+                    && rule.contains("roleName: [!Ref SpokeRoleName, {prefix: sgwarden-}]"),
+                    where + ": the rules and roles named sgwarden-*, and the spoke role");
+            assertTrue(rule.contains("source: [aws.iam]") && rule.contains("source: [aws.events]"), where);
+            // a call an SCP refused is an attempt worth posting
+            assertFalse(rule.contains("errorCode"), where + ": refused calls are forwarded too");
+        });
+        String forward = parameterBlock(member, "PlumbingForwardRule");
+        assertTrue(forward.contains("Name: sgwarden-forward-plumbing") && forward.contains("Arn: !Ref CentralBusArn"),
+                "a rule separate from sgwarden-forward-sg-changes, to the central bus");
+        assertTrue(parameterBlock(member, "ForwardRole").contains("RoleName: !Sub sgwarden-forward-${AWS::Region}"),
+                "the forward role is named sgwarden-*, so that changes to it are watched");
+        for (String rule : List.of("sgwarden-forward-plumbing", "sgwarden-heartbeat")) {
+            assertTrue(parameterBlock(member, "ForwardRole").contains(":rule/" + rule),
+                    "the forward role trusts " + rule);
+        }
+        String memberDlq = parameterBlock(member, "ForwardDeadLetterQueuePolicy");
+        assertTrue(memberDlq.contains("PlumbingForwardRule.Arn") && memberDlq.contains("HeartbeatRule.Arn"));
+        String queuePolicy = parameterBlock(shared, "QueuePolicy");
+        for (String rule : List.of("CentralPlumbingRule", "LocalPlumbingRule", "LocalHeartbeatRule")) {
+            assertTrue(queuePolicy.contains("!GetAtt " + rule + ".Arn"), "the intake queue admits " + rule);
+            assertTrue(parameterBlock(shared, rule).contains("Arn: !GetAtt Queue.Arn"), rule + " targets the queue");
+        }
+    }
+
+    @Test
+    void everyAccountAndRegionSendsAHeartbeatTheServiceAccepts() throws IOException {
+        String member = Files.readString(root.resolve(MEMBER), StandardCharsets.UTF_8);
+        String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8);
+        String name = sgwarden.plumbing.PlumbingEvents.HEARTBEAT_RULE;
+        for (String heartbeat : List.of(parameterBlock(member, "HeartbeatRule"),
+                parameterBlock(shared, "LocalHeartbeatRule"))) {
+            assertTrue(heartbeat.contains("Name: " + name + "\n"),
+                    "the one rule name the service accepts: " + heartbeat);
+            assertTrue(heartbeat.contains("ScheduleExpression: rate(5 minutes)"), heartbeat);
+            assertFalse(heartbeat.contains("InputTransformer"), "sent as EventBridge emits it (source aws.events)");
+        }
+        assertTrue(parameterBlock(member, "HeartbeatRule").contains("Arn: !Ref CentralBusArn"));
+        String central = parameterBlock(shared, "CentralPlumbingRule");
+        assertTrue(central.contains("detail-type: [Scheduled Event]")
+                && central.contains("resources: [{suffix: \":rule/" + name + "\"}]"),
+                "the central bus lets the heartbeats through to the queue, and no other scheduled event");
+        // a silence is three missed heartbeats at the default, never one late one
+        assertTrue(seconds(readProperty("sgwarden.heartbeat.silence")) >= 2 * 300,
+                "sgwarden.heartbeat.silence must outlast two heartbeat periods");
+    }
+
+    @Test
+    void tamperAlertsAndSilencesHaveAlarmsInEveryComputeStack() throws IOException {
+        String audit = Files.readString(root.resolve("src/main/java/sgwarden/ops/AuditLog.java"));
+        String routes = Files.readString(root.resolve("src/main/java/routes/PlumbingRoutes.java"));
+        assertTrue(audit.contains("f.put(\"audit\", \"tamper\")") && audit.contains("f.put(\"audit\", \"heartbeat\")")
+                && routes.contains("heartbeat('SILENT'"), "the audit lines the filters match");
+        for (String compute : COMPUTE) {
+            String text = Files.readString(root.resolve(compute), StandardCharsets.UTF_8);
+            assertTrue(parameterBlock(text, "TamperFilter").contains("$.mdc.audit = \"tamper\""), compute);
+            assertTrue(parameterBlock(text, "TamperAlarm").contains("MetricName: TamperAlerts"), compute);
+            assertTrue(parameterBlock(text, "HeartbeatSilentFilter").contains("$.mdc.outcome = \"SILENT\""), compute);
+            assertTrue(parameterBlock(text, "HeartbeatSilentAlarm").contains("MetricName: HeartbeatsSilent"), compute);
+            String byPlace = parameterBlock(text, "HeartbeatSilentByPlaceFilter");
+            assertTrue(byPlace.contains("Value: $.mdc.account") && byPlace.contains("Value: $.mdc.region"),
+                    compute + ": a metric per account and region");
+        }
+    }
+
+    @Test
+    void theScpDeniesChangesToSgwardensPartsToAllButTheStackSetsRole() throws IOException {
+        var scp = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(root.resolve("deploy/scp/protect-sgwarden-plumbing.json").toFile());
+        Set<String> denied = new TreeSet<>();
+        for (var statement : scp.path("Statement")) {
+            assertEquals("Deny", statement.path("Effect").asText());
+            String resource = statement.path("Resource").asText();
+            assertTrue(resource.endsWith(":rule/sgwarden-*") || resource.endsWith(":role/*sgwarden-*"), resource);
+            assertEquals("arn:aws:iam::*:role/stacksets-exec-*",
+                    statement.path("Condition").path("ArnNotLike").path("aws:PrincipalARN").asText(),
+                    statement.path("Sid").asText() + ": only the StackSets execution role is exempt");
+            var actions = statement.path("Action");
+            if (actions.isArray()) {
+                actions.forEach(a -> denied.add(a.asText()));
+            } else {
+                denied.add(actions.asText());
+            }
+        }
+        sgwarden.plumbing.PlumbingEvents.RULE_CALLS
+                .forEach(call -> assertTrue(denied.contains("events:" + call), call));
+        sgwarden.plumbing.PlumbingEvents.ROLE_CALLS.forEach(call -> assertTrue(denied.contains("iam:" + call), call));
+        assertTrue(denied.contains("iam:CreateRole"), "no one else may take the spoke role's name");
+        String docs = Files.readString(root.resolve("docs/deployment.md"));
+        assertTrue(
+                docs.contains("deploy/scp/protect-sgwarden-plumbing.json") && docs.contains("The management account"),
+                "docs/deployment.md recommends it and says what it does not cover");
+    }
+
     /** The lines of one parameter's declaration, up to the next parameter or section. */
     static String parameterBlock(String template, String parameter) {
         Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(parameter) + ":\\s*\\n((?:    .*\\n|\\s*\\n)*)")

@@ -51,6 +51,8 @@ public interface Settings {
 
     Grouping group();
 
+    Heartbeat heartbeat();
+
     interface Aws {
         String region();
 
@@ -289,6 +291,16 @@ public interface Settings {
         default boolean on() {
             return !window().isZero() && !window().isNegative();
         }
+    }
+
+    /** The member accounts' heartbeats (docs/configuration.md): how long a silence may last before it is posted. */
+    interface Heartbeat {
+        /** An account and region not heard from for longer than this is posted as silent, once. */
+        Duration silence();
+
+        /** How often the table is read for accounts and regions gone silent. */
+        @WithName("check-period")
+        Duration checkPeriod();
     }
 
     interface Log {

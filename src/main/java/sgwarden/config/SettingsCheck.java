@@ -153,6 +153,13 @@ public class SettingsCheck {
         positive(out, "sgwarden.approval.check-period", s.approval().checkPeriod());
         positive(out, "sgwarden.approval.extend-notice", s.approval().extendNotice());
         positive(out, "sgwarden.reminder.after", s.reminder().after());
+        positive(out, "sgwarden.heartbeat.check-period", s.heartbeat().checkPeriod());
+        // member accounts send one every 5 minutes: a shorter silence would be posted between two heartbeats
+        if (s.heartbeat().silence().compareTo(s.heartbeat().checkPeriod()) < 0) {
+            out.add(name("sgwarden.heartbeat.silence") + " must be at least sgwarden.heartbeat.check-period ("
+                    + s.heartbeat().checkPeriod() + "); it is " + s.heartbeat().silence());
+        }
+        positive(out, "sgwarden.heartbeat.silence", s.heartbeat().silence());
         s.reminder().userGroup().filter(g -> !g.isBlank() && !g.trim().matches("S[A-Z0-9]{2,30}"))
                 .ifPresent(g -> out.add(
                         name("sgwarden.reminder.user-group")

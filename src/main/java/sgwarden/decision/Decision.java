@@ -29,7 +29,9 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
         /** A group's Extend notice: each approval of the group still running is extended. */
         EXTEND_ALL,
         /** Moves an approval's expiry: the chosen duration from now, or permanently. */
-        EXTEND
+        EXTEND,
+        /** A tamper alert's one button: records who saw it; changes nothing in AWS. */
+        ACKNOWLEDGE
     }
 
     /** For an Approve or an Extend: the time it was chosen for, or permanently (the plain Approve button). */

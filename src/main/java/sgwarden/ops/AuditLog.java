@@ -238,6 +238,40 @@ public class AuditLog {
         return f;
     }
 
+    /** A change to sgwarden's own parts in a member account, posted as a tamper alert (the alarm counts these). */
+    public void tamper(@Body sgwarden.plumbing.TamperEvent event) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", "tamper");
+        f.put("eventId", event.eventId());
+        f.put("eventName", event.eventName());
+        f.put("account", event.account());
+        f.put("region", event.region());
+        f.put("part", event.partName());
+        f.put("actor", event.actor().principalArn());
+        f.put("outcome", event.refused() ? "REFUSED:" + event.error() : "DONE");
+        write(f);
+    }
+
+    /** Who acknowledged a tamper alert. */
+    public void acknowledged(@ExchangeProperty("decision") Decision decision) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", "acknowledged");
+        f.put("eventId", decision.changeId());
+        who(f, decision);
+        write(f);
+    }
+
+    /** outcome SILENT (claimed and posted by this replica) or BACK: the heartbeat alarm counts SILENT. */
+    public void heartbeat(String outcome, String account, String region, java.time.Instant lastHeard) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", "heartbeat");
+        f.put("outcome", outcome);
+        f.put("account", account);
+        f.put("region", region);
+        f.put("lastHeard", lastHeard == null ? null : lastHeard.toString());
+        write(f);
+    }
+
     private static void who(Map<String, String> f, Decision decision) {
         f.put("user", decision.userId());
         f.put("userName", decision.userName());

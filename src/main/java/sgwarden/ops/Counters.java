@@ -66,4 +66,15 @@ public class Counters {
     public void slackPost(String outcome) {
         registry.counter("sgwarden.slack.posts", "outcome", outcome).increment();
     }
+
+    /** A tamper alert posted: part rule or role, and whether the call went through or was refused. */
+    public void tamper(String part, boolean refused) {
+        registry.counter("sgwarden.tamper.alerts", "part", part.toLowerCase(java.util.Locale.ROOT), "outcome",
+                refused ? "refused" : "done").increment();
+    }
+
+    /** A heartbeat read, or a silence or return posted (outcome heard, silent, back). */
+    public void heartbeat(String outcome) {
+        registry.counter("sgwarden.heartbeats", "outcome", outcome).increment();
+    }
 }

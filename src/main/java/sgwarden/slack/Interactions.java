@@ -81,6 +81,7 @@ public class Interactions {
             case GroupMessages.DENY_ALL -> Decision.Kind.DENY_ALL;
             case GroupMessages.DENY_FAILED -> Decision.Kind.DENY_FAILED;
             case GroupMessages.ONE_BY_ONE -> Decision.Kind.ONE_BY_ONE;
+            case PlumbingMessages.ACKNOWLEDGE -> Decision.Kind.ACKNOWLEDGE;
             default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE
                     : actionId.startsWith(GroupMessages.APPROVE_ALL_FOR) ? Decision.Kind.APPROVE_ALL
                             : actionId.startsWith(Decision.EXTEND_FOR) ? Decision.Kind.EXTEND

@@ -23,5 +23,9 @@ public enum Status {
     /** Restore clicked, and putting the rules back failed; Restore may be clicked again. */
     RESTORE_FAILED,
     /** Approved for a time that has passed; its revert under way (claimed by one replica). */
-    EXPIRED
+    EXPIRED,
+    /** Not a change: a tamper alert on sgwarden's own plumbing, posted and waiting for its acknowledgement. */
+    TAMPER_ALERTED,
+    /** A tamper alert someone acknowledged (who and when are in the item). */
+    TAMPER_ACKNOWLEDGED
 }

@@ -196,6 +196,85 @@ public final class Records {
         }
     }
 
+    /**
+     * The EventBridge envelope of a CloudTrail record of a call on sgwarden's own parts: an EventBridge
+     * rule (source aws.events, PutRule, DisableRule, DeleteRule, PutTargets, RemoveTargets) or an IAM
+     * role (source aws.iam, recorded in us-east-1 whatever the region the caller chose).
+     */
+    public static String plumbingCall(String eventId, String eventName, String account, String region, String part,
+            String callerArn, String errorCode) {
+        boolean iam = !eventName.endsWith("Rule") && !eventName.endsWith("Targets")
+                || eventName.endsWith("RolePolicy");
+        ObjectNode r = JSON.createObjectNode();
+        r.put("eventVersion", "1.09");
+        ObjectNode id = r.putObject("userIdentity");
+        id.put("type", "AssumedRole");
+        id.put("principalId", "AROAEXAMPLE:" + callerArn.substring(callerArn.lastIndexOf('/') + 1));
+        id.put("arn", callerArn);
+        id.put("accountId", account);
+        r.put("eventTime", Instant.now().toString());
+        r.put("eventSource", iam ? "iam.amazonaws.com" : "events.amazonaws.com");
+        r.put("eventName", eventName);
+        r.put("awsRegion", iam ? "us-east-1" : region);
+        r.put("sourceIPAddress", "203.0.113.66");
+        r.put("userAgent", "aws-cli/2.15.0");
+        ObjectNode request = r.putObject("requestParameters");
+        if (iam) {
+            request.put("roleName", part);
+            if (eventName.endsWith("RolePolicy")) {
+                request.put("policyName", "revert-security-group-changes");
+            }
+        } else if (eventName.endsWith("Targets")) {
+            request.put("rule", part);
+            request.putArray("ids").add("sgwarden-central-bus");
+        } else {
+            request.put("name", part);
+        }
+        if (errorCode != null) {
+            r.put("errorCode", errorCode);
+            r.put("errorMessage", "explicit deny in a service control policy");
+        }
+        r.putNull("responseElements");
+        r.put("requestID", UUID.randomUUID().toString());
+        r.put("eventID", eventId);
+        r.put("readOnly", false);
+        r.put("eventType", "AwsApiCall");
+        r.put("managementEvent", true);
+        r.put("recipientAccountId", account);
+        r.put("eventCategory", "Management");
+        ObjectNode e = JSON.createObjectNode();
+        e.put("version", "0");
+        e.put("id", UUID.randomUUID().toString());
+        e.put("detail-type", "AWS API Call via CloudTrail");
+        e.put("source", iam ? "aws.iam" : "aws.events");
+        e.put("account", account);
+        e.put("time", Instant.now().toString());
+        e.put("region", iam ? "us-east-1" : region);
+        e.putArray("resources");
+        e.set("detail", r);
+        return e.toString();
+    }
+
+    /** The Scheduled Event of the member stack's rule sgwarden-heartbeat, as EventBridge forwards it. */
+    public static String heartbeat(String account, String region, Instant time) {
+        return heartbeat(account, region, time,
+                "arn:aws:events:" + region + ":" + account + ":rule/sgwarden-heartbeat");
+    }
+
+    public static String heartbeat(String account, String region, Instant time, String ruleArn) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("version", "0");
+        e.put("id", UUID.randomUUID().toString());
+        e.put("detail-type", "Scheduled Event");
+        e.put("source", "aws.events");
+        e.put("account", account);
+        e.put("time", time.toString());
+        e.put("region", region);
+        e.putArray("resources").add(ruleArn);
+        e.putObject("detail");
+        return e.toString();
+    }
+
     private static void wrap(ObjectNode parent, String name, ObjectNode item) {
         ObjectNode wrapper = parent.putObject(name);
         if (item != null) {
