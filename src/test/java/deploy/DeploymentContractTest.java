@@ -458,12 +458,14 @@ class DeploymentContractTest {
     void tamperAlertsAndSilencesHaveAlarmsInEveryComputeStack() throws IOException {
         String audit = Files.readString(root.resolve("src/main/java/sgwarden/ops/AuditLog.java"));
         String routes = Files.readString(root.resolve("src/main/java/routes/PlumbingRoutes.java"));
-        assertTrue(audit.contains("f.put(\"audit\", \"tamper\")") && audit.contains("f.put(\"audit\", \"heartbeat\")")
+        assertTrue(audit.contains("f.put(\"audit\", \"tamper\")") && audit.contains("fields(\"posing\"") && audit.contains("f.put(\"audit\", \"heartbeat\")")
                 && routes.contains("heartbeat('SILENT'"), "the audit lines the filters match");
         for (String compute : COMPUTE) {
             String text = Files.readString(root.resolve(compute), StandardCharsets.UTF_8);
             assertTrue(parameterBlock(text, "TamperFilter").contains("$.mdc.audit = \"tamper\""), compute);
             assertTrue(parameterBlock(text, "TamperAlarm").contains("MetricName: TamperAlerts"), compute);
+            assertTrue(parameterBlock(text, "PosingFilter").contains("$.mdc.audit = \"posing\""), compute);
+            assertTrue(parameterBlock(text, "PosingAlarm").contains("MetricName: PosingChanges"), compute);
             assertTrue(parameterBlock(text, "HeartbeatSilentFilter").contains("$.mdc.outcome = \"SILENT\""), compute);
             assertTrue(parameterBlock(text, "HeartbeatSilentAlarm").contains("MetricName: HeartbeatsSilent"), compute);
             String byPlace = parameterBlock(text, "HeartbeatSilentByPlaceFilter");

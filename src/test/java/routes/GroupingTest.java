@@ -188,6 +188,29 @@ class GroupingTest {
     }
 
     @Test
+    void aGroupNameTooSlowToFindWhenTheChangeArrivedIsNamedOnceTheGroupCloses() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(6500, "10.50.0.0/16"));
+        // EC2 answers the name lookup after sgwarden.names.max-wait (1 s): the change is held without the name
+        long vpcLookups = aws.calls("DescribeVpcs");
+        aws.slow("DescribeSecurityGroups", 2500);
+        try {
+            send(moto, c, c.record());
+            Windows.holding(window, 1);
+            // the lookup went on after the change was held: the group found, its VPC asked for next
+            await().atMost(Duration.ofSeconds(30)).until(() -> aws.calls("DescribeVpcs") > vpcLookups);
+        } finally {
+            aws.slow("DescribeSecurityGroups", 0);
+        }
+        Windows.close(window, clock, 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
+        String text = slack.messagesMentioning(c.eventId()).get(0).allText();
+        assertTrue(text.matches("(?s).*sg-[0-9a-f-]+ \\(" + group + "\\).*"),
+                "named by the time it is posted: " + text);
+    }
+
+    @Test
     void theOutcomeNamesWhatFailedAndDenyAgainRetriesOnlyThat() {
         List<Accounts.Change> changes = burst(groups(1), 3);
         changes.forEach(c -> send(moto, c, c.record()));

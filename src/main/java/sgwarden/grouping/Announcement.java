@@ -34,6 +34,10 @@ public record Announcement(Kind kind, SecurityGroupChange change, Verdict verdic
         return change.eventId();
     }
 
+    public Announcement withNames(Names found) {
+        return new Announcement(kind, change, verdict, found, decision, stored, intake, due);
+    }
+
     public Announcement withDue(long next) {
         return new Announcement(kind, change, verdict, names, decision, stored, intake, next);
     }

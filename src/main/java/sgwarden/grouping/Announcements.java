@@ -73,12 +73,16 @@ public class Announcements {
                 exchange.getMessage().getHeader(Counters.INTAKE, String.class), due);
     }
 
-    /** The group's changes that are still this instance's to announce (each taken once, across replicas). */
+    /**
+     * The group's changes that are still this instance's to announce (each taken once, across
+     * replicas). A name not known in time when the change arrived is looked up again: the lookup went
+     * on while the group was open, so it is in the cache by now, and the message names what it can.
+     */
     public List<Announcement> take(@Body List<Announcement> group) {
         List<Announcement> kept = new ArrayList<>();
         for (Announcement a : group) {
             if (queue.take(a.changeId(), a.due())) {
-                kept.add(a);
+                kept.add(a.names() == null || !a.names().complete() ? a.withNames(names.of(a.change())) : a);
             }
         }
         return kept;
