@@ -458,7 +458,8 @@ class DeploymentContractTest {
     void tamperAlertsAndSilencesHaveAlarmsInEveryComputeStack() throws IOException {
         String audit = Files.readString(root.resolve("src/main/java/sgwarden/ops/AuditLog.java"));
         String routes = Files.readString(root.resolve("src/main/java/routes/PlumbingRoutes.java"));
-        assertTrue(audit.contains("f.put(\"audit\", \"tamper\")") && audit.contains("fields(\"posing\"") && audit.contains("f.put(\"audit\", \"heartbeat\")")
+        assertTrue(audit.contains("f.put(\"audit\", \"tamper\")") && audit.contains("fields(\"posing\"")
+                && audit.contains("f.put(\"audit\", \"heartbeat\")")
                 && routes.contains("heartbeat('SILENT'"), "the audit lines the filters match");
         for (String compute : COMPUTE) {
             String text = Files.readString(root.resolve(compute), StandardCharsets.UTF_8);

@@ -96,7 +96,7 @@ public class CloudTrailParser {
             throw new UnparseableRecordException(eventId, "no groupId", null);
         }
         return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, groupId,
-                Direction.ofEventName(eventName), actor(r), List.copyOf(rules), intake, raw);
+                Direction.ofEventName(eventName), Actor.of(r), List.copyOf(rules), intake, raw);
     }
 
     /**
@@ -157,7 +157,7 @@ public class CloudTrailParser {
                     integer(field(form, "ToPort")), peer, text(field(form, "Description"))));
         }
         return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, groupId,
-                Direction.INGRESS, actor(r), List.copyOf(rules), intake, raw);
+                Direction.INGRESS, Actor.of(r), List.copyOf(rules), intake, raw);
     }
 
     /** A field by its name, or failing that by the name in any case (Lake output's case is unverified). */
@@ -187,24 +187,6 @@ public class CloudTrailParser {
             return null;
         }
         return v.isNumber() ? v.intValue() : Integer.valueOf(v.asText());
-    }
-
-    private static Actor actor(JsonNode r) {
-        JsonNode id = r.path("userIdentity");
-        String type = text(id, "type");
-        String arn = text(id, "arn");
-        String name = text(id, "userName");
-        if ("AssumedRole".equals(type) && arn != null && arn.contains("/")) {
-            name = arn.substring(arn.lastIndexOf('/') + 1);
-        } else if ("Root".equals(type)) {
-            name = "root";
-        } else if (name == null && "AWSService".equals(type)) {
-            name = text(id, "invokedBy");
-        }
-        if (name == null) {
-            name = text(id, "principalId");
-        }
-        return new Actor(arn, type, name, text(id, "accountId"), text(r, "sourceIPAddress"), text(r, "userAgent"));
     }
 
     private static List<Rule> rulesFromResponse(JsonNode ruleSet) {

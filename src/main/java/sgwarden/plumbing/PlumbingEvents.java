@@ -148,7 +148,7 @@ public class PlumbingEvents {
             return null;
         }
         try {
-            return new TamperEvent(eventId, source, name, time, account, region, part, partName, actor(r),
+            return new TamperEvent(eventId, source, name, time, account, region, part, partName, Actor.of(r),
                     text(r, "errorCode"), r == root ? body : json.writeValueAsString(r));
         } catch (Exception e) {
             throw new UnparseableRecordException(eventId, e.toString(), e);
@@ -178,21 +178,4 @@ public class PlumbingEvents {
         return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
     }
 
-    private static Actor actor(JsonNode r) {
-        JsonNode id = r.path("userIdentity");
-        String type = text(id, "type");
-        String arn = text(id, "arn");
-        String name = text(id, "userName");
-        if ("AssumedRole".equals(type) && arn != null && arn.contains("/")) {
-            name = arn.substring(arn.lastIndexOf('/') + 1);
-        } else if ("Root".equals(type)) {
-            name = "root";
-        } else if (name == null && "AWSService".equals(type)) {
-            name = text(id, "invokedBy");
-        }
-        if (name == null) {
-            name = text(id, "principalId");
-        }
-        return new Actor(arn, type, name, text(id, "accountId"), text(r, "sourceIPAddress"), text(r, "userAgent"));
-    }
 }
