@@ -135,7 +135,15 @@ SCENARIOS = {
     "widen-world": {"label": "Widen a rule to the world", "widen": True},
     # twelve Authorize calls in a few seconds across an account's groups: see terraform_apply
     "apply": {"label": "Simulate a Terraform apply (12 rules across 3 groups, with a pause)", "apply": True},
+    # an insider through sgwarden's own spoke role, in a session named like sgwarden's: see pose_as_sgwarden
+    "pose": {"label": "Pose as sgwarden's role", "pose": True, "egress": False,
+             "permissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                              "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "maintenance"}]}]},
 }
+# The spoke role's name (sandbox.properties: sgwarden.revert.role-name) and the session name an insider
+# who can assume it gives their session: the very name sgwarden gives its session for the page's user
+SPOKE_ROLE = "sgwarden-spoke"
+POSING_SESSION = "sgwarden-U0SANDBOX-sandbox.user"
 # What "Simulate a Terraform apply" adds: this many rules, spread in turn over the first account's groups,
 # each its own Authorize call and CloudTrail record, as `terraform apply` makes them
 APPLY_RULES = 12
@@ -203,6 +211,20 @@ class Moto:
 
     def identity(self, account):
         return self._identity[account]
+
+    def ec2_as(self, account, region, role, session):
+        """EC2 in a member account through another role and session name: who CloudTrail will name."""
+        sts = boto3.client("sts", endpoint_url=self.url, region_name=SERVICE_REGION,
+                           aws_access_key_id="test", aws_secret_access_key="test", config=self.config)
+        c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName=session)
+        creds = dict(aws_access_key_id=c["Credentials"]["AccessKeyId"],
+                     aws_secret_access_key=c["Credentials"]["SecretAccessKey"],
+                     aws_session_token=c["Credentials"]["SessionToken"])
+        ident = boto3.client("sts", endpoint_url=self.url, region_name=region, config=self.config,
+                             **creds).get_caller_identity()
+        identity = {"arn": ident["Arn"], "principalId": ident["UserId"], "accessKeyId": creds["aws_access_key_id"],
+                    "role": role}
+        return boto3.client("ec2", endpoint_url=self.url, region_name=region, config=self.config, **creds), identity
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,13 +458,13 @@ def rule_ids(ec2, group_id):
         Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]]
 
 
-def make_change(scenario_id, group_id, scenario=None, refresh=True):
+def make_change(scenario_id, group_id, scenario=None, refresh=True, ec2=None, identity=None, who=CHANGER):
     scenario = scenario or SCENARIOS[scenario_id]
     acct, group = find_group(group_id)
     if acct is None:
         raise LookupError(f"no seeded group {group_id}")
     account, region, egress = acct["account"], acct["region"], scenario["egress"]
-    ec2 = MOTO.ec2(account, region)
+    ec2 = ec2 or MOTO.ec2(account, region)
     before = set(rule_ids(ec2, group_id))
     perms = scenario["permissions"]
     if egress:
@@ -454,7 +476,7 @@ def make_change(scenario_id, group_id, scenario=None, refresh=True):
         Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]
         if r["SecurityGroupRuleId"] not in before]
     event_id = str(uuid.uuid4())
-    record = cloudtrail_record(event_id, now_utc(), account, region, group_id, egress, perms, created)
+    record = cloudtrail_record(event_id, now_utc(), account, region, group_id, egress, perms, created, identity)
     summary = ", ".join("%s %s %s" % (describe_rule(r)[0], "to" if egress else "from", describe_rule(r)[1])
                         for r in created)
     with STATE.cond:
@@ -462,7 +484,7 @@ def make_change(scenario_id, group_id, scenario=None, refresh=True):
             STATE.sandbox_rules[r["SecurityGroupRuleId"]] = {"eventId": event_id, "groupId": group_id,
                                                             "summary": summary}
     ids = [r["SecurityGroupRuleId"] for r in created]
-    STATE.log(f"{CHANGER} in {account} added {summary} to {group_id} ({group['name']}) in {region}: "
+    STATE.log(f"{who} in {account} added {summary} to {group_id} ({group['name']}) in {region}: "
               f"rule {', '.join(ids)}; CloudTrail event {event_id}",
               eventId=event_id, groupId=group_id, ruleIds=ids)
     delivered = deliver(record, account, region)
@@ -470,6 +492,18 @@ def make_change(scenario_id, group_id, scenario=None, refresh=True):
         refresh_groups()
     return {"eventId": event_id, "groupId": group_id, "account": account, "region": region,
             "ruleIds": ids, "deliveredTo": delivered}
+
+
+def pose_as_sgwarden(group_id):
+    """An admin of the member account who can assume sgwarden's spoke role (they edited its trust
+    policy) opens 22/tcp to the world through it, in a session named as sgwarden names its own. sgwarden
+    made no such write, so it announces the change, flagged, and its policies act on it."""
+    acct, _ = find_group(group_id)
+    if acct is None:
+        raise LookupError(f"no seeded group {group_id}")
+    ec2, identity = MOTO.ec2_as(acct["account"], acct["region"], SPOKE_ROLE, POSING_SESSION)
+    return make_change("pose", group_id, ec2=ec2, identity=identity,
+                       who=f"someone through {SPOKE_ROLE} as session {POSING_SESSION}")
 
 
 def terraform_apply():
@@ -558,9 +592,10 @@ def widen_rule(group_id):
             "ruleIds": [rule_id], "deliveredTo": delivered, "verb": "widened in"}
 
 
-def cloudtrail_record(event_id, t, account, region, group_id, egress, perms, created):
+def cloudtrail_record(event_id, t, account, region, group_id, egress, perms, created, identity=None):
     """The record CloudTrail writes for the call (shape: shared notes' wire facts and the tests' Records)."""
-    ident = MOTO.identity(account)
+    ident = identity or MOTO.identity(account)
+    role = ident.get("role", "Admin")
 
     def wrap(items):
         return {"items": items} if items else {}
@@ -596,7 +631,7 @@ def cloudtrail_record(event_id, t, account, region, group_id, egress, perms, cre
         if r.get("Description"):
             s["description"] = r["Description"]
         rule_set.append(s)
-    role_arn = f"arn:aws:iam::{account}:role/Admin"
+    role_arn = f"arn:aws:iam::{account}:role/{role}"
     return {
         "eventVersion": "1.09",
         "userIdentity": {
@@ -604,7 +639,7 @@ def cloudtrail_record(event_id, t, account, region, group_id, egress, perms, cre
             "accountId": account, "accessKeyId": ident["accessKeyId"],
             "sessionContext": {
                 "sessionIssuer": {"type": "Role", "principalId": ident["principalId"].split(":")[0],
-                                  "arn": role_arn, "accountId": account, "userName": "Admin"},
+                                  "arn": role_arn, "accountId": account, "userName": role},
                 "attributes": {"creationDate": iso(t), "mfaAuthenticated": "false"}}},
         "eventTime": iso(t),
         "eventSource": "ec2.amazonaws.com",
@@ -930,6 +965,8 @@ def change():
             return jsonify(widen_rule(data.get("groupId", "")))
         if SCENARIOS[data["scenario"]].get("apply"):
             return jsonify(terraform_apply())
+        if SCENARIOS[data["scenario"]].get("pose"):
+            return jsonify(pose_as_sgwarden(data.get("groupId", "")))
         return jsonify(make_change(data["scenario"], data.get("groupId", "")))
     except LookupError as e:
         return jsonify({"error": str(e)}), 404

@@ -13,6 +13,9 @@
 //   5. simulates a Terraform apply (12 changes by alice across 3 groups, pausing 2 s halfway): one message for them all,
 //      with Approve all, Deny all and Decide one by one; Deny all (its confirmation counts the rules)
 //      reverts all 12.
+//   5b. poses as sgwarden's role: 22/tcp opened to the world through the spoke role in a session named
+//      as sgwarden names its own; sgwarden made no such write, so the message says so, and the baseline
+//      quarantines it like any other change.
 //   6. leaves a 9443/tcp change undecided: the reminder after 30 s says the sandbox's policy will deny it,
 //      and 40 s after the announcement the policy does: "Denied by policy … after 40 s undecided", rule gone.
 //   7. opens 22/tcp to the internet in two halves (0.0.0.0/1 and 128.0.0.0/1, one call): the baseline
@@ -340,6 +343,20 @@ test('a Terraform apply with a pause: twelve changes arrive as one message, and 
   assert.deepEqual(ruleIds.filter((id) => left.includes(id)), [], 'every rule of the apply is gone from moto');
   // for a look at the group message after Deny all (not kept in git)
   await message.screenshot({ path: path.join(ROOT, 'target', 'sandbox', 'e2e-group-message.png') });
+});
+
+test("pose as sgwarden's role: announced with a warning that sgwarden did not make it, and quarantined", async () => {
+  const group = await groupId('orders-db');
+  const { eventId, ruleId } = await makeChange(group, "Pose as sgwarden's role");
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.match(text, /Made through sgwarden's own role, but not by sgwarden/);
+  assert.match(text, /session sgwarden-U0SANDBOX-sandbox\.user/);
+  assert.match(text, /assumed-role\/sgwarden-spoke\/sgwarden-U0SANDBOX-sandbox\.user/);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world/);
+  await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
+  assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the policy took the rule off');
 });
 
 test('left undecided: a reminder after 30 s says what comes next, and the policy denies it after 40 s', async () => {

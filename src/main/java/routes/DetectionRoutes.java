@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 
+import sgwarden.change.OwnWrite;
 import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
 import sgwarden.ops.DetectionRun;
@@ -22,6 +23,9 @@ import sgwarden.store.ChangeLedger;
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
+
+    private static final String INTAKE = "${header." + Counters.INTAKE + "}";
+    private static final String POSING = "sgwardenPosing";
 
     @Inject
     Settings settings;
@@ -86,14 +90,22 @@ public class DetectionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("ruleForms", "recall")
                 .bean("ruleForms", "remember")
-                .filter(simple("${body.descriptionOnly}"))
-                    .bean("auditLog", "skipped('only edits rule descriptions')")
-                    .bean("counters", "skipped(${header." + Counters.INTAKE + "}, 'description-only')")
+                // sgwarden's own write: through the spoke role and matching a write it recorded before making
+                // it, which this consumes; the name of a role or session proves nothing
+                .setProperty(OwnWrite.Recognized.PROPERTY, method("ownWrites", "recognize"))
+                .filter(exchangeProperty(OwnWrite.Recognized.PROPERTY).isNotNull())
+                    .bean("auditLog", "ownWrite")
+                    .choice()
+                        .when(simple("${exchangeProperty." + OwnWrite.Recognized.PROPERTY + ".again}"))
+                            .bean("counters", "change(" + INTAKE + ", 'duplicate')")
+                        .otherwise()
+                            .bean("counters", "skipped(" + INTAKE + ", 'own-write')")
+                    .end()
                     .stop()
                 .end()
-                .filter(method("spokeRole", "madeByRevert"))
-                    .bean("auditLog", "skipped('an own revert by sgwarden')")
-                    .bean("counters", "skipped(${header." + Counters.INTAKE + "}, 'own-revert')")
+                .filter(simple("${body.descriptionOnly}"))
+                    .bean("auditLog", "skipped('only edits rule descriptions')")
+                    .bean("counters", "skipped(" + INTAKE + ", 'description-only')")
                     .stop()
                 .end()
                 .to("direct:announce");
@@ -108,6 +120,12 @@ public class DetectionRoutes extends RouteBuilder {
                         .bean("counters", "change(${header." + Counters.INTAKE + "}, 'duplicate')")
                         .bean("auditLog", "skipped('duplicate')")
                         .stop()
+                    .end()
+                    // anything else through sgwarden's role or under its names goes on, and its message says so
+                    .setProperty(POSING, method("ownWrites", "posing"))
+                    .filter(exchangeProperty(POSING).isNotNull())
+                        .bean("auditLog", "posing(${body}, ${exchangeProperty." + POSING + "}, " + INTAKE + ")")
+                        .bean("counters", "posing(" + INTAKE + ", ${exchangeProperty." + POSING + "})")
                     .end()
                     .bean("changeStore", "saveClaimed")
                     // the policies decide what is done and posted; the change counts as announced once Slack accepted it

@@ -191,6 +191,13 @@ public interface Settings {
 
         @WithName("stuck-after")
         Duration stuckAfter();
+
+        /**
+         * How long after one of sgwarden's own EC2 writes its CloudTrail event may be dated and still be
+         * recognized as sgwarden's (docs/policies.md, "sgwarden's own changes").
+         */
+        @WithName("expectation-ttl")
+        Duration expectationTtl();
     }
 
     /** Where the policies come from (docs/policies.md); both set is refused, neither means every change asks. */

@@ -181,6 +181,7 @@ public class SettingsCheck {
         range(out, "sgwarden.revert.retries", revert.retries(), 0, 20);
         range(out, "sgwarden.revert.delay", revert.delay(), 0, 600_000);
         positive(out, "sgwarden.revert.stuck-after", revert.stuckAfter());
+        positive(out, "sgwarden.revert.expectation-ttl", revert.expectationTtl());
 
         // the file itself is read and checked by sgwarden.policy.Policies, with its line numbers
         if (s.policy().file().filter(f -> !f.isBlank()).isPresent()

@@ -14,6 +14,7 @@ import org.apache.camel.Header;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import sgwarden.change.OwnWrite;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.decision.Decision;
 import sgwarden.store.StoredChange;
@@ -43,8 +44,8 @@ public class AuditLog {
     }
 
     /**
-     * reason: duplicate, unparseable, only description edits, sgwarden's own revert, or not a
-     * successful rule change. A Lake run reading again a
+     * reason: duplicate, unparseable, only description edits, or not a successful rule change
+     * (sgwarden's own writes: {@link #ownWrite}). A Lake run reading again a
      * change it announced before is no event (the windows overlap by design): it is only counted.
      */
     public void skipped(String reason, @Body Object body, @Header(Counters.INTAKE) String intake,
@@ -56,10 +57,46 @@ public class AuditLog {
         Map<String, String> f = change == null ? new LinkedHashMap<>(Map.of("audit", "skipped"))
                 : fields("skipped", change);
         f.put("reason", reason);
+        if (change != null && change.actor() != null) {
+            f.put("principal", change.actor().principalArn());
+        }
         f.put("intake", intake);
         if (why != null) {
             f.put("error", why.getMessage());
         }
+        write(f);
+    }
+
+    /**
+     * A change skipped as one of sgwarden's own writes: the event, the principal that made it, and the
+     * write sgwarden recorded before making it, which the event matched (and consumed). The same event
+     * read again by an overlapping Lake run is only counted, as a duplicate is.
+     */
+    public void ownWrite(@Body SecurityGroupChange change,
+            @ExchangeProperty(OwnWrite.Recognized.PROPERTY) OwnWrite.Recognized recognized,
+            @Header(Counters.INTAKE) String intake) {
+        if (recognized.again() && "lake".equals(intake)) {
+            return;
+        }
+        Map<String, String> f = fields("skipped", change);
+        f.put("reason", recognized.again() ? "duplicate" : "sgwarden's own write");
+        f.put("principal", change.actor() == null ? null : change.actor().principalArn());
+        f.put("eventName", change.eventName());
+        f.put("expected", recognized.expected());
+        f.put("intake", intake);
+        write(f);
+    }
+
+    /**
+     * A change made through sgwarden's spoke role (as: spoke-role), or by a role or session named like
+     * sgwarden's (as: name), that matches no write of sgwarden's: it goes on to the policies and Slack.
+     */
+    public void posing(@Body SecurityGroupChange change, String as, @Header(Counters.INTAKE) String intake) {
+        Map<String, String> f = fields("posing", change);
+        f.put("as", as);
+        f.put("principal", change.actor() == null ? null : change.actor().principalArn());
+        f.put("eventName", change.eventName());
+        f.put("intake", intake);
         write(f);
     }
 

@@ -29,6 +29,11 @@ public class Counters {
         registry.counter("sgwarden.changes.skipped", "intake", String.valueOf(intake), "reason", reason).increment();
     }
 
+    /** A change made through sgwarden's spoke role, or named like sgwarden's, that sgwarden did not make. */
+    public void posing(@Header(INTAKE) String intake, String as) {
+        registry.counter("sgwarden.changes.posing", "intake", String.valueOf(intake), "as", as).increment();
+    }
+
     public void decision(String kind) {
         registry.counter("sgwarden.decisions", "kind", kind).increment();
     }

@@ -57,16 +57,18 @@ public class RuleReapplier {
     @Inject
     RuleForms ruleForms;
 
+    @Inject
+    OwnWrites ownWrites;
+
     public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored,
             @ExchangeProperty("decision") Decision decision) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         if (change.isModification()) {
             return remodify(assumed, stored, change, decision);
         }
-        List<IpPermission> permissions = change.rules().stream()
-                .filter(r -> r.ruleId() != null && stored.ruleIds().contains(r.ruleId()))
-                .map(RuleReapplier::permission).toList();
-        if (permissions.isEmpty()) {
+        List<Rule> rules = change.rules().stream()
+                .filter(r -> r.ruleId() != null && stored.ruleIds().contains(r.ruleId())).toList();
+        if (rules.isEmpty()) {
             throw new IllegalStateException(
                     "the change names no rules that were removed, so there is nothing to restore");
         }
@@ -74,7 +76,7 @@ public class RuleReapplier {
         try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
                 AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
             try {
-                return call(ec2, stored, permissions);
+                return call(assumed, ec2, stored, rules);
             } catch (Ec2Exception e) {
                 if (!duplicate(e)) {
                     throw classify(e);
@@ -82,14 +84,14 @@ public class RuleReapplier {
             }
             // one call adds all or nothing: with some rules back already, add the rest one by one
             List<String> ids = new ArrayList<>();
-            for (IpPermission p : permissions) {
+            for (Rule r : rules) {
                 try {
-                    ids.addAll(call(ec2, stored, List.of(p)));
+                    ids.addAll(call(assumed, ec2, stored, List.of(r)));
                 } catch (Ec2Exception e) {
                     if (!duplicate(e)) {
                         throw classify(e);
                     }
-                    LOG.infof("a rule of change %s was already back: %s", stored.changeId(), p);
+                    LOG.infof("a rule of change %s was already back: %s", stored.changeId(), permission(r));
                 }
             }
             return ids;
@@ -108,25 +110,33 @@ public class RuleReapplier {
                 AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
             Map<String, SecurityGroupRule> now = RuleRestorer.describe(ec2, stored.groupId(), change.ruleIds());
             List<SecurityGroupRuleUpdate> updates = new ArrayList<>();
-            List<IpPermission> removed = new ArrayList<>();
+            Map<String, Rule> laterForms = new LinkedHashMap<>();
+            List<Rule> removed = new ArrayList<>();
             Map<String, KnownForm> forms = new LinkedHashMap<>();
             for (Rule after : change.rules()) {
                 if (now.containsKey(after.ruleId())) {
                     updates.add(RuleRestorer.update(after.ruleId(), after));
+                    laterForms.put(after.ruleId(), after);
                     KnownForm before = change.earlier().get(after.ruleId());
                     forms.put(after.ruleId(), new KnownForm(before == null ? null : before.direction(), after));
                 } else {
-                    removed.add(permission(after));
+                    removed.add(after);
                 }
             }
             List<String> ids = new ArrayList<>();
             try {
                 if (!updates.isEmpty()) {
-                    ec2.modifySecurityGroupRules(b -> b.groupId(stored.groupId()).securityGroupRules(updates));
+                    OwnWrites.Expected expected = ownWrites.modify(assumed, stored, laterForms, "restore");
+                    try {
+                        ec2.modifySecurityGroupRules(b -> b.groupId(stored.groupId()).securityGroupRules(updates));
+                    } catch (Ec2Exception e) {
+                        ownWrites.withdraw(expected);
+                        throw e;
+                    }
                     ids.addAll(forms.keySet());
                 }
                 if (!removed.isEmpty()) {
-                    ids.addAll(call(ec2, stored, removed));
+                    ids.addAll(call(assumed, ec2, stored, removed));
                 }
             } catch (Ec2Exception e) {
                 throw classify(e);
@@ -136,7 +146,18 @@ public class RuleReapplier {
         }
     }
 
-    private static List<String> call(Ec2Client ec2, StoredChange stored, List<IpPermission> permissions) {
+    /** One authorize, recorded first as a write of sgwarden's own, so that its CloudTrail event is recognized. */
+    private List<String> call(AssumeRoleResponse assumed, Ec2Client ec2, StoredChange stored, List<Rule> forms) {
+        OwnWrites.Expected expected = ownWrites.authorize(assumed, stored, stored.isEgress(), forms, "restore");
+        try {
+            return authorize(ec2, stored, forms.stream().map(RuleReapplier::permission).toList());
+        } catch (Ec2Exception e) {
+            ownWrites.withdraw(expected);
+            throw e;
+        }
+    }
+
+    private static List<String> authorize(Ec2Client ec2, StoredChange stored, List<IpPermission> permissions) {
         List<SecurityGroupRule> rules = stored.isEgress()
                 ? ec2.authorizeSecurityGroupEgress(b -> b.groupId(stored.groupId()).ipPermissions(permissions))
                         .securityGroupRules()

@@ -47,6 +47,8 @@ public class RuleRestorer {
     AwsClients clients;
     @Inject
     CloudTrailParser parser;
+    @Inject
+    OwnWrites ownWrites;
 
     public Restoration restore(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
@@ -85,18 +87,28 @@ public class RuleRestorer {
             if (restore.isEmpty() && ingress.isEmpty() && egress.isEmpty()) {
                 return new Restoration(Status.ALREADY_GONE, Map.of(), List.of());
             }
+            List<OwnWrites.Expected> expected = new ArrayList<>();
             try {
                 if (!restore.isEmpty()) {
+                    Map<String, Rule> forms = new LinkedHashMap<>();
+                    restore.forEach((id, form) -> forms.put(id, form.rule()));
+                    expected.add(ownWrites.modify(assumed, stored, forms, "revert"));
                     ec2.modifySecurityGroupRules(b -> b.groupId(stored.groupId()).securityGroupRules(
                             restore.entrySet().stream().map(e -> update(e.getKey(), e.getValue().rule())).toList()));
                 }
                 if (!ingress.isEmpty()) {
+                    expected.add(ownWrites.revoke(assumed, stored, false, ingress, "revert"));
                     ec2.revokeSecurityGroupIngress(b -> b.groupId(stored.groupId()).securityGroupRuleIds(ingress));
                 }
                 if (!egress.isEmpty()) {
+                    expected.add(ownWrites.revoke(assumed, stored, true, egress, "revert"));
                     ec2.revokeSecurityGroupEgress(b -> b.groupId(stored.groupId()).securityGroupRuleIds(egress));
                 }
             } catch (Ec2Exception e) {
+                // the call EC2 refused changed nothing; the ones before it did, and stay expected
+                if (!expected.isEmpty()) {
+                    ownWrites.withdraw(expected.get(expected.size() - 1));
+                }
                 if (e.awsErrorDetails() != null && "RequestLimitExceeded".equals(e.awsErrorDetails().errorCode())) {
                     throw new RevokeThrottledException(e);
                 }

@@ -39,6 +39,9 @@ public class SecurityGroupRevoker {
     @Inject
     AwsClients clients;
 
+    @Inject
+    OwnWrites ownWrites;
+
     /** Returns REVERTED, or ALREADY_GONE when none of the rules was there any more. */
     public Status revoke(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange change) {
         if (change.ruleIds().isEmpty()) {
@@ -49,7 +52,7 @@ public class SecurityGroupRevoker {
         try (Ec2Client ec2 = clients.ec2(change.region(), StaticCredentialsProvider.create(
                 AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
             try {
-                call(ec2, change, change.ruleIds());
+                call(assumed, ec2, change, change.ruleIds());
                 return Status.REVERTED;
             } catch (Ec2Exception e) {
                 if (!isGone(e)) {
@@ -63,7 +66,7 @@ public class SecurityGroupRevoker {
             boolean removed = false;
             for (String ruleId : change.ruleIds()) {
                 try {
-                    call(ec2, change, List.of(ruleId));
+                    call(assumed, ec2, change, List.of(ruleId));
                     removed = true;
                 } catch (Ec2Exception e) {
                     if (!isGone(e)) {
@@ -76,11 +79,18 @@ public class SecurityGroupRevoker {
         }
     }
 
-    private static void call(Ec2Client ec2, StoredChange change, List<String> ruleIds) {
-        if (change.isEgress()) {
-            ec2.revokeSecurityGroupEgress(b -> b.groupId(change.groupId()).securityGroupRuleIds(ruleIds));
-        } else {
-            ec2.revokeSecurityGroupIngress(b -> b.groupId(change.groupId()).securityGroupRuleIds(ruleIds));
+    /** One revoke, recorded first as a write of sgwarden's own, so that its CloudTrail event is recognized. */
+    private void call(AssumeRoleResponse assumed, Ec2Client ec2, StoredChange change, List<String> ruleIds) {
+        OwnWrites.Expected expected = ownWrites.revoke(assumed, change, change.isEgress(), ruleIds, "revert");
+        try {
+            if (change.isEgress()) {
+                ec2.revokeSecurityGroupEgress(b -> b.groupId(change.groupId()).securityGroupRuleIds(ruleIds));
+            } else {
+                ec2.revokeSecurityGroupIngress(b -> b.groupId(change.groupId()).securityGroupRuleIds(ruleIds));
+            }
+        } catch (Ec2Exception e) {
+            ownWrites.withdraw(expected);
+            throw e;
         }
     }
 

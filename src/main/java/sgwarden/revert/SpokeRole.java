@@ -69,16 +69,13 @@ public class SpokeRole {
     }
 
     /**
-     * A change made through the spoke role in a session sgwarden names: a Deny putting rules back,
-     * or a Restore re-adding them. Announcing it would ask people to decide on their own decision,
-     * and a policy would quarantine a restored rule again.
+     * Made through the spoke role itself: the role of its name in the account that owns the group, in
+     * that region's partition. Who else may assume it is up to its trust policy, which an admin of
+     * that account can change: this alone proves nothing (OwnWrites).
      */
-    public boolean madeByRevert(@org.apache.camel.Body sgwarden.change.SecurityGroupChange change) {
-        String arn = change.actor() == null ? null : change.actor().principalArn();
-        return arn != null
-                && arn.matches("arn:[a-z-]+:sts::\\d{12}:assumed-role/"
-                        + java.util.regex.Pattern.quote(settings.revert().roleName())
-                        + "/sgwarden-.*");
+    public boolean isSpokeRole(sgwarden.change.AssumedRole role, sgwarden.change.SecurityGroupChange change) {
+        return role.partition().equals(partition(change.region()))
+                && role.isSpokeRole(change.accountId(), settings.revert().roleName());
     }
 
     /** sgwarden-<Slack user ID>-<name>, in the characters and length STS allows. */

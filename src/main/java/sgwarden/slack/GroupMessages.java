@@ -167,6 +167,11 @@ public class GroupMessages {
                         members.get(members.size() - 1).change().eventTime()));
         blocks.add(SlackMessages.section(head.toString()));
 
+        // a group is one principal's changes: made through sgwarden's role or under its names, all are
+        String posing = SlackMessages.posingWarning(one, messages.spokeRoleName());
+        if (posing != null) {
+            blocks.add(SlackMessages.section(posing));
+        }
         String warning = warnings(asked);
         if (warning != null) {
             blocks.add(SlackMessages.section(warning));

@@ -12,6 +12,7 @@ import jakarta.inject.Named;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.AssumedRole;
 import sgwarden.change.Direction;
 import sgwarden.change.Modification;
 import sgwarden.change.Peer;
@@ -31,6 +32,14 @@ public class SlackMessages {
 
     @jakarta.inject.Inject
     sgwarden.decision.ApprovalTerms approvalTerms;
+
+    @jakarta.inject.Inject
+    sgwarden.config.Settings settings;
+
+    /** The spoke role's name; application.properties' default where no settings are injected (unit tests). */
+    public String spokeRoleName() {
+        return settings == null ? "sgwarden-spoke" : settings.revert().roleName();
+    }
 
     public static final String APPROVE = "sgwarden_approve";
     /** Approve for a time: the action_id ends with the duration's code, e.g. sgwarden_approve_for_8h. */
@@ -176,6 +185,10 @@ public class SlackMessages {
             }
         }
         blocks.add(section(text.toString()));
+        String posing = posingWarning(change, spokeRoleName());
+        if (posing != null) {
+            blocks.add(section(posing));
+        }
         String warning = warning(change);
         if (warning != null) {
             blocks.add(section(warning));
@@ -270,6 +283,26 @@ public class SlackMessages {
         if (r.description() != null && !r.description().isBlank()) {
             text.append(" (“").append(Mrkdwn.escape(r.description(), 255)).append("”)");
         }
+    }
+
+    /**
+     * A change made through sgwarden's spoke role, or by a role or session named like sgwarden's. Its
+     * own writes never reach a message (they are recognized and skipped), so this one is someone
+     * else's, and says so first.
+     */
+    static String posingWarning(SecurityGroupChange change, String spokeRoleName) {
+        AssumedRole role = AssumedRole.of(change.actor());
+        return switch (AssumedRole.posing(change, spokeRoleName)) {
+            case SPOKE_ROLE -> ":rotating_light: *Made through sgwarden's own role, but not by sgwarden:* the spoke"
+                    + " role `" + Mrkdwn.code(role.roleName(), 64) + "` (session `"
+                    + Mrkdwn.code(role.sessionName(), 64)
+                    + "`) made this change, and sgwarden made no such write. Someone else can assume that role.";
+            case LOOKALIKE -> ":rotating_light: *Named like sgwarden, but not made by sgwarden:* role `"
+                    + Mrkdwn.code(role.roleName(), 64) + "` in account " + role.accountId() + ", session `"
+                    + Mrkdwn.code(role.sessionName(), 64) + "`. This is not sgwarden's spoke role making a write"
+                    + " of sgwarden's.";
+            case NONE -> null;
+        };
     }
 
     static String warning(SecurityGroupChange change) {

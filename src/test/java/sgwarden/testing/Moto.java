@@ -90,6 +90,14 @@ public final class Moto {
      * parameters plus "Authorization": what the service sent, exactly as moto received it.
      */
     public List<Map<String, String>> recordedRequests(String action) {
+        return recordedRequests().stream().filter(r -> action.equals(r.get("Action"))).toList();
+    }
+
+    /**
+     * Every recorded query-protocol request (STS, EC2), in the order moto received them, each as its
+     * decoded form parameters ("Action" among them) plus "Authorization".
+     */
+    public List<Map<String, String>> recordedRequests() {
         try {
             String lines = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(endpoint() + "/moto-api/recorder/download-recording")).build(),
@@ -102,6 +110,9 @@ public final class Moto {
                 if (entry.path("body_encoded").asBoolean()) {
                     body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
                 }
+                if (body.startsWith("{")) {
+                    continue; // a JSON-protocol request (DynamoDB, SQS), not a query-protocol one
+                }
                 Map<String, String> params = new LinkedHashMap<>();
                 for (String pair : body.split("&")) {
                     int eq = pair.indexOf('=');
@@ -110,7 +121,7 @@ public final class Moto {
                                 URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                     }
                 }
-                if (action.equals(params.get("Action"))) {
+                if (params.containsKey("Action")) {
                     params.put("Authorization", entry.path("headers").path("Authorization").asText(""));
                     found.add(params);
                 }
