@@ -66,4 +66,9 @@ public class Counters {
     public void slackPost(String outcome) {
         registry.counter("sgwarden.slack.posts", "outcome", outcome).increment();
     }
+
+    /** Groups attached to an interface, by outcome: approved (all their rules, nothing posted). */
+    public void attachment(String outcome) {
+        registry.counter("sgwarden.attachments", "outcome", outcome).increment();
+    }
 }

@@ -44,6 +44,15 @@ public class PolicyMessages {
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
     public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict,
             @ExchangeProperty("names") Names names) {
+        if (change.isAttachment() && verdict != null) {
+            // an attached group: the message names the rules the policies did not approve
+            List<sgwarden.change.Rule> open = verdict.rules().stream()
+                    .filter(v -> v.action() != sgwarden.policy.Action.APPROVE).map(sgwarden.policy.RuleVerdict::rule)
+                    .toList();
+            if (!open.isEmpty()) {
+                change = change.withRules(open);
+            }
+        }
         Message message = names == null ? messages.announcement(change) : messages.announcement(change, names);
         String policies = policyLines(change, verdict);
         if (policies != null) {
