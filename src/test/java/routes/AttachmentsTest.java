@@ -91,6 +91,8 @@ class AttachmentsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(url).isEmpty());
         assertTrue(slack.responses(url).get(0).allText().contains("Reverted by @bob"),
                 slack.responses(url).get(0).allText());
+        assertTrue(slack.responses(url).get(0).allText().contains("the group is off the interface"),
+                slack.responses(url).get(0).allText());
 
         // sgwarden's own ModifyNetworkInterfaceAttribute, as AWS records it, is recognized and not announced
         double own = DetectionScenariosTest.metric(
@@ -100,6 +102,15 @@ class AttachmentsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> DetectionScenariosTest.metric(
                 "sgwarden_changes_skipped_total{intake=\"lake\",reason=\"own-write\"}") >= own + 1);
         assertTrue(slack.messagesMentioning(write.eventId()).isEmpty(), "sgwarden's own write is not announced");
+
+        // Restore puts the group back on the interface, next to the groups it has now
+        String restoreUrl = slack.newResponseUrl();
+        Clicks.click("sgwarden_restore", changeId, "U0ALICE", "alice", restoreUrl).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "RESTORED".equals(Announced.status(moto, changeId)));
+        assertEquals(Set.of(host.baseGroup(), open, other), Interfaces.groupsOn(moto, host));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(restoreUrl).isEmpty());
+        assertTrue(slack.responses(restoreUrl).get(0).allText().contains("the group is back on the interface"),
+                slack.responses(restoreUrl).get(0).allText());
     }
 
     @Test
@@ -153,7 +164,8 @@ class AttachmentsTest {
         String text = slack.messagesMentioning(changeId).get(0).allText();
         assertTrue(text.contains("telnet (23/tcp from 10.0.0.0/8) is now on " + host.interfaceId() + " of "
                 + host.instanceId()), text);
-        assertTrue(text.contains("no-telnet"), text);
+        assertTrue(text.contains("Reverted at once by policy *no-telnet*: the group was taken off the interface"),
+                text);
     }
 
     @Test

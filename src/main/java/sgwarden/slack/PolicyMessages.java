@@ -80,7 +80,7 @@ public class PolicyMessages {
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
-        String outcome = switch (stored.status()) {
+        String outcome = stored.isAttachment() ? attachmentOutcome(stored, policy) : switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
                     + ": the rules were removed. *Restore* puts them back.";
             case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
@@ -103,6 +103,21 @@ public class PolicyMessages {
         String headline = messages.headline(change) + " — " + String.valueOf(stored.decision()).toLowerCase(Locale.ROOT)
                 + " by policy " + name;
         return SlackMessages.message(headline, blocks);
+    }
+
+    /** What a policy did with a group attached: taken off the interface, its rules left as they are. */
+    private static String attachmentOutcome(StoredChange stored, String policy) {
+        return switch (stored.status()) {
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                    + ": the group was taken off the interface. *Restore* puts it back.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the group was taken off the interface at"
+                    + " once. *Approve* puts it back, *Deny* keeps it off.";
+            case ALREADY_GONE -> ":information_source: " + policy + " would have taken the group off the interface,"
+                    + " but it was no longer on it.";
+            case REVERT_FAILED -> ":x: " + policy + " could not take the group off the interface: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> policy + ": " + stored.status();
+        };
     }
 
     /** Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. */
