@@ -20,6 +20,10 @@
 //      and 40 s after the announcement the policy does: "Denied by policy … after 40 s undecided", rule gone.
 //   7. opens 22/tcp to the internet in two halves (0.0.0.0/1 and 128.0.0.0/1, one call): the baseline
 //      quarantines both rules at once and the message warns "open to the whole internet".
+//   8. attaches the unused legacy-open group (22/tcp from 0.0.0.0/0) to instance app-1's interface
+//      (ModifyNetworkInterfaceAttribute, no rule changed): the message says "legacy-open (22/tcp from
+//      0.0.0.0/0) is now on eni-… of i-…", and the baseline's quarantine takes the group off the
+//      interface at once (its rule stays in the group).
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -394,3 +398,41 @@ test('open 22/tcp to the internet in two halves: both rules quarantined, the mes
   }
   assert.equal(await message.getByRole('button', { name: 'Approve' }).count(), 1, 'a person may still approve');
 });
+
+async function interfaceNow() {
+  const r = await fetch(new URL('/api/interface', pageUrl));
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+test('attach the legacy open group to an instance: announced with what it now protects, taken off at once', async () => {
+  const legacy = await groupId('legacy-open');
+  const before = await interfaceNow();
+  assert.ok(!before.groups.includes(legacy), 'legacy-open starts unused');
+  const eventId = await attach(legacy);
+
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.ok(text.includes(`legacy-open (22/tcp from 0.0.0.0/0) is now on ${before.interfaceId} of ${before.instanceId}`),
+    text);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world: the group was taken off the interface/);
+  const after = await eventually('legacy-open to be off the interface', async () => {
+    const now = await interfaceNow();
+    return now.groups.includes(legacy) ? null : now;
+  });
+  assert.deepEqual([...after.groups].sort(), [...before.groups].sort(), 'the interface keeps its other groups');
+  assert.ok((await rulesInMoto(legacy)).length > 0, 'the group keeps its rules');
+});
+
+/** Clicks the attach control; returns the change sgwarden makes of the group (<event ID>#<group ID>). */
+async function attach(group) {
+  await page.selectOption('#group-select', group);
+  const result = page.locator('#change-result');
+  await page.getByRole('button', { name: 'Attach the legacy open group to an instance' }).click();
+  return eventually('the group to be attached in moto', async () => {
+    assert.ok(!(await result.getAttribute('class')).includes('error'), await result.textContent());
+    const id = await result.getAttribute('data-event-id');
+    return id && id.endsWith(`#${group}`) ? id : null;
+  });
+}

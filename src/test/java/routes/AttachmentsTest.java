@@ -169,17 +169,26 @@ class AttachmentsTest {
     }
 
     @Test
-    void aGroupSetThatCannotBeReadIsCountedAsUnreadable() {
+    void aGroupSetThatCannotBeReadIsToldToAPersonOnce() {
         Interfaces.Host host = host();
-        double before = DetectionScenariosTest.metric(
-                "sgwarden_changes_total{intake=\"lake\",outcome=\"unparseable\"}");
+        double before = DetectionScenariosTest.metric("sgwarden_attachments_total{outcome=\"unreadable\"}");
         String eventId = java.util.UUID.randomUUID().toString();
+        // an item of the set in a shape sgwarden does not know
         String record = sgwarden.testing.Records.attach(eventId, java.time.Instant.now().minusSeconds(30),
                 host.account(), host.region(), host.interfaceId(), List.of(host.baseGroup()))
                 .replace("\"groupId\":\"" + host.baseGroup() + "\"", "\"group\":\"" + host.baseGroup() + "\"");
         lake.seed(record);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> DetectionScenariosTest.metric(
-                "sgwarden_changes_total{intake=\"lake\",outcome=\"unparseable\"}") >= before + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(eventId).isEmpty());
+        String text = slack.messagesMentioning(eventId).get(0).allText();
+        assertTrue(text.contains("Could not read* which groups alice (AssumedRole) put on " + host.interfaceId()),
+                text);
+        assertTrue(text.contains("an item of the group set names no group ID"), text);
+        assertTrue(text.contains("Traffic may be open"), text);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "UNREADABLE".equals(Announced.status(moto, eventId)));
+        // the Lake keeps returning it: told once
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> slack.messagesMentioning(eventId).size() == 1);
+        assertEquals(before + 1, DetectionScenariosTest.metric("sgwarden_attachments_total{outcome=\"unreadable\"}"));
     }
 }

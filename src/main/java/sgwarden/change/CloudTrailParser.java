@@ -172,7 +172,7 @@ public class CloudTrailParser {
     /**
      * ModifyNetworkInterfaceAttribute / ModifyInstanceAttribute: null when the call set another
      * attribute (no group set named). A group set it names but that cannot be read fails closed: the
-     * record is unparseable and said to be, never skipped. As the live intakes read it, the change
+     * change says why ({@link Attachment#unreadable()}), and a person is told, never skipped. As the live intakes read it, the change
      * names the interface or instance and the whole new set; the attachment routes read the rest
      * through the spoke role. A record sgwarden stored (no live intake) carries what was read, under
      * {@value #STORED}: live records are never read that way, so a caller cannot write it in.
@@ -185,40 +185,46 @@ public class CloudTrailParser {
         }
         JsonNode request = field(r, "requestParameters");
         if (request == null || !request.isObject()) {
-            throw new UnparseableRecordException(eventId, "could not read the request of " + eventName, null);
+            return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, null,
+                    Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(),
+                    Attachment.cannotRead(null, "could not read the request of " + eventName));
         }
+        boolean onInterface = Attachment.INTERFACE_EVENT.equals(eventName);
+        String target = text(field(request, onInterface ? "networkInterfaceId" : "instanceId"));
         JsonNode set = field(request, "groupSet");
         if (set == null) {
             set = field(request, "GroupId");
         }
-        if (set == null) {
-            if ("groupSet".equalsIgnoreCase(text(field(request, "attribute")))) {
-                throw new UnparseableRecordException(eventId,
-                        "could not read the group set of " + eventName + ": the request names none", null);
-            }
+        if (set == null && !"groupSet".equalsIgnoreCase(text(field(request, "attribute")))) {
+            // another attribute (source/destination check, instance type, …): no groups change
             return null;
         }
-        JsonNode items = set.isObject() ? field(set, "items") : set;
-        if (items == null || !items.isArray() || items.isEmpty()) {
-            throw new UnparseableRecordException(eventId,
-                    "could not read the group set of " + eventName + ": no items in " + set, null);
-        }
+        String why = null;
         List<String> groups = new ArrayList<>();
-        for (JsonNode item : items) {
-            String id = item.isTextual() ? item.asText() : text(field(item, "groupId"));
-            if (id == null || !id.matches("sg-[0-9a-fA-F]{1,32}")) {
-                throw new UnparseableRecordException(eventId,
-                        "could not read the group set of " + eventName + ": an item names no group ID", null);
-            }
-            if (!groups.contains(id)) {
-                groups.add(id);
+        JsonNode items = set == null ? null : set.isObject() ? field(set, "items") : set;
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            why = "the request names a group set, but no groups in a shape sgwarden knows";
+        } else {
+            for (JsonNode item : items) {
+                String id = item.isTextual() ? item.asText() : text(field(item, "groupId"));
+                if (id == null || !id.matches("sg-[0-9a-fA-F]{1,32}")) {
+                    why = "an item of the group set names no group ID";
+                    break;
+                }
+                if (!groups.contains(id)) {
+                    groups.add(id);
+                }
             }
         }
-        boolean onInterface = Attachment.INTERFACE_EVENT.equals(eventName);
-        String target = text(field(request, onInterface ? "networkInterfaceId" : "instanceId"));
-        if (target == null || !target.matches(onInterface ? "eni-[0-9a-fA-F]{1,32}" : "i-[0-9a-fA-F]{1,32}")) {
-            throw new UnparseableRecordException(eventId, "could not read which "
-                    + (onInterface ? "network interface" : "instance") + " " + eventName + " changed", null);
+        if (why == null && (target == null
+                || !target.matches(onInterface ? "eni-[0-9a-fA-F]{1,32}" : "i-[0-9a-fA-F]{1,32}"))) {
+            why = "the record does not say which " + (onInterface ? "network interface" : "instance") + " changed";
+        }
+        if (why != null) {
+            String shown = target != null && target.matches("(eni|i)-[0-9a-fA-F]{1,32}") ? target : null;
+            return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, null,
+                    Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(),
+                    Attachment.cannotRead(shown, "could not read the group set of " + eventName + ": " + why));
         }
         Attachment attachment = new Attachment(onInterface ? target : null, onInterface ? null : target, groups);
         SecurityGroupChange found = new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account,

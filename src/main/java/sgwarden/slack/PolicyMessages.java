@@ -62,6 +62,21 @@ public class PolicyMessages {
         return message;
     }
 
+    /** A group set that could not be read: said plainly, as traffic may be open; nothing to click. */
+    public Message unreadable(@Body SecurityGroupChange change) {
+        String who = change.actor().name() + " (" + change.actor().identityType() + ")";
+        String where = change.accountId() + " / " + change.region();
+        String text = ":warning: *Could not read* which groups " + Mrkdwn.escape(who, 250) + " put on "
+                + Mrkdwn.escape(change.attachment().target(), 100) + " in *" + Mrkdwn.escape(where, 100) + "* ("
+                + Mrkdwn.escape(change.eventName(), 60) + "): " + Mrkdwn.escape(change.attachment().unreadable(), 500)
+                + ". Traffic may be open: check the event in CloudTrail.";
+        return SlackMessages.message("Could not read the groups " + who + " put on " + change.attachment().target()
+                + " in " + where,
+                List.of(SlackMessages.section(text), Map.of("type", "context", "elements",
+                        List.of(Map.of("type", "mrkdwn", "text",
+                                "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
+    }
+
     /** approve with post: compact: one line, no buttons. */
     public Message approved(@Body SecurityGroupChange change,
             @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {

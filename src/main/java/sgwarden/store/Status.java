@@ -23,5 +23,7 @@ public enum Status {
     /** Restore clicked, and putting the rules back failed; Restore may be clicked again. */
     RESTORE_FAILED,
     /** Approved for a time that has passed; its revert under way (claimed by one replica). */
-    EXPIRED
+    EXPIRED,
+    /** A group set sgwarden could not read: a person was told in Slack; nothing to decide or undo. */
+    UNREADABLE
 }
