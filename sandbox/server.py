@@ -107,7 +107,15 @@ ACCOUNTS = [
          {"name": "orders-db", "description": "Orders database",
           "ingress": [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
                        "UserIdGroupPairs": [{"GroupName": "web-frontend", "Description": "app servers"}]}]},
-     ]},
+         # unused: it opens nothing until someone puts it on an instance (see attach_legacy_group)
+         {"name": "legacy-open", "description": "Old debugging group, unused",
+          "ingress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                       "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "legacy ssh"}]}]},
+         # app-1's own group: no inbound rule, so attaching next to it judges legacy-open alone
+         {"name": "app-servers", "description": "App instances", "ingress": []},
+     ],
+     # a running instance (its primary interface has app-servers) for the group to be attached to
+     "instance": {"name": "app-1", "subnet": "10.10.1.0/24", "group": "app-servers"}},
     {"account": "222222222222", "region": "us-east-1", "vpc": "analytics-vpc", "cidr": "10.20.0.0/16",
      "groups": [
          {"name": "reporting-api", "description": "Internal reporting API",
@@ -147,6 +155,8 @@ SCENARIOS = {
     "widen-world": {"label": "Widen a rule to the world", "widen": True},
     # twelve Authorize calls in a few seconds across an account's groups: see terraform_apply
     "apply": {"label": "Simulate a Terraform apply (12 rules across 3 groups, with a pause)", "apply": True},
+    # ModifyNetworkInterfaceAttribute on app-1's interface, no rule changed: see attach_legacy_group
+    "attach-legacy": {"label": "Attach the legacy open group to an instance", "attach": True},
     # an insider through sgwarden's own spoke role, in a session named like sgwarden's: see pose_as_sgwarden
     "pose": {"label": "Pose as sgwarden's role", "pose": True, "egress": False,
              "permissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
@@ -347,6 +357,13 @@ def setup():
                     pair["GroupId"] = ids[pair.pop("GroupName")]
             if perms:
                 ec2.authorize_security_group_ingress(GroupId=ids[g["name"]], IpPermissions=perms)
+        if "instance" in acct:
+            spec = acct["instance"]
+            subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=spec["subnet"])["Subnet"]["SubnetId"]
+            image = ec2.describe_images()["Images"][0]["ImageId"]
+            ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet,
+                              SecurityGroupIds=[ids[spec["group"]]], TagSpecifications=[
+                                  {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": spec["name"]}]}])
     state_dir = os.path.abspath(Settings.state_dir)
     os.makedirs(state_dir, exist_ok=True)
     with open(os.path.join(state_dir, "queue-url"), "w") as f:
@@ -509,6 +526,54 @@ def make_change(scenario_id, group_id, scenario=None, refresh=True, ec2=None, id
             "ruleIds": ids, "deliveredTo": delivered}
 
 
+def instance_of(acct):
+    """The seeded instance of the account and its primary interface, as moto holds them now."""
+    ec2 = MOTO.ec2(acct["account"], acct["region"])
+    name = acct["instance"]["name"]
+    found = [i for r in ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": [name]}])["Reservations"]
+             for i in r["Instances"] if i["State"]["Name"] == "running"]
+    if not found:
+        raise LookupError(f"no running instance {name}")
+    eni = next(n for n in found[0]["NetworkInterfaces"] if n["Attachment"]["DeviceIndex"] == 0)
+    groups = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni["NetworkInterfaceId"]])[
+        "NetworkInterfaces"][0]["Groups"]
+    return found[0]["InstanceId"], eni["NetworkInterfaceId"], [g["GroupId"] for g in groups]
+
+
+def attach_legacy_group():
+    """An insider puts the unused legacy-open group (22/tcp from 0.0.0.0/0) on app-1's interface with
+    ModifyNetworkInterfaceAttribute: no rule changes, yet ssh is open to the world on the instance.
+    sgwarden judges the group's rules as if added now (the sandbox's baseline quarantines them: the
+    group is taken off the interface at once)."""
+    acct = next(a for a in ACCOUNTS if "instance" in a)
+    account, region = acct["account"], acct["region"]
+    ec2 = MOTO.ec2(account, region)
+    legacy = next((g for a in STATE.groups if a["account"] == account for g in a["groups"]
+                   if g["name"] == "legacy-open"), None)
+    if legacy is None:
+        raise LookupError("no seeded group legacy-open")
+    instance, eni, groups = instance_of(acct)
+    if legacy["id"] in groups:
+        raise Conflict("legacy-open is already on app-1. Deny it first.")
+    # the whole new set, as the call takes it and CloudTrail records it
+    new_set = groups + [legacy["id"]]
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=new_set)
+    event_id = str(uuid.uuid4())
+    record = cloudtrail_record(event_id, now_utc(), account, region, legacy["id"], False, [], [])
+    record["eventName"] = "ModifyNetworkInterfaceAttribute"
+    record["requestParameters"] = {"networkInterfaceId": eni,
+                                   "groupSet": {"items": [{"groupId": g} for g in new_set]}}
+    record["responseElements"] = {"requestId": record["requestID"], "_return": True}
+    change_id = f"{event_id}#{legacy['id']}"
+    STATE.log(f"{CHANGER} in {account} put legacy-open ({legacy['id']}, 22/tcp from 0.0.0.0/0) on {eni} of "
+              f"{instance} (app-1) with ModifyNetworkInterfaceAttribute, groups now {', '.join(new_set)}; no rule "
+              f"changed; CloudTrail event {event_id}", eventId=change_id, groupId=legacy["id"])
+    delivered = deliver(record, account, region)
+    return {"eventId": change_id, "groupId": legacy["id"], "account": account, "region": region,
+            "ruleIds": [], "deliveredTo": delivered, "interfaceId": eni, "instanceId": instance,
+            "verb": f"legacy-open attached to {eni} of {instance} (app-1), no rule changed;"}
+
+
 def pose_as_sgwarden(group_id):
     """An admin of the member account who can assume sgwarden's spoke role (they edited its trust
     policy) opens 22/tcp to the world through it, in a session named as sgwarden names its own. sgwarden
@@ -528,7 +593,9 @@ def terraform_apply():
     message."""
     acct = ACCOUNTS[0]
     with STATE.cond:
-        groups = [g for a in STATE.groups if a["account"] == acct["account"] for g in a["groups"]]
+        # the unused legacy-open group and app-1's are not Terraform's
+        groups = [g for a in STATE.groups if a["account"] == acct["account"] for g in a["groups"]
+                  if g["name"] not in ("legacy-open", "app-servers")]
         STATE.applies += 1
         # ports not used by an earlier apply, so a second one is a new burst rather than duplicates
         base = 9000 + (STATE.applies - 1) * APPLY_RULES
@@ -1044,6 +1111,17 @@ def json_only():
     return request.mimetype == "application/json"
 
 
+@app.get("/api/interface")
+def interface():
+    """app-1's primary interface and its groups, read from moto now."""
+    acct = next(a for a in ACCOUNTS if "instance" in a)
+    try:
+        instance, eni, groups = instance_of(acct)
+    except LookupError as e:
+        return jsonify({"error": str(e)}), 404
+    return jsonify({"instanceId": instance, "interfaceId": eni, "groups": groups})
+
+
 @app.post("/api/change")
 def change():
     if not json_only():
@@ -1056,6 +1134,8 @@ def change():
             return jsonify(widen_rule(data.get("groupId", "")))
         if SCENARIOS[data["scenario"]].get("apply"):
             return jsonify(terraform_apply())
+        if SCENARIOS[data["scenario"]].get("attach"):
+            return jsonify(attach_legacy_group())
         if SCENARIOS[data["scenario"]].get("pose"):
             return jsonify(pose_as_sgwarden(data.get("groupId", "")))
         return jsonify(make_change(data["scenario"], data.get("groupId", "")))

@@ -23,6 +23,10 @@
 //   8. disables the forwarding in 222222222222 (alice's DisableRule on its sgwarden rules): a tamper alert at
 //      once, acknowledged with one click; the account's heartbeat falls silent and is posted once after 20 s;
 //      enabled again, the heartbeat's return is posted once.
+//   9. attaches the unused legacy-open group (22/tcp from 0.0.0.0/0) to instance app-1's interface
+//      (ModifyNetworkInterfaceAttribute, no rule changed): the message says "legacy-open (22/tcp from
+//      0.0.0.0/0) is now on eni-… of i-…", and the baseline's quarantine takes the group off the
+//      interface at once (its rule stays in the group).
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -433,3 +437,40 @@ test('disable the forwarding in 222222222222: a tamper alert at once, Acknowledg
   assert.equal(await page.locator('.message', { hasText: 'No heartbeat from 111111111111' }).count(), 0,
     'the other account kept its heartbeat');
 });
+async function interfaceNow() {
+  const r = await fetch(new URL('/api/interface', pageUrl));
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+test('attach the legacy open group to an instance: announced with what it now protects, taken off at once', async () => {
+  const legacy = await groupId('legacy-open');
+  const before = await interfaceNow();
+  assert.ok(!before.groups.includes(legacy), 'legacy-open starts unused');
+  const eventId = await attach(legacy);
+
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.ok(text.includes(`legacy-open (22/tcp from 0.0.0.0/0) is now on ${before.interfaceId} of ${before.instanceId}`),
+    text);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world: the group was taken off the interface/);
+  const after = await eventually('legacy-open to be off the interface', async () => {
+    const now = await interfaceNow();
+    return now.groups.includes(legacy) ? null : now;
+  });
+  assert.deepEqual([...after.groups].sort(), [...before.groups].sort(), 'the interface keeps its other groups');
+  assert.ok((await rulesInMoto(legacy)).length > 0, 'the group keeps its rules');
+});
+
+/** Clicks the attach control; returns the change sgwarden makes of the group (<event ID>#<group ID>). */
+async function attach(group) {
+  await page.selectOption('#group-select', group);
+  const result = page.locator('#change-result');
+  await page.getByRole('button', { name: 'Attach the legacy open group to an instance' }).click();
+  return eventually('the group to be attached in moto', async () => {
+    assert.ok(!(await result.getAttribute('class')).includes('error'), await result.textContent());
+    const id = await result.getAttribute('data-event-id');
+    return id && id.endsWith(`#${group}`) ? id : null;
+  });
+}

@@ -93,7 +93,13 @@ public class DetectionRoutes extends RouteBuilder {
                     .bean("auditLog", "skipped('failed call or not a rule change')")
                     .stop()
                 .end()
-                .to("direct:rule-forms");
+                .choice()
+                    // groups put on an interface: AttachmentRoutes
+                    .when(simple("${body.attachment} != null"))
+                        .to("direct:attachment-found")
+                    .otherwise()
+                        .to("direct:rule-forms")
+                .end();
 
         // The ledger keeps every rule's current form: a modification is shown and undone against it.
         from("direct:rule-forms")

@@ -70,6 +70,12 @@ public class PolicyRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .setProperty("decision", method("policyDecisions", "of"))
                 .choice()
+                    // a group attached whose rules the policies all approve: nothing posted, counted
+                    .when(simple("${body.attachment} != null"))
+                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, false)"))
+                        .bean("auditLog", "decision")
+                        .bean("counters", "attachment('approved')")
+                        .bean("auditLog", "skipped('a group attached whose rules the policies approve')")
                     .when(simple(verdict("post") + " == 'COMPACT'"))
                         .setProperty(PolicyMessages.CHANGE, body())
                         .setProperty(Announcements.KIND, constant(Announcement.Kind.APPROVED))

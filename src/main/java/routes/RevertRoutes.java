@@ -18,6 +18,10 @@ public class RevertRoutes extends RouteBuilder {
                 .bean("spokeRole", "request")
                 .to("aws2-sts://spoke?operation=assumeRole&pojoRequest=true&stsClient=#stsClient")
                 .choice()
+                    // an attached group is taken off its interface; its rules stay as they are
+                    .when(simple("${exchangeProperty.stored.attachment}"))
+                        .bean("groupDetacher", "detach")
+                        .bean("changeStore", "recordReverted")
                     // a modification is undone by putting the earlier forms back; an addition by revoking
                     .when(simple("${exchangeProperty.stored.modification}"))
                         .bean("ruleRestorer", "restore")

@@ -3,6 +3,7 @@ package sgwarden.change;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,9 @@ import jakarta.inject.Named;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Turns a CloudTrail record (bare, as the Lake's eventJson column holds it, or inside an
@@ -24,6 +27,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 @Named("cloudTrailParser")
 public class CloudTrailParser {
 
+    /** Where a stored attachment record keeps what sgwarden read through the spoke role. */
+    public static final String STORED = "sgwardenAttachment";
     static final Set<String> RULE_ADDED = Set.of("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress");
     private final ObjectMapper json;
 
@@ -62,7 +67,8 @@ public class CloudTrailParser {
             throw new UnparseableRecordException(eventId, "no eventName", null);
         }
         boolean modify = SecurityGroupChange.MODIFY.equals(eventName);
-        if ((!RULE_ADDED.contains(eventName) && !modify) || text(r, "errorCode") != null) {
+        boolean attach = Attachment.isEvent(eventName);
+        if ((!RULE_ADDED.contains(eventName) && !modify && !attach) || text(r, "errorCode") != null) {
             return null;
         }
         String account = text(r, "recipientAccountId");
@@ -81,6 +87,9 @@ public class CloudTrailParser {
         }
         if (modify) {
             return modification(r, eventId, eventName, time, account, region, intake, raw);
+        }
+        if (attach) {
+            return attachment(r, eventId, eventName, time, account, region, intake, raw);
         }
         JsonNode request = r.path("requestParameters");
         JsonNode ruleSet = items(r.path("responseElements").path("securityGroupRuleSet"));
@@ -158,6 +167,111 @@ public class CloudTrailParser {
         }
         return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, groupId,
                 Direction.INGRESS, Actor.of(r), List.copyOf(rules), intake, raw);
+    }
+
+    /**
+     * ModifyNetworkInterfaceAttribute / ModifyInstanceAttribute: null when the call set another
+     * attribute (no group set named). A group set it names but that cannot be read fails closed: the
+     * change says why ({@link Attachment#unreadable()}), and a person is told, never skipped. As the live intakes read it, the change
+     * names the interface or instance and the whole new set; the attachment routes read the rest
+     * through the spoke role. A record sgwarden stored (no live intake) carries what was read, under
+     * {@value #STORED}: live records are never read that way, so a caller cannot write it in.
+     */
+    private SecurityGroupChange attachment(JsonNode r, String eventId, String eventName, Instant time,
+            String account, String region, String intake, String raw) {
+        JsonNode returned = field(field(r, "responseElements"), "_return");
+        if (returned != null && !returned.isContainerNode() && "false".equalsIgnoreCase(returned.asText())) {
+            return null;
+        }
+        JsonNode request = field(r, "requestParameters");
+        if (request == null || !request.isObject()) {
+            return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, null,
+                    Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(),
+                    Attachment.cannotRead(null, "could not read the request of " + eventName));
+        }
+        boolean onInterface = Attachment.INTERFACE_EVENT.equals(eventName);
+        String target = text(field(request, onInterface ? "networkInterfaceId" : "instanceId"));
+        JsonNode set = field(request, "groupSet");
+        if (set == null) {
+            set = field(request, "GroupId");
+        }
+        if (set == null && !"groupSet".equalsIgnoreCase(text(field(request, "attribute")))) {
+            // another attribute (source/destination check, instance type, …): no groups change
+            return null;
+        }
+        String why = null;
+        List<String> groups = new ArrayList<>();
+        JsonNode items = set == null ? null : set.isObject() ? field(set, "items") : set;
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            why = "the request names a group set, but no groups in a shape sgwarden knows";
+        } else {
+            for (JsonNode item : items) {
+                String id = item.isTextual() ? item.asText() : text(field(item, "groupId"));
+                if (id == null || !id.matches("sg-[0-9a-fA-F]{1,32}")) {
+                    why = "an item of the group set names no group ID";
+                    break;
+                }
+                if (!groups.contains(id)) {
+                    groups.add(id);
+                }
+            }
+        }
+        if (why == null && (target == null
+                || !target.matches(onInterface ? "eni-[0-9a-fA-F]{1,32}" : "i-[0-9a-fA-F]{1,32}"))) {
+            why = "the record does not say which " + (onInterface ? "network interface" : "instance") + " changed";
+        }
+        if (why != null) {
+            String shown = target != null && target.matches("(eni|i)-[0-9a-fA-F]{1,32}") ? target : null;
+            return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, null,
+                    Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(),
+                    Attachment.cannotRead(shown, "could not read the group set of " + eventName + ": " + why));
+        }
+        Attachment attachment = new Attachment(onInterface ? target : null, onInterface ? null : target, groups);
+        SecurityGroupChange found = new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account,
+                region, groups.get(0), Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(), attachment);
+        JsonNode stored = r.get(STORED);
+        if (stored == null || "lake".equals(intake) || "sqs".equals(intake)) {
+            return found;
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode rule : stored.path("rules")) {
+            rules.add(new Rule(text(rule, "ruleId"), text(rule, "protocol"), integer(rule, "fromPort"),
+                    integer(rule, "toPort"), new Peer(Peer.Kind.valueOf(text(rule, "kind")), text(rule, "peer"),
+                            text(rule, "owner")),
+                    text(rule, "description")));
+        }
+        return SecurityGroupChange.attached(found, text(stored, "changeId"), text(stored, "groupId"), rules,
+                new Attachment(text(stored, "interfaceId"), text(stored, "instanceId"), groups), raw);
+    }
+
+    /**
+     * The record of one group's attachment as sgwarden stores it: the CloudTrail record with what
+     * was read through the spoke role, so that Deny, Restore and the messages see the same change.
+     */
+    public String stored(SecurityGroupChange change) {
+        try {
+            ObjectNode record = (ObjectNode) json.readTree(change.record());
+            ObjectNode read = record.putObject(STORED);
+            read.put("changeId", change.eventId());
+            read.put("groupId", change.groupId());
+            read.put("interfaceId", change.attachment().interfaceId());
+            read.put("instanceId", change.attachment().instanceId());
+            ArrayNode rules = read.putArray("rules");
+            for (Rule r : change.rules()) {
+                ObjectNode rule = rules.addObject();
+                rule.put("ruleId", r.ruleId());
+                rule.put("protocol", r.protocol());
+                rule.put("fromPort", r.fromPort());
+                rule.put("toPort", r.toPort());
+                rule.put("kind", r.peer().kind().name());
+                rule.put("peer", r.peer().value());
+                rule.put("owner", r.peer().ownerAccount());
+                rule.put("description", r.description());
+            }
+            return json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new UnparseableRecordException(change.eventId(), e.toString(), e);
+        }
     }
 
     /** A field by its name, or failing that by the name in any case (Lake output's case is unverified). */

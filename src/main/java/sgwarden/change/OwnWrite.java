@@ -58,8 +58,24 @@ public record OwnWrite(String accountId, String region, String groupId, String e
                 forms.stream().map(OwnWrite::traffic).toList());
     }
 
+    /**
+     * An interface's groups set to exactly these (Deny or a policy taking one off, Restore putting it
+     * back): the record names the interface, in the place of a group, and the whole new set.
+     */
+    public static OwnWrite interfaceGroups(String accountId, String region, String interfaceId, String sessionName,
+            List<String> groups) {
+        return new OwnWrite(accountId, region, interfaceId, Attachment.INTERFACE_EVENT, sessionName,
+                groups.stream().map(g -> "group|" + g).toList());
+    }
+
     /** What a detected change shows, to be looked up among the writes sgwarden expects. */
     public static OwnWrite shownBy(SecurityGroupChange change, String sessionName) {
+        if (change.isAttachment()) {
+            Attachment a = change.attachment();
+            String target = a.interfaceId() != null ? a.interfaceId() : a.instanceId();
+            return new OwnWrite(change.accountId(), change.region(), target, change.eventName(), sessionName,
+                    a.groups().stream().map(g -> "group|" + g).toList());
+        }
         if (change.isModification()) {
             return new OwnWrite(change.accountId(), change.region(), change.groupId(), change.eventName(),
                     sessionName, change.rules().stream().map(r -> r.ruleId() + "=" + traffic(r)).toList());

@@ -23,12 +23,43 @@ public record SecurityGroupChange(
         List<Rule> rules,
         String intake,
         String record,
-        Map<String, KnownForm> earlier) {
+        Map<String, KnownForm> earlier,
+        Attachment attachment) {
 
     public static final String MODIFY = "ModifySecurityGroupRules";
 
     public SecurityGroupChange {
         earlier = earlier == null ? Map.of() : Map.copyOf(earlier);
+    }
+
+    /** A rule change: no groups attached. */
+    public SecurityGroupChange(String eventId, String requestId, String eventName, Instant eventTime,
+            String accountId, String region, String groupId, Direction direction, Actor actor, List<Rule> rules,
+            String intake, String record, Map<String, KnownForm> earlier) {
+        this(eventId, requestId, eventName, eventTime, accountId, region, groupId, direction, actor, rules, intake,
+                record, earlier, null);
+    }
+
+    /**
+     * Groups put on an interface: one change per group, its ingress rules judged as if added now. The
+     * record is the CloudTrail record as sgwarden stored it (with what it read through the spoke role).
+     */
+    public static SecurityGroupChange attached(SecurityGroupChange found, String eventId, String groupId,
+            List<Rule> rules, Attachment attachment, String record) {
+        return new SecurityGroupChange(eventId, found.requestId(), found.eventName(), found.eventTime(),
+                found.accountId(), found.region(), groupId, Direction.INGRESS, found.actor(), List.copyOf(rules),
+                found.intake(), record, Map.of(), attachment);
+    }
+
+    /** Groups put on an interface or an instance, not rules added or changed. */
+    public boolean isAttachment() {
+        return attachment != null;
+    }
+
+    /** The same change showing only these of its rules (for a message). */
+    public SecurityGroupChange withRules(List<Rule> shown) {
+        return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
+                direction, actor, List.copyOf(shown), intake, record, earlier, attachment);
     }
 
     /** An addition, or a modification whose earlier forms have not been looked up yet. */
@@ -57,7 +88,7 @@ public record SecurityGroupChange(
             }
         }
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                known, actor, rules, intake, record, forms);
+                known, actor, rules, intake, record, forms, attachment);
     }
 
     /** Each rule changed, with its earlier form where known; empty for an addition. */

@@ -77,4 +77,9 @@ public class Counters {
     public void heartbeat(String outcome) {
         registry.counter("sgwarden.heartbeats", "outcome", outcome).increment();
     }
+
+    /** Groups attached to an interface, by outcome: approved (all their rules, nothing posted). */
+    public void attachment(String outcome) {
+        registry.counter("sgwarden.attachments", "outcome", outcome).increment();
+    }
 }

@@ -60,6 +60,13 @@ public class OwnWrites {
                 session(assumed), forms), why, stored);
     }
 
+    /** An interface's groups set to exactly these, by Deny, a policy or Restore. */
+    public Expected interfaceGroups(AssumeRoleResponse assumed, StoredChange stored, String interfaceId,
+            List<String> groups, String why) {
+        return expect(OwnWrite.interfaceGroups(stored.accountId(), stored.region(), interfaceId, session(assumed),
+                groups), why, stored);
+    }
+
     /** EC2 refused the call: it changed nothing, so CloudTrail shows no change to recognize. */
     public void withdraw(Expected expected) {
         expectations.withdraw(expected.write(), expected.window());

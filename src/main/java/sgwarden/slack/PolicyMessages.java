@@ -44,6 +44,15 @@ public class PolicyMessages {
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
     public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict,
             @ExchangeProperty("names") Names names) {
+        if (change.isAttachment() && verdict != null) {
+            // an attached group: the message names the rules the policies did not approve
+            List<sgwarden.change.Rule> open = verdict.rules().stream()
+                    .filter(v -> v.action() != sgwarden.policy.Action.APPROVE).map(sgwarden.policy.RuleVerdict::rule)
+                    .toList();
+            if (!open.isEmpty()) {
+                change = change.withRules(open);
+            }
+        }
         Message message = names == null ? messages.announcement(change) : messages.announcement(change, names);
         String policies = policyLines(change, verdict);
         if (policies != null) {
@@ -51,6 +60,21 @@ public class PolicyMessages {
             message.getBlocks().add(message.getBlocks().size() - 1, new WireBlock(SlackMessages.section(policies)));
         }
         return message;
+    }
+
+    /** A group set that could not be read: said plainly, as traffic may be open; nothing to click. */
+    public Message unreadable(@Body SecurityGroupChange change) {
+        String who = change.actor().name() + " (" + change.actor().identityType() + ")";
+        String where = change.accountId() + " / " + change.region();
+        String text = ":warning: *Could not read* which groups " + Mrkdwn.escape(who, 250) + " put on "
+                + Mrkdwn.escape(change.attachment().target(), 100) + " in *" + Mrkdwn.escape(where, 100) + "* ("
+                + Mrkdwn.escape(change.eventName(), 60) + "): " + Mrkdwn.escape(change.attachment().unreadable(), 500)
+                + ". Traffic may be open: check the event in CloudTrail.";
+        return SlackMessages.message("Could not read the groups " + who + " put on " + change.attachment().target()
+                + " in " + where,
+                List.of(SlackMessages.section(text), Map.of("type", "context", "elements",
+                        List.of(Map.of("type", "mrkdwn", "text",
+                                "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
     }
 
     /** approve with post: compact: one line, no buttons. */
@@ -71,7 +95,7 @@ public class PolicyMessages {
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
-        String outcome = switch (stored.status()) {
+        String outcome = stored.isAttachment() ? attachmentOutcome(stored, policy) : switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
                     + ": the rules were removed. *Restore* puts them back.";
             case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
@@ -94,6 +118,21 @@ public class PolicyMessages {
         String headline = messages.headline(change) + " — " + String.valueOf(stored.decision()).toLowerCase(Locale.ROOT)
                 + " by policy " + name;
         return SlackMessages.message(headline, blocks);
+    }
+
+    /** What a policy did with a group attached: taken off the interface, its rules left as they are. */
+    private static String attachmentOutcome(StoredChange stored, String policy) {
+        return switch (stored.status()) {
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                    + ": the group was taken off the interface. *Restore* puts it back.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the group was taken off the interface at"
+                    + " once. *Approve* puts it back, *Deny* keeps it off.";
+            case ALREADY_GONE -> ":information_source: " + policy + " would have taken the group off the interface,"
+                    + " but it was no longer on it.";
+            case REVERT_FAILED -> ":x: " + policy + " could not take the group off the interface: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> policy + ": " + stored.status();
+        };
     }
 
     /** Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. */

@@ -84,6 +84,10 @@ public class SlackMessages {
 
     public String headline(SecurityGroupChange change, Names names) {
         String where = group(change, names) + " in " + account(change.accountId(), names) + " / " + change.region();
+        if (change.isAttachment()) {
+            return change.actor().name() + " (" + change.actor().identityType() + ") attached " + where + ": "
+                    + attachedLine(change, names);
+        }
         Rule first = change.rules().get(0);
         if (change.isModification()) {
             String what = change.rules().size() == 1
@@ -144,8 +148,50 @@ public class SlackMessages {
         return message;
     }
 
+    /**
+     * "legacy-open (22/tcp from 0.0.0.0/0) is now on eni-0abc of i-0def": the group, the rules shown
+     * (for an ask, those the policies did not approve) and what it now protects.
+     */
+    public static String attachedLine(SecurityGroupChange change, Names names) {
+        String name = names == null || names.groupName() == null || names.groupName().isBlank() ? change.groupId()
+                : names.groupName();
+        List<String> rules = new ArrayList<>();
+        for (Rule r : change.rules()) {
+            if (rules.size() == RULES_SHOWN) {
+                rules.add("… and " + (change.rules().size() - RULES_SHOWN) + " more");
+                break;
+            }
+            rules.add(ports(r) + " from " + r.peer().describe());
+        }
+        return name + " (" + String.join(", ", rules) + ") is now on " + change.attachment().target();
+    }
+
+    /** "22/tcp", "1000-2000/udp", or the traffic in words where ports do not apply. */
+    private static String ports(Rule r) {
+        if (("tcp".equals(r.protocol()) || "udp".equals(r.protocol())) && !r.isAllPorts() && r.fromPort() != null
+                && r.toPort() != null) {
+            return (r.fromPort().equals(r.toPort()) ? r.fromPort().toString() : r.fromPort() + "-" + r.toPort()) + "/"
+                    + r.protocol();
+        }
+        return r.describeTraffic();
+    }
+
+    private List<Map<String, Object>> attachmentSummary(SecurityGroupChange change, Names names) {
+        StringBuilder text = new StringBuilder();
+        text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
+                .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(") attached a group: ")
+                .append(where(change, names)).append("\n")
+                .append(Mrkdwn.escape(attachedLine(change, names), SECTION_MAX - 800));
+        return new ArrayList<>(List.of(section(text.toString())));
+    }
+
     private List<Map<String, Object>> summaryBlocks(SecurityGroupChange change, Names names) {
         List<Map<String, Object>> blocks = new ArrayList<>();
+        if (change.isAttachment()) {
+            blocks.addAll(attachmentSummary(change, names));
+            blocks.addAll(trailer(change));
+            return blocks;
+        }
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
                 .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(change.isModification()
@@ -185,6 +231,13 @@ public class SlackMessages {
             }
         }
         blocks.add(section(text.toString()));
+        blocks.addAll(trailer(change));
+        return blocks;
+    }
+
+    /** The warnings and the context line (event, principal, caller account, source, agent). */
+    private List<Map<String, Object>> trailer(SecurityGroupChange change) {
+        List<Map<String, Object>> blocks = new ArrayList<>();
         String posing = posingWarning(change, spokeRoleName());
         if (posing != null) {
             blocks.add(section(posing));

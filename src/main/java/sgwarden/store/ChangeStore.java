@@ -78,6 +78,25 @@ public class ChangeStore {
         return change;
     }
 
+    /** A group set that could not be read, and Slack has accepted the notice: nothing is left to decide. */
+    public void noticed(@org.apache.camel.Body SecurityGroupChange change) {
+        try {
+            dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
+                    .updateExpression("SET #status = :unreadable, #name = :name, #account = :account,"
+                            + " #region = :region, #record = :record, #error = :why")
+                    .conditionExpression("#status = :announcing")
+                    .expressionAttributeNames(Map.of("#status", Items.STATUS, "#name", Items.EVENT_NAME,
+                            "#account", Items.ACCOUNT, "#region", Items.REGION, "#record", Items.RECORD,
+                            "#error", Items.ERROR))
+                    .expressionAttributeValues(Map.of(":unreadable", Items.s(Status.UNREADABLE.name()),
+                            ":announcing", Items.s(Status.ANNOUNCING.name()), ":name", Items.s(change.eventName()),
+                            ":account", Items.s(change.accountId()), ":region", Items.s(change.region()),
+                            ":record", Items.s(change.record()), ":why", Items.s(change.attachment().unreadable()))));
+        } catch (ConditionalCheckFailedException e) {
+            // another run told Slack first
+        }
+    }
+
     /**
      * Slack has accepted the post: the change is announced and open to a decision (PENDING). Only a
      * claim still ANNOUNCING moves; if a second run took a stale claim over and confirmed first, or

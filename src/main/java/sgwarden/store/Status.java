@@ -27,5 +27,7 @@ public enum Status {
     /** Not a change: a tamper alert on sgwarden's own plumbing, posted and waiting for its acknowledgement. */
     TAMPER_ALERTED,
     /** A tamper alert someone acknowledged (who and when are in the item). */
-    TAMPER_ACKNOWLEDGED
+    TAMPER_ACKNOWLEDGED,
+    /** A group set sgwarden could not read: a person was told in Slack; nothing to decide or undo. */
+    UNREADABLE
 }

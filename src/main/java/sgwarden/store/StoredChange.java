@@ -29,6 +29,11 @@ public record StoredChange(String changeId, Status status, String accountId, Str
                 Items.str(item, Items.POLICY_ACTION), Items.str(item, Items.ANNOUNCED_IN));
     }
 
+    /** Groups put on an interface or instance: Deny takes the group off, Restore puts it back. */
+    public boolean isAttachment() {
+        return sgwarden.change.Attachment.isEvent(eventName);
+    }
+
     public boolean isModification() {
         return sgwarden.change.SecurityGroupChange.MODIFY.equals(eventName);
     }

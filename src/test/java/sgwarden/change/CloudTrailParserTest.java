@@ -434,4 +434,67 @@ class CloudTrailParserTest {
                 "modifySecurityGroupRulesRequest").replace("\"CidrIpv4\"", "\"cidrIpv4\"");
         assertEquals("0.0.0.0/0", parser.parse(lower, "t").rules().get(0).peer().value());
     }
+
+    @Test
+    void aGroupSetOnAnInterfaceOrAnInstanceIsAnAttachmentOfTheWholeNewSet() {
+        SecurityGroupChange eni = parse("attach-interface.json");
+        assertTrue(eni.isAttachment());
+        assertEquals(new Attachment("eni-0a1b2c3d4e5f60718", null, List.of("sg-0aaa1111bbbb2222c",
+                "sg-0ddd3333eeee4444f")), eni.attachment());
+        assertEquals("111111111111", eni.accountId());
+        assertEquals("eu-west-1", eni.region());
+        assertTrue(eni.rules().isEmpty(), "the rules are read through the spoke role, not from the record");
+        assertAlice(eni.actor(), "203.0.113.10");
+
+        SecurityGroupChange instance = parse("attach-instance.json");
+        assertEquals(new Attachment(null, "i-0123456789abcdef0", List.of("sg-0ddd3333eeee4444f")),
+                instance.attachment());
+        assertEquals("the primary interface of i-0123456789abcdef0", instance.attachment().target());
+        // the lower-case SDK shape of the items is read too
+        String capital = fixture("attach-instance.json").replace("\"groupId\"", "\"GroupId\"");
+        assertEquals(List.of("sg-0ddd3333eeee4444f"), parser.parse(capital, "t").attachment().groups());
+    }
+
+    @Test
+    void otherAttributesAreSkippedGroupSetsThatCannotBeReadAreSaidToBe() {
+        String sourceDest = fixture("attach-instance.json").replace("\"groupSet\"", "\"sourceDestCheck\"");
+        assertNull(parser.parse(sourceDest, "t"), "no group set: another attribute");
+        String failed = fixture("attach-interface.json").replace("\"eventCategory\"",
+                "\"errorCode\": \"UnauthorizedOperation\", \"eventCategory\"");
+        assertNull(parser.parse(failed, "t"));
+        for (String broken : List.of(
+                fixture("attach-interface.json").replace("\"groupId\": \"sg-0aaa1111bbbb2222c\"", "\"group\": 1"),
+                fixture("attach-interface.json").replace("\"items\"", "\"members\""),
+                fixture("attach-interface.json").replace("\"networkInterfaceId\"", "\"interface\""),
+                fixture("attach-interface.json").replace("sg-0aaa1111bbbb2222c", "sg-<!channel>"),
+                fixture("attach-interface.json").replace("\"requestParameters\"", "\"request\""))) {
+            SecurityGroupChange change = parser.parse(broken, "t");
+            assertNotNull(change, "not skipped: " + broken);
+            assertTrue(change.attachment().unreadable().startsWith("could not read the "),
+                    change.attachment().unreadable());
+            assertTrue(change.attachment().groups().isEmpty());
+        }
+    }
+
+    @Test
+    void aStoredAttachmentIsReadBackWithWhatWasReadButNeverFromALiveIntake() {
+        SecurityGroupChange found = parse("attach-instance.json");
+        Rule ssh = new Rule("sgr-0123", "tcp", 22, 22, new Peer(Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null), null);
+        SecurityGroupChange attached = SecurityGroupChange.attached(found, found.eventId() + "#sg-0ddd3333eeee4444f",
+                "sg-0ddd3333eeee4444f", List.of(ssh),
+                new Attachment("eni-0a1b2c3d4e5f60718", "i-0123456789abcdef0", found.attachment().groups()),
+                found.record());
+        String stored = parser.stored(attached);
+
+        SecurityGroupChange back = parser.parse(stored, null);
+        assertEquals(attached.eventId(), back.eventId());
+        assertEquals("sg-0ddd3333eeee4444f", back.groupId());
+        assertEquals(List.of(ssh), back.rules());
+        assertEquals(attached.attachment(), back.attachment());
+        // a live record carrying the same field (it cannot, but say it did) is read as the record alone
+        SecurityGroupChange live = parser.parse(stored, "lake");
+        assertEquals(found.eventId(), live.eventId());
+        assertTrue(live.rules().isEmpty());
+        assertNull(live.attachment().interfaceId());
+    }
 }

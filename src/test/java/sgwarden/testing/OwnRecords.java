@@ -80,6 +80,50 @@ public final class OwnRecords {
                 Records.calledBy(record, "AssumedRole", principal, "aws-sdk-java/2 sgwarden"));
     }
 
+    /**
+     * The last ModifyNetworkInterfaceAttribute sgwarden made (Deny taking a group off, Restore putting
+     * it back), as the record AWS would write: the interface and the whole new set, by the spoke role's
+     * session.
+     */
+    public static Write lastInterfaceGroups(Moto moto, String account, String region) {
+        String action = "ModifyNetworkInterfaceAttribute";
+        List<Map<String, String>> calls = moto.recordedRequests();
+        int at = -1;
+        for (int i = 0; i < calls.size(); i++) {
+            if (action.equals(calls.get(i).get("Action"))) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            throw new IllegalStateException("moto received no " + action);
+        }
+        Map<String, String> call = calls.get(at);
+        String session = null;
+        String roleArn = null;
+        for (int i = at - 1; i >= 0 && session == null; i--) {
+            Map<String, String> c = calls.get(i);
+            if ("AssumeRole".equals(c.get("Action")) && !READ_SESSIONS.contains(c.get("RoleSessionName"))
+                    && c.get("RoleArn").startsWith("arn:aws:iam::" + account + ":role")
+                    && c.get("RoleArn").endsWith("/" + SPOKE_ROLE)) {
+                roleArn = c.get("RoleArn");
+                session = c.get("RoleSessionName");
+            }
+        }
+        if (session == null) {
+            throw new IllegalStateException("no AssumeRole into " + account + " before the " + action);
+        }
+        String principal = "arn:aws:sts::" + account + ":assumed-role/"
+                + roleArn.substring(roleArn.lastIndexOf('/') + 1) + "/" + session;
+        List<String> groups = new ArrayList<>();
+        for (int n = 1; call.containsKey("SecurityGroupId." + n); n++) {
+            groups.add(call.get("SecurityGroupId." + n));
+        }
+        String eventId = UUID.randomUUID().toString();
+        String record = Records.attach(eventId, Instant.now(), account, region, call.get("NetworkInterfaceId"), groups);
+        return new Write(eventId, principal, session, call.get("NetworkInterfaceId"),
+                Records.calledBy(record, "AssumedRole", principal, "aws-sdk-java/2 sgwarden"));
+    }
+
     /** SecurityGroupRule.N.SecurityGroupRuleId and SecurityGroupRule.N.SecurityGroupRule.* of the query request. */
     private static Map<String, SecurityGroupRuleRequest> modified(Map<String, String> call) {
         Map<String, SecurityGroupRuleRequest> rules = new LinkedHashMap<>();

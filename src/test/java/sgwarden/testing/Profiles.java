@@ -170,6 +170,25 @@ public final class Profiles {
     }
 
     /**
+     * Lake polling for attachments: inbound 443 from private ranges is approved (a group attached posts nothing), 23 (telnet)
+     * reverted at once; anything else, such as ssh from the world, is asked about.
+     */
+    public static class LakeAttachments extends Lake {
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.policy.inline", """
+                    policies:
+                      - name: internal-https
+                        match: {ports: [443], peers: [private]}
+                        action: approve
+                      - name: no-telnet
+                        match: {ports: [23]}
+                        action: revert
+                    """);
+        }
+    }
+
+    /**
      * Lake polling with policies given inline, one per action, told apart by port: 22 open to the
      * world is quarantined, 23 reverted, 8080 approved with a compact message, 8081 approved unposted,
      * 9000 reverted under dry run (so asked about), 7000 approved unposted in a group tagged team=web;

@@ -146,6 +146,27 @@ public final class Records {
         return r.toString();
     }
 
+    /**
+     * A ModifyNetworkInterfaceAttribute (target eni-…) or ModifyInstanceAttribute (target i-…) record
+     * that sets a group set: requestParameters name the target and the whole new set as
+     * groupSet.items[].groupId; the response is {requestId, _return}.
+     */
+    public static String attach(String eventId, Instant time, String account, String region, String target,
+            List<String> groups) {
+        ObjectNode r = (ObjectNode) readTree(authorize(eventId, time, account, account, region, "sg-0", false,
+                List.of()));
+        boolean eni = target.startsWith("eni-");
+        r.put("eventName", eni ? "ModifyNetworkInterfaceAttribute" : "ModifyInstanceAttribute");
+        ObjectNode request = r.putObject("requestParameters");
+        request.put(eni ? "networkInterfaceId" : "instanceId", target);
+        ArrayNode items = request.putObject("groupSet").putArray("items");
+        groups.forEach(g -> items.addObject().put("groupId", g));
+        ObjectNode response = r.putObject("responseElements");
+        response.put("requestId", r.path("requestID").asText());
+        response.put("_return", true);
+        return r.toString();
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
         try {
             return JSON.readTree(json);

@@ -1,0 +1,67 @@
+package routes;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.change.OwnWrite;
+import sgwarden.ops.Counters;
+import sgwarden.slack.PolicyMessages;
+import sgwarden.store.ChangeLedger;
+
+/**
+ * Attachments: a group set put on a network interface or an instance. sgwarden's own (Deny or
+ * Restore setting an interface's groups) is recognized by the write it recorded; any other is read
+ * through the spoke role (the interface, its instance, each group's ingress rules) and becomes one
+ * change per group, announced and judged by the policies like rules added now.
+ */
+@ApplicationScoped
+public class AttachmentRoutes extends RouteBuilder {
+    // @formatter:off: the route DSL is indented by hand to show its nesting
+
+    private static final String INTAKE = "${header." + Counters.INTAKE + "}";
+
+    @Inject
+    ChangeLedger ledger;
+
+    @Override
+    public void configure() {
+        from("direct:attachment-found")
+                .routeId("attachment-found")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .filter(simple("${body.attachment.unreadable} != null"))
+                    .to("direct:attachment-unreadable")
+                    .stop()
+                .end()
+                .setProperty(OwnWrite.Recognized.PROPERTY, method("ownWrites", "recognize"))
+                .filter(exchangeProperty(OwnWrite.Recognized.PROPERTY).isNotNull())
+                    .bean("auditLog", "ownWrite")
+                    .choice()
+                        .when(simple("${exchangeProperty." + OwnWrite.Recognized.PROPERTY + ".again}"))
+                            .bean("counters", "change(" + INTAKE + ", 'duplicate')")
+                        .otherwise()
+                            .bean("counters", "skipped(" + INTAKE + ", 'own-write')")
+                    .end()
+                    .stop()
+                .end()
+                .split(method("attachedGroups", "expand")).stopOnException()
+                    .to("direct:announce")
+                .end();
+
+        // Fail closed: a group set that cannot be read is told to a person once (the ledger claims it).
+        from("direct:attachment-unreadable")
+                .routeId("attachment-unreadable")
+                .routeConfigurationId(ErrorHandling.DETECTION)
+                .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true)
+                    .setProperty(PolicyMessages.CHANGE, body())
+                    .bean("policyMessages", "unreadable")
+                    .to("direct:post-to-slack")
+                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                    .bean("changeStore", "noticed")
+                    .bean("counters", "attachment('unreadable')")
+                    .bean("auditLog", "skipped('a group set that could not be read: a person was told')")
+                .end();
+    }
+    // @formatter:on
+}
