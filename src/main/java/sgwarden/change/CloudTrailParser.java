@@ -186,7 +186,7 @@ public class CloudTrailParser {
         JsonNode request = field(r, "requestParameters");
         if (request == null || !request.isObject()) {
             return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, null,
-                    Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(),
+                    Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(),
                     Attachment.cannotRead(null, "could not read the request of " + eventName));
         }
         boolean onInterface = Attachment.INTERFACE_EVENT.equals(eventName);
@@ -223,12 +223,12 @@ public class CloudTrailParser {
         if (why != null) {
             String shown = target != null && target.matches("(eni|i)-[0-9a-fA-F]{1,32}") ? target : null;
             return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, null,
-                    Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(),
+                    Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(),
                     Attachment.cannotRead(shown, "could not read the group set of " + eventName + ": " + why));
         }
         Attachment attachment = new Attachment(onInterface ? target : null, onInterface ? null : target, groups);
         SecurityGroupChange found = new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account,
-                region, groups.get(0), Direction.INGRESS, actor(r), List.of(), intake, raw, Map.of(), attachment);
+                region, groups.get(0), Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(), attachment);
         JsonNode stored = r.get(STORED);
         if (stored == null || "lake".equals(intake) || "sqs".equals(intake)) {
             return found;
