@@ -81,7 +81,8 @@ class DetectionRoutesTest {
         String sql = lake.statements().get(0);
         assertTrue(sql.startsWith("SELECT eventJson FROM " + lake.eventDataStore() + " WHERE"), sql);
         assertTrue(sql.contains(
-                "eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules')"),
+                "eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules',"
+                        + " 'ModifyNetworkInterfaceAttribute', 'ModifyInstanceAttribute')"),
                 sql);
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("eventTime >= '([^']+)' AND eventTime <= '([^']+)'").matcher(sql);
