@@ -5,8 +5,6 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import sgwarden.change.OwnWrite;
-import sgwarden.ops.Counters;
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.ChangeLedger;
 
@@ -20,8 +18,6 @@ import sgwarden.store.ChangeLedger;
 public class AttachmentRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
 
-    private static final String INTAKE = "${header." + Counters.INTAKE + "}";
-
     @Inject
     ChangeLedger ledger;
 
@@ -34,17 +30,7 @@ public class AttachmentRoutes extends RouteBuilder {
                     .to("direct:attachment-unreadable")
                     .stop()
                 .end()
-                .setProperty(OwnWrite.Recognized.PROPERTY, method("ownWrites", "recognize"))
-                .filter(exchangeProperty(OwnWrite.Recognized.PROPERTY).isNotNull())
-                    .bean("auditLog", "ownWrite")
-                    .choice()
-                        .when(simple("${exchangeProperty." + OwnWrite.Recognized.PROPERTY + ".again}"))
-                            .bean("counters", "change(" + INTAKE + ", 'duplicate')")
-                        .otherwise()
-                            .bean("counters", "skipped(" + INTAKE + ", 'own-write')")
-                    .end()
-                    .stop()
-                .end()
+                .to("direct:own-write")
                 .split(method("attachedGroups", "expand")).stopOnException()
                     .to("direct:announce")
                 .end();

@@ -107,8 +107,19 @@ public class DetectionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("ruleForms", "recall")
                 .bean("ruleForms", "remember")
-                // sgwarden's own write: through the spoke role and matching a write it recorded before making
-                // it, which this consumes; the name of a role or session proves nothing
+                .to("direct:own-write")
+                .filter(simple("${body.descriptionOnly}"))
+                    .bean("auditLog", "skipped('only edits rule descriptions')")
+                    .bean("counters", "skipped(" + INTAKE + ", 'description-only')")
+                    .stop()
+                .end()
+                .to("direct:announce");
+
+        // sgwarden's own write: through the spoke role and matching a write it recorded before making it,
+        // which this consumes; the name of a role or session proves nothing. Recognized, it goes no further.
+        from("direct:own-write")
+                .routeId("own-write")
+                .routeConfigurationId(ErrorHandling.DETECTION)
                 .setProperty(OwnWrite.Recognized.PROPERTY, method("ownWrites", "recognize"))
                 .filter(exchangeProperty(OwnWrite.Recognized.PROPERTY).isNotNull())
                     .bean("auditLog", "ownWrite")
@@ -118,14 +129,9 @@ public class DetectionRoutes extends RouteBuilder {
                         .otherwise()
                             .bean("counters", "skipped(" + INTAKE + ", 'own-write')")
                     .end()
+                    // stop ends the caller's routing too: the exchange is the same across direct:
                     .stop()
-                .end()
-                .filter(simple("${body.descriptionOnly}"))
-                    .bean("auditLog", "skipped('only edits rule descriptions')")
-                    .bean("counters", "skipped(" + INTAKE + ", 'description-only')")
-                    .stop()
-                .end()
-                .to("direct:announce");
+                .end();
 
         from("direct:announce")
                 .routeId("announce-change")

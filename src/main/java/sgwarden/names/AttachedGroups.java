@@ -15,14 +15,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
-import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
+import sgwarden.aws.GroupRules;
 import sgwarden.change.Attachment;
 import sgwarden.change.CloudTrailParser;
-import sgwarden.change.Peer;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.revert.SpokeRole;
@@ -64,7 +63,7 @@ public class AttachedGroups {
             Attachment attachment = resolve(ec2, named);
             List<SecurityGroupChange> changes = new ArrayList<>();
             for (String groupId : named.groups()) {
-                List<Rule> rules = ingressRules(ec2, groupId);
+                List<Rule> rules = GroupRules.ingress(ec2, groupId);
                 if (rules.isEmpty()) {
                     LOG.infof("%s put on %s allows no inbound traffic: nothing to judge", groupId,
                             attachment.target());
@@ -100,31 +99,5 @@ public class AttachedGroups {
             LOG.infof("%s is gone: judged with what the record names", named.target());
         }
         return named;
-    }
-
-    private static List<Rule> ingressRules(Ec2Client ec2, String groupId) {
-        List<Rule> rules = new ArrayList<>();
-        for (SecurityGroupRule r : ec2.describeSecurityGroupRulesPaginator(
-                b -> b.filters(f -> f.name("group-id").values(groupId))).securityGroupRules()) {
-            if (Boolean.TRUE.equals(r.isEgress()) || !groupId.equals(r.groupId())) {
-                continue;
-            }
-            Peer peer;
-            if (r.cidrIpv4() != null) {
-                peer = new Peer(Peer.Kind.IPV4_CIDR, r.cidrIpv4(), null);
-            } else if (r.cidrIpv6() != null) {
-                peer = new Peer(Peer.Kind.IPV6_CIDR, r.cidrIpv6(), null);
-            } else if (r.prefixListId() != null) {
-                peer = new Peer(Peer.Kind.PREFIX_LIST, r.prefixListId(), null);
-            } else if (r.referencedGroupInfo() != null) {
-                peer = new Peer(Peer.Kind.SECURITY_GROUP, r.referencedGroupInfo().groupId(),
-                        r.referencedGroupInfo().userId());
-            } else {
-                throw new IllegalStateException("rule " + r.securityGroupRuleId() + " of " + groupId + " has no peer");
-            }
-            rules.add(new Rule(r.securityGroupRuleId(), CloudTrailParser.protocol(r.ipProtocol()), r.fromPort(),
-                    r.toPort(), peer, r.description()));
-        }
-        return rules;
     }
 }

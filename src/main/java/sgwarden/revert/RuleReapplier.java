@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
+import sgwarden.aws.GroupRules;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
@@ -108,7 +109,7 @@ public class RuleReapplier {
         Credentials c = assumed.credentials();
         try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
                 AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
-            Map<String, SecurityGroupRule> now = RuleRestorer.describe(ec2, stored.groupId(), change.ruleIds());
+            Map<String, SecurityGroupRule> now = GroupRules.byId(ec2, stored.groupId(), change.ruleIds());
             List<SecurityGroupRuleUpdate> updates = new ArrayList<>();
             Map<String, Rule> laterForms = new LinkedHashMap<>();
             List<Rule> removed = new ArrayList<>();

@@ -16,7 +16,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
@@ -24,9 +23,9 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
+import sgwarden.aws.GroupRules;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.KnownForm;
-import sgwarden.change.Peer;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.store.Restoration;
@@ -55,11 +54,11 @@ public class RuleRestorer {
         Credentials c = assumed.credentials();
         try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
                 AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
-            Map<String, SecurityGroupRule> now = describe(ec2, stored.groupId(), change.ruleIds());
+            Map<String, SecurityGroupRule> now = GroupRules.byId(ec2, stored.groupId(), change.ruleIds());
             List<String> changedAgain = new ArrayList<>();
             for (Rule after : change.rules()) {
                 SecurityGroupRule current = now.get(after.ruleId());
-                if (current != null && !Rule.sameTraffic(rule(current), after)) {
+                if (current != null && !Rule.sameTraffic(GroupRules.rule(current), after)) {
                     changedAgain.add(after.ruleId() + " is now " + describe(current));
                 }
             }
@@ -120,17 +119,6 @@ public class RuleRestorer {
         }
     }
 
-    /** The rules as they are now, by ID; a rule that is gone is simply not there. */
-    static Map<String, SecurityGroupRule> describe(Ec2Client ec2, String groupId, List<String> ruleIds) {
-        Map<String, SecurityGroupRule> rules = new LinkedHashMap<>();
-        // filters rather than SecurityGroupRuleIds: one rule gone would fail the whole call
-        ec2.describeSecurityGroupRulesPaginator(b -> b.filters(
-                Filter.builder().name("group-id").values(groupId).build(),
-                Filter.builder().name("security-group-rule-id").values(ruleIds).build()))
-                .securityGroupRules().forEach(r -> rules.put(r.securityGroupRuleId(), r));
-        return rules;
-    }
-
     /** The ModifySecurityGroupRules entry that puts a rule back to this form, description included. */
     public static SecurityGroupRuleUpdate update(String ruleId, Rule form) {
         boolean all = form.isAllProtocols();
@@ -149,26 +137,8 @@ public class RuleRestorer {
         return SecurityGroupRuleUpdate.builder().securityGroupRuleId(ruleId).securityGroupRule(request.build()).build();
     }
 
-    static Rule rule(SecurityGroupRule r) {
-        Peer peer;
-        if (r.cidrIpv4() != null) {
-            peer = new Peer(Peer.Kind.IPV4_CIDR, r.cidrIpv4(), null);
-        } else if (r.cidrIpv6() != null) {
-            peer = new Peer(Peer.Kind.IPV6_CIDR, r.cidrIpv6(), null);
-        } else if (r.prefixListId() != null) {
-            peer = new Peer(Peer.Kind.PREFIX_LIST, r.prefixListId(), null);
-        } else if (r.referencedGroupInfo() != null) {
-            peer = new Peer(Peer.Kind.SECURITY_GROUP, r.referencedGroupInfo().groupId(),
-                    r.referencedGroupInfo().userId());
-        } else {
-            peer = new Peer(Peer.Kind.IPV4_CIDR, "(unknown peer)", null);
-        }
-        return new Rule(r.securityGroupRuleId(), CloudTrailParser.protocol(r.ipProtocol()), r.fromPort(), r.toPort(),
-                peer, r.description());
-    }
-
     private static String describe(SecurityGroupRule current) {
-        Rule r = rule(current);
+        Rule r = GroupRules.rule(current);
         return r.describeTraffic() + (Boolean.TRUE.equals(current.isEgress()) ? " to " : " from ")
                 + r.peer().describe();
     }

@@ -37,47 +37,18 @@ public final class OwnRecords {
 
     /** The last call of this action (ModifySecurityGroupRules, AuthorizeSecurityGroupIngress/Egress) in moto's recording. */
     public static Write last(Moto moto, String action, String account, String region) {
-        List<Map<String, String>> calls = moto.recordedRequests();
-        int at = -1;
-        for (int i = 0; i < calls.size(); i++) {
-            if (action.equals(calls.get(i).get("Action"))) {
-                at = i;
-            }
-        }
-        if (at < 0) {
-            throw new IllegalStateException("moto received no " + action);
-        }
-        Map<String, String> call = calls.get(at);
-        String roleArn = null;
-        String session = null;
-        for (int i = at - 1; i >= 0 && session == null; i--) {
-            Map<String, String> c = calls.get(i);
-            // sgwarden's: the spoke role (the tests' own hands use the Admin role), in a session that writes
-            if ("AssumeRole".equals(c.get("Action")) && !READ_SESSIONS.contains(c.get("RoleSessionName"))
-                    && c.get("RoleArn").startsWith("arn:aws:iam::" + account + ":role")
-                    && c.get("RoleArn").endsWith("/" + SPOKE_ROLE)) {
-                roleArn = c.get("RoleArn");
-                session = c.get("RoleSessionName");
-            }
-        }
-        if (session == null) {
-            throw new IllegalStateException("no AssumeRole into " + account + " before the " + action);
-        }
-        String principal = "arn:aws:sts::" + account + ":assumed-role/"
-                + roleArn.substring(roleArn.lastIndexOf('/') + 1)
-                + "/" + session;
-        String groupId = call.get("GroupId");
+        Call call = lastCall(moto, action, account);
+        String groupId = call.params().get("GroupId");
         String eventId = UUID.randomUUID().toString();
         String record;
         if ("ModifySecurityGroupRules".equals(action)) {
-            record = Records.modify(eventId, Instant.now(), account, region, groupId, modified(call));
+            record = Records.modify(eventId, Instant.now(), account, region, groupId, modified(call.params()));
         } else {
             boolean egress = action.endsWith("Egress");
             record = Records.authorize(eventId, Instant.now(), account, account, region, groupId, egress,
-                    created(moto, account, region, groupId, egress, call));
+                    created(moto, account, region, groupId, egress, call.params()));
         }
-        return new Write(eventId, principal, session, groupId,
-                Records.calledBy(record, "AssumedRole", principal, "aws-sdk-java/2 sgwarden"));
+        return call.write(eventId, groupId, record);
     }
 
     /**
@@ -86,7 +57,25 @@ public final class OwnRecords {
      * session.
      */
     public static Write lastInterfaceGroups(Moto moto, String account, String region) {
-        String action = "ModifyNetworkInterfaceAttribute";
+        Call call = lastCall(moto, "ModifyNetworkInterfaceAttribute", account);
+        List<String> groups = new ArrayList<>();
+        for (int n = 1; call.params().containsKey("SecurityGroupId." + n); n++) {
+            groups.add(call.params().get("SecurityGroupId." + n));
+        }
+        String eventId = UUID.randomUUID().toString();
+        String eni = call.params().get("NetworkInterfaceId");
+        return call.write(eventId, eni, Records.attach(eventId, Instant.now(), account, region, eni, groups));
+    }
+
+    /** A call moto received, and the spoke role's session that made it. */
+    private record Call(Map<String, String> params, String principal, String session) {
+        Write write(String eventId, String target, String record) {
+            return new Write(eventId, principal, session, target,
+                    Records.calledBy(record, "AssumedRole", principal, "aws-sdk-java/2 sgwarden"));
+        }
+    }
+
+    private static Call lastCall(Moto moto, String action, String account) {
         List<Map<String, String>> calls = moto.recordedRequests();
         int at = -1;
         for (int i = 0; i < calls.size(); i++) {
@@ -97,31 +86,21 @@ public final class OwnRecords {
         if (at < 0) {
             throw new IllegalStateException("moto received no " + action);
         }
-        Map<String, String> call = calls.get(at);
-        String session = null;
-        String roleArn = null;
-        for (int i = at - 1; i >= 0 && session == null; i--) {
+        for (int i = at - 1; i >= 0; i--) {
             Map<String, String> c = calls.get(i);
+            // sgwarden's: the spoke role (the tests' own hands use the Admin role), in a session that writes
             if ("AssumeRole".equals(c.get("Action")) && !READ_SESSIONS.contains(c.get("RoleSessionName"))
                     && c.get("RoleArn").startsWith("arn:aws:iam::" + account + ":role")
                     && c.get("RoleArn").endsWith("/" + SPOKE_ROLE)) {
-                roleArn = c.get("RoleArn");
-                session = c.get("RoleSessionName");
+                String roleArn = c.get("RoleArn");
+                String session = c.get("RoleSessionName");
+                // the principal CloudTrail names: assumed-role/<role name>/<session>
+                String principal = "arn:aws:sts::" + account + ":assumed-role/"
+                        + roleArn.substring(roleArn.lastIndexOf('/') + 1) + "/" + session;
+                return new Call(calls.get(at), principal, session);
             }
         }
-        if (session == null) {
-            throw new IllegalStateException("no AssumeRole into " + account + " before the " + action);
-        }
-        String principal = "arn:aws:sts::" + account + ":assumed-role/"
-                + roleArn.substring(roleArn.lastIndexOf('/') + 1) + "/" + session;
-        List<String> groups = new ArrayList<>();
-        for (int n = 1; call.containsKey("SecurityGroupId." + n); n++) {
-            groups.add(call.get("SecurityGroupId." + n));
-        }
-        String eventId = UUID.randomUUID().toString();
-        String record = Records.attach(eventId, Instant.now(), account, region, call.get("NetworkInterfaceId"), groups);
-        return new Write(eventId, principal, session, call.get("NetworkInterfaceId"),
-                Records.calledBy(record, "AssumedRole", principal, "aws-sdk-java/2 sgwarden"));
+        throw new IllegalStateException("no AssumeRole into " + account + " before the " + action);
     }
 
     /** SecurityGroupRule.N.SecurityGroupRuleId and SecurityGroupRule.N.SecurityGroupRule.* of the query request. */
