@@ -12,6 +12,9 @@ public final class Profiles {
     public static final String SPOKE_ROLE_PATH = "/security/";
     public static final String SPOKE_EXTERNAL_ID = "sgwarden-test-external-id-5f2c";
 
+    /** Test JVMs run side by side (surefire's forkCount): each writes its own log files. */
+    static final String FORK = "-" + System.getProperty("test.fork", "1");
+
     private Profiles() {
     }
 
@@ -234,7 +237,7 @@ public final class Profiles {
 
     /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file. */
     public static class LakeBotToken extends Lake {
-        public static final String LOG = "target/logs/bot-token-run.log";
+        public static final String LOG = "target/logs/bot-token-run" + FORK + ".log";
 
         @Override
         Map<String, String> extra() {
@@ -247,7 +250,7 @@ public final class Profiles {
 
     /** Lake polling, AWS reached through the fault injector, logs written to a file for inspection. */
     public static class Faulty extends Lake {
-        public static final String LOG = "target/logs/faulty-run.log";
+        public static final String LOG = "target/logs/faulty-run" + FORK + ".log";
 
         @Override
         Map<String, String> extra() {
