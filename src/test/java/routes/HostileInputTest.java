@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,7 @@ import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
+import sgwarden.testing.MovableClock;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
 import sgwarden.testing.SlackStandInResource;
@@ -99,7 +99,7 @@ class HostileInputTest {
         List<String> wrong = new ArrayList<>();
         long started = System.nanoTime();
         for (Hostile request : requests) {
-            Answer answer = hostile.send(request.wire().apply(Instant.now().getEpochSecond()));
+            Answer answer = hostile.send(request.wire().apply(MovableClock.now().getEpochSecond()));
             statuses.merge(answer.status(), 1, Integer::sum);
             byKind.computeIfAbsent(request.kind(), k -> new TreeMap<>()).merge(answer.status(), 1, Integer::sum);
             // a 4xx; or, for the few framing errors that only the connection can answer, a dropped connection
@@ -142,7 +142,7 @@ class HostileInputTest {
 
     @Test
     void aBodyBeyondTheLimitIsRefusedBeforeItIsReadWhole() throws Exception {
-        long now = Instant.now().getEpochSecond();
+        long now = MovableClock.now().getEpochSecond();
         long tenMegabytes = 10L * 1024 * 1024;
         AtomicLong handedOver = new AtomicLong();
 
@@ -188,7 +188,7 @@ class HostileInputTest {
         Accounts.Change change = openSsh();
         String responseUrl = slack.newResponseUrl();
         String body = Clicks.form(Clicks.payload(HostileRequests.DENY, change.eventId(), "U0BOB", "bob", responseUrl));
-        long timestamp = Instant.now().getEpochSecond();
+        long timestamp = MovableClock.now().getEpochSecond();
         String signature = SlackSignature.sign(SlackStandInResource.SIGNING_SECRET, Long.toString(timestamp),
                 body.getBytes(StandardCharsets.UTF_8));
         moto.startRecording();
@@ -217,7 +217,7 @@ class HostileInputTest {
         // now - (Long.MIN_VALUE + now) overflows to Long.MIN_VALUE, and Math.abs(Long.MIN_VALUE) is negative
         String body = Clicks.form(Clicks.payload(HostileRequests.DENY, "overflow-probe", "U0BOB", "bob",
                 slack.newResponseUrl()));
-        long now = Instant.now().getEpochSecond();
+        long now = MovableClock.now().getEpochSecond();
         for (long second = now - 1; second <= now + 2; second++) {
             long timestamp = Long.MIN_VALUE + second;
             Clicks.Reply reply = sendWithTimestamp(body, Long.toString(timestamp));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -146,9 +147,10 @@ class PosingAsSgwardenTest {
                 Accounts.tcp(6379, "10.0.0.0/8"));
         String ruleId = added.rules().get(0).securityGroupRuleId();
         try (DynamoDbClient dynamo = Aws.dynamo(moto)) {
-            new Expectations(dynamo, settings).expect(OwnWrite.modify(Accounts.MEMBER, Accounts.REGION, group,
-                    "sgwarden-U0BOB-bob", Map.of(ruleId, new Rule(ruleId, "tcp", 6379, 6379,
-                            new Peer(Peer.Kind.IPV4_CIDR, "192.0.2.0/24", null), null))),
+            new Expectations(dynamo, settings, Clock.systemUTC()).expect(
+                    OwnWrite.modify(Accounts.MEMBER, Accounts.REGION, group,
+                            "sgwarden-U0BOB-bob", Map.of(ruleId, new Rule(ruleId, "tcp", 6379, 6379,
+                                    new Peer(Peer.Kind.IPV4_CIDR, "192.0.2.0/24", null), null))),
                     "revert of change before-the-restart");
         }
         Accounts.Change putBack = Accounts.modify(moto, Accounts.MEMBER, Accounts.REGION, group,
@@ -169,7 +171,7 @@ class PosingAsSgwardenTest {
 
         // a replica that never saw the write (a new instance, its own client) finds it in the table
         try (DynamoDbClient dynamo = Aws.dynamo(moto)) {
-            Expectations other = new Expectations(dynamo, settings);
+            Expectations other = new Expectations(dynamo, settings, Clock.systemUTC());
             OwnWrite.Recognized found = other.consume(shown, own.eventId(), Instant.now());
             assertNotNull(found, "the expectation is in the table");
             assertTrue(found.expected().contains("restore of change " + c.eventId()), found.expected());
@@ -193,7 +195,7 @@ class PosingAsSgwardenTest {
         OwnRecords.Write own = steps.lastOwn("AuthorizeSecurityGroupIngress");
         OwnWrite shown = restoredSsh(c.groupId(), own.sessionName());
         try (DynamoDbClient dynamo = Aws.dynamo(moto)) {
-            Expectations other = new Expectations(dynamo, settings);
+            Expectations other = new Expectations(dynamo, settings, Clock.systemUTC());
             Instant late = Instant.now().plus(settings.revert().expectationTtl()).plusSeconds(90);
             assertNull(other.consume(shown, own.eventId(), late), "dated past the deadline");
             assertNull(other.consume(shown, own.eventId(), Instant.now().minus(Duration.ofMinutes(5))),

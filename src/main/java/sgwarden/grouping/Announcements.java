@@ -1,5 +1,6 @@
 package sgwarden.grouping;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,9 @@ public class Announcements {
 
     @Inject
     AnnouncementQueue queue;
+
+    @Inject
+    Clock clock;
     @Inject
     GroupStore groups;
     @Inject
@@ -155,7 +159,7 @@ public class Announcements {
             boolean applies = switch (groupDecision.kind()) {
                 // a revert whose instance died mid-way (REVERTING too long) is retried as a failed one
                 case DENY_FAILED -> stored.status() == Status.REVERT_FAILED
-                        || stored.revertStuck(settings.revert().stuckAfter());
+                        || stored.revertStuck(settings.revert().stuckAfter(), clock.instant());
                 case EXTEND_ALL -> stored.status() == Status.APPROVED && stored.approvedUntil() != null;
                 default -> stored.status() == Status.PENDING;
             };

@@ -48,7 +48,9 @@ public class LakeQuery {
     @Inject
     MeterRegistry meters;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     /** The SQL for the window ending now. Only validated (at start) or computed values go into it. */
     public String statement(Instant now) {

@@ -1,5 +1,6 @@
 package sgwarden.names;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,8 @@ public class AccountNames {
     @Inject
     Settings settings;
     @Inject
+    Clock clock;
+    @Inject
     Instance<OrganizationsClient> organizations;
 
     private Map<String, String> configured;
@@ -50,7 +53,7 @@ public class AccountNames {
     void start() {
         configured = settings.names().accountMap();
         executor = Lookups.executor("sgwarden-account-names", 1);
-        fromOrganization = Lookups.<String, Map<String, String>>cache(settings.names().accountTtl(), 1, executor)
+        fromOrganization = Lookups.<String, Map<String, String>>cache(settings.names().accountTtl(), 1, executor, clock)
                 .buildAsync(key -> listAccounts());
     }
 

@@ -1,5 +1,6 @@
 package sgwarden.names;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,8 @@ public class GroupLookup implements GroupTags {
     @Inject
     Settings settings;
     @Inject
+    Clock clock;
+    @Inject
     AwsClients clients;
     @Inject
     StsClient sts;
@@ -70,7 +73,8 @@ public class GroupLookup implements GroupTags {
     @PostConstruct
     void start() {
         executor = Lookups.executor("sgwarden-group-lookup", 4);
-        cache = Lookups.<Key, GroupInfo>cache(settings.names().groupTtl(), settings.names().cacheSize(), executor)
+        cache = Lookups
+                .<Key, GroupInfo>cache(settings.names().groupTtl(), settings.names().cacheSize(), executor, clock)
                 .buildAsync(this::describe);
     }
 

@@ -1,9 +1,11 @@
 package sgwarden.names;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -28,11 +30,15 @@ final class Lookups {
         });
     }
 
-    /** Known answers kept for ttl, unknown ones for at most {@link #RETRY_UNKNOWN}. */
-    static <K, V> Caffeine<K, Optional<V>> cache(Duration ttl, long size, ExecutorService executor) {
+    /**
+     * Known answers kept for ttl, unknown ones for at most {@link #RETRY_UNKNOWN}, timed on the service's
+     * clock (the tests move it rather than wait out a TTL).
+     */
+    static <K, V> Caffeine<K, Optional<V>> cache(Duration ttl, long size, ExecutorService executor, Clock clock) {
         long known = ttl.toNanos();
         long unknown = Math.min(known, RETRY_UNKNOWN.toNanos());
         return Caffeine.newBuilder().maximumSize(size).executor(executor)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .expireAfter(new Expiry<K, Optional<V>>() {
                     @Override
                     public long expireAfterCreate(K key, Optional<V> value, long now) {

@@ -21,7 +21,9 @@ public class SqsAge {
     @Inject
     MeterRegistry registry;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
     private final AtomicLong ageMillis = new AtomicLong();
 
     @PostConstruct

@@ -3,6 +3,7 @@ package sgwarden.policy;
 import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Body;
@@ -21,7 +22,9 @@ import sgwarden.store.PolicyRecords;
 @Named("policyDecisions")
 public class PolicyDecisions {
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
         Decision.Kind kind = switch (verdict.action()) {

@@ -38,7 +38,9 @@ public class ExpiryMessages {
     /** The outcome line alone, for the reply in the announcement's thread. */
     public static final String OUTCOME = "sgwardenExpiryOutcome";
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     /** A new message naming the change (the click's response_url is long expired). */
     public Message expired(@ExchangeProperty("stored") StoredChange stored, org.apache.camel.Exchange exchange) {

@@ -1,5 +1,6 @@
 package sgwarden.slack;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,6 +63,9 @@ public class GroupMessages {
 
     @Inject
     SlackMessages messages;
+
+    @Inject
+    Clock clock;
     @Inject
     sgwarden.config.Settings settings;
 
@@ -98,7 +102,7 @@ public class GroupMessages {
                     + ". Extend them?";
             case "expired" -> ":alarm_clock: The approval of these changes by " + approver + " for "
                     + (last == null ? "?" : Mrkdwn.escape(String.valueOf(last.approvedFor()), 50)) + " ended at "
-                    + SlackMessages.at(java.time.Instant.now()) + ": their rules were reverted.";
+                    + SlackMessages.at(clock.instant()) + ": their rules were reverted.";
             default -> ":scroll: Left undecided for " + Mrkdwn.escape(String.valueOf(undecidedFor), 50)
                     + ": decided by policy *" + Mrkdwn.escape(last == null ? "?" : String.valueOf(last.decidedByName()),
                             100)
@@ -483,7 +487,7 @@ public class GroupMessages {
     /** Its revert failed, or was left REVERTING by an instance that stopped: Deny again retries it. */
     private boolean failed(Announcement a) {
         return a.stored() != null && (a.stored().status() == Status.REVERT_FAILED
-                || settings != null && a.stored().revertStuck(settings.revert().stuckAfter()));
+                || settings != null && a.stored().revertStuck(settings.revert().stuckAfter(), clock.instant()));
     }
 
     /** Approve all (for each duration every change allows), Deny all, Decide one by one; Deny again for failures. */

@@ -32,7 +32,9 @@ public class Interactions {
     @Inject
     ObjectMapper json;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     public Decision parse(@Body byte[] body, org.apache.camel.Exchange exchange) {
         String payload = formField(new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8), "payload");

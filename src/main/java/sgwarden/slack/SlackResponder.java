@@ -5,8 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +41,9 @@ public class SlackResponder {
 
     @Inject
     SlackMessages messages;
+
+    @Inject
+    Clock clock;
     @Inject
     PolicyMessages policyMessages;
     @Inject
@@ -56,7 +59,7 @@ public class SlackResponder {
     public void showOutcome(@ExchangeProperty("decision") Decision decision,
             @ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
-        String outcome = outcomeLine(decision, stored);
+        String outcome = outcomeLine(decision, stored, SlackMessages.at(clock.instant()));
         // the replaced message keeps the names the announcement showed (cached, or read again within the bound)
         Names shown = names.of(change);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -101,10 +104,9 @@ public class SlackResponder {
         return why.getMessage();
     }
 
-    static String outcomeLine(Decision decision, StoredChange stored) {
+    static String outcomeLine(Decision decision, StoredChange stored, String at) {
         String who = decision.byPolicy() ? "policy *" + Mrkdwn.escape(decision.userName()) + "*"
                 : "@" + Mrkdwn.escape(decision.userName() == null ? decision.userId() : decision.userName());
-        String at = SlackMessages.at(Instant.now());
         return switch (stored.status()) {
             case APPROVED -> decision.kind() == Decision.Kind.EXTEND
                     ? ":arrows_counterclockwise: Extended by " + who + (stored.approvedUntil() != null

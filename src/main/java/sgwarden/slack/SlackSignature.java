@@ -36,7 +36,9 @@ public class SlackSignature {
 
     String signingSecret;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     @PostConstruct
     void init() {

@@ -33,7 +33,9 @@ public class AnnouncementQueue {
     @Inject
     Settings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     /** Puts a stored change in the 'announce' shard; returns the due time to take it by. */
     public long hold(String changeId) {

@@ -39,7 +39,9 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
     @Inject
     Settings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     @Override
     public boolean add(String eventId) {

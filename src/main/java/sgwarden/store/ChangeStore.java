@@ -41,7 +41,9 @@ public class ChangeStore {
     @Inject
     Settings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     /**
      * Stores the full record of a change just claimed by the ledger. It stays ANNOUNCING (not yet a

@@ -48,10 +48,6 @@ public class Expectations {
     private final Clock clock;
 
     @Inject
-    public Expectations(DynamoDbClient dynamo, Settings settings) {
-        this(dynamo, settings, Clock.systemUTC());
-    }
-
     public Expectations(DynamoDbClient dynamo, Settings settings, Clock clock) {
         this.dynamo = dynamo;
         this.settings = settings;

@@ -55,7 +55,9 @@ public class Expiries {
     @Inject
     CloudTrailParser parser;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     /** The aws2-ddb Query: the approvals shard, dueAt up to now (a Query reads only those, not the table). */
     public void query(String shard, Exchange exchange) {

@@ -55,7 +55,9 @@ public class GroupStore {
     @Inject
     Settings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     /** Stores a new group (before its message is posted, so no click can arrive for an unknown group). */
     public String create(List<String> memberIds, String actorArn, String accountId) {

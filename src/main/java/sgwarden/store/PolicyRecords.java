@@ -42,7 +42,9 @@ public class PolicyRecords {
     @Inject
     Settings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+
+    Clock clock;
 
     /** Keeps the policy name and action, the dry-run verdict and each rule's policy on the change. */
     public SecurityGroupChange recordVerdict(@Body SecurityGroupChange change,

@@ -1,5 +1,6 @@
 package sgwarden.store;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,9 @@ public class RestoreRecords {
 
     @Inject
     DynamoDbClient dynamo;
+
+    @Inject
+    Clock clock;
 
     @Inject
     Settings settings;
@@ -106,7 +110,7 @@ public class RestoreRecords {
     }
 
     private StoredChange outcome(Decision decision, Status outcome, String error, Map<String, AttributeValue> more) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":outcome", Items.s(outcome.name()));
         values.put(":restoring", Items.s(Status.RESTORING.name()));

@@ -37,7 +37,9 @@ public class RuleForms {
     @Inject
     Settings settings;
 
-    java.time.Clock clock = java.time.Clock.systemUTC();
+    @Inject
+
+    java.time.Clock clock;
 
     /** Adds to a modification the earlier form of each of its rules that the ledger knows. */
     public SecurityGroupChange recall(SecurityGroupChange change) {

@@ -44,9 +44,9 @@ public record StoredChange(String changeId, Status status, String accountId, Str
     }
 
     /** Denied, and its revert left REVERTING longer than it can take: its instance died; it may be denied again. */
-    public boolean revertStuck(java.time.Duration stuckAfter) {
+    public boolean revertStuck(java.time.Duration stuckAfter, Instant now) {
         return status == Status.REVERTING && decidedAt != null
-                && decidedAt.isBefore(Instant.now().minus(stuckAfter));
+                && decidedAt.isBefore(now.minus(stuckAfter));
     }
 
     public boolean isEgress() {

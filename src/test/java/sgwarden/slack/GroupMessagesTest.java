@@ -26,6 +26,10 @@ class GroupMessagesTest {
 
     private final GroupMessages messages = new GroupMessages();
 
+    {
+        messages.clock = java.time.Clock.systemUTC();
+    }
+
     GroupMessagesTest() {
         messages.messages = new SlackMessages();
     }

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -104,9 +103,9 @@ public final class Clicks {
         }
     }
 
-    /** Signed with the test signing secret, now. */
+    /** Signed with the test signing secret, now: as the service's clock tells it, as Slack's would. */
     public static Reply signed(String body) {
-        long now = Instant.now().getEpochSecond();
+        long now = MovableClock.now().getEpochSecond();
         return send(body, now, SlackSignature.sign(SlackStandInResource.SIGNING_SECRET, Long.toString(now),
                 body.getBytes(StandardCharsets.UTF_8)));
     }

@@ -21,7 +21,20 @@ import jakarta.inject.Singleton;
 @Singleton
 public class MovableClock extends Clock {
 
-    private final AtomicLong ahead = new AtomicLong();
+    /**
+     * How far the tests moved the service's time on; shared with the helpers that stamp what the
+     * service compares with its time (a click's signed timestamp), and back to 0 at each start.
+     */
+    private static final AtomicLong ahead = new AtomicLong();
+
+    public MovableClock() {
+        ahead.set(0);
+    }
+
+    /** The service's time now, for a test helper that must agree with it (Slack's request timestamp). */
+    public static Instant now() {
+        return Instant.ofEpochMilli(System.currentTimeMillis() + ahead.get());
+    }
 
     /** Moves the service's time on. */
     public void advance(Duration by) {
