@@ -29,6 +29,7 @@ import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
+import sgwarden.testing.MovableClock;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.SlackStandIn;
 
@@ -49,6 +50,8 @@ class ApprovalExpiryTest {
 
     @Inject
     Expiries expiries;
+    @Inject
+    MovableClock clock;
 
     @Test
     void theMessageOffersTheConfiguredDurations() {
@@ -75,6 +78,7 @@ class ApprovalExpiryTest {
         assertTrue(List.of("notice", "approval").contains(approved.get("dueShard").s()), "in the due-index");
         assertTrue(Accounts.rulesNow(moto, change).contains(ruleId), "the rule stands until expiry");
 
+        clock.advance(Duration.ofSeconds(3));
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, change.eventId())));
         assertFalse(Accounts.rulesNow(moto, change).contains(ruleId), "the rule is gone from moto");
         Map<String, AttributeValue> item = Announced.item(moto, change.eventId());
@@ -165,10 +169,15 @@ class ApprovalExpiryTest {
         assertTrue(java.time.Instant.parse(extended.get("approvedUntil").s()).isAfter(firstUntil.plusSeconds(3)));
         assertEquals("notice", extended.get("dueShard").s(), "the new expiry gets its own notice");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> java.time.Instant.now().isAfter(firstUntil.plusSeconds(2)));
+        // past the first expiry, before the new one: a tick of the due-items timer leaves it approved
+        clock.advance(Duration.ofSeconds(4));
+        long checked = expiries.checks();
+        // one check may have begun before the clock moved: the second surely began after
+        await().atMost(Duration.ofSeconds(10)).until(() -> expiries.checks() > checked + 1);
         assertEquals("APPROVED", Announced.status(moto, change.eventId()));
         assertTrue(Accounts.rulesNow(moto, change).contains(ruleId), "the rule outlives the first expiry");
 
+        clock.advance(Duration.ofSeconds(5));
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, change.eventId())));
         assertFalse(Accounts.rulesNow(moto, change).contains(ruleId));
         List<String> history = Announced.item(moto, change.eventId()).get("history").l().stream()

@@ -49,7 +49,6 @@ public class LakeQuery {
     MeterRegistry meters;
 
     @Inject
-
     Clock clock;
 
     /** The SQL for the window ending now. Only validated (at start) or computed values go into it. */

@@ -22,7 +22,6 @@ public class SqsAge {
     MeterRegistry registry;
 
     @Inject
-
     Clock clock;
     private final AtomicLong ageMillis = new AtomicLong();
 

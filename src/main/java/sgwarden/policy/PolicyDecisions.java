@@ -23,7 +23,6 @@ import sgwarden.store.PolicyRecords;
 public class PolicyDecisions {
 
     @Inject
-
     Clock clock;
 
     public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {

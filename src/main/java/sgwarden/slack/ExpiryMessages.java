@@ -39,7 +39,6 @@ public class ExpiryMessages {
     public static final String OUTCOME = "sgwardenExpiryOutcome";
 
     @Inject
-
     Clock clock;
 
     /** A new message naming the change (the click's response_url is long expired). */

@@ -33,7 +33,6 @@ public class Interactions {
     ObjectMapper json;
 
     @Inject
-
     Clock clock;
 
     public Decision parse(@Body byte[] body, org.apache.camel.Exchange exchange) {

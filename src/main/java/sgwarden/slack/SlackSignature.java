@@ -37,7 +37,6 @@ public class SlackSignature {
     String signingSecret;
 
     @Inject
-
     Clock clock;
 
     @PostConstruct

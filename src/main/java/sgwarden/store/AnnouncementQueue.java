@@ -34,7 +34,6 @@ public class AnnouncementQueue {
     Settings settings;
 
     @Inject
-
     Clock clock;
 
     /** Puts a stored change in the 'announce' shard; returns the due time to take it by. */

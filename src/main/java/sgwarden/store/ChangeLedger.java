@@ -40,7 +40,6 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
     Settings settings;
 
     @Inject
-
     Clock clock;
 
     @Override

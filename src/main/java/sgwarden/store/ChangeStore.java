@@ -42,7 +42,6 @@ public class ChangeStore {
     Settings settings;
 
     @Inject
-
     Clock clock;
 
     /**

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,11 +57,16 @@ public class Expiries {
     CloudTrailParser parser;
 
     @Inject
-
     Clock clock;
+
+    /** Due checks begun: whoever moved time on can see a check that began after it. */
+    private final AtomicLong checks = new AtomicLong();
 
     /** The aws2-ddb Query: the approvals shard, dueAt up to now (a Query reads only those, not the table). */
     public void query(String shard, Exchange exchange) {
+        if ("notice".equals(shard)) {
+            checks.incrementAndGet();
+        }
         long now = clock.instant().getEpochSecond();
         exchange.getMessage().setHeader("CamelAwsDdbIndexName", INDEX);
         exchange.getMessage().setHeader("CamelAwsDdbKeyConditions", Map.of(
@@ -69,6 +75,11 @@ public class Expiries {
                 Items.DUE_AT, Condition.builder().comparisonOperator(ComparisonOperator.LE)
                         .attributeValueList(Items.n(now)).build()));
         exchange.getMessage().setHeader("CamelAwsDdbLimit", PAGE);
+    }
+
+    /** How many due checks have begun (each tick of the due-items timer begins with the notices). */
+    public long checks() {
+        return checks.get();
     }
 
     /**

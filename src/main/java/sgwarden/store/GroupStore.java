@@ -56,7 +56,6 @@ public class GroupStore {
     Settings settings;
 
     @Inject
-
     Clock clock;
 
     /** Stores a new group (before its message is posted, so no click can arrive for an unknown group). */

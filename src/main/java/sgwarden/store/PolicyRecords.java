@@ -43,7 +43,6 @@ public class PolicyRecords {
     Settings settings;
 
     @Inject
-
     Clock clock;
 
     /** Keeps the policy name and action, the dry-run verdict and each rule's policy on the change. */

@@ -38,7 +38,6 @@ public class RuleForms {
     Settings settings;
 
     @Inject
-
     java.time.Clock clock;
 
     /** Adds to a modification the earlier form of each of its rules that the ledger knows. */
