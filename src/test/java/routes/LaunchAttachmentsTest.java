@@ -182,6 +182,26 @@ class LaunchAttachmentsTest {
     }
 
     @Test
+    void anInstanceGoneBeforeItIsReadIsJudgedWithTheGroupIdsOfItsRequestUnderTheSameIds() {
+        Interfaces.Host host = Interfaces.launch(moto, Accounts.MEMBER, Accounts.REGION);
+        String open = Interfaces.group(moto, host, "legacy-open", Accounts.tcp(22, "0.0.0.0/0"));
+        // terminated at once: moto has neither the instance nor its interface
+        Instance gone = Instance.builder().instanceId("i-00000000000dead03").networkInterfaces(
+                n -> n.networkInterfaceId("eni-00000000000dead03")).build();
+        String eventId = UUID.randomUUID().toString();
+        lake.seed(Records.runInstances(eventId, recently(), host.account(), host.region(),
+                launchRequest(1, "\"groupSet\":" + ids("groupId", List.of(open))), List.of(gone)));
+
+        // the ID a read would have given: a Lake run reading the record again finds the change
+        String changeId = eventId + "#eni-00000000000dead03#" + open;
+        String text = announced(changeId);
+        assertTrue(text.contains("legacy-open (22/tcp from 0.0.0.0/0) is now on eni-00000000000dead03 of"
+                + " i-00000000000dead03"), text);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> slack.messagesMentioning(eventId).size() == 1);
+    }
+
+    @Test
     void anInsiderLaunchesThreeInstancesFromATemplateWithTheOpenGroupBesideAnApprovedOneEachIsCovered() {
         Interfaces.Host host = Interfaces.launch(moto, Accounts.MEMBER, Accounts.REGION);
         String open = Interfaces.group(moto, host, "legacy-open", Accounts.tcp(22, "0.0.0.0/0"));

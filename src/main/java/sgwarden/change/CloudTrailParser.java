@@ -312,6 +312,38 @@ public class CloudTrailParser {
         return orAsStored(r, found, ids, intake, raw);
     }
 
+    /**
+     * The interfaces a RunInstances response lists for each instance launched (instanceId to interface
+     * IDs, empty where it lists none): where an instance is gone before it was read, its changes keep
+     * the IDs a read would have given them, so that a Lake run reading the record again finds them.
+     */
+    public Map<String, List<String>> launchedInterfaces(String record) {
+        Map<String, List<String>> found = new java.util.LinkedHashMap<>();
+        try {
+            JsonNode r = json.readTree(record);
+            JsonNode response = field(r.has("detail") && r.has("detail-type") ? r.get("detail") : r,
+                    "responseElements");
+            JsonNode wrapped = field(response, Attachment.LAUNCH_EVENT + "Response");
+            JsonNode instances = field(wrapped != null && wrapped.isObject() ? wrapped : response, "instancesSet");
+            for (JsonNode item : listOf(instances)) {
+                String id = text(field(item, "instanceId"));
+                List<String> enis = new ArrayList<>();
+                for (JsonNode eni : listOf(field(item, "networkInterfaceSet"))) {
+                    String eniId = text(field(eni, "networkInterfaceId"));
+                    if (eniId != null && eniId.matches("eni-[0-9a-fA-F]{1,32}")) {
+                        enis.add(eniId);
+                    }
+                }
+                if (id != null) {
+                    found.put(id, enis);
+                }
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            // nothing more than the instance IDs to go by
+        }
+        return found;
+    }
+
     /** Group IDs and names of a groupSet / securityGroupIdSet / SecurityGroupId list, items plain or objects. */
     private static void namedGroups(JsonNode node, List<String> ids, List<String> names, List<String> odd) {
         for (String key : List.of("groupSet", "securityGroupIdSet", "securityGroupId", "securityGroupIds",

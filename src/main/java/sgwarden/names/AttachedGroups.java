@@ -128,11 +128,20 @@ public class AttachedGroups {
                     new Attachment(null, null, List.of(), why, unread, named.notById())));
             return changes;
         }
+        Map<String, List<String>> listed = launch ? parser.launchedInterfaces(found.record()) : Map.of();
         for (String id : unread) {
             LOG.infof("%s is gone: judged with the groups the record names", id);
-            boolean eni = id.startsWith("eni-");
-            judge(ec2, found, new Attachment(eni ? id : null, eni ? null : id, named.groups()), named.groups(),
-                    launch ? "#" + id : "", changes);
+            if (id.startsWith("eni-")) {
+                judge(ec2, found, new Attachment(id, null, named.groups()), named.groups(), "", changes);
+                continue;
+            }
+            // the IDs a read would have given, as the response lists the instance's interfaces
+            List<String> enis = listed.getOrDefault(id, List.of());
+            for (String eni : enis.isEmpty() ? List.of(id) : enis) {
+                Attachment on = eni.equals(id) ? new Attachment(null, id, named.groups())
+                        : new Attachment(eni, id, named.groups());
+                judge(ec2, found, on, named.groups(), "#" + eni, changes);
+            }
         }
         return changes;
     }

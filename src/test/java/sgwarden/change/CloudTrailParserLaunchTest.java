@@ -82,6 +82,13 @@ class CloudTrailParserLaunchTest {
     }
 
     @Test
+    void theResponseListsEachInstancesInterfacesWhereItHasThem() {
+        assertEquals(java.util.Map.of("i-0123456789abcdef0", List.of("eni-0a1b2c3d4e5f60718"),
+                "i-0fedcba9876543210", List.of()), parser.launchedInterfaces(run()));
+        assertEquals(java.util.Map.of(), parser.launchedInterfaces("not json"));
+    }
+
+    @Test
     void aStoredLaunchAttachmentIsReadBackForDenyAndRestore() {
         SecurityGroupChange found = parser.parse(run(), "lake");
         Rule ssh = new Rule("sgr-0123", "tcp", 22, 22, new Peer(Peer.Kind.IPV4_CIDR, "0.0.0.0/0", null), null);
