@@ -9,7 +9,8 @@ import sgwarden.slack.PolicyMessages;
 import sgwarden.store.ChangeLedger;
 
 /**
- * Attachments: a group set put on a network interface or an instance. sgwarden's own (Deny or
+ * Attachments: a group set put on a network interface or an instance, or on the interfaces an
+ * instance launch or CreateNetworkInterface created. sgwarden's own (Deny or
  * Restore setting an interface's groups) is recognized by the write it recorded; any other is read
  * through the spoke role (the interface, its instance, each group's ingress rules) and becomes one
  * change per group, announced and judged by the policies like rules added now.
@@ -32,7 +33,13 @@ public class AttachmentRoutes extends RouteBuilder {
                 .end()
                 .to("direct:own-write")
                 .split(method("attachedGroups", "expand")).stopOnException()
-                    .to("direct:announce")
+                    .choice()
+                        // launched instances gone before they were read, their groups not named by ID
+                        .when(simple("${body.attachment.unreadable} != null"))
+                            .to("direct:attachment-unreadable")
+                        .otherwise()
+                            .to("direct:announce")
+                    .end()
                 .end();
 
         // Fail closed: a group set that cannot be read is told to a person once (the ledger claims it).

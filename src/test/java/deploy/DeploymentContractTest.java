@@ -92,7 +92,7 @@ class DeploymentContractTest {
     /** The event names every EventBridge pattern forwards. */
     static final Set<String> EVENT_NAMES = Set.of(
             "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "ModifySecurityGroupRules",
-            "ModifyNetworkInterfaceAttribute", "ModifyInstanceAttribute");
+            "ModifyNetworkInterfaceAttribute", "ModifyInstanceAttribute", "CreateNetworkInterface", "RunInstances");
 
     /** What the code calls through the spoke role, and nothing else. */
     static final Set<String> SPOKE_ACTIONS = Set.of(

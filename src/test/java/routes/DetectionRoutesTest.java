@@ -80,9 +80,12 @@ class DetectionRoutesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !lake.statements().isEmpty());
         String sql = lake.statements().get(0);
         assertTrue(sql.startsWith("SELECT eventJson FROM " + lake.eventDataStore() + " WHERE"), sql);
+        // every event looked for is an EC2 call: the source bounds the scan and keeps out another service's namesake
+        assertTrue(sql.contains(" WHERE eventSource = 'ec2.amazonaws.com' AND eventName IN ("), sql);
         assertTrue(sql.contains(
                 "eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules',"
-                        + " 'ModifyNetworkInterfaceAttribute', 'ModifyInstanceAttribute')"),
+                        + " 'ModifyNetworkInterfaceAttribute', 'ModifyInstanceAttribute', 'CreateNetworkInterface',"
+                        + " 'RunInstances')"),
                 sql);
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("eventTime >= '([^']+)' AND eventTime <= '([^']+)'").matcher(sql);

@@ -189,6 +189,9 @@ public class CloudTrailParser {
                     Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(),
                     Attachment.cannotRead(null, "could not read the request of " + eventName));
         }
+        if (Attachment.isLaunch(eventName)) {
+            return launch(r, request, eventId, eventName, time, account, region, intake, raw);
+        }
         boolean onInterface = Attachment.INTERFACE_EVENT.equals(eventName);
         String target = text(field(request, onInterface ? "networkInterfaceId" : "instanceId"));
         JsonNode set = field(request, "groupSet");
@@ -229,6 +232,180 @@ public class CloudTrailParser {
         Attachment attachment = new Attachment(onInterface ? target : null, onInterface ? null : target, groups);
         SecurityGroupChange found = new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account,
                 region, groups.get(0), Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(), attachment);
+        return orAsStored(r, found, groups, intake, raw);
+    }
+
+    /**
+     * CreateNetworkInterface / RunInstances: null when the request names no group (the VPC's default
+     * group goes on, whose own rule changes are watched). The groups that count are those on the
+     * created interfaces, read through the spoke role (a launch template or groups named by name leave
+     * the request short of IDs); the request's IDs are only a fallback. A response that names no
+     * interface or instance fails closed.
+     */
+    private SecurityGroupChange launch(JsonNode r, JsonNode request, String eventId, String eventName, Instant time,
+            String account, String region, String intake, String raw) {
+        JsonNode wrapped = field(request, eventName + "Request");
+        if (wrapped != null && wrapped.isObject()) {
+            request = wrapped;
+        }
+        List<String> ids = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> odd = new ArrayList<>();
+        namedGroups(request, ids, names, odd);
+        JsonNode interfaces = field(request, "networkInterfaceSet");
+        for (JsonNode item : listOf(interfaces == null ? field(request, "NetworkInterface") : interfaces)) {
+            namedGroups(item, ids, names, odd);
+        }
+        JsonNode template = field(request, "launchTemplate");
+        List<String> stray = new ArrayList<>();
+        strayGroupIds(request, ids, stray);
+        if (ids.isEmpty() && names.isEmpty() && odd.isEmpty() && template == null && stray.isEmpty()) {
+            return null;
+        }
+        List<String> why = new ArrayList<>();
+        if (!names.isEmpty()) {
+            why.add("the request names groups by name (" + String.join(", ", names) + ")");
+        }
+        if (template != null) {
+            String lt = text(field(template, "launchTemplateId"));
+            why.add("a launch template (" + (lt != null ? lt : text(field(template, "launchTemplateName")))
+                    + ") gives the groups");
+        }
+        if (!odd.isEmpty() || !stray.isEmpty()) {
+            why.add("the request names groups in a shape sgwarden does not know");
+        }
+        boolean launch = Attachment.LAUNCH_EVENT.equals(eventName);
+        JsonNode response = field(r, "responseElements");
+        JsonNode wrappedResponse = field(response, eventName + "Response");
+        if (wrappedResponse != null && wrappedResponse.isObject()) {
+            response = wrappedResponse;
+        }
+        List<String> launched = new ArrayList<>();
+        boolean bad = false;
+        if (launch) {
+            JsonNode instances = field(response, "instancesSet");
+            for (JsonNode item : listOf(instances == null ? field(response, "instances") : instances)) {
+                String id = text(field(item, "instanceId"));
+                bad |= id == null || !id.matches("i-[0-9a-fA-F]{1,32}");
+                if (!bad && !launched.contains(id)) {
+                    launched.add(id);
+                }
+            }
+        } else {
+            String id = text(field(field(response, "networkInterface"), "networkInterfaceId"));
+            bad = id == null || !id.matches("eni-[0-9a-fA-F]{1,32}");
+            if (!bad) {
+                launched.add(id);
+            }
+        }
+        if (bad || launched.isEmpty()) {
+            return new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account, region, null,
+                    Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(),
+                    Attachment.cannotRead(null, "could not read the group set of " + eventName + ": the response"
+                            + " does not name the " + (launch ? "instances launched" : "interface created")));
+        }
+        Attachment attachment = new Attachment(launch ? null : launched.get(0), null, ids, null, launched,
+                why.isEmpty() ? null : String.join("; ", why));
+        SecurityGroupChange found = new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account,
+                region, ids.isEmpty() ? null : ids.get(0), Direction.INGRESS, Actor.of(r), List.of(), intake, raw,
+                Map.of(), attachment);
+        return orAsStored(r, found, ids, intake, raw);
+    }
+
+    /**
+     * The interfaces a RunInstances response lists for each instance launched (instanceId to interface
+     * IDs, empty where it lists none): where an instance is gone before it was read, its changes keep
+     * the IDs a read would have given them, so that a Lake run reading the record again finds them.
+     */
+    public Map<String, List<String>> launchedInterfaces(String record) {
+        Map<String, List<String>> found = new java.util.LinkedHashMap<>();
+        try {
+            JsonNode r = json.readTree(record);
+            JsonNode response = field(r.has("detail") && r.has("detail-type") ? r.get("detail") : r,
+                    "responseElements");
+            JsonNode wrapped = field(response, Attachment.LAUNCH_EVENT + "Response");
+            JsonNode instances = field(wrapped != null && wrapped.isObject() ? wrapped : response, "instancesSet");
+            for (JsonNode item : listOf(instances)) {
+                String id = text(field(item, "instanceId"));
+                List<String> enis = new ArrayList<>();
+                for (JsonNode eni : listOf(field(item, "networkInterfaceSet"))) {
+                    String eniId = text(field(eni, "networkInterfaceId"));
+                    if (eniId != null && eniId.matches("eni-[0-9a-fA-F]{1,32}")) {
+                        enis.add(eniId);
+                    }
+                }
+                if (id != null) {
+                    found.put(id, enis);
+                }
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            // nothing more than the instance IDs to go by
+        }
+        return found;
+    }
+
+    /** Group IDs and names of a groupSet / securityGroupIdSet / SecurityGroupId list, items plain or objects. */
+    private static void namedGroups(JsonNode node, List<String> ids, List<String> names, List<String> odd) {
+        for (String key : List.of("groupSet", "securityGroupIdSet", "securityGroupId", "securityGroupIds",
+                "securityGroupSet", "securityGroup", "securityGroups", "groupId", "groupName")) {
+            JsonNode list = field(node, key);
+            if (list == null || list.isNull()) {
+                continue;
+            }
+            boolean byName = key.toLowerCase().contains("name") || "securityGroupSet".equals(key)
+                    || "securityGroup".equals(key) || "securityGroups".equals(key);
+            for (JsonNode item : listOf(list)) {
+                String id = item.isTextual() ? item.asText() : text(field(item, "groupId"));
+                String name = item.isTextual() ? null : text(field(item, "groupName"));
+                if (id != null && id.matches("sg-[0-9a-fA-F]{1,32}")) {
+                    if (!ids.contains(id)) {
+                        ids.add(id);
+                    }
+                } else if (item.isTextual() && byName && !item.asText().isBlank()) {
+                    names.add(item.asText());
+                } else if (name != null && !name.isBlank()) {
+                    names.add(name);
+                } else {
+                    odd.add(String.valueOf(item));
+                }
+            }
+        }
+    }
+
+    /** Any sg-… the request holds outside the shapes read above: a shape not known, so not trusted. */
+    private static void strayGroupIds(JsonNode node, List<String> known, List<String> stray) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual() && node.asText().matches("sg-[0-9a-fA-F]{1,32}") && !known.contains(node.asText())) {
+            stray.add(node.asText());
+        }
+        node.forEach(child -> strayGroupIds(child, known, stray));
+    }
+
+    /** A CloudTrail list ({"items": [...]}), a bare list, or one item alone; nothing for {} or null. */
+    private static List<JsonNode> listOf(JsonNode node) {
+        List<JsonNode> list = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return list;
+        }
+        JsonNode items = node.isObject() ? field(node, "items") : node;
+        if (items != null && items.isArray()) {
+            items.forEach(list::add);
+        } else if (node.isObject() && items == null && node.size() > 0) {
+            list.add(node);
+        } else if (node.isValueNode()) {
+            list.add(node);
+        }
+        return list;
+    }
+
+    /**
+     * The change as found, or, for a record sgwarden stored (no live intake), one group's attachment
+     * with what was read through the spoke role then.
+     */
+    private SecurityGroupChange orAsStored(JsonNode r, SecurityGroupChange found, List<String> groups, String intake,
+            String raw) {
         JsonNode stored = r.get(STORED);
         if (stored == null || "lake".equals(intake) || "sqs".equals(intake)) {
             return found;

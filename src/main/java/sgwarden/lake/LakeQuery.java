@@ -51,13 +51,21 @@ public class LakeQuery {
     @Inject
     Clock clock;
 
+    /**
+     * Every event the Lake intake looks for is an EC2 call; sgwarden's own plumbing (EventBridge, IAM)
+     * reaches it through EventBridge only. The source bounds the scan and keeps out another service's
+     * event that shares a name.
+     */
+    static final String EVENT_SOURCE = "ec2.amazonaws.com";
+
     /** The SQL for the window ending now. Only validated (at start) or computed values go into it. */
     public String statement(Instant now) {
         Settings.Lake config = settings.lake();
         String names = config.eventNames().stream().map(String::trim).map(n -> "'" + n + "'")
                 .collect(Collectors.joining(", "));
         return "SELECT eventJson FROM " + dataStoreId()
-                + " WHERE eventName IN (" + names + ")"
+                + " WHERE eventSource = '" + EVENT_SOURCE + "'"
+                + " AND eventName IN (" + names + ")"
                 + " AND eventTime >= '" + LAKE_TIME.format(now.minus(config.lookback())) + "'"
                 + " AND eventTime <= '" + LAKE_TIME.format(now) + "'"
                 + " ORDER BY eventTime ASC";

@@ -176,10 +176,20 @@ public class SlackMessages {
         return r.describeTraffic();
     }
 
+    /** "attached a group", or how a launch or a new interface put it on. */
+    static String attachedVerb(SecurityGroupChange change) {
+        return switch (String.valueOf(change.eventName())) {
+            case sgwarden.change.Attachment.LAUNCH_EVENT -> "launched an instance with a group";
+            case sgwarden.change.Attachment.CREATE_INTERFACE_EVENT -> "created an interface with a group";
+            default -> "attached a group";
+        };
+    }
+
     private List<Map<String, Object>> attachmentSummary(SecurityGroupChange change, Names names) {
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
-                .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(") attached a group: ")
+                .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(") ").append(attachedVerb(change))
+                .append(": ")
                 .append(where(change, names)).append("\n")
                 .append(Mrkdwn.escape(attachedLine(change, names), SECTION_MAX - 800));
         return new ArrayList<>(List.of(section(text.toString())));

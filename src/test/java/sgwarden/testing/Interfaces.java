@@ -84,6 +84,36 @@ public final class Interfaces {
                 host.account(), host.region(), host.instanceId(), groups));
     }
 
+    /**
+     * Instances launched in the host's subnet with these groups on their primary interface (given in the
+     * interface's own set: moto keeps an instance-level set apart from its interfaces' and never takes a
+     * group off it).
+     */
+    public static List<Instance> launchInstances(Moto moto, Host host, int count, List<String> groups) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, host.account(), host.region())) {
+            String image = ec2.describeImages().images().get(0).imageId();
+            return ec2.runInstances(b -> b.imageId(image).minCount(count).maxCount(count)
+                    .networkInterfaces(n -> n.deviceIndex(0).subnetId(host.subnetId()).groups(groups))).instances();
+        }
+    }
+
+    /** A new interface in the host's subnet with these groups. */
+    public static software.amazon.awssdk.services.ec2.model.NetworkInterface createInterface(Moto moto, Host host,
+            List<String> groups) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, host.account(), host.region())) {
+            return ec2.createNetworkInterface(b -> b.subnetId(host.subnetId()).groups(groups)).networkInterface();
+        }
+    }
+
+    /** An interface's groups as moto holds them now (in no particular order). */
+    public static java.util.Set<String> groupsOn(Moto moto, Host host, String interfaceId) {
+        try (Ec2Client ec2 = Aws.ec2In(moto, host.account(), host.region())) {
+            return ec2.describeNetworkInterfaces(b -> b.networkInterfaceIds(interfaceId)).networkInterfaces()
+                    .get(0).groups().stream().map(GroupIdentifier::groupId)
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     /** The interface's groups as moto holds them now (in no particular order). */
     public static java.util.Set<String> groupsOn(Moto moto, Host host) {
         try (Ec2Client ec2 = Aws.ec2In(moto, host.account(), host.region())) {

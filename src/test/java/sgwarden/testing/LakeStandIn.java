@@ -33,7 +33,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Stands in for CloudTrail Lake (AWS JSON 1.1, target CloudTrail_20131101.*): StartQuery,
  * GetQueryResults and CancelQuery. A query passes through QUEUED and RUNNING before FINISHED
- * (one state per status poll), honours the eventName list, the eventTime bounds and the
+ * (one state per status poll), honours the eventSource and eventName filters, the eventTime bounds and the
  * ORDER BY eventTime of its SQL (without one the rows come back shuffled), and hands its rows out
  * in pages linked by NextToken. A query can be made to end FAILED, CANCELLED or TIMED_OUT, or to
  * run for ever. Like AWS it refuses a request without a Signature Version 4 Authorization header.
@@ -44,6 +44,8 @@ public final class LakeStandIn {
     private static final DateTimeFormatter LAKE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Pattern FROM = Pattern.compile("FROM\\s+([A-Za-z0-9-]+)");
     private static final Pattern NAMES = Pattern.compile("eventName\\s+IN\\s*\\(([^)]*)\\)");
+    private static final Pattern SOURCES = Pattern.compile(
+            "eventSource\\s*(?:=\\s*'([^']*)'|IN\\s*\\(([^)]*)\\))", Pattern.CASE_INSENSITIVE);
     private static final Pattern AFTER = Pattern.compile("eventTime\\s*>=\\s*'([^']+)'");
     private static final Pattern BEFORE = Pattern.compile("eventTime\\s*<=\\s*'([^']+)'");
     private static final Pattern ORDER_BY = Pattern.compile("ORDER\\s+BY\\s+eventTime(\\s+(ASC|DESC))?\\s*$",
@@ -52,7 +54,7 @@ public final class LakeStandIn {
     private static final Pattern SIGV4 = Pattern.compile("AWS4-HMAC-SHA256 Credential=([A-Z0-9]{16,128})/(\\d{8})/"
             + "([a-z0-9-]+)/cloudtrail/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=[0-9a-f]{64}");
 
-    record Event(Instant time, String name, String json) {
+    record Event(Instant time, String name, String source, String json) {
     }
 
     private static final class Query {
@@ -138,10 +140,11 @@ public final class LakeStandIn {
             Instant time = record.hasNonNull("eventTime") ? Instant.parse(record.get("eventTime").asText())
                     : Instant.now();
             String name = record.path("eventName").asText("AuthorizeSecurityGroupIngress");
-            return new Event(time, name, eventJson);
+            String source = record.path("eventSource").asText("ec2.amazonaws.com");
+            return new Event(time, name, source, eventJson);
         } catch (Exception e) {
             // a record that is not JSON still comes back from the Lake as it was stored
-            return new Event(Instant.now(), "AuthorizeSecurityGroupIngress", eventJson);
+            return new Event(Instant.now(), "AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", eventJson);
         }
     }
 
@@ -225,11 +228,20 @@ public final class LakeStandIn {
             names = Pattern.compile(",").splitAsStream(n.group(1)).map(s -> s.trim().replace("'", ""))
                     .collect(Collectors.toSet());
         }
+        Set<String> sources = Set.of();
+        Matcher s = SOURCES.matcher(sql);
+        if (s.find()) {
+            sources = s.group(1) != null ? Set.of(s.group(1))
+                    : Pattern.compile(",").splitAsStream(s.group(2)).map(v -> v.trim().replace("'", ""))
+                            .collect(Collectors.toSet());
+        }
         Instant after = bound(AFTER, sql, Instant.MIN);
         Instant before = bound(BEFORE, sql, Instant.MAX);
         Set<String> wanted = names;
+        Set<String> fromSources = sources;
         List<Event> matching = new ArrayList<>(events.stream()
                 .filter(e -> wanted.isEmpty() || wanted.contains(e.name()))
+                .filter(e -> fromSources.isEmpty() || fromSources.contains(e.source()))
                 .filter(e -> !e.time().isBefore(after) && !e.time().isAfter(before)).toList());
         Matcher order = ORDER_BY.matcher(sql.trim());
         if (order.find()) {

@@ -167,6 +167,59 @@ public final class Records {
         return r.toString();
     }
 
+    /**
+     * A RunInstances record as CloudTrail writes it: the request as given (groupSet, networkInterfaceSet,
+     * launchTemplate… in CloudTrail's {"items": [...]} form), the response's instancesSet naming each
+     * instance launched with its interfaces and groups.
+     */
+    public static String runInstances(String eventId, Instant time, String account, String region,
+            String requestParameters, List<software.amazon.awssdk.services.ec2.model.Instance> launched) {
+        ObjectNode r = launchRecord(eventId, time, account, region, "RunInstances", requestParameters);
+        ObjectNode response = r.putObject("responseElements");
+        response.put("requestId", r.path("requestID").asText());
+        response.put("reservationId", "r-0a1b2c3d4e5f60718");
+        response.put("ownerId", account);
+        response.putObject("groupSet");
+        ArrayNode items = response.putObject("instancesSet").putArray("items");
+        for (var instance : launched) {
+            ObjectNode item = items.addObject();
+            item.put("instanceId", instance.instanceId());
+            item.putObject("instanceState").put("code", 0).put("name", "pending");
+            ArrayNode enis = item.putObject("networkInterfaceSet").putArray("items");
+            for (var eni : instance.networkInterfaces()) {
+                ObjectNode e = enis.addObject().put("networkInterfaceId", eni.networkInterfaceId());
+                ArrayNode groups = e.putObject("groupSet").putArray("items");
+                eni.groups()
+                        .forEach(g -> groups.addObject().put("groupId", g.groupId()).put("groupName", g.groupName()));
+            }
+        }
+        return r.toString();
+    }
+
+    /** A CreateNetworkInterface record: the request as given, the response naming the interface created. */
+    public static String createNetworkInterface(String eventId, Instant time, String account, String region,
+            String requestParameters, software.amazon.awssdk.services.ec2.model.NetworkInterface created) {
+        ObjectNode r = launchRecord(eventId, time, account, region, "CreateNetworkInterface", requestParameters);
+        ObjectNode response = r.putObject("responseElements");
+        response.put("requestId", r.path("requestID").asText());
+        ObjectNode eni = response.putObject("networkInterface");
+        eni.put("networkInterfaceId", created.networkInterfaceId());
+        eni.put("subnetId", created.subnetId());
+        eni.put("vpcId", created.vpcId());
+        ArrayNode groups = eni.putObject("groupSet").putArray("items");
+        created.groups().forEach(g -> groups.addObject().put("groupId", g.groupId()).put("groupName", g.groupName()));
+        return r.toString();
+    }
+
+    private static ObjectNode launchRecord(String eventId, Instant time, String account, String region,
+            String eventName, String requestParameters) {
+        ObjectNode r = (ObjectNode) readTree(authorize(eventId, time, account, account, region, "sg-0", false,
+                List.of()));
+        r.put("eventName", eventName);
+        r.set("requestParameters", readTree(requestParameters));
+        return r;
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
         try {
             return JSON.readTree(json);

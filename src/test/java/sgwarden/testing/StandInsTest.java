@@ -183,6 +183,32 @@ class StandInsTest {
         assertTrue(lake.signingKeys().stream().allMatch("AKIDSTANDINTEST1"::equals));
     }
 
+    @Test
+    void theLakeHonoursTheEventSource() {
+        Instant now = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // the same name from another service: only its source tells it apart
+        lake.seedAll(List.of(
+                "{\"eventID\":\"ec2\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"CreateTags\","
+                        + "\"eventTime\":\"" + now + "\"}",
+                "{\"eventID\":\"other\",\"eventSource\":\"workspaces.amazonaws.com\",\"eventName\":\"CreateTags\","
+                        + "\"eventTime\":\"" + now + "\"}"));
+        String select = "SELECT eventJson FROM " + lake.eventDataStore() + " WHERE ";
+        String rest = "eventName IN ('CreateTags') ORDER BY eventTime ASC";
+        try (CloudTrailClient client = CloudTrailClient.builder().endpointOverride(URI.create(lake.endpoint()))
+                .region(Region.US_EAST_1).httpClientBuilder(ApacheHttpClient.builder())
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSTANDINTEST1", "s")))
+                .build()) {
+            assertEquals(List.of("ec2"), ids(client, select + "eventSource = 'ec2.amazonaws.com' AND " + rest));
+            assertEquals(List.of("other"),
+                    ids(client, select + "eventSource IN ('workspaces.amazonaws.com') AND " + rest));
+            assertEquals(2, ids(client, select + rest).size(), "no source filter: both");
+        } finally {
+            // the other tests share the stand-in and count its statements and rows
+            lake.reset();
+        }
+    }
+
     static List<String> ids(CloudTrailClient client, String sql) {
         String id = client.startQuery(b -> b.queryStatement(sql)).queryId();
         GetQueryResultsResponse page;
