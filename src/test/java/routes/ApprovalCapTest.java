@@ -39,6 +39,8 @@ class ApprovalCapTest {
     LakeStandIn lake;
     @jakarta.inject.Inject
     sgwarden.store.Expiries expiries;
+    @jakarta.inject.Inject
+    sgwarden.testing.MovableClock clock;
 
     @Test
     void onlyWhatThePolicyAllowsIsOfferedAndALongerChoiceIsRefusedPrivately() {
@@ -83,10 +85,12 @@ class ApprovalCapTest {
         Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
                 Accounts.REGION, group, false, Accounts.tcp(8443, "10.0.0.0/8")));
         String mention = "<!subteam^" + Profiles.LakeCapped.USER_GROUP + ">";
+        clock.advance(Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(15)).until(() -> !reminders(c, mention).isEmpty());
-        // the timer keeps reading the due-index every 300 ms: still one reminder
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> reminders(c, mention).size() == 1);
+        // the timer keeps reading the due-index: two more checks, still one reminder
+        long checked = expiries.checks();
+        await().atMost(Duration.ofSeconds(10)).until(() -> expiries.checks() > checked + 2);
+        assertEquals(1, reminders(c, mention).size());
         SlackStandIn.Received reminder = reminders(c, mention).get(0);
         assertTrue(reminder.text().startsWith(mention + " :bell: Still undecided after 2 s: "), reminder.text());
         assertTrue(reminder.json().toString().contains("\"sgwarden_deny\""), "the reminder carries the buttons");
@@ -169,6 +173,10 @@ class ApprovalCapTest {
                 Accounts.REGION, group, false, Accounts.tcp(2201, "10.0.0.0/8")));
         String ruleId = c.rules().get(0).securityGroupRuleId();
 
+        // reminded after 2 s, decided by the policy after 3 s
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !told(c, "Still undecided").isEmpty());
+        clock.advance(Duration.ofSeconds(1));
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
         assertFalse(Accounts.rulesNow(moto, c).contains(ruleId), "the rule is gone from moto");
         var item = Announced.item(moto, c.eventId());
@@ -199,6 +207,9 @@ class ApprovalCapTest {
         Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
                 Accounts.REGION, group, false, Accounts.tcp(2202, "10.0.0.0/8")));
 
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !told(c, "Still undecided").isEmpty());
+        clock.advance(Duration.ofSeconds(1));
         await().atMost(Duration.ofSeconds(20)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
         var item = Announced.item(moto, c.eventId());
         assertEquals("policy:undecided-approve", item.get("decidedBy").s());

@@ -43,6 +43,8 @@ class BotTokenModeTest {
     SlackStandIn slack;
     @InjectLake
     LakeStandIn lake;
+    @jakarta.inject.Inject
+    sgwarden.testing.MovableClock clock;
 
     @Test
     void theAnnouncementGoesToTheChannelThroughTheWebApi() {
@@ -72,6 +74,8 @@ class BotTokenModeTest {
         String ruleId = c.rules().get(0).securityGroupRuleId();
 
         Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+        clock.advance(Duration.ofSeconds(3));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
         assertFalse(Accounts.rulesNow(moto, c).contains(ruleId));

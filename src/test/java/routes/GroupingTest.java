@@ -282,7 +282,10 @@ class GroupingTest {
 
         Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
                 .expect(200);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(10))
+                .until(() -> "APPROVED".equals(Announced.status(moto, c.eventId()))));
         // the notice comes 6 s before the end (this profile): one for the group, with Extend all
+        clock.advance(Duration.ofSeconds(2));
         SlackStandIn.Received notice = theMessageSaying("Extend them?");
         assertTrue(Clicks.buttons(notice).contains("sgwarden_group_extend_for_8s"), Clicks.buttons(notice).toString());
         Clicks.clickIn(notice, "sgwarden_group_extend_for_8s", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
@@ -291,6 +294,7 @@ class GroupingTest {
                     .until(() -> Announced.item(moto, c.eventId()).containsKey("extended"));
         }
         // still there after the first expiry, reverted at the second; one message says so for all three
+        clock.advance(Duration.ofSeconds(8));
         SlackStandIn.Received expired = theMessageSaying("their rules were reverted");
         changes.forEach(c -> await().atMost(Duration.ofSeconds(10))
                 .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
