@@ -1,6 +1,7 @@
 package sgwarden.store;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,21 +46,22 @@ public class ChangeLedger extends ServiceSupport implements IdempotentRepository
     @Override
     public boolean add(String eventId) {
         long now = clock.instant().getEpochSecond();
+        Map<String, AttributeValue> values = new HashMap<>(
+                Map.of(":stale", Items.n(now - settings.claimTimeout().toSeconds())));
+        // a change waiting in a group's window is held by the table, not by its claim: never taken over
+        String condition = "attribute_not_exists(#id) OR "
+                + Transition.CLAIM.condition(values, "#claimed < :stale AND attribute_not_exists(#shard)");
         try {
             dynamo.putItem(b -> b.tableName(settings.table())
                     .item(Map.of(
                             Items.ID, Items.s(eventId),
-                            Items.STATUS, Items.s(Status.ANNOUNCING.name()),
+                            Items.STATUS, Transition.CLAIM.target(Status.ANNOUNCING),
                             Items.CLAIMED_AT, Items.n(now),
                             Items.EXPIRES_AT, Items.n(now + settings.retention().toSeconds())))
-                    // a change waiting in a group's window is held by the table, not by its claim: never taken over
-                    .conditionExpression("attribute_not_exists(#id)"
-                            + " OR (#status = :announcing AND #claimed < :stale AND attribute_not_exists(#shard))")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#id", Items.ID, "#status", Items.STATUS,
                             "#claimed", Items.CLAIMED_AT, "#shard", Items.DUE_SHARD))
-                    .expressionAttributeValues(Map.of(
-                            ":announcing", Items.s(Status.ANNOUNCING.name()),
-                            ":stale", Items.n(now - settings.claimTimeout().toSeconds())))
+                    .expressionAttributeValues(values)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException e) {

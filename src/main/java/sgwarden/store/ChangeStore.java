@@ -81,18 +81,21 @@ public class ChangeStore {
 
     /** A group set that could not be read, and Slack has accepted the notice: nothing is left to decide. */
     public void noticed(@org.apache.camel.Body SecurityGroupChange change) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":unreadable", Transition.TELL_UNREADABLE.target(Status.UNREADABLE), ":name",
+                Items.s(change.eventName()),
+                ":account", Items.s(change.accountId()), ":region", Items.s(change.region()),
+                ":record", Items.s(change.record()), ":why", Items.s(change.attachment().unreadable())));
+        String condition = Transition.TELL_UNREADABLE.condition(values, null);
         try {
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
                     .updateExpression("SET #status = :unreadable, #name = :name, #account = :account,"
                             + " #region = :region, #record = :record, #error = :why")
-                    .conditionExpression("#status = :announcing")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#name", Items.EVENT_NAME,
                             "#account", Items.ACCOUNT, "#region", Items.REGION, "#record", Items.RECORD,
                             "#error", Items.ERROR))
-                    .expressionAttributeValues(Map.of(":unreadable", Items.s(Status.UNREADABLE.name()),
-                            ":announcing", Items.s(Status.ANNOUNCING.name()), ":name", Items.s(change.eventName()),
-                            ":account", Items.s(change.accountId()), ":region", Items.s(change.region()),
-                            ":record", Items.s(change.record()), ":why", Items.s(change.attachment().unreadable()))));
+                    .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             // another run told Slack first
         }
@@ -108,8 +111,8 @@ public class ChangeStore {
             @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs,
             @ExchangeProperty(GroupStore.GROUP) String groupId) {
         Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending", Items.s(Status.PENDING.name()),
-                ":announcing", Items.s(Status.ANNOUNCING.name()), ":now", Items.s(clock.instant().toString())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending",
+                Transition.ANNOUNCE.target(Status.PENDING), ":now", Items.s(clock.instant().toString())));
         // due for its reminder unless decided first (the timer reads the due-index)
         names.putAll(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT));
         values.putAll(Map.of(":reminders", Items.s(Items.REMINDERS_SHARD),
@@ -129,10 +132,11 @@ public class ChangeStore {
             update += ", #in = :in";
         }
         String expression = update;
+        String condition = Transition.ANNOUNCE.condition(values, null);
         try {
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
                     .updateExpression(expression)
-                    .conditionExpression("#status = :announcing")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
@@ -157,18 +161,17 @@ public class ChangeStore {
      */
     public StoredChange decide(@ExchangeProperty("decision") Decision decision) {
         boolean deny = decision.kind() == Decision.Kind.DENY;
-        Status next = deny ? Status.REVERTING : Status.APPROVED;
+        Transition transition = deny ? Transition.DENY : Transition.APPROVE;
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":next", Items.s(next.name()));
-        values.put(":pending", Items.s(Status.PENDING.name()));
-        values.put(":failed", Items.s(deny ? Status.REVERT_FAILED.name() : Status.PENDING.name()));
+        values.put(":next", transition.target(deny ? Status.REVERTING : Status.APPROVED));
         values.put(":decision", Items.s(decision.kind().name()));
         values.put(":by", Items.s(decision.userId()));
         values.put(":byName", Items.s(String.valueOf(decision.userName())));
         values.put(":at", Items.s(decision.at().toString()));
         values.put(":atEpoch", Items.n(decision.at().getEpochSecond()));
-        values.put(":reverting", Items.s(deny ? Status.REVERTING.name() : "none"));
-        values.put(":stuck", Items.n(decision.at().minus(settings.revert().stuckAfter()).getEpochSecond()));
+        if (deny) {
+            values.put(":stuck", Items.n(decision.at().minus(settings.revert().stuckAfter()).getEpochSecond()));
+        }
         values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
                 "decision", Items.s(decision.kind().name()), "by", Items.s(decision.userId()),
                 "byName", Items.s(String.valueOf(decision.userName())), "at", Items.s(decision.at().toString()))))));
@@ -196,13 +199,13 @@ public class ChangeStore {
                 + " #at = :at, #atEpoch = :atEpoch,"
                 + " #history = list_append(if_not_exists(#history, :empty), :entry)" + expiry
                 + " REMOVE #error" + (expiry.isEmpty() ? ", #shard, #due" : "");
+        // a revert whose instance died mid-way (REVERTING for too long) may be denied again
+        String condition = transition.condition(values, "#atEpoch < :stuck");
         try {
             UpdateItemResponse updated = dynamo
                     .updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
                             .updateExpression(update)
-                            // a revert whose instance died mid-way (REVERTING for too long) may be denied again
-                            .conditionExpression(
-                                    "#status IN (:pending, :failed) OR (#status = :reverting AND #atEpoch < :stuck)")
+                            .conditionExpression(condition)
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values)
                             .returnValues(ReturnValue.ALL_NEW));
@@ -270,15 +273,13 @@ public class ChangeStore {
                 : done;
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":outcome", Items.s(outcome.name()));
-        values.put(":reverting", Items.s(Status.REVERTING.name()));
+        values.put(":outcome", Transition.REVERT_DONE.target(outcome));
         values.put(":now", Items.s(now.toString()));
         Map<String, AttributeValue> entry = new HashMap<>(Map.of("outcome", Items.s(outcome.name()),
                 "by", Items.s(decision.userId()), "at", Items.s(now.toString())));
         entry.putAll(details);
         String update = "SET #status = :outcome, #outcomeAt = :now,"
                 + " #history = list_append(if_not_exists(#history, :empty), :entry)";
-        values.put(":expired", Items.s(Status.EXPIRED.name()));
         if (error != null) {
             values.put(":error", Items.s(error));
             entry.put("error", Items.s(error));
@@ -293,11 +294,12 @@ public class ChangeStore {
         }
         // done: the item leaves the due-index (an expiry's revert is not picked up again)
         String expression = update + " REMOVE #shard, #due";
+        // Deny's revert holds REVERTING, an expiry's holds EXPIRED
+        String condition = Transition.REVERT_DONE.condition(values, null);
         UpdateItemResponse updated = dynamo
                 .updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
                         .updateExpression(expression)
-                        // Deny's revert holds REVERTING, an expiry's holds EXPIRED
-                        .conditionExpression("#status IN (:reverting, :expired)")
+                        .conditionExpression(condition)
                         .expressionAttributeNames(names)
                         .expressionAttributeValues(values)
                         .returnValues(ReturnValue.ALL_NEW));

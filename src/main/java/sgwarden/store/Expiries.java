@@ -95,22 +95,26 @@ public class Expiries {
             return null;
         }
         Instant now = clock.instant();
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":expired", Transition.EXPIRE.target(Status.EXPIRED),
+                ":approvals", Items.s(Items.APPROVALS_SHARD), ":seen", seenDue,
+                ":retry", Items.n(now.plus(settings.revert().stuckAfter()).getEpochSecond()),
+                ":now", Items.s(now.toString()), ":empty", AttributeValue.fromL(List.of()),
+                ":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                        "outcome", Items.s(Status.EXPIRED.name()), "by", Items.s(BY),
+                        "at", Items.s(now.toString())))))));
+        // an expiry claimed by a replica that died is due again (at :retry): held too long, taken again
+        String condition = Transition.EXPIRE.condition(values, "#due = :seen")
+                + " AND #shard = :approvals AND #due = :seen";
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(changeId))
                     .updateExpression("SET #status = :expired, #due = :retry, #expiredAt = :now,"
                             + " #history = list_append(if_not_exists(#history, :empty), :entry)")
-                    .conditionExpression("#status IN (:approved, :expired) AND #shard = :approvals AND #due = :seen")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#due", Items.DUE_AT,
                             "#expiredAt", EXPIRED_AT, "#history", Items.HISTORY, "#shard", Items.DUE_SHARD))
-                    .expressionAttributeValues(Map.of(":expired", Items.s(Status.EXPIRED.name()),
-                            ":approvals", Items.s(Items.APPROVALS_SHARD),
-                            ":approved", Items.s(Status.APPROVED.name()), ":seen", seenDue,
-                            ":retry", Items.n(now.plus(settings.revert().stuckAfter()).getEpochSecond()),
-                            ":now", Items.s(now.toString()), ":empty", AttributeValue.fromL(List.of()),
-                            ":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
-                                    "outcome", Items.s(Status.EXPIRED.name()), "by", Items.s(BY),
-                                    "at", Items.s(now.toString())))))))
+                    .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange stored = StoredChange.of(updated);
             exchange.setProperty("stored", stored);
@@ -313,7 +317,7 @@ public class Expiries {
         Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#until", Items.APPROVED_UNTIL,
                 "#history", Items.HISTORY, "#extended", Items.EXTENDED, "#shard", Items.DUE_SHARD,
                 "#due", Items.DUE_AT));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":approved", Items.s(Status.APPROVED.name()),
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":seenUntil", Items.s(stored.approvedUntil().toString()),
                 ":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(entry))),
                 ":empty", AttributeValue.fromL(List.of()), ":extended", Items.s(who + " " + what)));
@@ -327,12 +331,13 @@ public class Expiries {
             update += ", #until = :until, #shard = :notices, #due = :due";
         }
         String expression = update;
+        // not claimed for its expiry (EXPIRED), and nobody extended it since it was read
+        String condition = Transition.EXTEND.condition(values, null) + " AND #until = :seenUntil";
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId()))
                     .updateExpression(expression)
-                    // not claimed for its expiry (EXPIRED), and nobody extended it since it was read
-                    .conditionExpression("#status = :approved AND #until = :seenUntil")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange extended = StoredChange.of(updated);
@@ -391,10 +396,10 @@ public class Expiries {
         Decision.Kind kind = approve ? Decision.Kind.APPROVE : Decision.Kind.DENY;
         String by = Decision.POLICY_PREFIX + policy;
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":pending", Items.s(Status.PENDING.name()));
         values.put(":escalations", Items.s(Items.ESCALATIONS_SHARD));
         values.put(":seen", seenDue);
-        values.put(":next", Items.s((approve ? Status.APPROVED : Status.REVERTING).name()));
+        values.put(":next", Transition.ESCALATE.target(approve ? Status.APPROVED : Status.REVERTING));
+        String condition = Transition.ESCALATE.condition(values, null) + " AND #shard = :escalations AND #due = :seen";
         values.put(":decision", Items.s(kind.name()));
         values.put(":by", Items.s(by));
         values.put(":byName", Items.s(policy));
@@ -414,7 +419,7 @@ public class Expiries {
                     .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
                             + " #at = :at, #atEpoch = :atEpoch,"
                             + " #history = list_append(if_not_exists(#history, :empty), :entry) REMOVE #shard, #due")
-                    .conditionExpression("#status = :pending AND #shard = :escalations AND #due = :seen")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange stored = StoredChange.of(updated);

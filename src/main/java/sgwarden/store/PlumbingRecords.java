@@ -91,30 +91,34 @@ public class PlumbingRecords {
 
     /** Slack accepted the alert: from now on the ledger takes its event as a duplicate. */
     public void confirmTamper(@Body TamperEvent event) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":alerted", Transition.ALERT.target(Status.TAMPER_ALERTED), ":now",
+                Items.s(clock.instant().toString())));
+        String condition = Transition.ALERT.condition(values, null);
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(event.eventId()))
                 .updateExpression("SET #status = :alerted, #announced = :now")
-                .conditionExpression("#status = :announcing")
+                .conditionExpression(condition)
                 .expressionAttributeNames(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT))
-                .expressionAttributeValues(Map.of(":alerted", Items.s(Status.TAMPER_ALERTED.name()),
-                        ":announcing", Items.s(Status.ANNOUNCING.name()),
-                        ":now", Items.s(clock.instant().toString()))));
+                .expressionAttributeValues(values));
     }
 
     /** Records who acknowledged a tamper alert, once; a second click is told who did it first. */
     public Acknowledged acknowledge(@org.apache.camel.ExchangeProperty("decision") Decision decision) {
         Instant now = clock.instant();
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":acknowledged", Transition.ACKNOWLEDGE.target(Status.TAMPER_ACKNOWLEDGED),
+                ":tamper", Items.s("tamper"), ":by", Items.s(decision.userId()),
+                ":byName", Items.s(decision.userName() == null ? decision.userId() : decision.userName()),
+                ":at", Items.s(now.toString())));
+        String condition = "#kind = :tamper AND " + Transition.ACKNOWLEDGE.condition(values, null);
         try {
             Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId()))
                     .updateExpression("SET #status = :acknowledged, #by = :by, #byName = :byName, #at = :at")
-                    .conditionExpression("#kind = :tamper AND #status = :alerted")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#status", Items.STATUS, "#kind", KIND,
                             "#by", ACKNOWLEDGED_BY, "#byName", ACKNOWLEDGED_BY_NAME, "#at", ACKNOWLEDGED_AT))
-                    .expressionAttributeValues(Map.of(":acknowledged", Items.s(Status.TAMPER_ACKNOWLEDGED.name()),
-                            ":alerted", Items.s(Status.TAMPER_ALERTED.name()), ":tamper", Items.s("tamper"),
-                            ":by", Items.s(decision.userId()),
-                            ":byName", Items.s(decision.userName() == null ? decision.userId() : decision.userName()),
-                            ":at", Items.s(now.toString())))
+                    .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             return acknowledged(item);
         } catch (ConditionalCheckFailedException e) {

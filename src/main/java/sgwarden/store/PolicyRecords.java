@@ -89,9 +89,7 @@ public class PolicyRecords {
 
     private StoredChange take(Decision decision, Status next, boolean posted) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":next", Items.s(next.name()));
-        values.put(":announcing", Items.s(Status.ANNOUNCING.name()));
-        values.put(":pending", Items.s(Status.PENDING.name()));
+        values.put(":next", Transition.POLICY.target(next));
         values.put(":decision", Items.s(decision.kind().name()));
         values.put(":by", Items.s(decision.userId()));
         values.put(":byName", Items.s(decision.userName()));
@@ -115,11 +113,12 @@ public class PolicyRecords {
             update += " REMOVE #shard, #due";
         }
         String expression = update;
+        String condition = Transition.POLICY.condition(values, null) + " AND attribute_not_exists(#decision)";
         try {
             return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId()))
                     .updateExpression(expression)
-                    .conditionExpression("#status IN (:announcing, :pending) AND attribute_not_exists(#decision)")
+                    .conditionExpression(condition)
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes());
         } catch (ConditionalCheckFailedException e) {

@@ -48,26 +48,20 @@ public class RestoreRecords {
      * has been stuck for too long) becomes RESTORING.
      */
     public StoredChange start(@ExchangeProperty("decision") Decision decision) {
-        Map<String, AttributeValue> values = decisionValues(decision, Status.RESTORING);
-        values.put(":reverted", Items.s(Status.REVERTED.name()));
-        values.put(":quarantined", Items.s(Status.QUARANTINED.name()));
-        values.put(":failed", Items.s(Status.RESTORE_FAILED.name()));
-        values.put(":restoring", Items.s(Status.RESTORING.name()));
+        Map<String, AttributeValue> values = decisionValues(decision, Transition.RESTORE, Status.RESTORING);
         values.put(":stuck", Items.n(decision.at().minus(settings.revert().stuckAfter()).getEpochSecond()));
-        return decide(decision, values,
-                "#status IN (:reverted, :quarantined, :failed) OR (#status = :restoring AND #atEpoch < :stuck)");
+        return decide(decision, values, Transition.RESTORE.condition(values, "#atEpoch < :stuck"));
     }
 
     /** A quarantine's Deny: the rules stay off, and the change is REVERTED by the person. */
     public StoredChange keepOff(@ExchangeProperty("decision") Decision decision) {
-        Map<String, AttributeValue> values = decisionValues(decision, Status.REVERTED);
-        values.put(":quarantined", Items.s(Status.QUARANTINED.name()));
-        return decide(decision, values, "#status = :quarantined");
+        Map<String, AttributeValue> values = decisionValues(decision, Transition.KEEP_OFF, Status.REVERTED);
+        return decide(decision, values, Transition.KEEP_OFF.condition(values, null));
     }
 
-    private static Map<String, AttributeValue> decisionValues(Decision decision, Status next) {
+    private static Map<String, AttributeValue> decisionValues(Decision decision, Transition transition, Status next) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":next", Items.s(next.name()));
+        values.put(":next", transition.target(next));
         values.put(":decision", Items.s(decision.kind().name()));
         values.put(":by", Items.s(decision.userId()));
         values.put(":byName", Items.s(String.valueOf(decision.userName())));
@@ -112,8 +106,7 @@ public class RestoreRecords {
     private StoredChange outcome(Decision decision, Status outcome, String error, Map<String, AttributeValue> more) {
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":outcome", Items.s(outcome.name()));
-        values.put(":restoring", Items.s(Status.RESTORING.name()));
+        values.put(":outcome", Transition.RESTORE_DONE.target(outcome));
         values.put(":now", Items.s(now.toString()));
         Map<String, AttributeValue> entry = new HashMap<>(more);
         entry.put("outcome", Items.s(outcome.name()));
@@ -131,9 +124,10 @@ public class RestoreRecords {
             update += ", #error = :error";
         }
         String expression = update;
+        String condition = Transition.RESTORE_DONE.condition(values, null);
         return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
                 .updateExpression(expression)
-                .conditionExpression("#status = :restoring")
+                .conditionExpression(condition)
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)).attributes());
     }
