@@ -514,7 +514,8 @@ class CloudTrailParserTest {
                 .replace(", \"value\": \"platform\"", ""), "t");
         assertEquals(List.of(new Tagging.Tag("team", null)), keyOnly.tagging().tags());
         SecurityGroupChange all = parser.parse(fixture("create-tags.json").replace("CreateTags", "DeleteTags")
-                .replace("\"tagSet\": {\"items\": [{\"key\": \"team\", \"value\": \"platform\"}]}", "\"tagSet\": {}"), "t");
+                .replace("\"tagSet\": {\"items\": [{\"key\": \"team\", \"value\": \"platform\"}]}", "\"tagSet\": {}"),
+                "t");
         assertTrue(all.tagging().tags().isEmpty());
     }
 
