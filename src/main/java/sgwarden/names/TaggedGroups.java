@@ -49,6 +49,8 @@ public class TaggedGroups {
         if (watched.isEmpty() || !(any || (delete && named.tags().isEmpty()))) {
             return List.of();
         }
+        // the policies and the messages read the tags as they are now, not as cached before the call
+        named.groups().forEach(g -> groups.forget(found.accountId(), found.region(), g));
         // the whole call is kept: Deny undoes all of it, and sgwarden's own undo is recognized by all of it
         return named.groups().stream().map(groupId -> SecurityGroupChange.tagged(found,
                 found.eventId() + "#" + groupId, groupId, named.of(groupId, null, null, null), found.record()))
