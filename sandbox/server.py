@@ -157,6 +157,8 @@ SCENARIOS = {
     "apply": {"label": "Simulate a Terraform apply (12 rules across 3 groups, with a pause)", "apply": True},
     # ModifyNetworkInterfaceAttribute on app-1's interface, no rule changed: see attach_legacy_group
     "attach-legacy": {"label": "Attach the legacy open group to an instance", "attach": True},
+    # CreateTags team=platform on the picked group, no rule changed: see tag_team_platform
+    "tag-platform": {"label": "Tag a group team=platform", "tag": True},
     # an insider through sgwarden's own spoke role, in a session named like sgwarden's: see pose_as_sgwarden
     "pose": {"label": "Pose as sgwarden's role", "pose": True, "egress": False,
              "permissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
@@ -572,6 +574,35 @@ def attach_legacy_group():
     return {"eventId": change_id, "groupId": legacy["id"], "account": account, "region": region,
             "ruleIds": [], "deliveredTo": delivered, "interfaceId": eni, "instanceId": instance,
             "verb": f"legacy-open attached to {eni} of {instance} (app-1), no rule changed;"}
+
+
+def tag_team_platform(group_id):
+    """An insider tags the picked group team=platform with CreateTags: no rule changes, but the sandbox's
+    policy platform-team-trusted approves every change to groups so tagged. sgwarden announces what the tag
+    switches; until a person approves it, the approve policy does not count the new tag (Deny takes it
+    off again)."""
+    acct, group = find_group(group_id)
+    if acct is None:
+        raise LookupError(f"no seeded group {group_id}")
+    account, region = acct["account"], acct["region"]
+    ec2 = MOTO.ec2(account, region)
+    tags = {t["Key"]: t["Value"] for t in ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+            .get("Tags", [])}
+    if tags.get("team") == "platform":
+        raise Conflict(f"{group['name']} is tagged team=platform already. Deny it first.")
+    ec2.create_tags(Resources=[group_id], Tags=[{"Key": "team", "Value": "platform"}])
+    event_id = str(uuid.uuid4())
+    record = cloudtrail_record(event_id, now_utc(), account, region, group_id, False, [], [])
+    record["eventName"] = "CreateTags"
+    record["requestParameters"] = {"resourcesSet": {"items": [{"resourceId": group_id}]},
+                                   "tagSet": {"items": [{"key": "team", "value": "platform"}]}}
+    record["responseElements"] = {"requestId": record["requestID"], "_return": True}
+    change_id = f"{event_id}#{group_id}"
+    STATE.log(f"{CHANGER} in {account} tagged {group['name']} ({group_id}) team=platform with CreateTags; no rule "
+              f"changed; CloudTrail event {event_id}", eventId=change_id, groupId=group_id)
+    delivered = deliver(record, account, region)
+    return {"eventId": change_id, "groupId": group_id, "account": account, "region": region,
+            "ruleIds": [], "deliveredTo": delivered, "verb": f"team=platform set on {group['name']}, no rule changed;"}
 
 
 def pose_as_sgwarden(group_id):
@@ -1122,6 +1153,16 @@ def interface():
     return jsonify({"instanceId": instance, "interfaceId": eni, "groups": groups})
 
 
+@app.get("/api/tags/<group_id>")
+def group_tags(group_id):
+    """The group's tags, read from moto now."""
+    acct, _ = find_group(group_id)
+    if acct is None:
+        return jsonify({"error": f"no seeded group {group_id}"}), 404
+    found = MOTO.ec2(acct["account"], acct["region"]).describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    return jsonify({t["Key"]: t["Value"] for t in found[0].get("Tags", [])})
+
+
 @app.post("/api/change")
 def change():
     if not json_only():
@@ -1136,6 +1177,8 @@ def change():
             return jsonify(terraform_apply())
         if SCENARIOS[data["scenario"]].get("attach"):
             return jsonify(attach_legacy_group())
+        if SCENARIOS[data["scenario"]].get("tag"):
+            return jsonify(tag_team_platform(data.get("groupId", "")))
         if SCENARIOS[data["scenario"]].get("pose"):
             return jsonify(pose_as_sgwarden(data.get("groupId", "")))
         return jsonify(make_change(data["scenario"], data.get("groupId", "")))

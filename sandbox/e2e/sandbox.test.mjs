@@ -27,6 +27,10 @@
 //      (ModifyNetworkInterfaceAttribute, no rule changed): the message says "legacy-open (22/tcp from
 //      0.0.0.0/0) is now on eni-… of i-…", and the baseline's quarantine takes the group off the
 //      interface at once (its rule stays in the group).
+//   10. tags web-frontend team=platform (CreateTags, no rule changed): the message says "from now on policy
+//      platform-team-trusted approves changes to web-frontend"; an IPv6 rule added next is asked about
+//      ("tag team=platform on web-frontend is not approved yet"), not approved; Deny of the tag change
+//      takes the tag off in moto.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -474,3 +478,38 @@ async function attach(group) {
     return id && id.endsWith(`#${group}`) ? id : null;
   });
 }
+
+async function tagsInMoto(groupId) {
+  const r = await fetch(new URL(`/api/tags/${groupId}`, pageUrl));
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+test('tag a group team=platform: announced with what it switches, not counted until approved, Deny takes it off', async () => {
+  const group = await groupId('web-frontend');
+  await page.selectOption('#group-select', group);
+  const result = page.locator('#change-result');
+  await page.getByRole('button', { name: 'Tag a group team=platform' }).click();
+  const eventId = await eventually('the group to be tagged in moto', async () => {
+    assert.ok(!(await result.getAttribute('class')).includes('error'), await result.textContent());
+    const id = await result.getAttribute('data-event-id');
+    return id && id.endsWith(`#${group}`) ? id : null;
+  });
+  assert.equal((await tagsInMoto(group)).team, 'platform');
+
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  assert.match(await message.textContent(), /from now on policy platform-team-trusted approves changes to web-frontend/);
+
+  // the insider's next step: a rule on the tagged group is asked about, not approved by the new tag
+  const rule = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
+  const asked = page.locator(`.message[data-event-id="${rule.eventId}"]`);
+  await asked.waitFor({ timeout: STEP_MS });
+  assert.match(await asked.textContent(), /tag team=platform on web-frontend is not approved yet/);
+  assert.equal(await asked.getByText('Approved by policy').count(), 0);
+
+  await message.getByRole('button', { name: 'Deny' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revert' }).click();
+  await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
+  await eventually('the tag to be off the group in moto', async () => !('team' in (await tagsInMoto(group))));
+});

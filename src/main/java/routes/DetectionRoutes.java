@@ -97,6 +97,9 @@ public class DetectionRoutes extends RouteBuilder {
                     // groups put on an interface: AttachmentRoutes
                     .when(simple("${body.attachment} != null"))
                         .to("direct:attachment-found")
+                    // tags set or removed on groups: TagRoutes
+                    .when(simple("${body.tagging} != null"))
+                        .to("direct:tags-found")
                     .otherwise()
                         .to("direct:rule-forms")
                 .end();

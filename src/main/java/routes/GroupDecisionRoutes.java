@@ -71,6 +71,9 @@ public class GroupDecisionRoutes extends RouteBuilder {
                     .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
                         .to("direct:revert")
                     .end()
+                    .filter(simple("${exchangeProperty.decision.kind} == 'APPROVE' && ${exchangeProperty.stored.tagging} == true"))
+                        .bean("tagLedger", "approve")
+                    .end()
                 .end();
 
         from("direct:extend-one")

@@ -40,6 +40,8 @@ public class RestoreRoutes extends RouteBuilder {
                     // an attached group goes back on its interface
                     .when(simple("${exchangeProperty.stored.attachment}"))
                         .bean("groupDetacher", "reattach")
+                    .when(simple("${exchangeProperty.stored.tagging}"))
+                        .bean("tagRestorer", "reapply")
                     .otherwise()
                         .bean("ruleReapplier", "reapply")
                 .end()

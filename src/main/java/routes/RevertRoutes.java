@@ -22,6 +22,10 @@ public class RevertRoutes extends RouteBuilder {
                     .when(simple("${exchangeProperty.stored.attachment}"))
                         .bean("groupDetacher", "detach")
                         .bean("changeStore", "recordReverted")
+                    // a tag change: the earlier tags back
+                    .when(simple("${exchangeProperty.stored.tagging}"))
+                        .bean("tagRestorer", "revert")
+                        .bean("changeStore", "recordReverted")
                     // a modification is undone by putting the earlier forms back; an addition by revoking
                     .when(simple("${exchangeProperty.stored.modification}"))
                         .bean("ruleRestorer", "restore")

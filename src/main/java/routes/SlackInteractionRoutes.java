@@ -60,6 +60,10 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("approvalTerms", "check")
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())
+                // an approved tag change: approve policies count its tags from now on
+                .filter(simple("${exchangeProperty.stored.tagging}"))
+                    .bean("tagLedger", "approve")
+                .end()
                 .bean("counters", "decision('approve')")
                 .bean("auditLog", "decision")
                 .wireTap("direct:show-outcome");

@@ -85,7 +85,7 @@ class DetectionRoutesTest {
         assertTrue(sql.contains(
                 "eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules',"
                         + " 'ModifyNetworkInterfaceAttribute', 'ModifyInstanceAttribute', 'CreateNetworkInterface',"
-                        + " 'RunInstances')"),
+                        + " 'RunInstances', 'CreateTags', 'DeleteTags')"),
                 sql);
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("eventTime >= '([^']+)' AND eventTime <= '([^']+)'").matcher(sql);

@@ -29,6 +29,8 @@ public class CloudTrailParser {
 
     /** Where a stored attachment record keeps what sgwarden read through the spoke role. */
     public static final String STORED = "sgwardenAttachment";
+    /** Where a stored tag change keeps the tags before and after it, and what it switches. */
+    public static final String STORED_TAGS = "sgwardenTags";
     static final Set<String> RULE_ADDED = Set.of("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress");
     private final ObjectMapper json;
 
@@ -68,7 +70,8 @@ public class CloudTrailParser {
         }
         boolean modify = SecurityGroupChange.MODIFY.equals(eventName);
         boolean attach = Attachment.isEvent(eventName);
-        if ((!RULE_ADDED.contains(eventName) && !modify && !attach) || text(r, "errorCode") != null) {
+        boolean tags = Tagging.isEvent(eventName);
+        if ((!RULE_ADDED.contains(eventName) && !modify && !attach && !tags) || text(r, "errorCode") != null) {
             return null;
         }
         String account = text(r, "recipientAccountId");
@@ -90,6 +93,9 @@ public class CloudTrailParser {
         }
         if (attach) {
             return attachment(r, eventId, eventName, time, account, region, intake, raw);
+        }
+        if (tags) {
+            return tagging(r, eventId, eventName, time, account, region, intake, raw);
         }
         JsonNode request = r.path("requestParameters");
         JsonNode ruleSet = items(r.path("responseElements").path("securityGroupRuleSet"));
@@ -445,6 +451,99 @@ public class CloudTrailParser {
                 rule.put("owner", r.peer().ownerAccount());
                 rule.put("description", r.description());
             }
+            return json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new UnparseableRecordException(change.eventId(), e.toString(), e);
+        }
+    }
+
+    /**
+     * CreateTags / DeleteTags: requestParameters.resourcesSet.items[].resourceId and
+     * tagSet.items[].{key, value}. Only security groups (sg-…) are kept; null when the call named none.
+     * A record whose resources or tags cannot be read is unparseable: nothing is changed or posted. A
+     * DeleteTags without tags removes every tag (as EC2 does): its tag list is empty. A record sgwarden
+     * stored (no live intake) carries, under {@value #STORED_TAGS}, the group with its tags before and
+     * after and what that switched; live records are never read that way.
+     */
+    private SecurityGroupChange tagging(JsonNode r, String eventId, String eventName, Instant time, String account,
+            String region, String intake, String raw) {
+        JsonNode request = field(r, "requestParameters");
+        if (request == null || !request.isObject()) {
+            throw new UnparseableRecordException(eventId, eventName + " without requestParameters", null);
+        }
+        JsonNode resources = field(field(request, "resourcesSet"), "items");
+        if (resources == null || !resources.isArray() || resources.isEmpty()) {
+            throw new UnparseableRecordException(eventId, eventName + " names no resourcesSet.items", null);
+        }
+        List<String> groups = new ArrayList<>();
+        for (JsonNode item : resources) {
+            String id = text(field(item, "resourceId"));
+            if (id == null || id.isBlank()) {
+                throw new UnparseableRecordException(eventId, eventName + ": a resource has no resourceId", null);
+            }
+            if (id.startsWith("sg-")) {
+                if (!id.matches("sg-[0-9a-fA-F]{1,32}")) {
+                    throw new UnparseableRecordException(eventId, eventName + ": not a group ID: " + id, null);
+                }
+                if (!groups.contains(id)) {
+                    groups.add(id);
+                }
+            }
+        }
+        if (groups.isEmpty()) {
+            return null;
+        }
+        JsonNode set = field(request, "tagSet");
+        JsonNode items = set == null ? null : field(set, "items");
+        boolean delete = Tagging.DELETE_EVENT.equals(eventName);
+        boolean none = set == null || set.isNull() || (set.isObject() && set.isEmpty());
+        if ((items == null || !items.isArray()) && !(delete && none)) {
+            throw new UnparseableRecordException(eventId, eventName + " names no tagSet.items", null);
+        }
+        List<Tagging.Tag> tags = new ArrayList<>();
+        for (JsonNode item : items == null ? MissingNode.getInstance() : items) {
+            String key = text(field(item, "key"));
+            if (key == null || key.isEmpty()) {
+                throw new UnparseableRecordException(eventId, eventName + ": a tag has no key", null);
+            }
+            tags.add(new Tagging.Tag(key, text(field(item, "value"))));
+        }
+        if (tags.isEmpty() && !delete) {
+            throw new UnparseableRecordException(eventId, eventName + " sets no tags", null);
+        }
+        SecurityGroupChange found = new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account,
+                region, groups.get(0), Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(), null,
+                new Tagging(groups, tags));
+        JsonNode stored = r.get(STORED_TAGS);
+        if (stored == null || "lake".equals(intake) || "sqs".equals(intake)) {
+            return found;
+        }
+        List<String> switches = new ArrayList<>();
+        stored.path("switches").forEach(n -> switches.add(n.asText()));
+        Tagging tagging = new Tagging(List.of(text(stored, "groupId")), tags, map(stored.path("before")),
+                map(stored.path("after")), switches);
+        return SecurityGroupChange.tagged(found, text(stored, "changeId"), text(stored, "groupId"), tagging, raw);
+    }
+
+    private static Map<String, String> map(JsonNode object) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    /** The record of one group's tag change as sgwarden stores it, with what it read and what that switches. */
+    public String storedTags(SecurityGroupChange change) {
+        try {
+            ObjectNode record = (ObjectNode) json.readTree(change.record());
+            ObjectNode read = record.putObject(STORED_TAGS);
+            read.put("changeId", change.eventId());
+            read.put("groupId", change.groupId());
+            ObjectNode before = read.putObject("before");
+            change.tagging().before().forEach(before::put);
+            ObjectNode after = read.putObject("after");
+            change.tagging().after().forEach(after::put);
+            ArrayNode switches = read.putArray("switches");
+            change.tagging().switches().forEach(switches::add);
             return json.writeValueAsString(record);
         } catch (JsonProcessingException e) {
             throw new UnparseableRecordException(change.eventId(), e.toString(), e);

@@ -68,8 +68,19 @@ public record OwnWrite(String accountId, String region, String groupId, String e
                 groups.stream().map(g -> "group|" + g).toList());
     }
 
+    /** A group's tags set (CreateTags) or removed (DeleteTags, by key) by Deny or Restore of a tag change. */
+    public static OwnWrite tags(String accountId, String region, String groupId, String eventName,
+            String sessionName, List<Tagging.Tag> tags) {
+        return new OwnWrite(accountId, region, groupId, eventName, sessionName,
+                tags.stream().map(t -> "tag|" + t.describe()).toList());
+    }
+
     /** What a detected change shows, to be looked up among the writes sgwarden expects. */
     public static OwnWrite shownBy(SecurityGroupChange change, String sessionName) {
+        if (change.isTagging()) {
+            return tags(change.accountId(), change.region(), change.groupId(), change.eventName(), sessionName,
+                    change.tagging().tags());
+        }
         if (change.isAttachment()) {
             Attachment a = change.attachment();
             String target = a.interfaceId() != null ? a.interfaceId() : a.instanceId();

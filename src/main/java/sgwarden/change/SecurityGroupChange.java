@@ -24,12 +24,34 @@ public record SecurityGroupChange(
         String intake,
         String record,
         Map<String, KnownForm> earlier,
-        Attachment attachment) {
+        Attachment attachment,
+        Tagging tagging) {
 
     public static final String MODIFY = "ModifySecurityGroupRules";
 
     public SecurityGroupChange {
         earlier = earlier == null ? Map.of() : Map.copyOf(earlier);
+    }
+
+    /** A rule change or groups attached: no tags. */
+    public SecurityGroupChange(String eventId, String requestId, String eventName, Instant eventTime,
+            String accountId, String region, String groupId, Direction direction, Actor actor, List<Rule> rules,
+            String intake, String record, Map<String, KnownForm> earlier, Attachment attachment) {
+        this(eventId, requestId, eventName, eventTime, accountId, region, groupId, direction, actor, rules, intake,
+                record, earlier, attachment, null);
+    }
+
+    /** Tags set or removed on one group (tagged.groupId()): no rules change. */
+    public static SecurityGroupChange tagged(SecurityGroupChange found, String eventId, String groupId,
+            Tagging tagging, String record) {
+        return new SecurityGroupChange(eventId, found.requestId(), found.eventName(), found.eventTime(),
+                found.accountId(), found.region(), groupId, Direction.INGRESS, found.actor(), List.of(),
+                found.intake(), record, Map.of(), null, tagging);
+    }
+
+    /** Tags set or removed, not rules added or changed. */
+    public boolean isTagging() {
+        return tagging != null;
     }
 
     /** A rule change: no groups attached. */
@@ -59,7 +81,7 @@ public record SecurityGroupChange(
     /** The same change showing only these of its rules (for a message). */
     public SecurityGroupChange withRules(List<Rule> shown) {
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                direction, actor, List.copyOf(shown), intake, record, earlier, attachment);
+                direction, actor, List.copyOf(shown), intake, record, earlier, attachment, tagging);
     }
 
     /** An addition, or a modification whose earlier forms have not been looked up yet. */
@@ -88,7 +110,7 @@ public record SecurityGroupChange(
             }
         }
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                known, actor, rules, intake, record, forms, attachment);
+                known, actor, rules, intake, record, forms, attachment, tagging);
     }
 
     /** Each rule changed, with its earlier form where known; empty for an addition. */

@@ -92,6 +92,11 @@ public class GroupLookup implements GroupTags {
         return cache.get(new Key(account, region, groupId));
     }
 
+    /** The group's tags changed: the next lookup reads it again rather than keep the tags from before. */
+    public void forget(String account, String region, String groupId) {
+        cache.synchronous().invalidate(new Key(account, region, groupId));
+    }
+
     /** For the policies: the group's tags, or null when they cannot be read in time (docs/policies.md). */
     @Override
     public Map<String, String> of(String accountId, String region, String groupId) {

@@ -16,6 +16,7 @@ import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Tagging;
 import sgwarden.change.UnparseableRecordException;
 
 /**
@@ -26,6 +27,7 @@ import sgwarden.change.UnparseableRecordException;
  *      sgwarden.policy.Explain [--tags key=value,...] policy.yaml [record.json ...]
  * </pre>
  *
+ * A CreateTags or DeleteTags record shows what it switches, with --tags as the group's tags before.
  * A plain main class rather than a Quarkus command: it starts in well under a second, needs none of
  * the service's settings, and leaves the service's own entry point alone. With no record it only
  * checks the file. Exit status: 0 done, 1 bad policy file or unreadable record, 2 wrong usage.
@@ -102,6 +104,10 @@ public final class Explain {
                 out.println("  not a rule change sgwarden acts on (a failed call, or another event): nothing to do");
                 continue;
             }
+            if (change.isTagging()) {
+                printTags(file, change, groupTags, out);
+                continue;
+            }
             print(change, evaluator.evaluate(change), out);
         }
         return status;
@@ -149,6 +155,38 @@ public final class Explain {
         }
         line.append(" (").append(String.join(", ", notes)).append(')');
         out.println(line);
+    }
+
+    /**
+     * A tag change: the group's tags before (--tags) and after, and each policy it switches on or off.
+     * The service announces one that switches something and lets approve policies count the new tags
+     * only once a person approved them.
+     */
+    static void printTags(PolicyFile file, SecurityGroupChange change, Map<String, String> before, PrintStream out) {
+        Tagging t = change.tagging();
+        boolean delete = Tagging.DELETE_EVENT.equals(change.eventName());
+        out.println("change " + change.eventId() + ": " + change.eventName() + " " + (t.tags().isEmpty() ? "(every tag)"
+                : t.describeTags()) + " on " + String.join(", ", t.groups()) + " in " + change.accountId() + " / "
+                + change.region());
+        if (t.tags().stream().noneMatch(tag -> file.tagKeys().contains(tag.key()))
+                && !(delete && t.tags().isEmpty())) {
+            out.println("  no policy matches on " + (t.tags().size() == 1 ? "this key" : "these keys")
+                    + ": skipped, nothing posted");
+            return;
+        }
+        Map<String, String> after = Tagging.apply(delete, delete && t.tags().isEmpty()
+                ? before.keySet().stream().map(k -> new Tagging.Tag(k, null)).toList()
+                : t.tags(), before);
+        out.println("  tags before " + new java.util.TreeMap<>(before) + ", after " + new java.util.TreeMap<>(after));
+        List<String> switches = TagSwitches.of(file, change.accountId(), change.region(), before, after);
+        if (switches.isEmpty()) {
+            out.println("  switches no policy: taken as it is, nothing posted");
+            return;
+        }
+        for (String s : switches) {
+            out.println("  " + TagSwitches.describe(s, t.groups().get(0)));
+        }
+        out.println("action: ask (Approve lets approve policies count the new tags; Deny puts the earlier tags back)");
     }
 
     /** "world: half the internet": the rule's kind, and why when it is not plain. */

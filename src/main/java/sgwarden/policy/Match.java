@@ -34,6 +34,11 @@ public record Match(
         return tags != null;
     }
 
+    /** Whether the group's tags satisfy this match's tags (true when it names none); tags never null. */
+    public boolean tagsHold(Map<String, String> groupTags) {
+        return tags == null || tags.entrySet().stream().allMatch(t -> t.getValue().matches(groupTags.get(t.getKey())));
+    }
+
     /**
      * peerKinds: the kinds by which the policy matches the rule's peer (PeerKind.matchedAs). tags is called only when every
      * other field holds, and only if this match names tags.

@@ -28,6 +28,9 @@ public class Policies {
     @Inject
     GroupTags groupTags;
 
+    @Inject
+    ApprovedTags approvedTags;
+
     private volatile PolicyEvaluator evaluator;
 
     void beforeRoutes(@Observes BeforeConfigure event) {
@@ -58,7 +61,7 @@ public class Policies {
                     String.join(", ", policies.policies().stream().map(p -> p.name() + "=" + p.action().word()
                             + (p.dryRun() ? "(dry run)" : "")).toList()));
         }
-        return new PolicyEvaluator(policies, tags);
+        return new PolicyEvaluator(policies, tags, policies.usesTags() ? approvedTags : ApprovedTags.ALL);
     }
 
     public Verdict evaluate(SecurityGroupChange change) {

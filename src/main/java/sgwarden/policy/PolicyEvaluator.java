@@ -14,10 +14,17 @@ public final class PolicyEvaluator {
 
     private final PolicyFile file;
     private final GroupTags groupTags;
+    private final ApprovedTags approvedTags;
 
     public PolicyEvaluator(PolicyFile file, GroupTags groupTags) {
+        this(file, groupTags, ApprovedTags.ALL);
+    }
+
+    /** approvedTags: what approve policies may count of the tags (ApprovedTags); stricter policies see them all. */
+    public PolicyEvaluator(PolicyFile file, GroupTags groupTags, ApprovedTags approvedTags) {
         this.file = file;
         this.groupTags = groupTags;
+        this.approvedTags = approvedTags;
     }
 
     public PolicyFile file() {
@@ -25,7 +32,7 @@ public final class PolicyEvaluator {
     }
 
     public Verdict evaluate(SecurityGroupChange change) {
-        Supplier<Map<String, String>> tags = new OncePerChange(change);
+        OncePerChange tags = new OncePerChange(change);
         List<RuleVerdict> rules = new ArrayList<>(change.rules().size());
         Action action = null;
         Action wouldBe = null;
@@ -61,11 +68,19 @@ public final class PolicyEvaluator {
      * apply. Fail closed: the change goes to a person, and the message says why.
      */
     private RuleVerdict evaluate(SecurityGroupChange change, Rule rule, Reach reach,
-            Supplier<Map<String, String>> tags) {
+            OncePerChange tags) {
         PeerKind peer = PeerKind.of(rule.peer(), change.accountId(), reach);
         Policy unread = null;
+        RuleVerdict.NotApproved notApproved = null;
         for (Policy p : file.policies()) {
-            Match.Outcome o = p.match().test(change, rule, peer.matchedAs(p.action()), tags);
+            boolean approve = acting(p) == Action.APPROVE && p.match().usesTags();
+            Match.Outcome o = p.match().test(change, rule, peer.matchedAs(p.action()),
+                    approve ? tags::approved : tags);
+            if (approve && o == Match.Outcome.NO && notApproved == null
+                    && p.match().test(change, rule, peer.matchedAs(p.action()), tags) == Match.Outcome.YES) {
+                // the tags as they are would approve: a tag it needs was set and not approved since
+                notApproved = new RuleVerdict.NotApproved(p, tags.unapproved(p.match()));
+            }
             if (o == Match.Outcome.UNKNOWN && !p.dryRun()) {
                 if (unread == null || (acting(unread) == Action.APPROVE && acting(p) != Action.APPROVE)) {
                     unread = p;
@@ -74,12 +89,12 @@ public final class PolicyEvaluator {
                 Action action = acting(p);
                 if (unread != null && action == Action.APPROVE) {
                     return acting(unread) == Action.APPROVE ? new RuleVerdict(rule, peer, p, action, p.action())
-                            : new RuleVerdict(rule, peer, null, Action.ASK, Action.ASK, unread);
+                            : new RuleVerdict(rule, peer, null, Action.ASK, Action.ASK, unread, notApproved);
                 }
-                return new RuleVerdict(rule, peer, p, action, p.action(), unread);
+                return new RuleVerdict(rule, peer, p, action, p.action(), unread, notApproved);
             }
         }
-        return new RuleVerdict(rule, peer, null, Action.ASK, Action.ASK, unread);
+        return new RuleVerdict(rule, peer, null, Action.ASK, Action.ASK, unread, notApproved);
     }
 
     /** What a policy does when it matches: a dry-run policy asks. */
@@ -91,6 +106,28 @@ public final class PolicyEvaluator {
     private final class OncePerChange implements Supplier<Map<String, String>> {
         private final SecurityGroupChange change;
         private Map<String, String> tags;
+        private Map<String, String> approved;
+        private boolean approvedRead;
+
+        /** Of the tags, those approved (ApprovedTags); null when the tags cannot be read. */
+        Map<String, String> approved() {
+            Map<String, String> now = get();
+            if (!approvedRead) {
+                approvedRead = true;
+                approved = now == null ? null
+                        : approvedTags.of(change.accountId(), change.region(), change.groupId(), now);
+            }
+            return approved;
+        }
+
+        /** "team=platform": the tags the match names that are set now but not approved. */
+        String unapproved(Match match) {
+            Map<String, String> now = get();
+            Map<String, String> ok = approved();
+            return String.join(", ", match.tags().keySet().stream().sorted()
+                    .filter(k -> now.get(k) != null && !now.get(k).equals(ok.get(k)))
+                    .map(k -> k + "=" + now.get(k)).toList());
+        }
 
         OncePerChange(SecurityGroupChange change) {
             this.change = change;
@@ -104,6 +141,8 @@ public final class PolicyEvaluator {
             if (!read) {
                 tags = groupTags.of(change.accountId(), change.region(), change.groupId());
                 read = true;
+                // the first time sgwarden reads a group's tags, the ledger meets the group
+                approved();
             }
             return tags;
         }

@@ -10,6 +10,13 @@ public record PolicyFile(String source, List<Policy> policies) {
         return new PolicyFile("(none)", List.of());
     }
 
+    /** The tag keys some policy matches on: a change to any other key switches nothing. */
+    public java.util.Set<String> tagKeys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        policies.stream().filter(p -> p.match().usesTags()).forEach(p -> keys.addAll(p.match().tags().keySet()));
+        return keys;
+    }
+
     public boolean usesTags() {
         return policies.stream().anyMatch(p -> p.match().usesTags());
     }

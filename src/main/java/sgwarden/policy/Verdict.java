@@ -23,6 +23,12 @@ public record Verdict(Action action, Policy policy, Action wouldBe, Post post, L
         return wouldBe != null;
     }
 
+    /** Approve policies not applied because a tag they need is not approved yet (first per policy). */
+    public List<RuleVerdict.NotApproved> notApproved() {
+        return rules.stream().map(RuleVerdict::notApproved).filter(java.util.Objects::nonNull)
+                .filter(n -> action != Action.APPROVE).distinct().toList();
+    }
+
     /** The policies on tags that could not be applied because the group's tags could not be read. */
     public List<Policy> tagsUnread() {
         return rules.stream().map(RuleVerdict::tagsUnread).filter(java.util.Objects::nonNull).distinct().toList();

@@ -67,6 +67,13 @@ public class OwnWrites {
                 groups), why, stored);
     }
 
+    /** A group's tags set or removed, by Deny, an expiry or Restore of a tag change. */
+    public Expected tags(AssumeRoleResponse assumed, StoredChange stored, String eventName,
+            List<sgwarden.change.Tagging.Tag> tags, String why) {
+        return expect(OwnWrite.tags(stored.accountId(), stored.region(), stored.groupId(), eventName,
+                session(assumed), tags), why, stored);
+    }
+
     /** EC2 refused the call: it changed nothing, so CloudTrail shows no change to recognize. */
     public void withdraw(Expected expected) {
         expectations.withdraw(expected.write(), expected.window());

@@ -184,6 +184,10 @@ public class GroupMessages {
         if (unread != null) {
             blocks.add(SlackMessages.section(unread));
         }
+        String pending = notApproved(asked);
+        if (pending != null) {
+            blocks.add(SlackMessages.section(pending));
+        }
         blocks.addAll(ruleSections(asked));
         blocks.addAll(actedSections(acted, block));
         if (!approved.isEmpty()) {
@@ -251,6 +255,18 @@ public class GroupMessages {
         return why.isEmpty() ? null : ":warning: *Warning:* " + String.join("; ", why);
     }
 
+    /** The approve policies held back because a tag they need is not approved yet, one line per change. */
+    static String notApproved(List<Announcement> asked) {
+        List<String> lines = new ArrayList<>();
+        for (Announcement a : asked) {
+            String line = a.verdict() == null ? null : PolicyMessages.notApproved(a.change(), a.verdict(), a.names());
+            if (line != null && lines.size() < 5) {
+                lines.add(line);
+            }
+        }
+        return lines.isEmpty() ? null : String.join("\n", lines);
+    }
+
     /** Why some of the changes asked about were not decided by a policy on tags: their groups' tags could not be read. */
     static String tagsUnread(List<Announcement> asked) {
         List<String> policies = new ArrayList<>();
@@ -281,7 +297,10 @@ public class GroupMessages {
             String mark = mark(a.stored());
             String where = "*" + Mrkdwn.escape(SlackMessages.group(a.change(), a.names()), 300) + "* "
                     + Mrkdwn.escape(a.change().region(), 30) + ": ";
-            if (a.change().isModification()) {
+            if (a.change().isTagging()) {
+                lines.add("• " + mark + where + Mrkdwn.escape(SlackMessages.taggedLine(a.change())) + ": "
+                        + Mrkdwn.escape(String.join("; ", SlackMessages.switchLines(a.change(), a.names())), 600));
+            } else if (a.change().isModification()) {
                 for (Modification m : a.change().modifications()) {
                     lines.add("• " + mark + where + "rule `" + Mrkdwn.code(m.ruleId(), 60) + "` "
                             + SlackMessages.forms(m));

@@ -1,5 +1,6 @@
 package sgwarden.slack;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +56,10 @@ public class PolicyMessages {
         }
         Message message = names == null ? messages.announcement(change) : messages.announcement(change, names);
         String policies = policyLines(change, verdict);
+        String pending = verdict == null ? null : notApproved(change, verdict, names);
+        if (pending != null) {
+            policies = policies == null ? pending : policies + "\n" + pending;
+        }
         if (policies != null) {
             // just above the buttons
             message.getBlocks().add(message.getBlocks().size() - 1, new WireBlock(SlackMessages.section(policies)));
@@ -165,6 +170,26 @@ public class PolicyMessages {
         return ":lock: The tags of this group could not be read, so " + (policies.size() == 1 ? "policy " : "policies ")
                 + String.join(", ", policies) + ", which " + (policies.size() == 1 ? "matches" : "match")
                 + " on tags, could not be applied" + (verdict.action() == Action.ASK ? ": a person decides." : ".");
+    }
+
+    /**
+     * ":lock: tag team=platform on web is not approved yet, so policy *platform-team-trusted* did not
+     * approve this change: a person decides." Null when no approve policy was held back so.
+     */
+    static String notApproved(SecurityGroupChange change, Verdict verdict, sgwarden.names.Names names) {
+        List<sgwarden.policy.RuleVerdict.NotApproved> held = verdict.notApproved();
+        if (held.isEmpty()) {
+            return null;
+        }
+        String group = names == null || names.groupName() == null || names.groupName().isBlank() ? change.groupId()
+                : names.groupName();
+        List<String> lines = new ArrayList<>();
+        for (var n : held.stream().limit(5).toList()) {
+            lines.add(":lock: " + (n.tags().contains(",") ? "tags " : "tag ") + Mrkdwn.escape(n.tags(), 300) + " on "
+                    + Mrkdwn.escape(group, 300) + " is not approved yet, so policy *"
+                    + Mrkdwn.escape(n.policy().name(), 100) + "* did not approve this change: a person decides.");
+        }
+        return String.join("\n", lines);
     }
 
     /** Which policy each rule matched, and under dry run what it would have done; null when no policy matched. */

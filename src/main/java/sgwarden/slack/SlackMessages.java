@@ -88,6 +88,10 @@ public class SlackMessages {
             return change.actor().name() + " (" + change.actor().identityType() + ") attached " + where + ": "
                     + attachedLine(change, names);
         }
+        if (change.isTagging()) {
+            return change.actor().name() + " (" + change.actor().identityType() + ") " + taggedLine(change) + " on "
+                    + where + ": " + String.join("; ", switchLines(change, names));
+        }
         Rule first = change.rules().get(0);
         if (change.isModification()) {
             String what = change.rules().size() == 1
@@ -185,6 +189,35 @@ public class SlackMessages {
         };
     }
 
+    /** "set tag team=platform", "removed tag env", "removed every tag". */
+    static String taggedLine(SecurityGroupChange change) {
+        boolean delete = sgwarden.change.Tagging.DELETE_EVENT.equals(change.eventName());
+        if (delete && change.tagging().tags().isEmpty()) {
+            return "removed every tag";
+        }
+        int n = change.tagging().tags().size();
+        return (delete ? "removed " : "set ") + (n == 1 ? "tag " : "tags ") + change.tagging().describeTags();
+    }
+
+    /** "from now on policy platform-team-trusted approves changes to web", one per policy switched. */
+    public static List<String> switchLines(SecurityGroupChange change, Names names) {
+        String name = names == null || names.groupName() == null || names.groupName().isBlank() ? change.groupId()
+                : names.groupName();
+        return change.tagging().switches().stream().map(s -> sgwarden.policy.TagSwitches.describe(s, name)).toList();
+    }
+
+    private List<Map<String, Object>> taggingSummary(SecurityGroupChange change, Names names) {
+        StringBuilder text = new StringBuilder();
+        text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
+                .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(") ")
+                .append(Mrkdwn.escape(taggedLine(change), 500)).append(": ").append(where(change, names));
+        for (String line : switchLines(change, names)) {
+            text.append("\n• ").append(Mrkdwn.escape(line, 300));
+        }
+        text.append("\n_Approve_ lets the tags count for approve policies; _Deny_ puts the earlier tags back.");
+        return new ArrayList<>(List.of(section(text.toString())));
+    }
+
     private List<Map<String, Object>> attachmentSummary(SecurityGroupChange change, Names names) {
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
@@ -197,6 +230,11 @@ public class SlackMessages {
 
     private List<Map<String, Object>> summaryBlocks(SecurityGroupChange change, Names names) {
         List<Map<String, Object>> blocks = new ArrayList<>();
+        if (change.isTagging()) {
+            blocks.addAll(taggingSummary(change, names));
+            blocks.addAll(trailer(change));
+            return blocks;
+        }
         if (change.isAttachment()) {
             blocks.addAll(attachmentSummary(change, names));
             blocks.addAll(trailer(change));
@@ -431,6 +469,9 @@ public class SlackMessages {
 
     /** What Deny will do, in at most 300 characters (Slack's limit for a confirm dialog's text). */
     static String confirmText(SecurityGroupChange change) {
+        if (change.isTagging()) {
+            return "The group's earlier tags are put back.";
+        }
         if (!change.isModification()) {
             return "The rules this change added are removed from the security group.";
         }

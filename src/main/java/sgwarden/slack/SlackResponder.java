@@ -120,13 +120,16 @@ public class SlackResponder {
                     ? ":no_entry: Denied by " + who + " at " + at + ": the quarantined rules stay off"
                     : ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
             case RESTORED -> ":arrows_counterclockwise: Restored by " + who + " at " + at
-                    + (stored.isAttachment() ? ": the group is back on the interface" : ": the rules are back");
+                    + (stored.isAttachment() ? ": the group is back on the interface"
+                            : stored.isTagging() ? ": the change's tags are set again" : ": the rules are back");
             case RESTORE_FAILED -> ":x: Restore by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
                     + ". Restore can be clicked again once this is fixed.";
             case QUARANTINED -> ":no_entry: Quarantined by " + who + " at " + at;
-            case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at + (stored.isAttachment()
-                    ? ": the group was no longer on the interface, nothing left to take off"
-                    : ": the rules had already been removed by someone else, nothing left to revert");
+            case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at + (stored.isTagging()
+                    ? ": the group no longer exists, no tags to put back"
+                    : stored.isAttachment()
+                            ? ": the group was no longer on the interface, nothing left to take off"
+                            : ": the rules had already been removed by someone else, nothing left to revert");
             case REVERT_FAILED -> ":x: Revert by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
                     + ". Deny can be clicked again once this is fixed.";
             case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
@@ -136,6 +139,9 @@ public class SlackResponder {
 
     /** For a modification: whether the rules went back to their earlier forms or were removed. */
     static String revertedHow(StoredChange stored) {
+        if (stored.isTagging()) {
+            return ": the earlier tags are back";
+        }
         if (stored.isAttachment()) {
             return ": the group is off the interface, its rules as they were";
         }

@@ -34,6 +34,11 @@ public record StoredChange(String changeId, Status status, String accountId, Str
         return sgwarden.change.Attachment.isEvent(eventName);
     }
 
+    /** Tags set or removed on a group: Deny puts the earlier tags back, Restore sets the change's again. */
+    public boolean isTagging() {
+        return sgwarden.change.Tagging.isEvent(eventName);
+    }
+
     public boolean isModification() {
         return sgwarden.change.SecurityGroupChange.MODIFY.equals(eventName);
     }

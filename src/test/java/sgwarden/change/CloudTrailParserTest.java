@@ -497,4 +497,56 @@ class CloudTrailParserTest {
         assertTrue(live.rules().isEmpty());
         assertNull(live.attachment().interfaceId());
     }
+
+    @Test
+    void tagsOnGroupsAreReadAndOtherResourcesLeftOut() {
+        SecurityGroupChange tags = parse("create-tags.json");
+        assertTrue(tags.isTagging());
+        assertEquals(List.of("sg-0a1b2c3d4e5f60718"), tags.tagging().groups(), "the instance is left out");
+        assertEquals(List.of(new Tagging.Tag("team", "platform")), tags.tagging().tags());
+        assertEquals("111111111111", tags.accountId());
+        assertTrue(tags.rules().isEmpty());
+
+        assertNull(parser.parse(fixture("create-tags.json").replace("\"resourceId\": \"sg-0a1b2c3d4e5f60718\"",
+                "\"resourceId\": \"vol-0a1b2c3d4e5f60718\""), "t"), "no group tagged: skipped");
+        // a DeleteTags may name a key alone, or no tag at all (every tag goes)
+        SecurityGroupChange keyOnly = parser.parse(fixture("create-tags.json").replace("CreateTags", "DeleteTags")
+                .replace(", \"value\": \"platform\"", ""), "t");
+        assertEquals(List.of(new Tagging.Tag("team", null)), keyOnly.tagging().tags());
+        SecurityGroupChange all = parser.parse(fixture("create-tags.json").replace("CreateTags", "DeleteTags")
+                .replace("\"tagSet\": {\"items\": [{\"key\": \"team\", \"value\": \"platform\"}]}", "\"tagSet\": {}"),
+                "t");
+        assertTrue(all.tagging().tags().isEmpty());
+    }
+
+    @Test
+    void tagRecordsThatCannotBeReadAreUnparseable() {
+        for (String broken : List.of(
+                fixture("create-tags.json").replace("\"tagSet\": {\"items\"", "\"tagSet\": {\"entries\""),
+                fixture("create-tags.json").replace("\"key\": \"team\", ", ""),
+                fixture("create-tags.json").replace("\"resourcesSet\"", "\"resources\""),
+                fixture("create-tags.json").replace("sg-0a1b2c3d4e5f60718", "sg-<!channel>"),
+                fixture("create-tags.json").replace("\"requestParameters\"", "\"request\""))) {
+            UnparseableRecordException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    UnparseableRecordException.class, () -> parser.parse(broken, "t"), broken);
+            assertTrue(e.getMessage().contains("CreateTags"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aStoredTagChangeIsReadBackButNeverFromALiveIntake() {
+        SecurityGroupChange found = parse("create-tags.json");
+        SecurityGroupChange one = SecurityGroupChange.tagged(found, found.eventId() + "#sg-0a1b2c3d4e5f60718",
+                "sg-0a1b2c3d4e5f60718", found.tagging().of("sg-0a1b2c3d4e5f60718", java.util.Map.of("team", "legacy"),
+                        java.util.Map.of("team", "platform"), List.of("approve|platform-team-trusted|on")),
+                found.record());
+        String stored = parser.storedTags(one);
+        SecurityGroupChange back = parser.parse(stored, null);
+        assertEquals(one.eventId(), back.eventId());
+        assertEquals(java.util.Map.of("team", "legacy"), back.tagging().before());
+        assertEquals(List.of("approve|platform-team-trusted|on"), back.tagging().switches());
+        // a caller cannot write its own before and after into a live record
+        assertNull(parser.parse(stored, "lake").tagging().before());
+        assertNull(parser.parse(stored, "sqs").tagging().before());
+    }
 }

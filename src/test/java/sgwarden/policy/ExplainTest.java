@@ -109,6 +109,33 @@ class ExplainTest {
     }
 
     @Test
+    void aTagChangeSaysWhatItSwitches(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("tags.yaml");
+        Files.writeString(policy, """
+                policies:
+                  - name: platform-team-trusted
+                    match: {tags: {team: platform}}
+                    action: approve
+                """);
+        Result r = explain("--tags", "team=legacy", policy.toString(), FIXTURES + "create-tags.json");
+        assertEquals(0, r.status, r.err);
+        assertEquals(true,
+                r.out.endsWith(
+                        """
+                                change 7d6c5b4a-3e2f-4a1b-8c9d-0e1f2a3b4c5d: CreateTags team=platform on sg-0a1b2c3d4e5f60718 in 111111111111 / eu-west-1
+                                  tags before {team=legacy}, after {team=platform}
+                                  from now on policy platform-team-trusted approves changes to sg-0a1b2c3d4e5f60718
+                                action: ask (Approve lets approve policies count the new tags; Deny puts the earlier tags back)
+                                """),
+                r.out);
+
+        Path other = dir.resolve("other.yaml");
+        Files.writeString(other, "policies:\n  - name: prod\n    match: {tags: {env: prod}}\n    action: revert\n");
+        assertEquals(true, explain(other.toString(), FIXTURES + "create-tags.json").out
+                .endsWith("  no policy matches on this key: skipped, nothing posted\n"));
+    }
+
+    @Test
     void aBadFileOrRecordIsReportedWithAStatus(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "policies:\n  - name: a\n    action: sometimes\n");

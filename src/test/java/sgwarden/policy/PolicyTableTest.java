@@ -387,6 +387,40 @@ class PolicyTableTest {
             """, "on-tags");
 
     @Test
+    void anApprovePolicyCountsOnlyApprovedTagsAndStricterOnesTheTagsAsTheyAre() {
+        SecurityGroupChange rdp = change("111111111111", "eu-west-1", false, rule("tcp", 3389, 3389, "0.0.0.0/0"));
+        // team=web set since and not approved: web-team does not approve, and the verdict says why
+        PolicyEvaluator unapproved = new PolicyEvaluator(ON_TAGS, (a, r, g) -> Map.of("team", "web"),
+                (a, r, g, now) -> Map.of());
+        Verdict v = unapproved.evaluate(rdp);
+        assertEquals(Action.ASK, v.action());
+        assertEquals(List.of("web-team"), v.notApproved().stream().map(n -> n.policy().name()).toList());
+        assertEquals("team=web", v.notApproved().get(0).tags());
+        // approved: the policy approves as before
+        assertEquals(Action.APPROVE, new PolicyEvaluator(ON_TAGS, (a, r, g) -> Map.of("team", "web"),
+                (a, r, g, now) -> now).evaluate(rdp).action());
+        // a quarantine on tags uses the tags as they are, approved or not
+        SecurityGroupChange ssh = change("111111111111", "eu-west-1", false, rule("tcp", 22, 22, "0.0.0.0/0"));
+        assertEquals(Action.QUARANTINE, new PolicyEvaluator(ON_TAGS, (a, r, g) -> Map.of("env", "prod"),
+                (a, r, g, now) -> Map.of()).evaluate(ssh).action());
+    }
+
+    @Test
+    void aTagChangeSwitchesEachPolicyWhoseTagsHoldOnOneSideOnly() {
+        assertEquals(List.of("approve|web-team|on"),
+                TagSwitches.of(ON_TAGS, "111111111111", "eu-west-1", Map.of(), Map.of("team", "web")));
+        assertEquals(List.of("revert|trial-prod|off", "quarantine|prod-quarantined|off"),
+                TagSwitches.of(ON_TAGS, "111111111111", "eu-west-1", Map.of("env", "prod"), Map.of()));
+        assertEquals(List.of(), TagSwitches.of(ON_TAGS, "111111111111", "eu-west-1", Map.of("team", "a"),
+                Map.of("team", "b")));
+        assertEquals("from now on policy web-team approves changes to web",
+                TagSwitches.describe("approve|web-team|on", "web"));
+        assertEquals("from now on policy prod-quarantined no longer quarantines changes to web",
+                TagSwitches.describe("quarantine|prod-quarantined|off", "web"));
+        assertEquals(java.util.Set.of("env", "team"), ON_TAGS.tagKeys());
+    }
+
+    @Test
     void tagsThatCannotBeReadFailClosed() {
         AtomicInteger lookups = new AtomicInteger();
         PolicyEvaluator unreadable = new PolicyEvaluator(ON_TAGS, (a, r, g) -> {

@@ -67,6 +67,26 @@ public final class OwnRecords {
         return call.write(eventId, eni, Records.attach(eventId, Instant.now(), account, region, eni, groups));
     }
 
+    /**
+     * The last CreateTags or DeleteTags sgwarden made (Deny or Restore of a tag change), as the record
+     * AWS would write: ResourceId.N and Tag.N.Key / Tag.N.Value of the call, by the spoke role's session.
+     */
+    public static Write lastTags(Moto moto, String action, String account, String region) {
+        Call call = lastCall(moto, action, account);
+        List<String> resources = new ArrayList<>();
+        for (int n = 1; call.params().containsKey("ResourceId." + n); n++) {
+            resources.add(call.params().get("ResourceId." + n));
+        }
+        List<TagRecords.Tag> tags = new ArrayList<>();
+        for (int n = 1; call.params().containsKey("Tag." + n + ".Key"); n++) {
+            tags.add(new TagRecords.Tag(call.params().get("Tag." + n + ".Key"),
+                    call.params().get("Tag." + n + ".Value")));
+        }
+        String eventId = UUID.randomUUID().toString();
+        return call.write(eventId, resources.get(0),
+                TagRecords.record(eventId, action, account, region, resources, tags));
+    }
+
     /** A call moto received, and the spoke role's session that made it. */
     private record Call(Map<String, String> params, String principal, String session) {
         Write write(String eventId, String target, String record) {

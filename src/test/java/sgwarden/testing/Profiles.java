@@ -192,6 +192,25 @@ public final class Profiles {
     }
 
     /**
+     * Lake polling for tag changes: groups tagged env=prod have every change reverted, groups tagged
+     * team=platform every change approved; anything else is asked about.
+     */
+    public static class LakeTags extends Lake {
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.policy.inline", """
+                    policies:
+                      - name: prod-frozen
+                        match: {tags: {env: prod}}
+                        action: revert
+                      - name: platform-team-trusted
+                        match: {tags: {team: platform}}
+                        action: approve
+                    """);
+        }
+    }
+
+    /**
      * Lake polling with policies given inline, one per action, told apart by port: 22 open to the
      * world is quarantined, 23 reverted, 8080 approved with a compact message, 8081 approved unposted,
      * 9000 reverted under dry run (so asked about), 7000 approved unposted in a group tagged team=web;
