@@ -97,6 +97,9 @@ public class DetectionRoutes extends RouteBuilder {
                     // groups put on an interface: AttachmentRoutes
                     .when(simple("${body.attachment} != null"))
                         .to("direct:attachment-found")
+                    // a managed prefix list changed: PrefixListRoutes
+                    .when(simple("${body.prefixList} != null"))
+                        .to("direct:prefix-list-found")
                     .otherwise()
                         .to("direct:rule-forms")
                 .end();

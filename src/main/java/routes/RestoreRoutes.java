@@ -40,6 +40,9 @@ public class RestoreRoutes extends RouteBuilder {
                     // an attached group goes back on its interface
                     .when(simple("${exchangeProperty.stored.attachment}"))
                         .bean("groupDetacher", "reattach")
+                    // a prefix list gets the change's entries again
+                    .when(simple("${exchangeProperty.stored.prefixList}"))
+                        .bean("prefixListRestorer", "reapply")
                     .otherwise()
                         .bean("ruleReapplier", "reapply")
                 .end()

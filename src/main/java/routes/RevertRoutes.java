@@ -22,6 +22,10 @@ public class RevertRoutes extends RouteBuilder {
                     .when(simple("${exchangeProperty.stored.attachment}"))
                         .bean("groupDetacher", "detach")
                         .bean("changeStore", "recordReverted")
+                    // a prefix list gets its earlier entries back, in the account that owns it
+                    .when(simple("${exchangeProperty.stored.prefixList}"))
+                        .bean("prefixListRestorer", "revert")
+                        .bean("changeStore", "recordReverted")
                     // a modification is undone by putting the earlier forms back; an addition by revoking
                     .when(simple("${exchangeProperty.stored.modification}"))
                         .bean("ruleRestorer", "restore")

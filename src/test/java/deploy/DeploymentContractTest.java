@@ -92,14 +92,16 @@ class DeploymentContractTest {
     /** The event names every EventBridge pattern forwards. */
     static final Set<String> EVENT_NAMES = Set.of(
             "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "ModifySecurityGroupRules",
-            "ModifyNetworkInterfaceAttribute", "ModifyInstanceAttribute");
+            "ModifyNetworkInterfaceAttribute", "ModifyInstanceAttribute", "ModifyManagedPrefixList",
+            "RestoreManagedPrefixListVersion");
 
     /** What the code calls through the spoke role, and nothing else. */
     static final Set<String> SPOKE_ACTIONS = Set.of(
             "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
             "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
             "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-            "ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeNetworkInterfaces");
+            "ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeNetworkInterfaces", "ec2:GetManagedPrefixListEntries",
+            "ec2:GetManagedPrefixListAssociations", "ec2:DescribeManagedPrefixLists", "ec2:ModifyManagedPrefixList");
 
     private static final Pattern BLOCK = Pattern.compile(
             "^(\\s*)(?:-\\s+)?(RuntimeEnvironmentVariables|RuntimeEnvironmentSecrets|Environment|Secrets)\\s*:(.*)$");

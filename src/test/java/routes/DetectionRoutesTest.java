@@ -82,7 +82,8 @@ class DetectionRoutesTest {
         assertTrue(sql.startsWith("SELECT eventJson FROM " + lake.eventDataStore() + " WHERE"), sql);
         assertTrue(sql.contains(
                 "eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules',"
-                        + " 'ModifyNetworkInterfaceAttribute', 'ModifyInstanceAttribute')"),
+                        + " 'ModifyNetworkInterfaceAttribute', 'ModifyInstanceAttribute', 'ModifyManagedPrefixList',"
+                        + " 'RestoreManagedPrefixListVersion')"),
                 sql);
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("eventTime >= '([^']+)' AND eventTime <= '([^']+)'").matcher(sql);

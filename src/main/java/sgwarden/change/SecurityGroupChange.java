@@ -24,12 +24,21 @@ public record SecurityGroupChange(
         String intake,
         String record,
         Map<String, KnownForm> earlier,
-        Attachment attachment) {
+        Attachment attachment,
+        PrefixListChange prefixList) {
 
     public static final String MODIFY = "ModifySecurityGroupRules";
 
     public SecurityGroupChange {
         earlier = earlier == null ? Map.of() : Map.copyOf(earlier);
+    }
+
+    /** A rule change or groups attached: no prefix list changed. */
+    public SecurityGroupChange(String eventId, String requestId, String eventName, Instant eventTime,
+            String accountId, String region, String groupId, Direction direction, Actor actor, List<Rule> rules,
+            String intake, String record, Map<String, KnownForm> earlier, Attachment attachment) {
+        this(eventId, requestId, eventName, eventTime, accountId, region, groupId, direction, actor, rules, intake,
+                record, earlier, attachment, null);
     }
 
     /** A rule change: no groups attached. */
@@ -51,6 +60,37 @@ public record SecurityGroupChange(
                 found.intake(), record, Map.of(), attachment);
     }
 
+    /**
+     * One group's rules that name a changed prefix list, each rule once per CIDR the change added, as
+     * if that CIDR were its peer. accountId stays the list owner's: Deny and Restore change the list
+     * there. The record is the CloudTrail record as sgwarden stored it (with what it read).
+     */
+    public static SecurityGroupChange prefixListUsed(SecurityGroupChange found, String eventId,
+            PrefixListChange.Use use, List<Rule> rules, String record) {
+        return new SecurityGroupChange(eventId, found.requestId(), found.eventName(), found.eventTime(),
+                found.accountId(), found.region(), use.groupId(), use.direction(), found.actor(), List.copyOf(rules),
+                found.intake(), record, Map.of(), null, found.prefixList().forGroup(use.accountId()));
+    }
+
+    /** With the prefix list as read through the spoke role. */
+    public SecurityGroupChange withPrefixList(PrefixListChange read) {
+        return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
+                direction, actor, rules, intake, record, earlier, attachment, read);
+    }
+
+    /** A managed prefix list changed, not a group's rules. */
+    public boolean isPrefixList() {
+        return prefixList != null;
+    }
+
+    /** Why the change could not be read (a group set or a prefix list), or null. */
+    public String unreadable() {
+        if (attachment != null) {
+            return attachment.unreadable();
+        }
+        return prefixList == null ? null : prefixList.unreadable();
+    }
+
     /** Groups put on an interface or an instance, not rules added or changed. */
     public boolean isAttachment() {
         return attachment != null;
@@ -59,7 +99,7 @@ public record SecurityGroupChange(
     /** The same change showing only these of its rules (for a message). */
     public SecurityGroupChange withRules(List<Rule> shown) {
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                direction, actor, List.copyOf(shown), intake, record, earlier, attachment);
+                direction, actor, List.copyOf(shown), intake, record, earlier, attachment, prefixList);
     }
 
     /** An addition, or a modification whose earlier forms have not been looked up yet. */
@@ -88,7 +128,7 @@ public record SecurityGroupChange(
             }
         }
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                known, actor, rules, intake, record, forms, attachment);
+                known, actor, rules, intake, record, forms, attachment, prefixList);
     }
 
     /** Each rule changed, with its earlier form where known; empty for an addition. */

@@ -78,7 +78,7 @@ public class ChangeStore {
         return change;
     }
 
-    /** A group set that could not be read, and Slack has accepted the notice: nothing is left to decide. */
+    /** A group set or prefix list that could not be read, and Slack has accepted the notice: nothing is left to decide. */
     public void noticed(@org.apache.camel.Body SecurityGroupChange change) {
         try {
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
@@ -91,7 +91,7 @@ public class ChangeStore {
                     .expressionAttributeValues(Map.of(":unreadable", Items.s(Status.UNREADABLE.name()),
                             ":announcing", Items.s(Status.ANNOUNCING.name()), ":name", Items.s(change.eventName()),
                             ":account", Items.s(change.accountId()), ":region", Items.s(change.region()),
-                            ":record", Items.s(change.record()), ":why", Items.s(change.attachment().unreadable()))));
+                            ":record", Items.s(change.record()), ":why", Items.s(change.unreadable()))));
         } catch (ConditionalCheckFailedException e) {
             // another run told Slack first
         }
