@@ -81,7 +81,7 @@ public record OwnWrite(String accountId, String region, String groupId, String e
 
     /** What a detected change shows, to be looked up among the writes sgwarden expects. */
     public static OwnWrite shownBy(SecurityGroupChange change, String sessionName) {
-        if (change.isPrefixList()) {
+        if (change.changesPrefixList()) {
             PrefixListChange list = change.prefixList();
             return new OwnWrite(change.accountId(), change.region(), list.listId(), change.eventName(), sessionName,
                     list.seenVersion() == null ? List.of() : List.of("version|" + list.seenVersion()));

@@ -55,7 +55,7 @@ public record PrefixListChange(String listId, String listName, Integer seenVersi
         return new PrefixListChange(listId, name, seen, now, added, removed, uses, groupAccount, null);
     }
 
-    public PrefixListChange unreadable(String why) {
+    public PrefixListChange readFailed(String why) {
         return new PrefixListChange(listId, listName, seenVersion, version, added, removed, uses, groupAccount, why);
     }
 

@@ -78,8 +78,11 @@ public record SecurityGroupChange(
                 direction, actor, rules, intake, record, earlier, attachment, read);
     }
 
-    /** A managed prefix list changed, not a group's rules. */
-    public boolean isPrefixList() {
+    /**
+     * A managed prefix list changed, not a group's rules. Not named isPrefixList: Camel's simple
+     * language would then find two candidates for ${body.prefixList}.
+     */
+    public boolean changesPrefixList() {
         return prefixList != null;
     }
 

@@ -184,7 +184,7 @@ public class PrefixListUses {
 
     private static SecurityGroupChange unreadable(SecurityGroupChange found, String why) {
         LOG.warnf("prefix list change %s cannot be read: %s", found.eventId(), why);
-        return found.withPrefixList(found.prefixList().unreadable("could not read what " + found.eventName()
+        return found.withPrefixList(found.prefixList().readFailed("could not read what " + found.eventName()
                 + " changed in " + found.prefixList().listId() + ": " + why));
     }
 }

@@ -102,7 +102,7 @@ public final class Explain {
                 out.println("  not a rule change sgwarden acts on (a failed call, or another event): nothing to do");
                 continue;
             }
-            if (change.isPrefixList() && change.rules().isEmpty()) {
+            if (change.changesPrefixList() && change.rules().isEmpty()) {
                 out.println("  " + change.eventName() + " on prefix list " + change.prefixList().describe()
                         + (change.unreadable() == null ? "" : " (" + change.unreadable() + ")")
                         + ": sgwarden reads the list's entries at the new version and the one before through the"
@@ -131,7 +131,7 @@ public final class Explain {
         out.println("change " + change.eventId() + ": " + change.eventName() + " ("
                 + EventKind.ofEventName(change.eventName()).word() + ", " + change.direction().name().toLowerCase()
                 + ") on " + change.groupId() + " in " + change.accountId() + " / " + change.region());
-        if (change.isPrefixList()) {
+        if (change.changesPrefixList()) {
             out.println("  prefix list " + change.prefixList().describe() + " " + "version "
                     + change.prefixList().seenVersion() + " -> " + change.prefixList().version() + ": added "
                     + change.prefixList().addedCidrs() + ", removed " + change.prefixList().removedCidrs()

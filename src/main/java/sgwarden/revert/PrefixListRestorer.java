@@ -89,7 +89,7 @@ public class PrefixListRestorer {
 
     private PrefixListChange prefixList(StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null);
-        if (change == null || !change.isPrefixList() || change.prefixList().version() == null
+        if (change == null || !change.changesPrefixList() || change.prefixList().version() == null
                 || change.prefixList().listId() == null) {
             throw new IllegalStateException("the prefix list change of " + stored.changeId()
                     + " is not known, so nothing was changed");

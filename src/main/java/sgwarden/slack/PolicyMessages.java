@@ -44,7 +44,7 @@ public class PolicyMessages {
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
     public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict,
             @ExchangeProperty("names") Names names) {
-        if ((change.isAttachment() || change.isPrefixList()) && verdict != null) {
+        if ((change.isAttachment() || change.changesPrefixList()) && verdict != null) {
             // an attached group: the message names the rules the policies did not approve
             List<sgwarden.change.Rule> open = verdict.rules().stream()
                     .filter(v -> v.action() != sgwarden.policy.Action.APPROVE).map(sgwarden.policy.RuleVerdict::rule)

@@ -89,7 +89,7 @@ public class SlackMessages {
             return change.actor().name() + " (" + change.actor().identityType() + ") attached " + where + ": "
                     + attachedLine(change, names);
         }
-        if (change.isPrefixList()) {
+        if (change.changesPrefixList()) {
             return change.actor().name() + " (" + change.actor().identityType() + ") " + listChangeLine(change)
                     + ": " + group(change, names) + " in " + groupAccount(change, names) + " / " + change.region()
                     + " now allows " + allowedLine(change);
@@ -259,7 +259,7 @@ public class SlackMessages {
             blocks.addAll(trailer(change));
             return blocks;
         }
-        if (change.isPrefixList()) {
+        if (change.changesPrefixList()) {
             blocks.addAll(prefixListSummary(change, names));
             blocks.addAll(trailer(change));
             return blocks;
