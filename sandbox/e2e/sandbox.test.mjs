@@ -27,6 +27,9 @@
 //      (ModifyNetworkInterfaceAttribute, no rule changed): the message says "legacy-open (22/tcp from
 //      0.0.0.0/0) is now on eni-… of i-…", and the baseline's quarantine takes the group off the
 //      interface at once (its rule stays in the group).
+//  10. widens the managed prefix list corp-ips to the world (ModifyManagedPrefixList, no rule changed):
+//      the message names the list, the CIDR added and corp-ssh's 22/tcp rule that now allows it; the
+//      baseline's quarantine takes 0.0.0.0/0 out of the list at once; Approve puts it back.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -474,3 +477,49 @@ async function attach(group) {
     return id && id.endsWith(`#${group}`) ? id : null;
   });
 }
+
+async function prefixListNow() {
+  const r = await fetch(new URL('/api/prefix-list', pageUrl));
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+test('widen the corp prefix list to the world: the rule using it is quarantined, the entry out at once', async () => {
+  const corpSsh = await groupId('corp-ssh');
+  const before = await prefixListNow();
+  assert.deepEqual(before.entries, ['198.51.100.0/24'], 'corp-ips starts with the office only');
+  const result = page.locator('#change-result');
+  await page.getByRole('button', { name: 'Widen the corp prefix list to the world' }).click();
+  const eventId = await eventually('the list to be widened in moto', async () => {
+    assert.ok(!(await result.getAttribute('class')).includes('error'), await result.textContent());
+    const id = await result.getAttribute('data-event-id');
+    return id && id.endsWith(`#${corpSsh}`) ? id : null;
+  });
+
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.ok(text.includes(`in prefix list corp-ips (${before.prefixListId})`), text);
+  assert.ok(text.includes('0.0.0.0/0'), text);
+  assert.ok(text.includes(`corp-ssh (${corpSsh})`), text);
+  assert.ok(text.includes('inbound 22/tcp from 0.0.0.0/0'), text);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world: the prefix list got its earlier entries back/);
+  const after = await eventually('0.0.0.0/0 to be out of the list', async () => {
+    const now = await prefixListNow();
+    return now.entries.includes('0.0.0.0/0') ? null : now;
+  });
+  assert.deepEqual(after.entries, before.entries, 'the list has exactly its earlier entries');
+
+  // Approve (after the confirm dialog) makes the change again
+  await message.getByRole('button', { name: 'Approve' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /prefix list/);
+  await dialog.getByRole('button', { name: 'Restore' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await message.getByText('Restored by').waitFor({ timeout: STEP_MS });
+  await eventually('0.0.0.0/0 to be back in the list', async () => {
+    const now = await prefixListNow();
+    return now.entries.includes('0.0.0.0/0') ? now : null;
+  });
+});

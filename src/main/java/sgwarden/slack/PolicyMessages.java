@@ -173,13 +173,16 @@ public class PolicyMessages {
             blocks.add(actions(
                     Buttons.button(RESTORE, stored.status() == Status.RESTORE_FAILED ? "Restore again" : "Restore",
                             stored.changeId(), "primary", Buttons.confirm("Restore these rules?",
-                                    "The rules this change added are put back in the security group.", "Restore",
-                                    false))));
+                                    stored.isPrefixList() ? "The change is made to the prefix list again."
+                                            : "The rules this change added are put back in the security group.",
+                                    "Restore", false))));
         } else if (stored.status() == Status.QUARANTINED) {
             blocks.add(actions(
                     Buttons.button(RESTORE, "Approve", stored.changeId(), "primary",
                             Buttons.confirm("Approve and restore?",
-                                    "The quarantined rules are put back in the security group.", "Restore", false)),
+                                    stored.isPrefixList() ? "The change is made to the prefix list again."
+                                            : "The quarantined rules are put back in the security group.",
+                                    "Restore", false)),
                     Buttons.button(KEEP_OFF, "Deny", stored.changeId(), "danger", null)));
         }
     }
