@@ -129,4 +129,24 @@ class PrefixListRecordsTest {
         assertTrue(live.rules().isEmpty());
         assertNull(live.prefixList().listName());
     }
+
+    @Test
+    void sgwardensOwnWriteIsKnownByTheListAndTheVersionItSawInEitherShape() {
+        OwnWrite expected = OwnWrite.prefixList("111111111111", "eu-west-1", LIST, "sgwarden-U0BOB-bob", 2);
+        for (String request : List.of(
+                "{\"ModifyManagedPrefixListRequest\": {\"PrefixListId\": \"" + LIST + "\", \"CurrentVersion\": 2}}",
+                "{\"prefixListId\": \"" + LIST + "\", \"currentVersion\": 2}")) {
+            SecurityGroupChange own = parser.parse(record("ModifyManagedPrefixList", request, "null"), "lake");
+            assertEquals(expected.key(), OwnWrite.shownBy(own, "sgwarden-U0BOB-bob").key(), request);
+        }
+        // another version, list or session is not sgwarden's write
+        SecurityGroupChange later = parser.parse(record("ModifyManagedPrefixList",
+                "{\"prefixListId\": \"" + LIST + "\", \"currentVersion\": 3}", "null"), "lake");
+        assertTrue(!expected.key().equals(OwnWrite.shownBy(later, "sgwarden-U0BOB-bob").key()));
+        SecurityGroupChange restore = parser.parse(record("RestoreManagedPrefixListVersion",
+                "{\"prefixListId\": \"" + LIST + "\", \"currentVersion\": 2, \"previousVersion\": 1}", "null"),
+                "lake");
+        assertTrue(!expected.key().equals(OwnWrite.shownBy(restore, "sgwarden-U0BOB-bob").key()),
+                "sgwarden never restores a version: a RestoreManagedPrefixListVersion is not its own");
+    }
 }
