@@ -16,12 +16,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * the list and the version the caller saw under a "…Request" wrapper with capitalized keys, or as plain
  * lower-case keys, CurrentVersion optional, the response naming the list and a version.
  */
-class PrefixListRecordsTest {
+public class PrefixListRecordsTest {
 
-    static final String LIST = "pl-0a1b2c3d4e5f60718";
+    public static final String LIST = "pl-0a1b2c3d4e5f60718";
     private final CloudTrailParser parser = new CloudTrailParser(new ObjectMapper());
 
-    static String record(String eventName, String request, String response) {
+    public static String record(String eventName, String request, String response) {
         return """
                 {"eventVersion": "1.09", "eventID": "6b0f0a1c-0d1e-4f2a-9b3c-4d5e6f708192",
                  "eventTime": "2026-05-04T10:00:00Z", "eventSource": "ec2.amazonaws.com",
