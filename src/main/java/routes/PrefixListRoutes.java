@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.ChangeLedger;
@@ -24,6 +26,12 @@ public class PrefixListRoutes extends RouteBuilder {
     @Inject
     ChangeLedger ledger;
 
+    /**
+     * List changes that need nothing (only removals, or a list no group uses), counted once: the Lake
+     * returns each record on every run of its lookback. Kept in memory: after a restart one is counted again.
+     */
+    private final IdempotentRepository settled = MemoryIdempotentRepository.memoryIdempotentRepository(10_000);
+
     @Override
     public void configure() {
         from("direct:prefix-list-found")
@@ -40,13 +48,17 @@ public class PrefixListRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .filter(simple("${body.prefixList.added.isEmpty()}"))
-                    .bean("counters", "prefixList('removal-only')")
-                    .bean("auditLog", "skipped('a prefix list change that added nothing')")
+                    .idempotentConsumer(simple("${body.eventId}"), settled)
+                        .bean("counters", "prefixList('removal-only')")
+                        .bean("auditLog", "skipped('a prefix list change that added nothing')")
+                    .end()
                     .stop()
                 .end()
                 .filter(simple("${body.prefixList.uses.isEmpty()}"))
-                    .bean("counters", "prefixList('unused')")
-                    .bean("auditLog", "skipped('a prefix list no security group uses')")
+                    .idempotentConsumer(simple("${body.eventId}"), settled)
+                        .bean("counters", "prefixList('unused')")
+                        .bean("auditLog", "skipped('a prefix list no security group uses')")
+                    .end()
                     .stop()
                 .end()
                 .split(method("prefixListUses", "expand")).stopOnException()
