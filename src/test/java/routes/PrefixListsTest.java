@@ -228,4 +228,46 @@ class PrefixListsTest {
                 .until(() -> slack.messagesMentioning(eventId).size() == 1);
         assertEquals(before + 1, metric("unreadable"));
     }
+
+    @Test
+    void aListUsedByTwoGroupsIsAnnouncedForEachAndOneDenyPutsItBackForBoth() {
+        String list = PrefixLists.create(moto, MEMBER, REGION, "vendors", "203.0.113.0/24");
+        String first = PrefixLists.groupUsing(moto, MEMBER, REGION, "vendor-ssh", list, 22);
+        String second = PrefixLists.groupUsing(moto, MEMBER, REGION, "vendor-db", list, 5432);
+        PrefixLists.Changed changed = PrefixLists.modify(moto, MEMBER, REGION, list, List.of("0.0.0.0/0"), List.of());
+        String eventId = PrefixLists.eventId();
+        lake.seed(PrefixLists.modifyRecord(eventId, Instant.now().minusSeconds(30), MEMBER, REGION, list,
+                changed.seen(), null, Shape.PLAIN));
+
+        assertTrue(announced(eventId + "#" + first).contains("inbound 22/tcp from 0.0.0.0/0"));
+        assertTrue(announced(eventId + "#" + second).contains("inbound 5432/tcp from 0.0.0.0/0"));
+        String url = slack.newResponseUrl();
+        Clicks.click(DENY, eventId + "#" + first, "U0BOB", "bob", url).expect(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, eventId + "#" + first)));
+        assertEquals(PrefixLists.cidrs("203.0.113.0/24"), PrefixLists.entries(moto, MEMBER, REGION, list));
+
+        // the list is one for both groups: the second Deny finds the earlier entries back, changes nothing
+        String again = slack.newResponseUrl();
+        Clicks.click(DENY, eventId + "#" + second, "U0BOB", "bob", again).expect(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "ALREADY_GONE".equals(Announced.status(moto, eventId + "#" + second)));
+        assertEquals(3, PrefixLists.version(moto, MEMBER, REGION, list), "no second write");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(again).isEmpty());
+        assertTrue(slack.responses(again).get(0).allText().contains("the prefix list already had its earlier entries"),
+                slack.responses(again).get(0).allText());
+    }
+
+    @Test
+    void aListNoGroupUsesIsCountedNotPosted() {
+        String list = PrefixLists.create(moto, MEMBER, REGION, "spare", "10.1.0.0/16");
+        double before = metric("unused");
+        PrefixLists.Changed changed = PrefixLists.modify(moto, MEMBER, REGION, list, List.of("0.0.0.0/0"), List.of());
+        String eventId = PrefixLists.eventId();
+        lake.seed(PrefixLists.modifyRecord(eventId, Instant.now().minusSeconds(30), MEMBER, REGION, list,
+                changed.seen(), changed.seen(), Shape.WRAPPED));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("unused") >= before + 1);
+        assertTrue(slack.messagesMentioning(eventId).isEmpty(), "nothing posted");
+    }
 }
