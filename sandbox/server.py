@@ -113,7 +113,13 @@ ACCOUNTS = [
                        "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "legacy ssh"}]}]},
          # app-1's own group: no inbound rule, so attaching next to it judges legacy-open alone
          {"name": "app-servers", "description": "App instances", "ingress": []},
+         # ssh from the corp network, as the managed prefix list corp-ips holds it (see widen_prefix_list)
+         {"name": "corp-ssh", "description": "SSH from the corp network",
+          "ingress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                       "PrefixListIds": [{"PrefixListName": "corp-ips", "Description": "corp network"}]}]},
      ],
+     # managed prefix lists the groups' rules may name (PrefixListName above), created first
+     "prefixLists": [{"name": "corp-ips", "entries": [{"Cidr": "198.51.100.0/24", "Description": "office"}]}],
      # a running instance (its primary interface has app-servers) for the group to be attached to
      "instance": {"name": "app-1", "subnet": "10.10.1.0/24", "group": "app-servers"}},
     {"account": "222222222222", "region": "us-east-1", "vpc": "analytics-vpc", "cidr": "10.20.0.0/16",
@@ -159,6 +165,8 @@ SCENARIOS = {
     "attach-legacy": {"label": "Attach the legacy open group to an instance", "attach": True},
     # CreateTags team=platform on the picked group, no rule changed: see tag_team_platform
     "tag-platform": {"label": "Tag a group team=platform", "tag": True},
+    # ModifyManagedPrefixList on corp-ips, no rule changed: see widen_prefix_list
+    "widen-prefix-list": {"label": "Widen the corp prefix list to the world", "prefixList": True},
     # an insider through sgwarden's own spoke role, in a session named like sgwarden's: see pose_as_sgwarden
     "pose": {"label": "Pose as sgwarden's role", "pose": True, "egress": False,
              "permissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
@@ -348,6 +356,11 @@ def setup():
         vpc = ec2.create_vpc(CidrBlock=acct["cidr"], TagSpecifications=[
             {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": acct["vpc"]}]}])["Vpc"]["VpcId"]
         acct["vpcId"] = vpc
+        lists = {}
+        for pl in acct.get("prefixLists", []):
+            lists[pl["name"]] = ec2.create_managed_prefix_list(
+                PrefixListName=pl["name"], AddressFamily="IPv4", MaxEntries=20,
+                Entries=pl["entries"])["PrefixList"]["PrefixListId"]
         ids = {}
         for g in acct["groups"]:
             ids[g["name"]] = ec2.create_security_group(GroupName=g["name"], Description=g["description"],
@@ -357,6 +370,8 @@ def setup():
             for p in perms:
                 for pair in p.get("UserIdGroupPairs", []):
                     pair["GroupId"] = ids[pair.pop("GroupName")]
+                for pl in p.get("PrefixListIds", []):
+                    pl["PrefixListId"] = lists[pl.pop("PrefixListName")]
             if perms:
                 ec2.authorize_security_group_ingress(GroupId=ids[g["name"]], IpPermissions=perms)
         if "instance" in acct:
@@ -605,6 +620,56 @@ def tag_team_platform(group_id):
             "ruleIds": [], "deliveredTo": delivered, "verb": f"team=platform set on {group['name']}, no rule changed;"}
 
 
+def corp_list():
+    """The account holding the seeded prefix list corp-ips, the list as moto holds it now, and its entries."""
+    acct = next(a for a in ACCOUNTS if a.get("prefixLists"))
+    ec2 = MOTO.ec2(acct["account"], acct["region"])
+    found = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["corp-ips"]}])["PrefixLists"]
+    if not found:
+        raise LookupError("no seeded prefix list corp-ips")
+    pl = found[0]
+    entries = ec2.get_managed_prefix_list_entries(PrefixListId=pl["PrefixListId"]).get("Entries") or []
+    return acct, pl, sorted(e["Cidr"] for e in entries)
+
+
+def widen_prefix_list():
+    """An insider adds 0.0.0.0/0 to the managed prefix list corp-ips with one ModifyManagedPrefixList:
+    no rule changes, yet corp-ssh's rule (22/tcp from the list) now lets the whole internet in. sgwarden
+    reads the list at both versions, finds corp-ssh's rule through the list's associations and judges it
+    as 22/tcp from 0.0.0.0/0 (the sandbox's baseline quarantines it: the entry is taken out at once)."""
+    acct, pl, entries = corp_list()
+    account, region = acct["account"], acct["region"]
+    if "0.0.0.0/0" in entries:
+        raise Conflict("corp-ips already holds 0.0.0.0/0. Deny it first.")
+    group = next((g for a in STATE.groups if a["account"] == account for g in a["groups"]
+                  if g["name"] == "corp-ssh"), None)
+    if group is None:
+        raise LookupError("no seeded group corp-ssh")
+    seen = pl["Version"]
+    MOTO.ec2(account, region).modify_managed_prefix_list(
+        PrefixListId=pl["PrefixListId"], CurrentVersion=seen, PrefixListName=pl["PrefixListName"],
+        AddEntries=[{"Cidr": "0.0.0.0/0", "Description": "temporary"}])
+    event_id = str(uuid.uuid4())
+    record = cloudtrail_record(event_id, now_utc(), account, region, group["id"], False, [], [])
+    record["eventName"] = "ModifyManagedPrefixList"
+    # the newer EC2 calls' shape: a …Request wrapper with capitalized keys (entries are never read from it)
+    record["requestParameters"] = {"ModifyManagedPrefixListRequest": {
+        "PrefixListId": pl["PrefixListId"], "CurrentVersion": seen,
+        "AddEntry": {"Cidr": "0.0.0.0/0", "Description": "temporary", "tag": 1}}}
+    record["responseElements"] = {"ModifyManagedPrefixListResponse": {"prefixList": {
+        "prefixListId": pl["PrefixListId"], "prefixListName": pl["PrefixListName"], "version": seen,
+        "state": "modify-in-progress", "ownerId": account}, "requestId": record["requestID"]}}
+    change_id = f"{event_id}#{group['id']}"
+    STATE.log(f"{CHANGER} in {account} added 0.0.0.0/0 to prefix list corp-ips ({pl['PrefixListId']}, version "
+              f"{seen} -> {seen + 1}) with ModifyManagedPrefixList; corp-ssh ({group['id']}) allows 22/tcp from "
+              f"the list; no rule changed; CloudTrail event {event_id}", eventId=change_id, groupId=group["id"])
+    delivered = deliver(record, account, region)
+    return {"eventId": change_id, "groupId": group["id"], "account": account, "region": region,
+            "ruleIds": [], "deliveredTo": delivered, "prefixListId": pl["PrefixListId"],
+            "verb": f"0.0.0.0/0 added to prefix list corp-ips ({pl['PrefixListId']}), used by"}
+
+
 def pose_as_sgwarden(group_id):
     """An admin of the member account who can assume sgwarden's spoke role (they edited its trust
     policy) opens 22/tcp to the world through it, in a session named as sgwarden names its own. sgwarden
@@ -624,9 +689,9 @@ def terraform_apply():
     message."""
     acct = ACCOUNTS[0]
     with STATE.cond:
-        # the unused legacy-open group and app-1's are not Terraform's
+        # the unused legacy-open group, app-1's and the corp list's are not Terraform's
         groups = [g for a in STATE.groups if a["account"] == acct["account"] for g in a["groups"]
-                  if g["name"] not in ("legacy-open", "app-servers")]
+                  if g["name"] not in ("legacy-open", "app-servers", "corp-ssh")]
         STATE.applies += 1
         # ports not used by an earlier apply, so a second one is a new burst rather than duplicates
         base = 9000 + (STATE.applies - 1) * APPLY_RULES
@@ -1142,6 +1207,16 @@ def json_only():
     return request.mimetype == "application/json"
 
 
+@app.get("/api/prefix-list")
+def prefix_list():
+    """corp-ips as moto holds it now: its ID, version and CIDRs."""
+    try:
+        _, pl, entries = corp_list()
+    except LookupError as e:
+        return jsonify({"error": str(e)}), 404
+    return jsonify({"prefixListId": pl["PrefixListId"], "version": pl["Version"], "entries": entries})
+
+
 @app.get("/api/interface")
 def interface():
     """app-1's primary interface and its groups, read from moto now."""
@@ -1179,6 +1254,8 @@ def change():
             return jsonify(attach_legacy_group())
         if SCENARIOS[data["scenario"]].get("tag"):
             return jsonify(tag_team_platform(data.get("groupId", "")))
+        if SCENARIOS[data["scenario"]].get("prefixList"):
+            return jsonify(widen_prefix_list())
         if SCENARIOS[data["scenario"]].get("pose"):
             return jsonify(pose_as_sgwarden(data.get("groupId", "")))
         return jsonify(make_change(data["scenario"], data.get("groupId", "")))

@@ -31,6 +31,9 @@
 //      platform-team-trusted approves changes to web-frontend"; an IPv6 rule added next is asked about
 //      ("tag team=platform on web-frontend is not approved yet"), not approved; Deny of the tag change
 //      takes the tag off in moto.
+//   11. widens the managed prefix list corp-ips to the world (ModifyManagedPrefixList, no rule changed):
+//      the message names the list, the CIDR added and corp-ssh's 22/tcp rule that now allows it; the
+//      baseline's quarantine takes 0.0.0.0/0 out of the list at once; Approve puts it back.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -485,6 +488,12 @@ async function tagsInMoto(groupId) {
   return r.json();
 }
 
+async function prefixListNow() {
+  const r = await fetch(new URL('/api/prefix-list', pageUrl));
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
 test('tag a group team=platform: announced with what it switches, not counted until approved, Deny takes it off', async () => {
   const group = await groupId('web-frontend');
   await page.selectOption('#group-select', group);
@@ -512,4 +521,44 @@ test('tag a group team=platform: announced with what it switches, not counted un
   await page.getByRole('dialog').getByRole('button', { name: 'Revert' }).click();
   await message.getByText('Reverted by').waitFor({ timeout: STEP_MS });
   await eventually('the tag to be off the group in moto', async () => !('team' in (await tagsInMoto(group))));
+});
+
+test('widen the corp prefix list to the world: the rule using it is quarantined, the entry out at once', async () => {
+  const corpSsh = await groupId('corp-ssh');
+  const before = await prefixListNow();
+  assert.deepEqual(before.entries, ['198.51.100.0/24'], 'corp-ips starts with the office only');
+  const result = page.locator('#change-result');
+  await page.getByRole('button', { name: 'Widen the corp prefix list to the world' }).click();
+  const eventId = await eventually('the list to be widened in moto', async () => {
+    assert.ok(!(await result.getAttribute('class')).includes('error'), await result.textContent());
+    const id = await result.getAttribute('data-event-id');
+    return id && id.endsWith(`#${corpSsh}`) ? id : null;
+  });
+
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.ok(text.includes(`in prefix list corp-ips (${before.prefixListId})`), text);
+  assert.ok(text.includes('0.0.0.0/0'), text);
+  assert.ok(text.includes(`corp-ssh (${corpSsh})`), text);
+  assert.ok(text.includes('inbound 22/tcp from 0.0.0.0/0'), text);
+  assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world: the prefix list got its earlier entries back/);
+  const after = await eventually('0.0.0.0/0 to be out of the list', async () => {
+    const now = await prefixListNow();
+    return now.entries.includes('0.0.0.0/0') ? null : now;
+  });
+  assert.deepEqual(after.entries, before.entries, 'the list has exactly its earlier entries');
+
+  // Approve (after the confirm dialog) makes the change again
+  await message.getByRole('button', { name: 'Approve' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /prefix list/);
+  await dialog.getByRole('button', { name: 'Restore' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await message.getByText('Restored by').waitFor({ timeout: STEP_MS });
+  await eventually('0.0.0.0/0 to be back in the list', async () => {
+    const now = await prefixListNow();
+    return now.entries.includes('0.0.0.0/0') ? now : null;
+  });
 });

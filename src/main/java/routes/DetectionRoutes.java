@@ -100,6 +100,9 @@ public class DetectionRoutes extends RouteBuilder {
                     // tags set or removed on groups: TagRoutes
                     .when(simple("${body.tagging} != null"))
                         .to("direct:tags-found")
+                    // a managed prefix list changed: PrefixListRoutes
+                    .when(simple("${body.prefixList} != null"))
+                        .to("direct:prefix-list-found")
                     .otherwise()
                         .to("direct:rule-forms")
                 .end();

@@ -42,6 +42,9 @@ public class RestoreRoutes extends RouteBuilder {
                         .bean("groupDetacher", "reattach")
                     .when(simple("${exchangeProperty.stored.tagging}"))
                         .bean("tagRestorer", "reapply")
+                    // a prefix list gets the change's entries again
+                    .when(simple("${exchangeProperty.stored.prefixList}"))
+                        .bean("prefixListRestorer", "reapply")
                     .otherwise()
                         .bean("ruleReapplier", "reapply")
                 .end()

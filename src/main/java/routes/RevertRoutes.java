@@ -25,6 +25,9 @@ public class RevertRoutes extends RouteBuilder {
                     // a tag change: the earlier tags back
                     .when(simple("${exchangeProperty.stored.tagging}"))
                         .bean("tagRestorer", "revert")
+                    // a prefix list gets its earlier entries back, in the account that owns it
+                    .when(simple("${exchangeProperty.stored.prefixList}"))
+                        .bean("prefixListRestorer", "revert")
                         .bean("changeStore", "recordReverted")
                     // a modification is undone by putting the earlier forms back; an addition by revoking
                     .when(simple("${exchangeProperty.stored.modification}"))

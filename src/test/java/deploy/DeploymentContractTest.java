@@ -93,7 +93,7 @@ class DeploymentContractTest {
     static final Set<String> EVENT_NAMES = Set.of(
             "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "ModifySecurityGroupRules",
             "ModifyNetworkInterfaceAttribute", "ModifyInstanceAttribute", "CreateNetworkInterface", "RunInstances",
-            "CreateTags", "DeleteTags");
+            "CreateTags", "DeleteTags", "ModifyManagedPrefixList", "RestoreManagedPrefixListVersion");
 
     /** What the code calls through the spoke role, and nothing else. */
     static final Set<String> SPOKE_ACTIONS = Set.of(
@@ -101,7 +101,8 @@ class DeploymentContractTest {
             "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
             "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
             "ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeNetworkInterfaces", "ec2:CreateTags",
-            "ec2:DeleteTags");
+            "ec2:DeleteTags", "ec2:GetManagedPrefixListEntries", "ec2:GetManagedPrefixListAssociations",
+            "ec2:DescribeManagedPrefixLists", "ec2:ModifyManagedPrefixList");
 
     private static final Pattern BLOCK = Pattern.compile(
             "^(\\s*)(?:-\\s+)?(RuntimeEnvironmentVariables|RuntimeEnvironmentSecrets|Environment|Secrets)\\s*:(.*)$");

@@ -85,7 +85,8 @@ class DetectionRoutesTest {
         assertTrue(sql.contains(
                 "eventName IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules',"
                         + " 'ModifyNetworkInterfaceAttribute', 'ModifyInstanceAttribute', 'CreateNetworkInterface',"
-                        + " 'RunInstances', 'CreateTags', 'DeleteTags')"),
+                        + " 'RunInstances', 'CreateTags', 'DeleteTags',"
+                        + " 'ModifyManagedPrefixList', 'RestoreManagedPrefixListVersion')"),
                 sql);
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("eventTime >= '([^']+)' AND eventTime <= '([^']+)'").matcher(sql);

@@ -31,6 +31,8 @@ public class CloudTrailParser {
     public static final String STORED = "sgwardenAttachment";
     /** Where a stored tag change keeps the tags before and after it, and what it switches. */
     public static final String STORED_TAGS = "sgwardenTags";
+    /** Where a stored prefix list record keeps what sgwarden read through the spoke role. */
+    public static final String STORED_LIST = "sgwardenPrefixList";
     static final Set<String> RULE_ADDED = Set.of("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress");
     private final ObjectMapper json;
 
@@ -71,7 +73,9 @@ public class CloudTrailParser {
         boolean modify = SecurityGroupChange.MODIFY.equals(eventName);
         boolean attach = Attachment.isEvent(eventName);
         boolean tags = Tagging.isEvent(eventName);
-        if ((!RULE_ADDED.contains(eventName) && !modify && !attach && !tags) || text(r, "errorCode") != null) {
+        boolean list = PrefixListChange.isEvent(eventName);
+        if ((!RULE_ADDED.contains(eventName) && !modify && !attach && !tags && !list)
+                || text(r, "errorCode") != null) {
             return null;
         }
         String account = text(r, "recipientAccountId");
@@ -96,6 +100,9 @@ public class CloudTrailParser {
         }
         if (tags) {
             return tagging(r, eventId, eventName, time, account, region, intake, raw);
+        }
+        if (list) {
+            return prefixList(r, eventId, eventName, time, account, region, intake, raw);
         }
         JsonNode request = r.path("requestParameters");
         JsonNode ruleSet = items(r.path("responseElements").path("securityGroupRuleSet"));
@@ -548,6 +555,141 @@ public class CloudTrailParser {
         } catch (JsonProcessingException e) {
             throw new UnparseableRecordException(change.eventId(), e.toString(), e);
         }
+    }
+
+    /**
+     * ModifyManagedPrefixList / RestoreManagedPrefixListVersion. The list and the version the caller
+     * saw (CurrentVersion, optional in the call) are under a "…Request" wrapper with capitalized keys,
+     * or plain lower-case keys; the response may name the list and a version too. The call made
+     * CurrentVersion + 1. Without CurrentVersion, the response's version is the one the call started
+     * from while the list is "…-in-progress" (as AWS's own example shows it), else the new one; with
+     * neither, the prefix list routes take the list's version now. Entries are never read from the
+     * record (their shape is not documented): the routes read them at both versions through the spoke
+     * role. A list the record does not name fails closed: a person is told why. A record sgwarden
+     * stored (no live intake) carries what was read, under {@value #STORED_LIST}.
+     */
+    private SecurityGroupChange prefixList(JsonNode r, String eventId, String eventName, Instant time,
+            String account, String region, String intake, String raw) {
+        JsonNode request = field(r, "requestParameters");
+        JsonNode wrapped = field(request, eventName + "Request");
+        if (wrapped != null && wrapped.isObject()) {
+            request = wrapped;
+        }
+        JsonNode response = field(r, "responseElements");
+        JsonNode wrappedResponse = field(response, eventName + "Response");
+        if (wrappedResponse != null && wrappedResponse.isObject()) {
+            response = wrappedResponse;
+        }
+        JsonNode listed = field(response, "prefixList");
+        String listId = text(field(request, "PrefixListId"));
+        String answered = text(field(listed, "PrefixListId"));
+        PrefixListChange named;
+        if (listId == null) {
+            listId = answered;
+        }
+        String shown = listId != null && listId.matches("pl-[0-9a-fA-F]{1,32}") ? listId : null;
+        if (shown == null) {
+            named = PrefixListChange.cannotRead(null, "could not read which prefix list " + eventName
+                    + " changed: the record names no prefix list ID");
+        } else if (answered != null && !answered.equals(listId)) {
+            named = PrefixListChange.cannotRead(shown, "the request of " + eventName + " names " + listId
+                    + " and its response " + answered);
+        } else {
+            try {
+                Integer seen = version(field(request, "CurrentVersion"));
+                Integer made = version(field(listed, "Version"));
+                String state = text(field(listed, "State"));
+                if (seen == null && made != null) {
+                    boolean inProgress = state != null && state.endsWith("in-progress");
+                    seen = inProgress ? made : made - 1;
+                }
+                named = PrefixListChange.named(listId, seen, seen == null ? null : seen + 1);
+            } catch (IllegalArgumentException e) {
+                named = PrefixListChange.cannotRead(shown, "could not read the versions of " + listId + " in "
+                        + eventName + ": " + e.getMessage());
+            }
+        }
+        SecurityGroupChange found = new SecurityGroupChange(eventId, text(r, "requestID"), eventName, time, account,
+                region, shown, Direction.INGRESS, Actor.of(r), List.of(), intake, raw, Map.of(), null, named);
+        JsonNode stored = r.get(STORED_LIST);
+        if (stored == null || named.unreadable() != null || "lake".equals(intake) || "sqs".equals(intake)) {
+            return found;
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode rule : stored.path("rules")) {
+            rules.add(new Rule(text(rule, "ruleId"), text(rule, "protocol"), integer(rule, "fromPort"),
+                    integer(rule, "toPort"), new Peer(Peer.Kind.valueOf(text(rule, "kind")), text(rule, "peer"),
+                            text(rule, "owner")),
+                    text(rule, "description")));
+        }
+        PrefixListChange read = named.read(text(stored, "listName"), integer(stored, "seenVersion"),
+                integer(stored, "version"), entries(stored.path("added")), entries(stored.path("removed")),
+                List.of());
+        PrefixListChange.Use use = new PrefixListChange.Use(text(stored, "groupId"), text(stored, "groupAccount"),
+                Direction.valueOf(text(stored, "direction")), List.of());
+        return SecurityGroupChange.prefixListUsed(found.withPrefixList(read), text(stored, "changeId"), use, rules,
+                raw);
+    }
+
+    /**
+     * The record of one group's share of a prefix list change as sgwarden stores it: the CloudTrail
+     * record with what was read through the spoke role, so that Deny, Restore and the messages see the
+     * same change.
+     */
+    public String storedPrefixList(SecurityGroupChange change) {
+        try {
+            ObjectNode record = (ObjectNode) json.readTree(change.record());
+            ObjectNode read = record.putObject(STORED_LIST);
+            PrefixListChange list = change.prefixList();
+            read.put("changeId", change.eventId());
+            read.put("groupId", change.groupId());
+            read.put("groupAccount", list.groupAccount());
+            read.put("direction", change.direction().name());
+            read.put("listName", list.listName());
+            read.put("seenVersion", list.seenVersion());
+            read.put("version", list.version());
+            for (String kind : List.of("added", "removed")) {
+                ArrayNode entries = read.putArray(kind);
+                for (PrefixListChange.Entry e : "added".equals(kind) ? list.added() : list.removed()) {
+                    entries.addObject().put("cidr", e.cidr()).put("description", e.description());
+                }
+            }
+            ArrayNode rules = read.putArray("rules");
+            for (Rule r : change.rules()) {
+                ObjectNode rule = rules.addObject();
+                rule.put("ruleId", r.ruleId());
+                rule.put("protocol", r.protocol());
+                rule.put("fromPort", r.fromPort());
+                rule.put("toPort", r.toPort());
+                rule.put("kind", r.peer().kind().name());
+                rule.put("peer", r.peer().value());
+                rule.put("owner", r.peer().ownerAccount());
+                rule.put("description", r.description());
+            }
+            return json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new UnparseableRecordException(change.eventId(), e.toString(), e);
+        }
+    }
+
+    private static List<PrefixListChange.Entry> entries(JsonNode stored) {
+        List<PrefixListChange.Entry> entries = new ArrayList<>();
+        for (JsonNode e : stored) {
+            entries.add(new PrefixListChange.Entry(text(e, "cidr"), text(e, "description")));
+        }
+        return entries;
+    }
+
+    /** A list version: a positive whole number, as a number or a string; null when absent. */
+    private static Integer version(JsonNode v) {
+        String raw = text(v);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        if (!raw.trim().matches("\\d{1,9}") || Integer.parseInt(raw.trim()) < 1) {
+            throw new IllegalArgumentException("'" + raw + "' is not a version");
+        }
+        return Integer.valueOf(raw.trim());
     }
 
     /** A field by its name, or failing that by the name in any case (Lake output's case is unverified). */

@@ -75,11 +75,27 @@ public record OwnWrite(String accountId, String region, String groupId, String e
                 tags.stream().map(t -> "tag|" + t.describe()).toList());
     }
 
+    /**
+     * A managed prefix list changed from this version (Deny putting earlier entries back, Restore the
+     * change again): the record names the list, in the place of a group, and the version sgwarden saw
+     * (its CurrentVersion). EC2 changes a list once at a given version, so the version names the write.
+     */
+    public static OwnWrite prefixList(String accountId, String region, String listId, String sessionName,
+            int seenVersion) {
+        return new OwnWrite(accountId, region, listId, PrefixListChange.MODIFY_EVENT, sessionName,
+                List.of("version|" + seenVersion));
+    }
+
     /** What a detected change shows, to be looked up among the writes sgwarden expects. */
     public static OwnWrite shownBy(SecurityGroupChange change, String sessionName) {
         if (change.isTagging()) {
             return tags(change.accountId(), change.region(), change.groupId(), change.eventName(), sessionName,
                     change.tagging().tags());
+        }
+        if (change.changesPrefixList()) {
+            PrefixListChange list = change.prefixList();
+            return new OwnWrite(change.accountId(), change.region(), list.listId(), change.eventName(), sessionName,
+                    list.seenVersion() == null ? List.of() : List.of("version|" + list.seenVersion()));
         }
         if (change.isAttachment()) {
             Attachment a = change.attachment();

@@ -25,7 +25,8 @@ public record SecurityGroupChange(
         String record,
         Map<String, KnownForm> earlier,
         Attachment attachment,
-        Tagging tagging) {
+        Tagging tagging,
+        PrefixListChange prefixList) {
 
     public static final String MODIFY = "ModifySecurityGroupRules";
 
@@ -33,12 +34,12 @@ public record SecurityGroupChange(
         earlier = earlier == null ? Map.of() : Map.copyOf(earlier);
     }
 
-    /** A rule change or groups attached: no tags. */
+    /** A rule change or groups attached: no tags, no prefix list changed. */
     public SecurityGroupChange(String eventId, String requestId, String eventName, Instant eventTime,
             String accountId, String region, String groupId, Direction direction, Actor actor, List<Rule> rules,
             String intake, String record, Map<String, KnownForm> earlier, Attachment attachment) {
         this(eventId, requestId, eventName, eventTime, accountId, region, groupId, direction, actor, rules, intake,
-                record, earlier, attachment, null);
+                record, earlier, attachment, null, null);
     }
 
     /** Tags set or removed on one group (tagged.groupId()): no rules change. */
@@ -46,12 +47,29 @@ public record SecurityGroupChange(
             Tagging tagging, String record) {
         return new SecurityGroupChange(eventId, found.requestId(), found.eventName(), found.eventTime(),
                 found.accountId(), found.region(), groupId, Direction.INGRESS, found.actor(), List.of(),
-                found.intake(), record, Map.of(), null, tagging);
+                found.intake(), record, Map.of(), null, tagging, null);
     }
 
     /** Tags set or removed, not rules added or changed. */
     public boolean isTagging() {
         return tagging != null;
+    }
+
+    /** Tags set or removed: no prefix list changed. */
+    public SecurityGroupChange(String eventId, String requestId, String eventName, Instant eventTime,
+            String accountId, String region, String groupId, Direction direction, Actor actor, List<Rule> rules,
+            String intake, String record, Map<String, KnownForm> earlier, Attachment attachment, Tagging tagging) {
+        this(eventId, requestId, eventName, eventTime, accountId, region, groupId, direction, actor, rules, intake,
+                record, earlier, attachment, tagging, null);
+    }
+
+    /** A managed prefix list changed: no tags. */
+    public SecurityGroupChange(String eventId, String requestId, String eventName, Instant eventTime,
+            String accountId, String region, String groupId, Direction direction, Actor actor, List<Rule> rules,
+            String intake, String record, Map<String, KnownForm> earlier, Attachment attachment,
+            PrefixListChange prefixList) {
+        this(eventId, requestId, eventName, eventTime, accountId, region, groupId, direction, actor, rules, intake,
+                record, earlier, attachment, null, prefixList);
     }
 
     /** A rule change: no groups attached. */
@@ -73,6 +91,40 @@ public record SecurityGroupChange(
                 found.intake(), record, Map.of(), attachment);
     }
 
+    /**
+     * One group's rules that name a changed prefix list, each rule once per CIDR the change added, as
+     * if that CIDR were its peer. accountId stays the list owner's: Deny and Restore change the list
+     * there. The record is the CloudTrail record as sgwarden stored it (with what it read).
+     */
+    public static SecurityGroupChange prefixListUsed(SecurityGroupChange found, String eventId,
+            PrefixListChange.Use use, List<Rule> rules, String record) {
+        return new SecurityGroupChange(eventId, found.requestId(), found.eventName(), found.eventTime(),
+                found.accountId(), found.region(), use.groupId(), use.direction(), found.actor(), List.copyOf(rules),
+                found.intake(), record, Map.of(), null, null, found.prefixList().forGroup(use.accountId()));
+    }
+
+    /** With the prefix list as read through the spoke role. */
+    public SecurityGroupChange withPrefixList(PrefixListChange read) {
+        return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
+                direction, actor, rules, intake, record, earlier, attachment, tagging, read);
+    }
+
+    /**
+     * A managed prefix list changed, not a group's rules. Not named isPrefixList: Camel's simple
+     * language would then find two candidates for ${body.prefixList}.
+     */
+    public boolean changesPrefixList() {
+        return prefixList != null;
+    }
+
+    /** Why the change could not be read (a group set or a prefix list), or null. */
+    public String unreadable() {
+        if (attachment != null) {
+            return attachment.unreadable();
+        }
+        return prefixList == null ? null : prefixList.unreadable();
+    }
+
     /** Groups put on an interface or an instance, not rules added or changed. */
     public boolean isAttachment() {
         return attachment != null;
@@ -81,7 +133,7 @@ public record SecurityGroupChange(
     /** The same change showing only these of its rules (for a message). */
     public SecurityGroupChange withRules(List<Rule> shown) {
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                direction, actor, List.copyOf(shown), intake, record, earlier, attachment, tagging);
+                direction, actor, List.copyOf(shown), intake, record, earlier, attachment, tagging, prefixList);
     }
 
     /** An addition, or a modification whose earlier forms have not been looked up yet. */
@@ -110,7 +162,7 @@ public record SecurityGroupChange(
             }
         }
         return new SecurityGroupChange(eventId, requestId, eventName, eventTime, accountId, region, groupId,
-                known, actor, rules, intake, record, forms, attachment, tagging);
+                known, actor, rules, intake, record, forms, attachment, tagging, prefixList);
     }
 
     /** Each rule changed, with its earlier form where known; empty for an addition. */

@@ -157,7 +157,8 @@ public class AuditLog {
             @ExchangeProperty("stored") StoredChange stored) {
         Map<String, String> f = fields("revert", stored);
         // a modification is undone by restoring the earlier rules, an addition by revoking them
-        f.put("undo", stored.isAttachment() ? "detach" : stored.isModification() ? "restore" : "revoke");
+        f.put("undo", stored.isAttachment() ? "detach"
+                : stored.isPrefixList() ? "prefix-list" : stored.isModification() ? "restore" : "revoke");
         f.put("outcome", stored.status().name());
         who(f, decision);
         f.put("error", stored.error());

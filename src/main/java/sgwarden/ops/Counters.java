@@ -82,4 +82,9 @@ public class Counters {
     public void attachment(String outcome) {
         registry.counter("sgwarden.attachments", "outcome", outcome).increment();
     }
+
+    /** Prefix list changes, by outcome: removal-only, unused (no group names the list), unreadable (a person told). */
+    public void prefixList(String outcome) {
+        registry.counter("sgwarden.prefix.lists", "outcome", outcome).increment();
+    }
 }

@@ -108,6 +108,15 @@ public final class Explain {
                 printTags(file, change, groupTags, out);
                 continue;
             }
+            if (change.changesPrefixList() && change.rules().isEmpty()) {
+                out.println("  " + change.eventName() + " on prefix list " + change.prefixList().describe()
+                        + (change.unreadable() == null ? "" : " (" + change.unreadable() + ")")
+                        + ": sgwarden reads the list's entries at the new version and the one before through the"
+                        + " spoke role, and judges each rule that uses the list as if each CIDR added were its peer,"
+                        + " one change per group; nothing added, nothing posted. A record as sgwarden stored it"
+                        + " (with " + sgwarden.change.CloudTrailParser.STORED_LIST + ") shows the verdict.");
+                continue;
+            }
             print(change, evaluator.evaluate(change), out);
         }
         return status;
@@ -128,6 +137,12 @@ public final class Explain {
         out.println("change " + change.eventId() + ": " + change.eventName() + " ("
                 + EventKind.ofEventName(change.eventName()).word() + ", " + change.direction().name().toLowerCase()
                 + ") on " + change.groupId() + " in " + change.accountId() + " / " + change.region());
+        if (change.changesPrefixList()) {
+            out.println("  prefix list " + change.prefixList().describe() + " " + "version "
+                    + change.prefixList().seenVersion() + " -> " + change.prefixList().version() + ": added "
+                    + change.prefixList().addedCidrs() + ", removed " + change.prefixList().removedCidrs()
+                    + "; each rule of the group that uses the list is judged as if each added CIDR were its peer");
+        }
         if (change.actor() != null) {
             out.println("  by " + change.actor().principalArn() + " (" + change.actor().identityType()
                     + "), user agent " + change.actor().userAgent());

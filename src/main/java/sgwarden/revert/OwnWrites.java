@@ -74,6 +74,13 @@ public class OwnWrites {
                 session(assumed), tags), why, stored);
     }
 
+    /** A managed prefix list changed from this version, in the account that owns it. */
+    public Expected prefixList(AssumeRoleResponse assumed, StoredChange stored, String listId, int seenVersion,
+            String why) {
+        return expect(OwnWrite.prefixList(stored.accountId(), stored.region(), listId, session(assumed), seenVersion),
+                why, stored);
+    }
+
     /** EC2 refused the call: it changed nothing, so CloudTrail shows no change to recognize. */
     public void withdraw(Expected expected) {
         expectations.withdraw(expected.write(), expected.window());

@@ -309,7 +309,10 @@ public class GroupMessages {
                 for (Rule r : a.change().rules()) {
                     lines.add("• " + mark + where + a.change().direction().adjective() + " "
                             + Mrkdwn.escape(r.describeTraffic()) + " " + a.change().direction().peerPreposition()
-                            + " `" + Mrkdwn.code(r.peer().describe(), 200) + "`");
+                            + " `" + Mrkdwn.code(r.peer().describe(), 200) + "`"
+                            // a CIDR added to a prefix list the rule names, not the rule's own peer
+                            + (a.change().changesPrefixList() ? " added to prefix list "
+                                    + Mrkdwn.escape(a.change().prefixList().describe(), 300) : ""));
                 }
             }
         }

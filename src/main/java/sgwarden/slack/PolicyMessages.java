@@ -45,7 +45,7 @@ public class PolicyMessages {
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
     public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict,
             @ExchangeProperty("names") Names names) {
-        if (change.isAttachment() && verdict != null) {
+        if ((change.isAttachment() || change.changesPrefixList()) && verdict != null) {
             // an attached group: the message names the rules the policies did not approve
             List<sgwarden.change.Rule> open = verdict.rules().stream()
                     .filter(v -> v.action() != sgwarden.policy.Action.APPROVE).map(sgwarden.policy.RuleVerdict::rule)
@@ -82,6 +82,21 @@ public class PolicyMessages {
                                 "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
     }
 
+    /** A prefix list change that could not be read: said plainly, as traffic may be open; nothing to click. */
+    public Message unreadablePrefixList(@Body SecurityGroupChange change) {
+        String who = change.actor().name() + " (" + change.actor().identityType() + ")";
+        String where = change.accountId() + " / " + change.region();
+        String list = change.prefixList().describe();
+        String text = ":warning: *Could not read* what " + Mrkdwn.escape(who, 250) + " changed in prefix list "
+                + Mrkdwn.escape(list, 300) + " in *" + Mrkdwn.escape(where, 100) + "* ("
+                + Mrkdwn.escape(change.eventName(), 60) + "): " + Mrkdwn.escape(change.unreadable(), 800)
+                + ". Every rule that uses the list may now allow more: check the event in CloudTrail.";
+        return SlackMessages.message("Could not read what " + who + " changed in prefix list " + list + " in " + where,
+                List.of(SlackMessages.section(text), Map.of("type", "context", "elements",
+                        List.of(Map.of("type", "mrkdwn", "text",
+                                "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
+    }
+
     /** approve with post: compact: one line, no buttons. */
     public Message approved(@Body SecurityGroupChange change,
             @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
@@ -100,17 +115,19 @@ public class PolicyMessages {
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
-        String outcome = stored.isAttachment() ? attachmentOutcome(stored, policy) : switch (stored.status()) {
-            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the rules were removed. *Restore* puts them back.";
-            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
-                    + " *Approve* restores them, *Deny* keeps them off.";
-            case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
-                    + " but the rules had already been removed by someone else.";
-            case REVERT_FAILED -> ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
-                    + ". Deny can be clicked once this is fixed.";
-            default -> policy + ": " + stored.status();
-        };
+        String outcome = stored.isAttachment() ? attachmentOutcome(stored, policy)
+                : stored.isPrefixList() ? prefixListOutcome(stored, policy) : switch (stored.status()) {
+                    case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                            + ": the rules were removed. *Restore* puts them back.";
+                    case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
+                            + " *Approve* restores them, *Deny* keeps them off.";
+                    case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
+                            + " but the rules had already been removed by someone else.";
+                    case REVERT_FAILED ->
+                        ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
+                                + ". Deny can be clicked once this is fixed.";
+                    default -> policy + ": " + stored.status();
+                };
         boolean denyAgain = stored.status() == Status.REVERT_FAILED;
         List<Map<String, Object>> blocks = names == null ? messages.decided(change, outcome, denyAgain)
                 : messages.decided(change, names, outcome, denyAgain);
@@ -140,19 +157,37 @@ public class PolicyMessages {
         };
     }
 
+    /** What a policy did with a prefix list change: the list's earlier entries put back, for every group using it. */
+    private static String prefixListOutcome(StoredChange stored, String policy) {
+        return switch (stored.status()) {
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                    + ": the prefix list has its earlier entries again. *Restore* makes the change again.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the prefix list got its earlier entries"
+                    + " back at once. *Approve* makes the change again, *Deny* keeps it undone.";
+            case ALREADY_GONE -> ":information_source: " + policy + " would have put the prefix list's earlier"
+                    + " entries back, but it already had them.";
+            case REVERT_FAILED -> ":x: " + policy + " could not put the prefix list's earlier entries back: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> policy + ": " + stored.status();
+        };
+    }
+
     /** Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. */
     public void followUp(List<Map<String, Object>> blocks, StoredChange stored) {
         if (stored.status() == Status.REVERTED || stored.status() == Status.RESTORE_FAILED) {
             blocks.add(actions(
                     Buttons.button(RESTORE, stored.status() == Status.RESTORE_FAILED ? "Restore again" : "Restore",
                             stored.changeId(), "primary", Buttons.confirm("Restore these rules?",
-                                    "The rules this change added are put back in the security group.", "Restore",
-                                    false))));
+                                    stored.isPrefixList() ? "The change is made to the prefix list again."
+                                            : "The rules this change added are put back in the security group.",
+                                    "Restore", false))));
         } else if (stored.status() == Status.QUARANTINED) {
             blocks.add(actions(
                     Buttons.button(RESTORE, "Approve", stored.changeId(), "primary",
                             Buttons.confirm("Approve and restore?",
-                                    "The quarantined rules are put back in the security group.", "Restore", false)),
+                                    stored.isPrefixList() ? "The change is made to the prefix list again."
+                                            : "The quarantined rules are put back in the security group.",
+                                    "Restore", false)),
                     Buttons.button(KEEP_OFF, "Deny", stored.changeId(), "danger", null)));
         }
     }

@@ -16,6 +16,7 @@ import sgwarden.change.AssumedRole;
 import sgwarden.change.Direction;
 import sgwarden.change.Modification;
 import sgwarden.change.Peer;
+import sgwarden.change.PrefixListChange;
 import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
@@ -91,6 +92,11 @@ public class SlackMessages {
         if (change.isTagging()) {
             return change.actor().name() + " (" + change.actor().identityType() + ") " + taggedLine(change) + " on "
                     + where + ": " + String.join("; ", switchLines(change, names));
+        }
+        if (change.changesPrefixList()) {
+            return change.actor().name() + " (" + change.actor().identityType() + ") " + listChangeLine(change)
+                    + ": " + group(change, names) + " in " + groupAccount(change, names) + " / " + change.region()
+                    + " now allows " + allowedLine(change);
         }
         Rule first = change.rules().get(0);
         if (change.isModification()) {
@@ -218,6 +224,67 @@ public class SlackMessages {
         return new ArrayList<>(List.of(section(text.toString())));
     }
 
+    /** "added 0.0.0.0/0 and removed 10.0.0.0/8 in prefix list corp-ips (pl-0abc)". */
+    public static String listChangeLine(SecurityGroupChange change) {
+        PrefixListChange list = change.prefixList();
+        List<String> parts = new ArrayList<>();
+        if (!list.added().isEmpty()) {
+            parts.add("added " + cidrs(list.addedCidrs()));
+        }
+        if (!list.removed().isEmpty()) {
+            parts.add("removed " + cidrs(list.removedCidrs()));
+        }
+        return (parts.isEmpty() ? "changed" : String.join(" and ", parts)) + " in prefix list " + list.describe();
+    }
+
+    /** "22/tcp from 0.0.0.0/0 (rule sgr-0abc)", each rule of the group as if each added CIDR were its peer. */
+    public static String allowedLine(SecurityGroupChange change) {
+        List<String> rules = new ArrayList<>();
+        for (Rule r : change.rules()) {
+            if (rules.size() == RULES_SHOWN) {
+                rules.add("… and " + (change.rules().size() - RULES_SHOWN) + " more");
+                break;
+            }
+            rules.add(ports(r) + " " + change.direction().peerPreposition() + " " + r.peer().describe()
+                    + (r.ruleId() == null ? "" : " (rule " + r.ruleId() + ")"));
+        }
+        return change.direction().adjective() + " " + String.join(", ", rules);
+    }
+
+    private static String cidrs(List<String> cidrs) {
+        return cidrs.size() <= RULES_SHOWN ? String.join(", ", cidrs)
+                : String.join(", ", cidrs.subList(0, RULES_SHOWN)) + " … and " + (cidrs.size() - RULES_SHOWN) + " more";
+    }
+
+    /** The account of the group, which may differ from the list owner's when the list is shared. */
+    private static String groupAccount(SecurityGroupChange change, Names names) {
+        String groupAccount = change.prefixList().groupAccount();
+        return groupAccount == null || groupAccount.equals(change.accountId()) ? account(change.accountId(), names)
+                : groupAccount;
+    }
+
+    private List<Map<String, Object>> prefixListSummary(SecurityGroupChange change, Names names) {
+        PrefixListChange list = change.prefixList();
+        String owner = change.accountId() + " / " + change.region();
+        StringBuilder text = new StringBuilder();
+        text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
+                .append(Mrkdwn.escape(change.actor().identityType(), 50)).append(") ");
+        if (!list.added().isEmpty()) {
+            text.append("added `").append(Mrkdwn.code(cidrs(list.addedCidrs()), 800)).append('`');
+        }
+        if (!list.removed().isEmpty()) {
+            text.append(list.added().isEmpty() ? "" : " and ").append("removed `")
+                    .append(Mrkdwn.code(cidrs(list.removedCidrs()), 600)).append('`');
+        }
+        text.append(" in prefix list *").append(Mrkdwn.escape(list.describe(), 300)).append("* (version ")
+                .append(list.seenVersion()).append(" → ").append(list.version()).append(") of account *")
+                .append(Mrkdwn.escape(owner, 100)).append("* at ").append(date(change.eventTime())).append('\n')
+                .append("Now allowed in *").append(Mrkdwn.escape(group(change, names), 300)).append("* of account *")
+                .append(Mrkdwn.escape(groupAccount(change, names) + " / " + change.region(), 150)).append("*: ")
+                .append(Mrkdwn.escape(allowedLine(change), SECTION_MAX - 1600));
+        return new ArrayList<>(List.of(section(text.toString())));
+    }
+
     private List<Map<String, Object>> attachmentSummary(SecurityGroupChange change, Names names) {
         StringBuilder text = new StringBuilder();
         text.append('*').append(Mrkdwn.escape(change.actor().name(), 200)).append("* (")
@@ -237,6 +304,11 @@ public class SlackMessages {
         }
         if (change.isAttachment()) {
             blocks.addAll(attachmentSummary(change, names));
+            blocks.addAll(trailer(change));
+            return blocks;
+        }
+        if (change.changesPrefixList()) {
+            blocks.addAll(prefixListSummary(change, names));
             blocks.addAll(trailer(change));
             return blocks;
         }

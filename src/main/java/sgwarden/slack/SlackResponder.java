@@ -121,7 +121,9 @@ public class SlackResponder {
                     : ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
             case RESTORED -> ":arrows_counterclockwise: Restored by " + who + " at " + at
                     + (stored.isAttachment() ? ": the group is back on the interface"
-                            : stored.isTagging() ? ": the change's tags are set again" : ": the rules are back");
+                            : stored.isTagging() ? ": the change's tags are set again"
+                                    : stored.isPrefixList() ? ": the prefix list has the change's entries again"
+                                            : ": the rules are back");
             case RESTORE_FAILED -> ":x: Restore by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
                     + ". Restore can be clicked again once this is fixed.";
             case QUARANTINED -> ":no_entry: Quarantined by " + who + " at " + at;
@@ -129,7 +131,9 @@ public class SlackResponder {
                     ? ": the group no longer exists, no tags to put back"
                     : stored.isAttachment()
                             ? ": the group was no longer on the interface, nothing left to take off"
-                            : ": the rules had already been removed by someone else, nothing left to revert");
+                            : stored.isPrefixList()
+                                    ? ": the prefix list already had its earlier entries, nothing left to undo"
+                                    : ": the rules had already been removed by someone else, nothing left to revert");
             case REVERT_FAILED -> ":x: Revert by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
                     + ". Deny can be clicked again once this is fixed.";
             case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
@@ -144,6 +148,9 @@ public class SlackResponder {
         }
         if (stored.isAttachment()) {
             return ": the group is off the interface, its rules as they were";
+        }
+        if (stored.isPrefixList()) {
+            return ": the prefix list has its earlier entries again (for every group that uses it)";
         }
         if (!stored.isModification()) {
             return "";

@@ -79,13 +79,13 @@ public class ChangeStore {
         return change;
     }
 
-    /** A group set that could not be read, and Slack has accepted the notice: nothing is left to decide. */
+    /** A group set or prefix list that could not be read, and Slack has accepted the notice: nothing is left to decide. */
     public void noticed(@org.apache.camel.Body SecurityGroupChange change) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":unreadable", Transition.TELL_UNREADABLE.target(Status.UNREADABLE), ":name",
                 Items.s(change.eventName()),
                 ":account", Items.s(change.accountId()), ":region", Items.s(change.region()),
-                ":record", Items.s(change.record()), ":why", Items.s(change.attachment().unreadable())));
+                ":record", Items.s(change.record()), ":why", Items.s(change.unreadable())));
         String condition = Transition.TELL_UNREADABLE.condition(values, null);
         try {
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))

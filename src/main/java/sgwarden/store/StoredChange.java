@@ -39,6 +39,11 @@ public record StoredChange(String changeId, Status status, String accountId, Str
         return sgwarden.change.Tagging.isEvent(eventName);
     }
 
+    /** A managed prefix list changed: Deny puts its earlier entries back, Restore the change again. */
+    public boolean isPrefixList() {
+        return sgwarden.change.PrefixListChange.isEvent(eventName);
+    }
+
     public boolean isModification() {
         return sgwarden.change.SecurityGroupChange.MODIFY.equals(eventName);
     }

@@ -87,6 +87,19 @@ public final class OwnRecords {
                 TagRecords.record(eventId, action, account, region, resources, tags));
     }
 
+    /**
+     * The last ModifyManagedPrefixList sgwarden made (Deny putting the earlier entries back, Restore
+     * the change again), as the record AWS would write: the list and the version sgwarden saw, by the
+     * spoke role's session.
+     */
+    public static Write lastPrefixList(Moto moto, String account, String region) {
+        Call call = lastCall(moto, "ModifyManagedPrefixList", account);
+        String listId = call.params().get("PrefixListId");
+        String eventId = UUID.randomUUID().toString();
+        return call.write(eventId, listId, PrefixLists.modifyRecord(eventId, Instant.now(), account, region, listId,
+                Integer.valueOf(call.params().get("CurrentVersion")), null, PrefixLists.Shape.WRAPPED));
+    }
+
     /** A call moto received, and the spoke role's session that made it. */
     private record Call(Map<String, String> params, String principal, String session) {
         Write write(String eventId, String target, String record) {
