@@ -25,6 +25,7 @@ public class RevertRoutes extends RouteBuilder {
                     // a tag change: the earlier tags back
                     .when(simple("${exchangeProperty.stored.tagging}"))
                         .bean("tagRestorer", "revert")
+                        .bean("changeStore", "recordReverted")
                     // a prefix list gets its earlier entries back, in the account that owns it
                     .when(simple("${exchangeProperty.stored.prefixList}"))
                         .bean("prefixListRestorer", "revert")

@@ -88,7 +88,7 @@ public record OwnWrite(String accountId, String region, String groupId, String e
 
     /** What a detected change shows, to be looked up among the writes sgwarden expects. */
     public static OwnWrite shownBy(SecurityGroupChange change, String sessionName) {
-        if (change.isTagging()) {
+        if (change.changesTags()) {
             return tags(change.accountId(), change.region(), change.groupId(), change.eventName(), sessionName,
                     change.tagging().tags());
         }

@@ -50,8 +50,11 @@ public record SecurityGroupChange(
                 found.intake(), record, Map.of(), null, tagging, null);
     }
 
-    /** Tags set or removed, not rules added or changed. */
-    public boolean isTagging() {
+    /**
+     * Tags set or removed, not rules added or changed. Not named isTagging: Camel's simple language
+     * would then find two candidates for ${body.tagging}.
+     */
+    public boolean changesTags() {
         return tagging != null;
     }
 

@@ -104,7 +104,7 @@ public final class Explain {
                 out.println("  not a rule change sgwarden acts on (a failed call, or another event): nothing to do");
                 continue;
             }
-            if (change.isTagging()) {
+            if (change.changesTags()) {
                 printTags(file, change, groupTags, out);
                 continue;
             }

@@ -72,7 +72,7 @@ public class TagRestorer {
 
     private SecurityGroupChange tagging(StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null);
-        if (change == null || !change.isTagging() || change.tagging().before() == null) {
+        if (change == null || !change.changesTags() || change.tagging().before() == null) {
             throw new IllegalStateException("the tags before change " + stored.changeId()
                     + " are not known, so nothing was changed");
         }

@@ -297,7 +297,7 @@ public class GroupMessages {
             String mark = mark(a.stored());
             String where = "*" + Mrkdwn.escape(SlackMessages.group(a.change(), a.names()), 300) + "* "
                     + Mrkdwn.escape(a.change().region(), 30) + ": ";
-            if (a.change().isTagging()) {
+            if (a.change().changesTags()) {
                 lines.add("• " + mark + where + Mrkdwn.escape(SlackMessages.taggedLine(a.change())) + ": "
                         + Mrkdwn.escape(String.join("; ", SlackMessages.switchLines(a.change(), a.names())), 600));
             } else if (a.change().isModification()) {

@@ -89,7 +89,7 @@ public class SlackMessages {
             return change.actor().name() + " (" + change.actor().identityType() + ") attached " + where + ": "
                     + attachedLine(change, names);
         }
-        if (change.isTagging()) {
+        if (change.changesTags()) {
             return change.actor().name() + " (" + change.actor().identityType() + ") " + taggedLine(change) + " on "
                     + where + ": " + String.join("; ", switchLines(change, names));
         }
@@ -297,7 +297,7 @@ public class SlackMessages {
 
     private List<Map<String, Object>> summaryBlocks(SecurityGroupChange change, Names names) {
         List<Map<String, Object>> blocks = new ArrayList<>();
-        if (change.isTagging()) {
+        if (change.changesTags()) {
             blocks.addAll(taggingSummary(change, names));
             blocks.addAll(trailer(change));
             return blocks;
@@ -541,7 +541,7 @@ public class SlackMessages {
 
     /** What Deny will do, in at most 300 characters (Slack's limit for a confirm dialog's text). */
     static String confirmText(SecurityGroupChange change) {
-        if (change.isTagging()) {
+        if (change.changesTags()) {
             return "The group's earlier tags are put back.";
         }
         if (!change.isModification()) {

@@ -501,7 +501,7 @@ class CloudTrailParserTest {
     @Test
     void tagsOnGroupsAreReadAndOtherResourcesLeftOut() {
         SecurityGroupChange tags = parse("create-tags.json");
-        assertTrue(tags.isTagging());
+        assertTrue(tags.changesTags());
         assertEquals(List.of("sg-0a1b2c3d4e5f60718"), tags.tagging().groups(), "the instance is left out");
         assertEquals(List.of(new Tagging.Tag("team", "platform")), tags.tagging().tags());
         assertEquals("111111111111", tags.accountId());
