@@ -244,7 +244,7 @@ class PolicyActionsTest {
         awaitStatus(tagged, "APPROVED");
         assertEquals("web-tier-7000", str(tagged, "policy"));
         assertTrue(message(untagged).allText().contains(APPROVE), "no tag, so asked about");
-        assertEquals("PENDING", Announced.status(moto, untagged.eventId()));
+        awaitStatus(untagged, "PENDING");
         assertTrue(slack.messagesMentioning(tagged.eventId()).isEmpty());
     }
 

@@ -115,7 +115,7 @@ class TagChangesTest {
         String asked = announced(rdp.eventId());
         assertTrue(asked.contains("tag team=platform on " + web.name() + " is not approved yet"), asked);
         assertFalse(asked.contains("Approved by policy"), asked);
-        assertEquals("PENDING", Announced.status(moto, rdp.eventId()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(Announced.status(moto, rdp.eventId())));
     }
 
     @Test

@@ -11,6 +11,7 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Header;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Keeps a gauge of how old the SQS messages being handled are: a growing age means a backlog. */
@@ -27,7 +28,10 @@ public class SqsAge {
 
     @PostConstruct
     void register() {
-        registry.gauge("sgwarden.sqs.message.age.seconds", ageMillis, a -> a.get() / 1000.0);
+        // held strongly: Micrometer keeps a gauge's state weakly, and a gauge whose state was collected is
+        // no longer served
+        Gauge.builder("sgwarden.sqs.message.age.seconds", ageMillis, a -> a.get() / 1000.0).strongReference(true)
+                .register(registry);
     }
 
     public void record(@Header("CamelAwsSqsAttributes") Map<?, ?> attributes) {
