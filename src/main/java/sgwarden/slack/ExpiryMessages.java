@@ -17,6 +17,8 @@ import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.decision.ApprovalDuration;
 import sgwarden.decision.Decision;
+import sgwarden.names.NameLookup;
+import sgwarden.names.Names;
 import sgwarden.store.Expiries;
 import sgwarden.store.Status;
 import sgwarden.store.StoredChange;
@@ -40,14 +42,18 @@ public class ExpiryMessages {
 
     @Inject
     Clock clock;
+    /** Reminders, notices, expiries and escalations name groups and accounts as the announcement did. */
+    @Inject
+    NameLookup names;
 
     /** A new message naming the change (the click's response_url is long expired). */
     public Message expired(@ExchangeProperty("stored") StoredChange stored, org.apache.camel.Exchange exchange) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        Names shown = names.of(change);
         String outcome = outcomeLine(stored, SlackMessages.at(clock.instant()));
         exchange.setProperty(OUTCOME, outcome);
-        Message m = SlackMessages.message(messages.headline(change) + " — " + outcome,
-                messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED));
+        Message m = SlackMessages.message(messages.headline(change, shown) + " — " + outcome,
+                messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
         return m;
     }
 
@@ -58,16 +64,17 @@ public class ExpiryMessages {
     public Message reminder(@ExchangeProperty("stored") StoredChange stored,
             @ExchangeProperty(sgwarden.store.Expiries.ESCALATION_NOTE) String escalation) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        Names shown = names.of(change);
         String mention = settings.reminder().userGroup().map(String::trim).filter(g -> !g.isEmpty())
                 .map(g -> "<!subteam^" + g + "> ").orElse("");
         String text = mention + ":bell: Still undecided after " + hours(settings.reminder().after()) + ": "
-                + Mrkdwn.escape(messages.headline(change), 2000) + (escalation == null ? "" : " " + escalation);
-        Message announcement = messages.announcement(change);
+                + Mrkdwn.escape(messages.headline(change, shown), 2000) + (escalation == null ? "" : " " + escalation);
+        Message announcement = messages.announcement(change, shown);
         java.util.List<java.util.Map<String, Object>> blocks = new java.util.ArrayList<>();
         blocks.add(SlackMessages.section(text));
         Message m = SlackMessages.message("", blocks);
         m.getBlocks().addAll(announcement.getBlocks());
-        m.setText(text);
+        m.setText(Mrkdwn.plain(text, 3000));
         return m;
     }
 
@@ -78,11 +85,12 @@ public class ExpiryMessages {
      */
     public Message notice(@ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        Names shown = names.of(change);
         String text = ":hourglass_flowing_sand: The approval by " + approver(stored) + " ends "
                 + SlackMessages.until(stored.approvedUntil()) + ". Extend it?";
         List<Map<String, Object>> blocks = stored.slackTs() != null
                 ? new ArrayList<>(List.of(SlackMessages.section(text)))
-                : messages.decided(change, text, false);
+                : messages.decided(change, shown, text, false);
         List<Object> buttons = new ArrayList<>();
         for (ApprovalDuration d : messages.offered(change)) {
             buttons.add(Buttons.button(Decision.EXTEND_FOR + d.code(),
@@ -93,7 +101,7 @@ public class ExpiryMessages {
             blocks.add(Map.of("type", "actions", "block_id", EXTEND_BLOCK, "elements", buttons));
         }
         Message m = SlackMessages.message(text, blocks);
-        m.setText(text + " " + messages.headline(change));
+        m.setText(Mrkdwn.plain(text + " " + messages.headline(change, shown), 3000));
         return m;
     }
 
@@ -102,17 +110,19 @@ public class ExpiryMessages {
     /** Bot-token mode: the announcement, updated to show the new expiry and who moved it. */
     public Message extendedAnnouncement(@ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        Names shown = names.of(change);
         String outcome = ":white_check_mark: Approved by " + approver(stored) + ", extended by @"
                 + Mrkdwn.escape(stored.extended())
                 + (stored.approvedUntil() == null ? "" : " until " + SlackMessages.until(stored.approvedUntil()));
-        return SlackMessages.message(messages.headline(change) + " — " + outcome,
-                messages.decided(change, outcome, false));
+        return SlackMessages.message(messages.headline(change, shown) + " — " + outcome,
+                messages.decided(change, shown, outcome, false));
     }
 
     /** A change its policy decided after it was left undecided: the message says which policy, after how long. */
     public Message escalated(@ExchangeProperty("stored") StoredChange stored,
             @ExchangeProperty(Expiries.UNDECIDED_FOR) String after, org.apache.camel.Exchange exchange) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
+        Names shown = names.of(change);
         String policy = "policy " + Mrkdwn.escape(stored.decidedByName());
         String at = SlackMessages.at(clock.instant());
         String outcome = switch (stored.status()) {
@@ -128,10 +138,10 @@ public class ExpiryMessages {
         };
         exchange.setProperty(OUTCOME, outcome);
         List<Map<String, Object>> blocks = new ArrayList<>(
-                messages.decided(change, outcome, stored.status() == Status.REVERT_FAILED));
+                messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
         // reverted by its policy, as by Deny: Restore puts the rules back
         policyMessages.followUp(blocks, stored);
-        return SlackMessages.message(messages.headline(change) + " — " + outcome, blocks);
+        return SlackMessages.message(messages.headline(change, shown) + " — " + outcome, blocks);
     }
 
     static String approver(StoredChange stored) {

@@ -290,32 +290,52 @@ public class GroupMessages {
                 + " could not be applied: a person decides.";
     }
 
-    /** The rules asked about, one line each, in at most five sections of 2,900 characters, then "and N more". */
+    /** One line of the rules list, with what it is sorted by. */
+    private record Line(String group, int port, String text) {
+    }
+
+    /** Sorted by group (by the name shown), then by port, as a reader scans the list. */
+    static final java.util.Comparator<Line> READING_ORDER = java.util.Comparator.comparing(Line::group)
+            .thenComparingInt(Line::port);
+
+    private static int port(Rule r) {
+        return r == null || r.fromPort() == null ? -1 : r.fromPort();
+    }
+
+    /**
+     * The rules asked about, one line each, sorted by group and port, in at most five sections of 2,900
+     * characters, then "and N more".
+     */
     private List<Map<String, Object>> ruleSections(List<Announcement> asked) {
-        List<String> lines = new ArrayList<>();
+        List<Line> sorted = new ArrayList<>();
         for (Announcement a : asked) {
             String mark = mark(a.stored());
-            String where = "*" + Mrkdwn.escape(SlackMessages.group(a.change(), a.names()), 300) + "* "
-                    + Mrkdwn.escape(a.change().region(), 30) + ": ";
+            String group = SlackMessages.group(a.change(), a.names());
+            String where = "*" + Mrkdwn.escape(group, 300) + "* " + Mrkdwn.escape(a.change().region(), 30) + ": ";
+            String key = group + " " + a.change().region();
             if (a.change().changesTags()) {
-                lines.add("• " + mark + where + Mrkdwn.escape(SlackMessages.taggedLine(a.change())) + ": "
-                        + Mrkdwn.escape(String.join("; ", SlackMessages.switchLines(a.change(), a.names())), 600));
+                sorted.add(new Line(key, -1, "• " + mark + where + Mrkdwn.escape(SlackMessages.taggedLine(a.change()))
+                        + ": "
+                        + Mrkdwn.escape(String.join("; ", SlackMessages.switchLines(a.change(), a.names())), 600)));
             } else if (a.change().isModification()) {
                 for (Modification m : a.change().modifications()) {
-                    lines.add("• " + mark + where + "rule `" + Mrkdwn.code(m.ruleId(), 60) + "` "
-                            + SlackMessages.forms(m));
+                    sorted.add(new Line(key, port(m.after()), "• " + mark + where + "rule `"
+                            + Mrkdwn.code(m.ruleId(), 60) + "` " + SlackMessages.forms(m)));
                 }
             } else {
                 for (Rule r : a.change().rules()) {
-                    lines.add("• " + mark + where + a.change().direction().adjective() + " "
+                    sorted.add(new Line(key, port(r), "• " + mark + where + a.change().direction().adjective() + " "
                             + Mrkdwn.escape(r.describeTraffic()) + " " + a.change().direction().peerPreposition()
                             + " `" + Mrkdwn.code(r.peer().describe(), 200) + "`"
                             // a CIDR added to a prefix list the rule names, not the rule's own peer
                             + (a.change().changesPrefixList() ? " added to prefix list "
-                                    + Mrkdwn.escape(a.change().prefixList().describe(), 300) : ""));
+                                    + Mrkdwn.escape(a.change().prefixList().describe(), 300) : "")));
                 }
             }
         }
+        // stable: lines of the same group and port keep the order the changes came in
+        sorted.sort(READING_ORDER);
+        List<String> lines = sorted.stream().map(Line::text).toList();
         List<Map<String, Object>> sections = new ArrayList<>();
         if (lines.isEmpty()) {
             return sections;

@@ -24,6 +24,28 @@ public final class Mrkdwn {
         return cut(text, max, t -> escaped(t, true));
     }
 
+    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern
+            .compile("<!date\\^\\d+\\^[^|>]*\\|([^>]*)>");
+    private static final java.util.regex.Pattern LEADING_MENTION = java.util.regex.Pattern
+            .compile("^&lt;!subteam\\^([A-Z0-9]+)&gt;");
+
+    /**
+     * A message's plain text, which Slack shows in notifications and previews, from text that may hold
+     * mrkdwn escapes and date tokens: each date as its fallback (UTC), no zero-width spaces, and only
+     * Slack's three escapes, so event text still cannot mention or link. A user group mentioned at the very
+     * start (a reminder's) stays a mention; one anywhere else is text.
+     */
+    public static String plain(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        String dated = DATE.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)));
+        String bare = dated.replace("\u200B", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        String escaped = bare.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        String mentioned = LEADING_MENTION.matcher(escaped).replaceFirst("<!subteam^$1>");
+        return mentioned.length() <= max ? mentioned : mentioned.substring(0, max - 1) + "…";
+    }
+
     /** Escaped and cut to at most max characters, so one long description cannot break a block limit. */
     public static String escape(String text, int max) {
         return cut(text, max, t -> escaped(t, false));

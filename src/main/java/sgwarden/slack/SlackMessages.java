@@ -153,7 +153,7 @@ public class SlackMessages {
 
     static Message message(String text, List<Map<String, Object>> blocks) {
         Message message = new Message();
-        message.setText(Mrkdwn.escape(text, 3000));
+        message.setText(Mrkdwn.plain(text, 3000));
         message.setBlocks(new ArrayList<>(blocks.stream().map(WireBlock::new).toList()));
         return message;
     }

@@ -75,6 +75,26 @@ class GroupMessagesTest {
         assertTrue(strings.stream().noneMatch(t -> t.contains("<!channel>")), "a name cannot ping the channel");
     }
 
+    /** The list reads by group, then by port, whatever order the changes came in. */
+    @Test
+    void theRulesAreListedByGroupThenPort() throws IOException {
+        // came in as: web 1004, api 1002, web 1000, api 1006 (all in eu-west-1)
+        List<Announcement> members = List.of(asked(change(4, "sg-0000000000000000b", "10.0.0.0/8", null), "web"),
+                asked(change(2, "sg-0000000000000000a", "10.0.0.0/8", null), "api"),
+                asked(change(0, "sg-0000000000000000b", "10.0.0.0/8", null), "web"),
+                asked(change(6, "sg-0000000000000000a", "10.0.0.0/8", null), "api"));
+        Message message = messages.announcement(members, "group#00000000-0000-0000-0000-000000000002");
+        String list = SlackMessagesTest.sectionTexts(SlackMessagesTest.webhookWire(message).path("blocks")).stream()
+                .filter(t -> t.contains("to decide on")).findFirst().orElseThrow();
+        List<Integer> at = List.of(list.indexOf("*api"), list.indexOf("tcp 1002"), list.indexOf("tcp 1006"),
+                list.indexOf("*web"), list.indexOf("tcp 1000"), list.indexOf("tcp 1004"));
+        assertTrue(at.stream().allMatch(i -> i >= 0), list);
+        assertEquals(List.of(list.indexOf("tcp 1002"), list.indexOf("tcp 1006"), list.indexOf("tcp 1000"),
+                list.indexOf("tcp 1004")), List.of(at.get(1), at.get(2), at.get(4), at.get(5)));
+        assertTrue(at.get(1) < at.get(2) && at.get(2) < at.get(4) && at.get(4) < at.get(5), "api first, then web, "
+                + "each by port: " + list);
+    }
+
     @Test
     void denyAllsConfirmationCountsTheRulesAndGroups() throws IOException {
         List<Announcement> members = List.of(asked(change(1, "sg-0000000000000000a", "0.0.0.0/0", null), "web"),
