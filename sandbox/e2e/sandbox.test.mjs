@@ -383,6 +383,9 @@ test('left undecided: a reminder after 30 s says what comes next, and the policy
   const reminder = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Still undecided' });
   await reminder.waitFor({ timeout: 60_000 });
   assert.match(await reminder.textContent(), /If nobody decides, policy sandbox-undecided-9443 will deny \(revert\)/);
+  // the reminder's emoji is drawn, not left as its code
+  assert.ok((await reminder.textContent()).includes('🔔') && !(await reminder.textContent()).includes(':bell:'),
+    await reminder.textContent());
 
   // 40 s after it was announced the policy decides: denied, reverted in moto, and the channel told who decided
   const denied = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Denied by policy' });

@@ -7,6 +7,8 @@ const EMOJI = {
   warning: '⚠️', white_check_mark: '✅', leftwards_arrow_with_hook: '↩️', x: '❌', information_source: 'ℹ️',
   hourglass_flowing_sand: '⏳', rotating_light: '🚨', lock: '🔒', unlock: '🔓', shield: '🛡️', eyes: '👀',
   no_entry: '⛔', heavy_check_mark: '✔️', globe_with_meridians: '🌐', key: '🔑', mute: '🔇', sound: '🔊',
+  // every code sgwarden's messages use (reminders, expiries, Restore, digests), so none shows as text
+  alarm_clock: '⏰', arrows_counterclockwise: '🔄', bell: '🔔', scroll: '📜', point_down: '👇',
 };
 
 const DELIVERY = { sqs: 'to the SQS queue (EventBridge envelope)', lake: 'to the Lake stand-in' };
