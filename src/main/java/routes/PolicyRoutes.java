@@ -2,9 +2,9 @@ package routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import sgwarden.grouping.Announcement;
 import sgwarden.grouping.Announcements;
 import sgwarden.ops.Counters;
+import sgwarden.slack.Announcement;
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.PolicyRecords;
 

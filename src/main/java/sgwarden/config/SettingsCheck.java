@@ -145,7 +145,7 @@ public class SettingsCheck {
         }
         for (String d : s.approval().durations()) {
             try {
-                sgwarden.decision.ApprovalDuration.parse(d);
+                sgwarden.change.ApprovalDuration.parse(d);
             } catch (IllegalArgumentException e) {
                 out.add(name("sgwarden.approval.durations") + ": " + e.getMessage());
             }

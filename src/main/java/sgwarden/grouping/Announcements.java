@@ -16,8 +16,10 @@ import org.apache.camel.ExchangeProperty;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.names.NameLookup;
 import sgwarden.names.Names;
 import sgwarden.ops.Counters;
@@ -26,13 +28,12 @@ import sgwarden.policy.Policies;
 import sgwarden.policy.PolicyDecisions;
 import sgwarden.policy.Post;
 import sgwarden.policy.Verdict;
+import sgwarden.slack.Announcement;
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.AnnouncementQueue;
 import sgwarden.store.GroupStore;
 import sgwarden.store.GroupStore.GroupRecord;
 import sgwarden.store.PolicyRecords;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * Moves a change between the exchange that found it and the group it waits in: holds it in the
@@ -125,6 +126,11 @@ public class Announcements {
     }
 
     /** Stores the group about to be posted; its ID goes on the buttons. */
+    /** The changes a group message announced, for the audit line. */
+    public List<SecurityGroupChange> changes(@Body List<Announcement> members) {
+        return members.stream().map(Announcement::change).toList();
+    }
+
     public String openGroup(@Body List<Announcement> members) {
         Announcement first = members.get(0);
         return groups.create(members.stream().map(Announcement::changeId).toList(),
@@ -180,7 +186,7 @@ public class Announcements {
     public void checkOneByOne(@ExchangeProperty(GroupStore.GROUP) String groupId) {
         if (stillOpen(groupId).isEmpty()) {
             GroupRecord group = groups.find(groupId);
-            throw new sgwarden.decision.DecisionRefusedException(group.oneByOneBy() != null
+            throw new sgwarden.change.DecisionRefusedException(group.oneByOneBy() != null
                     ? "@" + group.oneByOneBy() + " already asked for these changes one by one; each has its own"
                             + " message below."
                     : "No change of this group is left waiting for a decision.");

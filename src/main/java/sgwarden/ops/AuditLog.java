@@ -14,10 +14,10 @@ import org.apache.camel.Header;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import sgwarden.change.Decision;
 import sgwarden.change.OwnWrite;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
-import sgwarden.store.StoredChange;
+import sgwarden.change.StoredChange;
 
 /**
  * One INFO line in the category sgwarden.audit for every action: a change announced or skipped, a
@@ -177,14 +177,14 @@ public class AuditLog {
 
     /** A group message Slack accepted: which changes it announced, for whom. */
     public void groupAnnounced(@ExchangeProperty(sgwarden.store.GroupStore.GROUP) String groupId,
-            @Body List<sgwarden.grouping.Announcement> members) {
+            @Body List<SecurityGroupChange> members) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", "group-announced");
         f.put("groupId", groupId);
         f.put("size", Integer.toString(members.size()));
         if (!members.isEmpty()) {
-            f.put("account", members.get(0).change().accountId());
-            f.put("actor", members.get(0).change().actor().principalArn());
+            f.put("account", members.get(0).accountId());
+            f.put("actor", members.get(0).actor().principalArn());
         }
         write(f);
     }

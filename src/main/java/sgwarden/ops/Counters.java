@@ -42,7 +42,7 @@ public class Counters {
      * The click on the exchange, by its kind: a group button (approve-all, deny-all, deny-failed, one-by-one,
      * extend-all), or the approve or deny it made on one change of the group.
      */
-    public void decided(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision) {
+    public void decided(@org.apache.camel.ExchangeProperty("decision") sgwarden.change.Decision decision) {
         decision(decision.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 

@@ -6,14 +6,14 @@ package sgwarden.policy;
  * for the rules an ask policy matches; undecided (null: never) decides a change nobody decided in time.
  */
 public record Policy(String name, Match match, Action action, boolean dryRun, Post post, int line,
-        sgwarden.decision.ApprovalDuration maxApproval, boolean allowPermanent, Undecided undecided) {
+        sgwarden.change.ApprovalDuration maxApproval, boolean allowPermanent, Undecided undecided) {
 
     public Policy(String name, Match match, Action action, boolean dryRun, Post post, int line) {
         this(name, match, action, dryRun, post, line, null, true, null);
     }
 
     public Policy(String name, Match match, Action action, boolean dryRun, Post post, int line,
-            sgwarden.decision.ApprovalDuration maxApproval, boolean allowPermanent) {
+            sgwarden.change.ApprovalDuration maxApproval, boolean allowPermanent) {
         this(name, match, action, dryRun, post, line, maxApproval, allowPermanent, null);
     }
 }

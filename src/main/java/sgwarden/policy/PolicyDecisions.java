@@ -9,8 +9,8 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
 import sgwarden.store.PolicyRecords;
 
 /**

@@ -250,10 +250,10 @@ public final class PolicyParser {
                 throw new IllegalArgumentException("policy '" + p.name
                         + "': maxApproval and allowPermanent apply only to action ask (a person approves)");
             }
-            sgwarden.decision.ApprovalDuration max = null;
+            sgwarden.change.ApprovalDuration max = null;
             if (p.maxApproval != null) {
                 try {
-                    max = sgwarden.decision.ApprovalDuration.parse(p.maxApproval);
+                    max = sgwarden.change.ApprovalDuration.parse(p.maxApproval);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("policy '" + p.name + "': maxApproval " + e.getMessage());
                 }
@@ -278,9 +278,9 @@ public final class PolicyParser {
             if (p.undecided.after == null || p.undecided.then == null) {
                 throw new IllegalArgumentException(field + " needs both after (e.g. 24h) and then (deny or approve)");
             }
-            sgwarden.decision.ApprovalDuration after;
+            sgwarden.change.ApprovalDuration after;
             try {
-                after = sgwarden.decision.ApprovalDuration.parse(p.undecided.after);
+                after = sgwarden.change.ApprovalDuration.parse(p.undecided.after);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(field + ".after " + e.getMessage());
             }

@@ -15,9 +15,9 @@ import sgwarden.change.AssumedRole;
 import sgwarden.change.OwnWrite;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
 import sgwarden.store.Expectations;
-import sgwarden.store.StoredChange;
 
 /**
  * sgwarden's own changes, proven rather than guessed from a name. Before each EC2 write through the

@@ -8,9 +8,9 @@ import org.apache.camel.ExchangeProperty;
 
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
+import sgwarden.change.Decision;
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.store.StoredChange;
 
 /**
  * The AssumeRole request into the account that owns the group (recipientAccountId, never the

@@ -13,9 +13,9 @@ import org.apache.camel.Body;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import sgwarden.change.ApprovalDuration;
+import sgwarden.change.Decision;
 import sgwarden.config.Settings;
-import sgwarden.decision.ApprovalDuration;
-import sgwarden.decision.Decision;
 
 /**
  * Reads a verified block_actions request (form field "payload" holding JSON) into a {@link Decision}.

@@ -16,13 +16,13 @@ import org.jboss.logging.Logger;
 import com.slack.api.model.Message;
 
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.names.Names;
 import sgwarden.policy.Action;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.policy.Verdict;
 import sgwarden.store.PolicyRecords;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * The messages of a change the policies had a say in: which policy each rule matched, what a dry-run

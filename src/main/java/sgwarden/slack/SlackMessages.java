@@ -12,6 +12,7 @@ import jakarta.inject.Named;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.ApprovalDuration;
 import sgwarden.change.AssumedRole;
 import sgwarden.change.Direction;
 import sgwarden.change.Modification;
@@ -20,7 +21,6 @@ import sgwarden.change.PrefixListChange;
 import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.ApprovalDuration;
 import sgwarden.names.Names;
 
 /**

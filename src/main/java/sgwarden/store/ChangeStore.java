@@ -21,11 +21,13 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
+import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 
 /**
  * Keeps each change, the decision on it and the revert's outcome in the ledger table. Every state
@@ -152,7 +154,7 @@ public class ChangeStore {
                 || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
             throw new UnknownChangeException(changeId);
         }
-        return StoredChange.of(item);
+        return Items.storedChange(item);
     }
 
     /**
@@ -180,7 +182,7 @@ public class ChangeStore {
                 "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
                 "#atEpoch", Items.DECIDED_AT_EPOCH, "#history", Items.HISTORY, "#error", Items.ERROR));
         String expiry = "";
-        sgwarden.decision.ApprovalDuration term = deny ? null : decision.approvalFor();
+        sgwarden.change.ApprovalDuration term = deny ? null : decision.approvalFor();
         if (term != null && !term.permanent()) {
             // an approval for a time enters the due-index, first for its Extend notice (Expiries.noticeAt)
             Instant until = decision.at().plus(term.duration());
@@ -209,7 +211,7 @@ public class ChangeStore {
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values)
                             .returnValues(ReturnValue.ALL_NEW));
-            return StoredChange.of(updated.attributes());
+            return Items.storedChange(updated.attributes());
         } catch (ConditionalCheckFailedException e) {
             throw new DecisionRefusedException(alreadyDecided(find(decision.changeId())));
         }
@@ -303,7 +305,7 @@ public class ChangeStore {
                         .expressionAttributeNames(names)
                         .expressionAttributeValues(values)
                         .returnValues(ReturnValue.ALL_NEW));
-        return StoredChange.of(updated.attributes());
+        return Items.storedChange(updated.attributes());
     }
 
     /** Records a finished revert: REVERTED or ALREADY_GONE. */

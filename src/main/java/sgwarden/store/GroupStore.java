@@ -20,9 +20,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
+import sgwarden.change.Decision;
+import sgwarden.change.StoredChange;
+import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.UnknownChangeException;
 
 /**
  * The group messages: which changes each one announced, where it is in Slack, and the last group
@@ -121,7 +122,7 @@ public class GroupStore {
                 var response = dynamo.batchGetItem(b -> b.requestItems(ask));
                 response.responses().getOrDefault(settings.table(), List.of()).stream()
                         .filter(i -> i.containsKey(Items.STATUS))
-                        .map(StoredChange::of).forEach(c -> found.put(c.changeId(), c));
+                        .map(Items::storedChange).forEach(c -> found.put(c.changeId(), c));
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
             }
         }

@@ -18,9 +18,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.policy.Verdict;
 
@@ -115,7 +117,7 @@ public class PolicyRecords {
         String expression = update;
         String condition = Transition.POLICY.condition(values, null) + " AND attribute_not_exists(#decision)";
         try {
-            return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table())
+            return Items.storedChange(dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId()))
                     .updateExpression(expression)
                     .conditionExpression(condition)
@@ -150,7 +152,7 @@ public class PolicyRecords {
                 || !String.valueOf(Items.str(item, Items.DECIDED_BY)).startsWith(Decision.POLICY_PREFIX)) {
             return null;
         }
-        StoredChange stored = StoredChange.of(item);
+        StoredChange stored = Items.storedChange(item);
         return switch (stored.status()) {
             case REVERTED, QUARANTINED, ALREADY_GONE, REVERT_FAILED -> stored;
             default -> null;
