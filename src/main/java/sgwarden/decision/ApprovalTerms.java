@@ -15,6 +15,7 @@ import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
 import sgwarden.policy.Policies;
@@ -122,8 +123,8 @@ public class ApprovalTerms {
         for (StoredChange stored : groups.members(groups.find(groupId))) {
             // Approve all applies to the changes still open, Extend all to the approvals still running
             boolean applies = decision.kind() == Decision.Kind.EXTEND_ALL
-                    ? stored.status() == sgwarden.change.Status.APPROVED && stored.approvedUntil() != null
-                    : stored.status() == sgwarden.change.Status.PENDING;
+                    ? stored.status() == Status.APPROVED && stored.approvedUntil() != null
+                    : stored.status() == Status.PENDING;
             if (applies) {
                 caps.addAll(capping(parser.parse(stored.record(), null).withEarlier(stored.earlier())));
             }

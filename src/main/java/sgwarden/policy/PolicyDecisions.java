@@ -11,7 +11,6 @@ import org.apache.camel.ExchangeProperty;
 
 import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.store.PolicyRecords;
 
 /**
  * A policy's decision on a change, in the shape of a person's click, so that the revert and the
@@ -25,7 +24,7 @@ public class PolicyDecisions {
     @Inject
     Clock clock;
 
-    public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+    public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict) {
         Decision.Kind kind = switch (verdict.action()) {
             case APPROVE -> Decision.Kind.APPROVE;
             case REVERT -> Decision.Kind.REVERT;

@@ -20,6 +20,7 @@ import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
+import sgwarden.config.Settings;
 import sgwarden.policy.Policy;
 import sgwarden.store.Expiries;
 
@@ -33,7 +34,7 @@ public class ExpiryMessages {
     @Inject
     CloudTrailParser parser;
     @Inject
-    sgwarden.config.Settings settings;
+    Settings settings;
     @Inject
     PolicyMessages policyMessages;
 

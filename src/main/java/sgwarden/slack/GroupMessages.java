@@ -20,12 +20,14 @@ import org.apache.camel.ExchangeProperty;
 import com.slack.api.model.Message;
 
 import sgwarden.change.ApprovalDuration;
+import sgwarden.change.Decision;
 import sgwarden.change.Modification;
 import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
+import sgwarden.config.Settings;
 import sgwarden.names.Names;
 import sgwarden.policy.Policy;
 import sgwarden.store.Expiries;
@@ -68,7 +70,7 @@ public class GroupMessages {
     @Inject
     Clock clock;
     @Inject
-    sgwarden.config.Settings settings;
+    Settings settings;
 
     /** The message announcing a group, before anyone decided. */
     public Message announcement(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId) {
@@ -372,7 +374,7 @@ public class GroupMessages {
             StoredChange s = a.stored();
             // the policy that acted, as recorded; once a person restored it, the policies' verdict names it
             boolean byPolicy = s.decidedBy() != null
-                    && s.decidedBy().startsWith(sgwarden.change.Decision.POLICY_PREFIX);
+                    && s.decidedBy().startsWith(Decision.POLICY_PREFIX);
             String policy = "policy *" + Mrkdwn.escape(byPolicy ? s.decidedByName()
                     : a.verdict() == null ? "?" : String.valueOf(a.verdict().policyName()), 100) + "*";
             String what = switch (s.status()) {

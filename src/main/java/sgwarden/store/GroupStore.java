@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import sgwarden.change.Decision;
+import sgwarden.change.MessageRef;
 import sgwarden.change.StoredChange;
 import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
@@ -79,8 +80,8 @@ public class GroupStore {
 
     /** Bot-token mode: where the group message is, so a later action updates it with chat.update. */
     public void posted(@ExchangeProperty(GROUP) String groupId,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String channel,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String ts) {
+            @ExchangeProperty(MessageRef.CHANNEL) String channel,
+            @ExchangeProperty(MessageRef.TS) String ts) {
         if (groupId == null || channel == null || ts == null) {
             return;
         }

@@ -35,9 +35,6 @@ import sgwarden.policy.Verdict;
 @Named("policyRecords")
 public class PolicyRecords {
 
-    /** The exchange property holding the change's {@link Verdict}. */
-    public static final String VERDICT = "sgwardenVerdict";
-
     @Inject
     DynamoDbClient dynamo;
 
@@ -49,7 +46,7 @@ public class PolicyRecords {
 
     /** Keeps the policy name and action, the dry-run verdict and each rule's policy on the change. */
     public SecurityGroupChange recordVerdict(@Body SecurityGroupChange change,
-            @ExchangeProperty(VERDICT) Verdict verdict) {
+            @ExchangeProperty(Verdict.KEY) Verdict verdict) {
         Map<String, AttributeValue> values = new HashMap<>();
         Map<String, String> names = new HashMap<>(Map.of("#action", Items.POLICY_ACTION, "#rules", Items.RULE_POLICIES,
                 "#id", Items.ID));
