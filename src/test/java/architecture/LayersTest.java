@@ -46,7 +46,8 @@ class LayersTest {
         }
         rule = rule.whereLayer(LAYERS.get(0)).mayNotBeAccessedByAnyLayer();
         for (int i = 1; i < LAYERS.size(); i++) {
-            rule = rule.whereLayer(LAYERS.get(i)).mayOnlyBeAccessedByLayers(LAYERS.subList(0, i).toArray(String[]::new));
+            rule = rule.whereLayer(LAYERS.get(i))
+                    .mayOnlyBeAccessedByLayers(LAYERS.subList(0, i).toArray(String[]::new));
         }
         return rule;
     }
