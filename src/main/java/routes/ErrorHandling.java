@@ -16,10 +16,10 @@ import com.slack.api.methods.SlackApiException;
 
 import software.amazon.awssdk.core.exception.SdkException;
 
+import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.UnknownChangeException;
 import sgwarden.change.UnparseableRecordException;
 import sgwarden.config.Settings;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 import sgwarden.lake.LakeQueryFailedException;
 import sgwarden.ops.Counters;
 import sgwarden.revert.RevokeThrottledException;

@@ -6,10 +6,10 @@ import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.config.Settings;
-import sgwarden.grouping.Announcement;
 import sgwarden.grouping.Announcements;
 import sgwarden.grouping.GroupWindow;
 import sgwarden.ops.Counters;
+import sgwarden.slack.Announcement;
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.GroupStore;
 
@@ -109,6 +109,7 @@ public class GroupingRoutes extends RouteBuilder {
                 .to("direct:post-to-slack")
                 .bean("groupStore", "posted")
                 .setBody(exchangeProperty(MEMBERS))
+                .bean("announcements", "changes")
                 .bean("auditLog", "groupAnnounced")
                 // only now, with Slack's answer in hand, does each change count as announced
                 .split(exchangeProperty(MEMBERS))

@@ -2,11 +2,11 @@ package routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import sgwarden.grouping.Announcement;
 import sgwarden.grouping.Announcements;
 import sgwarden.ops.Counters;
+import sgwarden.policy.Verdict;
+import sgwarden.slack.Announcement;
 import sgwarden.slack.PolicyMessages;
-import sgwarden.store.PolicyRecords;
 
 /**
  * Policies: a change just claimed is given the strictest action among its rules. ask posts today's
@@ -19,7 +19,7 @@ public class PolicyRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
 
     private static String verdict(String field) {
-        return "${exchangeProperty." + PolicyRecords.VERDICT + "." + field + "}";
+        return "${exchangeProperty." + Verdict.KEY + "." + field + "}";
     }
     private static final String INTAKE = "${header." + Counters.INTAKE + "}";
 
@@ -28,7 +28,7 @@ public class PolicyRoutes extends RouteBuilder {
         from("direct:decide-by-policy")
                 .routeId("decide-by-policy")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty(PolicyRecords.VERDICT, method("policies", "evaluate"))
+                .setProperty(Verdict.KEY, method("policies", "evaluate"))
                 .bean("policyRecords", "recordVerdict")
                 .filter(simple(verdict("dryRun")))
                     .bean("policyMessages", "logWould")
@@ -130,7 +130,7 @@ public class PolicyRoutes extends RouteBuilder {
                 .setProperty("stored", method("policyRecords", "unannounced"))
                 .filter(exchangeProperty("stored").isNotNull())
                     .setProperty(PolicyMessages.CHANGE, body())
-                    .setProperty(PolicyRecords.VERDICT, method("policies", "evaluate"))
+                    .setProperty(Verdict.KEY, method("policies", "evaluate"))
                     .setProperty("names", method("names", "of"))
                     .bean("policyMessages", "acted")
                     .to("direct:post-to-slack")

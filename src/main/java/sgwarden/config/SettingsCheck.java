@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 import org.apache.camel.quarkus.main.events.BeforeInitialize;
 import org.jboss.logging.Logger;
 
+import sgwarden.change.ApprovalDuration;
+
 /**
  * Refuses to start with settings that would leave the service deaf, mute or unsafe. It runs before
  * Camel builds any route, so a bad setting stops the start with one line that names it, rather
@@ -145,7 +147,7 @@ public class SettingsCheck {
         }
         for (String d : s.approval().durations()) {
             try {
-                sgwarden.decision.ApprovalDuration.parse(d);
+                ApprovalDuration.parse(d);
             } catch (IllegalArgumentException e) {
                 out.add(name("sgwarden.approval.durations") + ": " + e.getMessage());
             }

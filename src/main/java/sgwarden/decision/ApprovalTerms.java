@@ -10,15 +10,19 @@ import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
 
+import sgwarden.change.ApprovalDuration;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
 import sgwarden.policy.Policies;
 import sgwarden.policy.Policy;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.store.ChangeStore;
 import sgwarden.store.GroupStore;
-import sgwarden.store.StoredChange;
 
 /**
  * What Approve may be for: the configured durations, within the caps of the policies that matched
@@ -119,8 +123,8 @@ public class ApprovalTerms {
         for (StoredChange stored : groups.members(groups.find(groupId))) {
             // Approve all applies to the changes still open, Extend all to the approvals still running
             boolean applies = decision.kind() == Decision.Kind.EXTEND_ALL
-                    ? stored.status() == sgwarden.store.Status.APPROVED && stored.approvedUntil() != null
-                    : stored.status() == sgwarden.store.Status.PENDING;
+                    ? stored.status() == Status.APPROVED && stored.approvedUntil() != null
+                    : stored.status() == Status.PENDING;
             if (applies) {
                 caps.addAll(capping(parser.parse(stored.record(), null).withEarlier(stored.earlier())));
             }

@@ -9,6 +9,8 @@ import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
 
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
 import sgwarden.config.Settings;
 
 /**

@@ -16,8 +16,12 @@ import org.apache.camel.ExchangeProperty;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
+import sgwarden.config.Settings;
 import sgwarden.names.NameLookup;
 import sgwarden.names.Names;
 import sgwarden.ops.Counters;
@@ -26,13 +30,11 @@ import sgwarden.policy.Policies;
 import sgwarden.policy.PolicyDecisions;
 import sgwarden.policy.Post;
 import sgwarden.policy.Verdict;
+import sgwarden.slack.Announcement;
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.AnnouncementQueue;
 import sgwarden.store.GroupStore;
 import sgwarden.store.GroupStore.GroupRecord;
-import sgwarden.store.PolicyRecords;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * Moves a change between the exchange that found it and the group it waits in: holds it in the
@@ -62,7 +64,7 @@ public class Announcements {
     @Inject
     NameLookup names;
     @Inject
-    sgwarden.config.Settings settings;
+    Settings settings;
 
     /** The change just stored and judged, held in the table until its group is announced. */
     public Announcement hold(Exchange exchange) {
@@ -72,7 +74,7 @@ public class Announcements {
         }
         long due = queue.hold(change.eventId());
         return new Announcement(exchange.getProperty(KIND, Announcement.Kind.class), change,
-                exchange.getProperty(PolicyRecords.VERDICT, Verdict.class), exchange.getProperty("names", Names.class),
+                exchange.getProperty(Verdict.KEY, Verdict.class), exchange.getProperty("names", Names.class),
                 exchange.getProperty("decision", Decision.class), exchange.getProperty("stored", StoredChange.class),
                 exchange.getMessage().getHeader(Counters.INTAKE, String.class), due);
     }
@@ -96,7 +98,7 @@ public class Announcements {
     public SecurityGroupChange restore(@Body Announcement a, Exchange exchange) {
         exchange.setProperty(KIND, a.kind());
         exchange.setProperty(PolicyMessages.CHANGE, a.change());
-        exchange.setProperty(PolicyRecords.VERDICT, a.verdict());
+        exchange.setProperty(Verdict.KEY, a.verdict());
         exchange.setProperty("names", a.names());
         exchange.setProperty("decision", a.decision());
         exchange.setProperty("stored", a.stored());
@@ -125,6 +127,11 @@ public class Announcements {
     }
 
     /** Stores the group about to be posted; its ID goes on the buttons. */
+    /** The changes a group message announced, for the audit line. */
+    public List<SecurityGroupChange> changes(@Body List<Announcement> members) {
+        return members.stream().map(Announcement::change).toList();
+    }
+
     public String openGroup(@Body List<Announcement> members) {
         Announcement first = members.get(0);
         return groups.create(members.stream().map(Announcement::changeId).toList(),
@@ -180,7 +187,7 @@ public class Announcements {
     public void checkOneByOne(@ExchangeProperty(GroupStore.GROUP) String groupId) {
         if (stillOpen(groupId).isEmpty()) {
             GroupRecord group = groups.find(groupId);
-            throw new sgwarden.decision.DecisionRefusedException(group.oneByOneBy() != null
+            throw new DecisionRefusedException(group.oneByOneBy() != null
                     ? "@" + group.oneByOneBy() + " already asked for these changes one by one; each has its own"
                             + " message below."
                     : "No change of this group is left waiting for a decision.");

@@ -16,6 +16,7 @@ import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 
 import sgwarden.config.Settings;
+import sgwarden.slack.Announcement;
 
 /**
  * When a group of announcements (one principal's changes in one account) closes. The aggregator

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.organizations.model.Account;
 
 import sgwarden.config.Settings;
+import sgwarden.ops.Counters;
 
 /**
  * Account names: those set in sgwarden.names.accounts first, then the organization's (ListAccounts
@@ -37,7 +38,7 @@ public class AccountNames {
     private static final String ORGANIZATION = "organization";
 
     @Inject
-    sgwarden.ops.Counters counters;
+    Counters counters;
     @Inject
     Settings settings;
     @Inject

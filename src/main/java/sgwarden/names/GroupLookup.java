@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
 import sgwarden.config.Settings;
+import sgwarden.ops.Counters;
 import sgwarden.policy.GroupTags;
 import sgwarden.revert.SpokeRole;
 
@@ -55,7 +56,7 @@ public class GroupLookup implements GroupTags {
     }
 
     @Inject
-    sgwarden.ops.Counters counters;
+    Counters counters;
     @Inject
     Settings settings;
     @Inject

@@ -11,6 +11,7 @@ import org.apache.camel.Body;
 
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.config.Settings;
+import sgwarden.ops.Counters;
 
 /**
  * The names a message about this change shows, as far as they are known within
@@ -28,7 +29,7 @@ public class NameLookup {
     @Inject
     AccountNames accounts;
     @Inject
-    sgwarden.ops.Counters counters;
+    Counters counters;
 
     public Names of(@Body SecurityGroupChange change) {
         if (change == null) {

@@ -14,10 +14,13 @@ import org.apache.camel.Header;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import sgwarden.change.Decision;
 import sgwarden.change.OwnWrite;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
-import sgwarden.store.StoredChange;
+import sgwarden.change.StoredChange;
+import sgwarden.plumbing.TamperEvent;
+import sgwarden.store.Expiries;
+import sgwarden.store.GroupStore;
 
 /**
  * One INFO line in the category sgwarden.audit for every action: a change announced or skipped, a
@@ -34,7 +37,7 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger(CATEGORY);
 
     public void announced(@Body SecurityGroupChange change, @Header(Counters.INTAKE) String intake,
-            @ExchangeProperty(sgwarden.store.GroupStore.GROUP) String groupId) {
+            @ExchangeProperty(GroupStore.GROUP) String groupId) {
         Map<String, String> f = fields("announced", change);
         f.put("intake", intake);
         // announced in a group message: its line names the group, each change's line names it too
@@ -135,7 +138,7 @@ public class AuditLog {
     /** A policy decided a change nobody decided in time (undecided in the policy file). */
     public void undecided(@ExchangeProperty("decision") Decision decision,
             @ExchangeProperty("stored") StoredChange stored,
-            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String after) {
+            @ExchangeProperty(Expiries.UNDECIDED_FOR) String after) {
         Map<String, String> f = fields("decision", stored);
         f.put("decision", decision.kind().name());
         who(f, decision);
@@ -176,15 +179,15 @@ public class AuditLog {
     }
 
     /** A group message Slack accepted: which changes it announced, for whom. */
-    public void groupAnnounced(@ExchangeProperty(sgwarden.store.GroupStore.GROUP) String groupId,
-            @Body List<sgwarden.grouping.Announcement> members) {
+    public void groupAnnounced(@ExchangeProperty(GroupStore.GROUP) String groupId,
+            @Body List<SecurityGroupChange> members) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", "group-announced");
         f.put("groupId", groupId);
         f.put("size", Integer.toString(members.size()));
         if (!members.isEmpty()) {
-            f.put("account", members.get(0).change().accountId());
-            f.put("actor", members.get(0).change().actor().principalArn());
+            f.put("account", members.get(0).accountId());
+            f.put("actor", members.get(0).actor().principalArn());
         }
         write(f);
     }
@@ -240,7 +243,7 @@ public class AuditLog {
     }
 
     /** A change to sgwarden's own parts in a member account, posted as a tamper alert (the alarm counts these). */
-    public void tamper(@Body sgwarden.plumbing.TamperEvent event) {
+    public void tamper(@Body TamperEvent event) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", "tamper");
         f.put("eventId", event.eventId());

@@ -8,6 +8,8 @@ import org.apache.camel.Header;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import sgwarden.change.Decision;
+
 /** The counters the routes keep; their names are listed in the README. */
 @ApplicationScoped
 @Named("counters")
@@ -42,7 +44,7 @@ public class Counters {
      * The click on the exchange, by its kind: a group button (approve-all, deny-all, deny-failed, one-by-one,
      * extend-all), or the approve or deny it made on one change of the group.
      */
-    public void decided(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision) {
+    public void decided(@org.apache.camel.ExchangeProperty("decision") Decision decision) {
         decision(decision.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 

@@ -9,7 +9,6 @@ import org.apache.camel.ExchangeProperty;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import sgwarden.policy.Verdict;
-import sgwarden.store.PolicyRecords;
 
 /** Changes by policy and by action (and what dry-run policies would have done), and restores by outcome. */
 @ApplicationScoped
@@ -20,7 +19,7 @@ public class PolicyCounters {
     MeterRegistry registry;
 
     /** sgwarden.policy.changes{policy, action, would}: every change, whether posted or not. */
-    public void verdict(@ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+    public void verdict(@ExchangeProperty(Verdict.KEY) Verdict verdict) {
         registry.counter("sgwarden.policy.changes",
                 "policy", verdict.policyName() == null ? "none" : verdict.policyName(),
                 "action", verdict.action().word(),

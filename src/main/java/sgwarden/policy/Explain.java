@@ -114,7 +114,7 @@ public final class Explain {
                         + ": sgwarden reads the list's entries at the new version and the one before through the"
                         + " spoke role, and judges each rule that uses the list as if each CIDR added were its peer,"
                         + " one change per group; nothing added, nothing posted. A record as sgwarden stored it"
-                        + " (with " + sgwarden.change.CloudTrailParser.STORED_LIST + ") shows the verdict.");
+                        + " (with " + CloudTrailParser.STORED_LIST + ") shows the verdict.");
                 continue;
             }
             print(change, evaluator.evaluate(change), out);

@@ -9,9 +9,8 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
-import sgwarden.store.PolicyRecords;
 
 /**
  * A policy's decision on a change, in the shape of a person's click, so that the revert and the
@@ -25,7 +24,7 @@ public class PolicyDecisions {
     @Inject
     Clock clock;
 
-    public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+    public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict) {
         Decision.Kind kind = switch (verdict.action()) {
             case APPROVE -> Decision.Kind.APPROVE;
             case REVERT -> Decision.Kind.REVERT;

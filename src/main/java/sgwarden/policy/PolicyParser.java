@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import sgwarden.change.ApprovalDuration;
 import sgwarden.change.Direction;
 
 /**
@@ -250,10 +251,10 @@ public final class PolicyParser {
                 throw new IllegalArgumentException("policy '" + p.name
                         + "': maxApproval and allowPermanent apply only to action ask (a person approves)");
             }
-            sgwarden.decision.ApprovalDuration max = null;
+            ApprovalDuration max = null;
             if (p.maxApproval != null) {
                 try {
-                    max = sgwarden.decision.ApprovalDuration.parse(p.maxApproval);
+                    max = ApprovalDuration.parse(p.maxApproval);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("policy '" + p.name + "': maxApproval " + e.getMessage());
                 }
@@ -278,9 +279,9 @@ public final class PolicyParser {
             if (p.undecided.after == null || p.undecided.then == null) {
                 throw new IllegalArgumentException(field + " needs both after (e.g. 24h) and then (deny or approve)");
             }
-            sgwarden.decision.ApprovalDuration after;
+            ApprovalDuration after;
             try {
-                after = sgwarden.decision.ApprovalDuration.parse(p.undecided.after);
+                after = ApprovalDuration.parse(p.undecided.after);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(field + ".after " + e.getMessage());
             }

@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 
 /**
  * Takes an attached group off its interface (Deny, revert and quarantine policies) or puts it back

@@ -15,9 +15,10 @@ import sgwarden.change.AssumedRole;
 import sgwarden.change.OwnWrite;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.StoredChange;
+import sgwarden.change.Tagging;
 import sgwarden.config.Settings;
 import sgwarden.store.Expectations;
-import sgwarden.store.StoredChange;
 
 /**
  * sgwarden's own changes, proven rather than guessed from a name. Before each EC2 write through the
@@ -69,7 +70,7 @@ public class OwnWrites {
 
     /** A group's tags set or removed, by Deny, an expiry or Restore of a tag change. */
     public Expected tags(AssumeRoleResponse assumed, StoredChange stored, String eventName,
-            List<sgwarden.change.Tagging.Tag> tags, String why) {
+            List<Tagging.Tag> tags, String why) {
         return expect(OwnWrite.tags(stored.accountId(), stored.region(), stored.groupId(), eventName,
                 session(assumed), tags), why, stored);
     }

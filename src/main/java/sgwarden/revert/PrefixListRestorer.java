@@ -25,8 +25,8 @@ import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.PrefixListChange;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 
 /**
  * Undoes a prefix list change (Deny, revert and quarantine policies) or makes it again (Restore), in

@@ -26,14 +26,14 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import sgwarden.aws.AwsClients;
 import sgwarden.aws.GroupRules;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Decision;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.store.Restoration;
 import sgwarden.store.RuleForms;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * Restore: puts back exactly the rules a revert removed, as the CloudTrail record describes them

@@ -28,9 +28,9 @@ import sgwarden.change.CloudTrailParser;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.store.Restoration;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * Undoes a modification (ModifySecurityGroupRules) through the spoke role: each rule goes back to

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 
 /**
  * Removes exactly the rules a change created, by their rule IDs, with the credentials of the role

@@ -8,9 +8,11 @@ import org.apache.camel.ExchangeProperty;
 
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
+import sgwarden.change.AssumedRole;
+import sgwarden.change.Decision;
+import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.store.StoredChange;
 
 /**
  * The AssumeRole request into the account that owns the group (recipientAccountId, never the
@@ -73,7 +75,7 @@ public class SpokeRole {
      * that region's partition. Who else may assume it is up to its trust policy, which an admin of
      * that account can change: this alone proves nothing (OwnWrites).
      */
-    public boolean isSpokeRole(sgwarden.change.AssumedRole role, sgwarden.change.SecurityGroupChange change) {
+    public boolean isSpokeRole(AssumedRole role, SecurityGroupChange change) {
         return role.partition().equals(partition(change.region()))
                 && role.isSpokeRole(change.accountId(), settings.revert().roleName());
     }

@@ -23,9 +23,9 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.change.Tagging;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 import sgwarden.store.TagLedger;
 
 /**

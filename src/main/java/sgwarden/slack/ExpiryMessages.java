@@ -1,6 +1,7 @@
 package sgwarden.slack;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,17 @@ import org.apache.camel.ExchangeProperty;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.ApprovalDuration;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.ApprovalDuration;
-import sgwarden.decision.Decision;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
+import sgwarden.config.Settings;
 import sgwarden.names.NameLookup;
 import sgwarden.names.Names;
+import sgwarden.policy.Policy;
 import sgwarden.store.Expiries;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /** What the channel is told when an approval for a time expires: the change, who approved it, and what expiry did. */
 @ApplicationScoped
@@ -33,7 +36,7 @@ public class ExpiryMessages {
     @Inject
     CloudTrailParser parser;
     @Inject
-    sgwarden.config.Settings settings;
+    Settings settings;
     @Inject
     PolicyMessages policyMessages;
 
@@ -57,12 +60,26 @@ public class ExpiryMessages {
         return m;
     }
 
+    /** On a reminder: what the policy that decides undecided changes will do, and when; null if none. */
+    static String escalationNote(Policy escalating, Instant at) {
+        if (escalating == null || at == null) {
+            return null;
+        }
+        return "If nobody decides, policy *" + Mrkdwn.escape(escalating.name(), 100) + "* will "
+                + escalating.undecided().then() + " " + ("deny".equals(escalating.undecided().then())
+                        ? "(revert)"
+                        : "(approve permanently)")
+                + " " + SlackMessages.at(at) + ".";
+    }
+
     /**
      * The reminder: the mention and how long the change has waited. With a webhook it is a new message
      * with the change and its buttons; in a thread (bot token) the text alone is used.
      */
     public Message reminder(@ExchangeProperty("stored") StoredChange stored,
-            @ExchangeProperty(sgwarden.store.Expiries.ESCALATION_NOTE) String escalation) {
+            @ExchangeProperty(Expiries.ESCALATING) Policy escalating,
+            @ExchangeProperty(Expiries.ESCALATE_AT) Instant at) {
+        String escalation = escalationNote(escalating, at);
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
         String mention = settings.reminder().userGroup().map(String::trim).filter(g -> !g.isEmpty())

@@ -19,17 +19,20 @@ import org.apache.camel.ExchangeProperty;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.ApprovalDuration;
+import sgwarden.change.Decision;
 import sgwarden.change.Modification;
 import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.ApprovalDuration;
-import sgwarden.grouping.Announcement;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
+import sgwarden.config.Settings;
 import sgwarden.names.Names;
+import sgwarden.policy.Policy;
+import sgwarden.store.Expiries;
 import sgwarden.store.GroupStore;
 import sgwarden.store.GroupStore.GroupRecord;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * The message for a burst: one principal's changes in one account, announced together. It says who,
@@ -67,7 +70,7 @@ public class GroupMessages {
     @Inject
     Clock clock;
     @Inject
-    sgwarden.config.Settings settings;
+    Settings settings;
 
     /** The message announcing a group, before anyone decided. */
     public Message announcement(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId) {
@@ -88,8 +91,10 @@ public class GroupMessages {
     public Message digest(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
             @ExchangeProperty("groupRecord") GroupRecord group, @ExchangeProperty(DIGEST) String kind,
             @ExchangeProperty("stored") StoredChange last,
-            @ExchangeProperty(sgwarden.store.Expiries.UNDECIDED_FOR) String undecidedFor,
-            @ExchangeProperty(sgwarden.store.Expiries.ESCALATION_NOTE) String escalation) {
+            @ExchangeProperty(Expiries.UNDECIDED_FOR) String undecidedFor,
+            @ExchangeProperty(Expiries.ESCALATING) Policy escalating,
+            @ExchangeProperty(Expiries.ESCALATE_AT) Instant at) {
+        String escalation = ExpiryMessages.escalationNote(escalating, at);
         Message view = render(members, groupId, group);
         String approver = last == null ? "?" : ExpiryMessages.approver(last);
         String head = switch (String.valueOf(kind)) {
@@ -389,7 +394,7 @@ public class GroupMessages {
             StoredChange s = a.stored();
             // the policy that acted, as recorded; once a person restored it, the policies' verdict names it
             boolean byPolicy = s.decidedBy() != null
-                    && s.decidedBy().startsWith(sgwarden.decision.Decision.POLICY_PREFIX);
+                    && s.decidedBy().startsWith(Decision.POLICY_PREFIX);
             String policy = "policy *" + Mrkdwn.escape(byPolicy ? s.decidedByName()
                     : a.verdict() == null ? "?" : String.valueOf(a.verdict().policyName()), 100) + "*";
             String what = switch (s.status()) {

@@ -13,9 +13,10 @@ import org.apache.camel.Body;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import sgwarden.change.ApprovalDuration;
+import sgwarden.change.Decision;
 import sgwarden.config.Settings;
-import sgwarden.decision.ApprovalDuration;
-import sgwarden.decision.Decision;
+import sgwarden.store.GroupStore;
 
 /**
  * Reads a verified block_actions request (form field "payload" holding JSON) into a {@link Decision}.
@@ -102,8 +103,8 @@ public class Interactions {
         if (blockId.startsWith(GroupMessages.BLOCK_PREFIX) && exchange != null) {
             // "sgwarden_group:<group ID>", or ":<change ID>" after it on a change's own block
             String groupId = blockId.substring(GroupMessages.BLOCK_PREFIX.length()).split(":", 2)[0];
-            if (groupId.startsWith(sgwarden.store.GroupStore.PREFIX) && groupId.length() <= MAX_CHANGE_ID) {
-                exchange.setProperty(sgwarden.store.GroupStore.GROUP, groupId);
+            if (groupId.startsWith(GroupStore.PREFIX) && groupId.length() <= MAX_CHANGE_ID) {
+                exchange.setProperty(GroupStore.GROUP, groupId);
             }
         }
         return new Decision(changeId, actionId, kind, userId, userName, teamId, responseUrl, clock.instant());

@@ -16,8 +16,8 @@ import org.apache.camel.ExchangeProperty;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.Decision;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
 import sgwarden.plumbing.PlumbingEvents;
 import sgwarden.plumbing.TamperEvent;
 import sgwarden.store.PlumbingRecords;

@@ -15,14 +15,14 @@ import org.jboss.logging.Logger;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.names.Names;
 import sgwarden.policy.Action;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.policy.Verdict;
-import sgwarden.store.PolicyRecords;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * The messages of a change the policies had a say in: which policy each rule matched, what a dry-run
@@ -43,12 +43,12 @@ public class PolicyMessages {
     SlackMessages messages;
 
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
-    public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict,
+    public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict,
             @ExchangeProperty("names") Names names) {
         if ((change.isAttachment() || change.changesPrefixList()) && verdict != null) {
             // an attached group: the message names the rules the policies did not approve
-            List<sgwarden.change.Rule> open = verdict.rules().stream()
-                    .filter(v -> v.action() != sgwarden.policy.Action.APPROVE).map(sgwarden.policy.RuleVerdict::rule)
+            List<Rule> open = verdict.rules().stream()
+                    .filter(v -> v.action() != Action.APPROVE).map(RuleVerdict::rule)
                     .toList();
             if (!open.isEmpty()) {
                 change = change.withRules(open);
@@ -99,7 +99,7 @@ public class PolicyMessages {
 
     /** approve with post: compact: one line, no buttons. */
     public Message approved(@Body SecurityGroupChange change,
-            @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+            @ExchangeProperty(Verdict.KEY) Verdict verdict) {
         String text = ":white_check_mark: Approved by policy *" + Mrkdwn.escape(verdict.policyName(), 100) + "*: "
                 + Mrkdwn.escape(messages.headline(change), 2500);
         return SlackMessages.message("Approved by policy " + verdict.policyName() + ": " + messages.headline(change),
@@ -110,7 +110,7 @@ public class PolicyMessages {
 
     /** revert and quarantine: the change, what the policy did, and what a person may do next. */
     public Message acted(@ExchangeProperty(CHANGE) SecurityGroupChange change,
-            @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict, @ExchangeProperty("stored") StoredChange stored,
+            @ExchangeProperty(Verdict.KEY) Verdict verdict, @ExchangeProperty("stored") StoredChange stored,
             @ExchangeProperty("names") Names names) {
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
@@ -211,8 +211,8 @@ public class PolicyMessages {
      * ":lock: tag team=platform on web is not approved yet, so policy *platform-team-trusted* did not
      * approve this change: a person decides." Null when no approve policy was held back so.
      */
-    static String notApproved(SecurityGroupChange change, Verdict verdict, sgwarden.names.Names names) {
-        List<sgwarden.policy.RuleVerdict.NotApproved> held = verdict.notApproved();
+    static String notApproved(SecurityGroupChange change, Verdict verdict, Names names) {
+        List<RuleVerdict.NotApproved> held = verdict.notApproved();
         if (held.isEmpty()) {
             return null;
         }
@@ -279,7 +279,7 @@ public class PolicyMessages {
     }
 
     /** The log line of a dry run: what the policy would have done, and what is done instead. */
-    public void logWould(@Body SecurityGroupChange change, @ExchangeProperty(PolicyRecords.VERDICT) Verdict verdict) {
+    public void logWould(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict) {
         LOG.infof("change %s: dry run: %s; it is %s", change.eventId(),
                 wouldLine(dryRunPolicy(verdict), verdict.wouldBe()),
                 verdict.action() == Action.ASK ? "asked about" : verdict.action().word() + "d");

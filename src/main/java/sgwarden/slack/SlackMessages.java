@@ -12,7 +12,9 @@ import jakarta.inject.Named;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.ApprovalDuration;
 import sgwarden.change.AssumedRole;
+import sgwarden.change.Attachment;
 import sgwarden.change.Direction;
 import sgwarden.change.Modification;
 import sgwarden.change.Peer;
@@ -20,8 +22,11 @@ import sgwarden.change.PrefixListChange;
 import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.ApprovalDuration;
+import sgwarden.change.Tagging;
+import sgwarden.config.Settings;
+import sgwarden.decision.ApprovalTerms;
 import sgwarden.names.Names;
+import sgwarden.policy.TagSwitches;
 
 /**
  * Composes the Block Kit messages: the announcement of a change with Approve and Deny, and the
@@ -32,10 +37,10 @@ import sgwarden.names.Names;
 public class SlackMessages {
 
     @jakarta.inject.Inject
-    sgwarden.decision.ApprovalTerms approvalTerms;
+    ApprovalTerms approvalTerms;
 
     @jakarta.inject.Inject
-    sgwarden.config.Settings settings;
+    Settings settings;
 
     /** The spoke role's name; application.properties' default where no settings are injected (unit tests). */
     public String spokeRoleName() {
@@ -189,15 +194,15 @@ public class SlackMessages {
     /** "attached a group", or how a launch or a new interface put it on. */
     static String attachedVerb(SecurityGroupChange change) {
         return switch (String.valueOf(change.eventName())) {
-            case sgwarden.change.Attachment.LAUNCH_EVENT -> "launched an instance with a group";
-            case sgwarden.change.Attachment.CREATE_INTERFACE_EVENT -> "created an interface with a group";
+            case Attachment.LAUNCH_EVENT -> "launched an instance with a group";
+            case Attachment.CREATE_INTERFACE_EVENT -> "created an interface with a group";
             default -> "attached a group";
         };
     }
 
     /** "set tag team=platform", "removed tag env", "removed every tag". */
     static String taggedLine(SecurityGroupChange change) {
-        boolean delete = sgwarden.change.Tagging.DELETE_EVENT.equals(change.eventName());
+        boolean delete = Tagging.DELETE_EVENT.equals(change.eventName());
         if (delete && change.tagging().tags().isEmpty()) {
             return "removed every tag";
         }
@@ -209,7 +214,7 @@ public class SlackMessages {
     public static List<String> switchLines(SecurityGroupChange change, Names names) {
         String name = names == null || names.groupName() == null || names.groupName().isBlank() ? change.groupId()
                 : names.groupName();
-        return change.tagging().switches().stream().map(s -> sgwarden.policy.TagSwitches.describe(s, name)).toList();
+        return change.tagging().switches().stream().map(s -> TagSwitches.describe(s, name)).toList();
     }
 
     private List<Map<String, Object>> taggingSummary(SecurityGroupChange change, Names names) {
@@ -569,7 +574,7 @@ public class SlackMessages {
     /** The durations Approve offers for this change: configured, within its policies' caps. */
     public List<ApprovalDuration> offered(SecurityGroupChange change) {
         return approvalTerms == null
-                ? sgwarden.decision.ApprovalTerms.DEFAULTS.stream().map(ApprovalDuration::parse).toList()
+                ? ApprovalTerms.DEFAULTS.stream().map(ApprovalDuration::parse).toList()
                 : approvalTerms.offered(change);
     }
 

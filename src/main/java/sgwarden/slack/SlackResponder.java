@@ -22,12 +22,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.names.NameLookup;
 import sgwarden.names.Names;
-import sgwarden.store.Status;
-import sgwarden.store.StoredChange;
 
 /**
  * Answers a click through its response_url: replaces the message with the outcome, or tells the

@@ -19,6 +19,7 @@ import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import com.slack.api.model.Message;
 
+import sgwarden.change.MessageRef;
 import sgwarden.config.Settings;
 
 /**
@@ -30,10 +31,6 @@ import sgwarden.config.Settings;
 @ApplicationScoped
 @Named("slackWebApi")
 public class SlackWebApi {
-
-    /** Where a posted message is: kept in the ledger, so an expiry can update it and reply in its thread. */
-    public static final String TS = "sgwardenSlackTs";
-    public static final String CHANNEL = "sgwardenSlackChannel";
 
     @Inject
     Settings settings;
@@ -62,8 +59,8 @@ public class SlackWebApi {
         if (!response.isOk()) {
             throw new CamelExchangeException("Error POSTing to Slack API: " + response.getError(), exchange);
         }
-        exchange.setProperty(TS, response.getTs());
-        exchange.setProperty(CHANNEL, response.getChannel());
+        exchange.setProperty(MessageRef.TS, response.getTs());
+        exchange.setProperty(MessageRef.CHANNEL, response.getChannel());
     }
 
     /** Replaces the message at channel/ts (chat.update). */

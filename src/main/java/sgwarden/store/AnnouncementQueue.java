@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
 
 /**
@@ -88,7 +89,7 @@ public class AnnouncementQueue {
                     .expressionAttributeValues(Map.of(":announce", Items.s(Items.ANNOUNCE_SHARD),
                             ":seen", seen, ":next", Items.n(next)))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
-            return new Waiting(StoredChange.of(taken), next);
+            return new Waiting(Items.storedChange(taken), next);
         } catch (ConditionalCheckFailedException e) {
             return null;
         }

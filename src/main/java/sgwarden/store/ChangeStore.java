@@ -21,11 +21,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
+import sgwarden.change.ApprovalDuration;
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.MessageRef;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
+import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 
 /**
  * Keeps each change, the decision on it and the revert's outcome in the ledger table. Every state
@@ -80,7 +84,7 @@ public class ChangeStore {
     }
 
     /** A group set or prefix list that could not be read, and Slack has accepted the notice: nothing is left to decide. */
-    public void noticed(@org.apache.camel.Body SecurityGroupChange change) {
+    public void noticed(@Body SecurityGroupChange change) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":unreadable", Transition.TELL_UNREADABLE.target(Status.UNREADABLE), ":name",
                 Items.s(change.eventName()),
@@ -106,9 +110,9 @@ public class ChangeStore {
      * claim still ANNOUNCING moves; if a second run took a stale claim over and confirmed first, or
      * somebody decided already, the change stays as it is.
      */
-    public void confirmAnnounced(@org.apache.camel.Body SecurityGroupChange change,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String slackChannel,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs,
+    public void confirmAnnounced(@Body SecurityGroupChange change,
+            @ExchangeProperty(MessageRef.CHANNEL) String slackChannel,
+            @ExchangeProperty(MessageRef.TS) String slackTs,
             @ExchangeProperty(GroupStore.GROUP) String groupId) {
         Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending",
@@ -152,7 +156,7 @@ public class ChangeStore {
                 || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
             throw new UnknownChangeException(changeId);
         }
-        return StoredChange.of(item);
+        return Items.storedChange(item);
     }
 
     /**
@@ -180,7 +184,7 @@ public class ChangeStore {
                 "#by", Items.DECIDED_BY, "#byName", Items.DECIDED_BY_NAME, "#at", Items.DECIDED_AT,
                 "#atEpoch", Items.DECIDED_AT_EPOCH, "#history", Items.HISTORY, "#error", Items.ERROR));
         String expiry = "";
-        sgwarden.decision.ApprovalDuration term = deny ? null : decision.approvalFor();
+        ApprovalDuration term = deny ? null : decision.approvalFor();
         if (term != null && !term.permanent()) {
             // an approval for a time enters the due-index, first for its Extend notice (Expiries.noticeAt)
             Instant until = decision.at().plus(term.duration());
@@ -209,7 +213,7 @@ public class ChangeStore {
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values)
                             .returnValues(ReturnValue.ALL_NEW));
-            return StoredChange.of(updated.attributes());
+            return Items.storedChange(updated.attributes());
         } catch (ConditionalCheckFailedException e) {
             throw new DecisionRefusedException(alreadyDecided(find(decision.changeId())));
         }
@@ -248,8 +252,8 @@ public class ChangeStore {
 
     /** In bot-token mode, a change posted alone keeps the ts of its own message: an expiry updates that one. */
     public void postedAlone(@Body SecurityGroupChange change,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String slackChannel,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String slackTs) {
+            @ExchangeProperty(MessageRef.CHANNEL) String slackChannel,
+            @ExchangeProperty(MessageRef.TS) String slackTs) {
         if (slackTs == null || slackChannel == null) {
             return;
         }
@@ -303,7 +307,7 @@ public class ChangeStore {
                         .expressionAttributeNames(names)
                         .expressionAttributeValues(values)
                         .returnValues(ReturnValue.ALL_NEW));
-        return StoredChange.of(updated.attributes());
+        return Items.storedChange(updated.attributes());
     }
 
     /** Records a finished revert: REVERTED or ALREADY_GONE. */
@@ -317,7 +321,7 @@ public class ChangeStore {
      * rules it removed because their earlier forms were not known.
      */
     public StoredChange recordRestored(@ExchangeProperty("decision") Decision decision,
-            @org.apache.camel.Body Restoration restoration) {
+            @Body Restoration restoration) {
         Map<String, AttributeValue> details = new HashMap<>();
         if (!restoration.restored().isEmpty()) {
             details.put("restoredForms", Forms.ofAll(restoration.restored()));

@@ -1,6 +1,7 @@
 package sgwarden.store;
 
-import sgwarden.decision.Decision;
+import sgwarden.change.Decision;
+import sgwarden.change.StoredChange;
 
 /** How the audit trail names who decided: a person by Slack name and ID, a policy by its name. */
 public final class Decisions {

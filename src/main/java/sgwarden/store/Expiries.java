@@ -22,12 +22,14 @@ import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import sgwarden.change.ApprovalDuration;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
+import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
-import sgwarden.decision.ApprovalDuration;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 import sgwarden.policy.Escalations;
 import sgwarden.policy.Policy;
 import sgwarden.policy.Undecided;
@@ -116,7 +118,7 @@ public class Expiries {
                             "#expiredAt", EXPIRED_AT, "#history", Items.HISTORY, "#shard", Items.DUE_SHARD))
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
-            StoredChange stored = StoredChange.of(updated);
+            StoredChange stored = Items.storedChange(updated);
             exchange.setProperty("stored", stored);
             exchange.setProperty("decision", new Decision(changeId, "sgwarden_expiry", Decision.Kind.DENY, BY,
                     stored.decidedByName(), null, null, now));
@@ -168,17 +170,13 @@ public class Expiries {
                     .conditionExpression("#status = :pending AND #shard = :reminders AND #due = :seen")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
-            StoredChange stored = StoredChange.of(updated);
+            StoredChange stored = Items.storedChange(updated);
             exchange.setProperty("stored", stored);
             if (escalating != null) {
                 // the reminder says what happens if nobody decides, and when
                 Instant at = Instant.ofEpochSecond(Long.parseLong(values.get(":escalateAt").n()));
-                exchange.setProperty(ESCALATION_NOTE, "If nobody decides, policy *"
-                        + sgwarden.slack.Mrkdwn.escape(escalating.name(), 100) + "* will "
-                        + escalating.undecided().then() + " " + ("deny".equals(escalating.undecided().then())
-                                ? "(revert)"
-                                : "(approve permanently)")
-                        + " " + sgwarden.slack.SlackMessages.at(at) + ".");
+                exchange.setProperty(ESCALATING, escalating);
+                exchange.setProperty(ESCALATE_AT, at);
             }
             return stored;
         } catch (ConditionalCheckFailedException e) {
@@ -214,7 +212,7 @@ public class Expiries {
         if (!item.containsKey(Items.RECORD) || !item.containsKey(Items.STATUS)) {
             return null;
         }
-        StoredChange stored = StoredChange.of(item);
+        StoredChange stored = Items.storedChange(item);
         return escalations.of(parser.parse(stored.record(), null).withEarlier(stored.earlier()));
     }
 
@@ -255,7 +253,7 @@ public class Expiries {
                             ":expiry", Items.n(Instant.parse(until).getEpochSecond()),
                             ":now", Items.s(clock.instant().toString())))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
-            StoredChange stored = StoredChange.of(updated);
+            StoredChange stored = Items.storedChange(updated);
             exchange.setProperty("stored", stored);
             return stored;
         } catch (ConditionalCheckFailedException e) {
@@ -290,7 +288,7 @@ public class Expiries {
         if (item == null || item.isEmpty() || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
             throw new UnknownChangeException(decision.changeId());
         }
-        StoredChange stored = StoredChange.of(item);
+        StoredChange stored = Items.storedChange(item);
         Instant now = clock.instant();
         ApprovalDuration chosen = decision.approvalFor();
         String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
@@ -340,11 +338,11 @@ public class Expiries {
                     .conditionExpression(condition)
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
-            StoredChange extended = StoredChange.of(updated);
+            StoredChange extended = Items.storedChange(updated);
             exchange.setProperty("stored", extended);
             return extended;
         } catch (ConditionalCheckFailedException e) {
-            StoredChange now2 = StoredChange.of(dynamo.getItem(b -> b.tableName(settings.table())
+            StoredChange now2 = Items.storedChange(dynamo.getItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId())).consistentRead(true)).item());
             if (now2.status() == Status.APPROVED && now2.extended() != null) {
                 throw new DecisionRefusedException("This approval was just extended by @" + now2.extended()
@@ -422,7 +420,7 @@ public class Expiries {
                     .conditionExpression(condition)
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
-            StoredChange stored = StoredChange.of(updated);
+            StoredChange stored = Items.storedChange(updated);
             exchange.setProperty("stored", stored);
             exchange.setProperty(UNDECIDED_FOR, after);
             exchange.setProperty("decision", new Decision(changeId, "sgwarden_policy_undecided", kind, by, policy,
@@ -436,6 +434,7 @@ public class Expiries {
 
     /** How long the change waited before its policy decided, as the message says it ("24 h"). */
     public static final String UNDECIDED_FOR = "sgwardenUndecidedFor";
-    /** On a reminder: what the policy that decides undecided changes will do, and when (mrkdwn). */
-    public static final String ESCALATION_NOTE = "sgwardenEscalationNote";
+    /** The policy that decides a reminded change if nobody does (absent if none), and when it will. */
+    public static final String ESCALATING = "sgwardenEscalating";
+    public static final String ESCALATE_AT = "sgwardenEscalateAt";
 }

@@ -20,9 +20,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
+import sgwarden.change.Decision;
+import sgwarden.change.MessageRef;
+import sgwarden.change.StoredChange;
+import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.UnknownChangeException;
 
 /**
  * The group messages: which changes each one announced, where it is in Slack, and the last group
@@ -78,8 +80,8 @@ public class GroupStore {
 
     /** Bot-token mode: where the group message is, so a later action updates it with chat.update. */
     public void posted(@ExchangeProperty(GROUP) String groupId,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.CHANNEL) String channel,
-            @ExchangeProperty(sgwarden.slack.SlackWebApi.TS) String ts) {
+            @ExchangeProperty(MessageRef.CHANNEL) String channel,
+            @ExchangeProperty(MessageRef.TS) String ts) {
         if (groupId == null || channel == null || ts == null) {
             return;
         }
@@ -121,7 +123,7 @@ public class GroupStore {
                 var response = dynamo.batchGetItem(b -> b.requestItems(ask));
                 response.responses().getOrDefault(settings.table(), List.of()).stream()
                         .filter(i -> i.containsKey(Items.STATUS))
-                        .map(StoredChange::of).forEach(c -> found.put(c.changeId(), c));
+                        .map(Items::storedChange).forEach(c -> found.put(c.changeId(), c));
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
             }
         }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import sgwarden.decision.Decision;
+import sgwarden.change.Decision;
 
 /** One entry of a change's audit trail, as a one-element list ready for list_append. */
 final class History {

@@ -1,8 +1,13 @@
 package sgwarden.store;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 
 /** Attribute names of a change item, and small helpers to build attribute values. */
 final class Items {
@@ -95,5 +100,22 @@ final class Items {
     static String str(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null ? null : v.s();
+    }
+
+    /** The ledger's item as the change it holds. */
+    static StoredChange storedChange(Map<String, AttributeValue> item) {
+        AttributeValue ids = item.get(RULE_IDS);
+        String decidedAt = str(item, DECIDED_AT);
+        String until = str(item, APPROVED_UNTIL);
+        return new StoredChange(str(item, ID), Status.valueOf(str(item, STATUS)),
+                str(item, ACCOUNT), str(item, REGION), str(item, GROUP),
+                str(item, DIRECTION),
+                ids == null || !ids.hasL() ? List.of() : ids.l().stream().map(AttributeValue::s).toList(),
+                str(item, RECORD), str(item, DECISION), str(item, DECIDED_BY),
+                str(item, DECIDED_BY_NAME), decidedAt == null ? null : Instant.parse(decidedAt),
+                str(item, ERROR), str(item, EVENT_NAME), Forms.readAll(item.get(EARLIER)),
+                until == null ? null : Instant.parse(until), str(item, APPROVED_FOR),
+                str(item, SLACK_CHANNEL), str(item, SLACK_TS), str(item, EXTENDED),
+                str(item, POLICY_ACTION), str(item, ANNOUNCED_IN));
     }
 }

@@ -19,10 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Status;
+import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
-import sgwarden.decision.UnknownChangeException;
 import sgwarden.plumbing.Heartbeat;
 import sgwarden.plumbing.TamperEvent;
 

@@ -18,9 +18,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.policy.Verdict;
 
@@ -33,9 +35,6 @@ import sgwarden.policy.Verdict;
 @Named("policyRecords")
 public class PolicyRecords {
 
-    /** The exchange property holding the change's {@link Verdict}. */
-    public static final String VERDICT = "sgwardenVerdict";
-
     @Inject
     DynamoDbClient dynamo;
 
@@ -47,7 +46,7 @@ public class PolicyRecords {
 
     /** Keeps the policy name and action, the dry-run verdict and each rule's policy on the change. */
     public SecurityGroupChange recordVerdict(@Body SecurityGroupChange change,
-            @ExchangeProperty(VERDICT) Verdict verdict) {
+            @ExchangeProperty(Verdict.KEY) Verdict verdict) {
         Map<String, AttributeValue> values = new HashMap<>();
         Map<String, String> names = new HashMap<>(Map.of("#action", Items.POLICY_ACTION, "#rules", Items.RULE_POLICIES,
                 "#id", Items.ID));
@@ -115,7 +114,7 @@ public class PolicyRecords {
         String expression = update;
         String condition = Transition.POLICY.condition(values, null) + " AND attribute_not_exists(#decision)";
         try {
-            return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table())
+            return Items.storedChange(dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId()))
                     .updateExpression(expression)
                     .conditionExpression(condition)
@@ -150,7 +149,7 @@ public class PolicyRecords {
                 || !String.valueOf(Items.str(item, Items.DECIDED_BY)).startsWith(Decision.POLICY_PREFIX)) {
             return null;
         }
-        StoredChange stored = StoredChange.of(item);
+        StoredChange stored = Items.storedChange(item);
         return switch (stored.status()) {
             case REVERTED, QUARANTINED, ALREADY_GONE, REVERT_FAILED -> stored;
             default -> null;

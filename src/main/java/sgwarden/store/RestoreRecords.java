@@ -19,9 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import sgwarden.change.Decision;
+import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
-import sgwarden.decision.Decision;
-import sgwarden.decision.DecisionRefusedException;
 
 /**
  * Restore and a quarantine's Deny in the ledger. Like Deny, each is a conditional update: the first
@@ -74,7 +76,7 @@ public class RestoreRecords {
 
     private StoredChange decide(Decision decision, Map<String, AttributeValue> values, String condition) {
         try {
-            return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table())
+            return Items.storedChange(dynamo.updateItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId()))
                     .updateExpression("SET #status = :next, #decision = :decision, #by = :by, #byName = :byName,"
                             + " #at = :at, #atEpoch = :atEpoch,"
@@ -125,11 +127,12 @@ public class RestoreRecords {
         }
         String expression = update;
         String condition = Transition.RESTORE_DONE.condition(values, null);
-        return StoredChange.of(dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
-                .updateExpression(expression)
-                .conditionExpression(condition)
-                .expressionAttributeNames(names).expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW)).attributes());
+        return Items
+                .storedChange(dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(decision.changeId()))
+                        .updateExpression(expression)
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW)).attributes());
     }
 
     static String refusal(Decision click, StoredChange c) {

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
+import sgwarden.change.Decision;
 import sgwarden.change.Direction;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
@@ -124,7 +125,7 @@ public class RuleForms {
     }
 
     /** After a Deny put rules back, the ledger's forms of those rules are the restored ones. */
-    public Restoration restored(@org.apache.camel.ExchangeProperty("decision") sgwarden.decision.Decision decision,
+    public Restoration restored(@org.apache.camel.ExchangeProperty("decision") Decision decision,
             @org.apache.camel.Body Restoration restoration) {
         for (Map.Entry<String, KnownForm> e : restoration.restored().entrySet()) {
             // an event ID of its own: the CloudTrail record of the restoring call, when it comes, is recorded too

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.StoredChange;
 import sgwarden.change.Tagging;
 import sgwarden.config.Settings;
 import sgwarden.policy.ApprovedTags;

@@ -1,20 +1,20 @@
 package sgwarden.store;
 
-import static sgwarden.store.Status.ALREADY_GONE;
-import static sgwarden.store.Status.ANNOUNCING;
-import static sgwarden.store.Status.APPROVED;
-import static sgwarden.store.Status.EXPIRED;
-import static sgwarden.store.Status.PENDING;
-import static sgwarden.store.Status.QUARANTINED;
-import static sgwarden.store.Status.RESTORED;
-import static sgwarden.store.Status.RESTORE_FAILED;
-import static sgwarden.store.Status.RESTORING;
-import static sgwarden.store.Status.REVERTED;
-import static sgwarden.store.Status.REVERTING;
-import static sgwarden.store.Status.REVERT_FAILED;
-import static sgwarden.store.Status.TAMPER_ACKNOWLEDGED;
-import static sgwarden.store.Status.TAMPER_ALERTED;
-import static sgwarden.store.Status.UNREADABLE;
+import static sgwarden.change.Status.ALREADY_GONE;
+import static sgwarden.change.Status.ANNOUNCING;
+import static sgwarden.change.Status.APPROVED;
+import static sgwarden.change.Status.EXPIRED;
+import static sgwarden.change.Status.PENDING;
+import static sgwarden.change.Status.QUARANTINED;
+import static sgwarden.change.Status.RESTORED;
+import static sgwarden.change.Status.RESTORE_FAILED;
+import static sgwarden.change.Status.RESTORING;
+import static sgwarden.change.Status.REVERTED;
+import static sgwarden.change.Status.REVERTING;
+import static sgwarden.change.Status.REVERT_FAILED;
+import static sgwarden.change.Status.TAMPER_ACKNOWLEDGED;
+import static sgwarden.change.Status.TAMPER_ALERTED;
+import static sgwarden.change.Status.UNREADABLE;
 
 import java.util.Collections;
 import java.util.EnumSet;
@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import sgwarden.change.Status;
 
 /**
  * The lifecycle of an item in the ledger, in one table: every way a status moves, from which states,

@@ -18,7 +18,6 @@ import sgwarden.change.Direction;
 import sgwarden.change.Peer;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.grouping.Announcement;
 import sgwarden.names.Names;
 
 /** A burst's message within Slack's limits, however many changes and however long their names. */

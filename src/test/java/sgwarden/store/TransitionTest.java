@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import sgwarden.change.Status;
+
 /** The lifecycle table, without DynamoDB: what each transition allows and refuses, and the condition it writes. */
 class TransitionTest {
 

@@ -1,4 +1,4 @@
-package sgwarden.store;
+package sgwarden.change;
 
 /** Where a change stands. */
 public enum Status {

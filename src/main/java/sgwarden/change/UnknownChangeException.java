@@ -1,4 +1,4 @@
-package sgwarden.decision;
+package sgwarden.change;
 
 /** A click on a change the ledger does not hold. */
 public class UnknownChangeException extends RuntimeException {

@@ -1,4 +1,4 @@
-package sgwarden.decision;
+package sgwarden.change;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,10 +1,10 @@
-package sgwarden.grouping;
+package sgwarden.slack;
 
+import sgwarden.change.Decision;
 import sgwarden.change.SecurityGroupChange;
-import sgwarden.decision.Decision;
+import sgwarden.change.StoredChange;
 import sgwarden.names.Names;
 import sgwarden.policy.Verdict;
-import sgwarden.store.StoredChange;
 
 /**
  * A change on its way to Slack, with what its message needs: why it is posted (asked about,

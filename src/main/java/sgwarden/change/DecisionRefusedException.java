@@ -1,4 +1,4 @@
-package sgwarden.decision;
+package sgwarden.change;
 
 /**
  * A well-formed click that may not take effect: the person is not allowed to decide, or the change

@@ -1,0 +1,47 @@
+package sgwarden.change;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A change as the ledger holds it, with the decision taken on it so far. */
+public record StoredChange(String changeId, Status status, String accountId, String region, String groupId,
+        String direction, List<String> ruleIds, String record, String decision, String decidedBy,
+        String decidedByName, Instant decidedAt, String error, String eventName,
+        Map<String, KnownForm> earlier, Instant approvedUntil, String approvedFor, String slackChannel,
+        String slackTs, String extended, String policyAction, String announcedIn) {
+
+    /** Groups put on an interface or instance: Deny takes the group off, Restore puts it back. */
+    public boolean isAttachment() {
+        return Attachment.isEvent(eventName);
+    }
+
+    /** Tags set or removed on a group: Deny puts the earlier tags back, Restore sets the change's again. */
+    public boolean isTagging() {
+        return Tagging.isEvent(eventName);
+    }
+
+    /** A managed prefix list changed: Deny puts its earlier entries back, Restore the change again. */
+    public boolean isPrefixList() {
+        return PrefixListChange.isEvent(eventName);
+    }
+
+    public boolean isModification() {
+        return SecurityGroupChange.MODIFY.equals(eventName);
+    }
+
+    /** Revoked at once by a policy (reverted or quarantined), whatever was done with it since. */
+    public boolean revokedByPolicy() {
+        return "REVERT".equals(policyAction) || "QUARANTINE".equals(policyAction);
+    }
+
+    /** Denied, and its revert left REVERTING longer than it can take: its instance died; it may be denied again. */
+    public boolean revertStuck(java.time.Duration stuckAfter, Instant now) {
+        return status == Status.REVERTING && decidedAt != null
+                && decidedAt.isBefore(now.minus(stuckAfter));
+    }
+
+    public boolean isEgress() {
+        return "EGRESS".equals(direction);
+    }
+}
