@@ -143,6 +143,7 @@ public class ExpiryRoutes extends RouteBuilder {
         from("direct:extend")
                 .routeId("extend-approval")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
+                .setProperty("stored", method("changeStore", "find(${exchangeProperty.decision.changeId})"))
                 .bean("approvalTerms", "check")
                 .bean("expiries", "extend")
                 .bean("auditLog", "extended")

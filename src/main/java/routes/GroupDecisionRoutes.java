@@ -2,6 +2,7 @@ package routes;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import sgwarden.decision.ApprovalTerms;
 import sgwarden.slack.PolicyMessages;
 import sgwarden.store.GroupStore;
 
@@ -24,6 +25,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 // an unknown group is a 404; a duration some change's policy forbids is refused; both change nothing
                 .bean("groupStore", "find(${exchangeProperty.decision.changeId})")
                 .filter(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,EXTEND_ALL'"))
+                    .setProperty(ApprovalTerms.MEMBERS, method("groupStore", "members(${body})"))
                     .bean("approvalTerms", "checkGroup")
                 .end()
                 .filter(simple("${exchangeProperty.decision.kind} == 'ONE_BY_ONE'"))

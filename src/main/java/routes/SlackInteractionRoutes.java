@@ -57,6 +57,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
         from("direct:approve")
                 .routeId("approve-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
+                .setProperty("stored", method("changeStore", "find(${exchangeProperty.decision.changeId})"))
                 .bean("approvalTerms", "check")
                 .bean("changeStore", "decide")
                 .setProperty("stored", body())

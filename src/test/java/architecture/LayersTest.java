@@ -22,8 +22,8 @@ import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 class LayersTest {
 
     /** Top to bottom. */
-    static final List<String> LAYERS = List.of("routes", "grouping", "slack", "names", "revert", "ops", "decision",
-            "store", "policy", "plumbing", "lake", "aws", "config", "change");
+    static final List<String> LAYERS = List.of("routes", "grouping", "slack", "names", "revert", "ops", "store",
+            "decision", "policy", "plumbing", "lake", "aws", "config", "change");
 
     static String packageOf(String layer) {
         return layer.equals("routes") ? "routes.." : "sgwarden." + layer + "..";

@@ -21,8 +21,6 @@ import sgwarden.config.Settings;
 import sgwarden.policy.Policies;
 import sgwarden.policy.Policy;
 import sgwarden.policy.RuleVerdict;
-import sgwarden.store.ChangeStore;
-import sgwarden.store.GroupStore;
 
 /**
  * What Approve may be for: the configured durations, within the caps of the policies that matched
@@ -40,11 +38,7 @@ public class ApprovalTerms {
     @Inject
     Policies policies;
     @Inject
-    ChangeStore changeStore;
-    @Inject
     CloudTrailParser parser;
-    @Inject
-    GroupStore groups;
 
     public List<ApprovalDuration> configured() {
         return (settings == null ? DEFAULTS : settings.approval().durations()).stream().map(ApprovalDuration::parse)
@@ -87,7 +81,12 @@ public class ApprovalTerms {
         return null;
     }
 
-    public void check(@ExchangeProperty("decision") Decision decision) {
+    /** Where the route puts the group's changes, read before Approve all or Extend all is checked. */
+    public static final String MEMBERS = "sgwardenGroupMembers";
+
+    /** The stored change is read by the route and handed in: decision judges, it does not read the table. */
+    public void check(@ExchangeProperty("decision") Decision decision,
+            @ExchangeProperty("stored") StoredChange stored) {
         ApprovalDuration chosen = decision.approvalFor();
         String what = (decision.kind() == Decision.Kind.EXTEND ? "Extending " : "Approving ")
                 + (chosen.permanent() ? "permanently" : "for " + chosen.label());
@@ -95,7 +94,6 @@ public class ApprovalTerms {
             throw new DecisionRefusedException(what + " is not offered any more, so nothing was changed."
                     + " Choose one of: " + labels(configured()) + ".");
         }
-        StoredChange stored = changeStore.find(decision.changeId());
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         List<Policy> caps = capping(change);
         String why = refusal(chosen, caps);
@@ -111,7 +109,7 @@ public class ApprovalTerms {
      * change's policy forbids is refused for the whole group, before anything is recorded.
      */
     public void checkGroup(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty(GroupStore.GROUP) String groupId) {
+            @ExchangeProperty(MEMBERS) List<StoredChange> members) {
         ApprovalDuration chosen = decision.approvalFor();
         String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
         String verb = decision.kind() == Decision.Kind.EXTEND_ALL ? "Extending all " : "Approving all ";
@@ -120,7 +118,7 @@ public class ApprovalTerms {
                     + " Choose one of: " + labels(configured()) + ".");
         }
         List<Policy> caps = new ArrayList<>();
-        for (StoredChange stored : groups.members(groups.find(groupId))) {
+        for (StoredChange stored : members) {
             // Approve all applies to the changes still open, Extend all to the approvals still running
             boolean applies = decision.kind() == Decision.Kind.EXTEND_ALL
                     ? stored.status() == Status.APPROVED && stored.approvedUntil() != null

@@ -91,6 +91,19 @@ public class GroupWindow implements AggregationStrategy {
         }
     }
 
+    /** Whether this change waits in an open group now. */
+    @SuppressWarnings("unchecked")
+    public boolean holds(String eventId) {
+        for (String key : open.getKeys()) {
+            Exchange group = open.get(camelContext, key);
+            if (group != null && ((List<Announcement>) group.getMessage().getBody(List.class)).stream()
+                    .anyMatch(a -> eventId.equals(a.change().eventId()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How many announcements wait in open groups. */
     public int waiting() {
         int n = 0;
