@@ -11,7 +11,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.config.Settings;
 
@@ -121,6 +124,12 @@ public class AwsClients {
     }
 
     /** An EC2 client acting in another account and region, with credentials from an assumed role. */
+    /** EC2 in that region with the credentials of an assumed role (the spoke role's, in a member account). */
+    public Ec2Client ec2(String ec2Region, Credentials assumed) {
+        return ec2(ec2Region, StaticCredentialsProvider.create(AwsSessionCredentials.create(assumed.accessKeyId(),
+                assumed.secretAccessKey(), assumed.sessionToken())));
+    }
+
     public Ec2Client ec2(String ec2Region, AwsCredentialsProvider credentials) {
         return configure(Ec2Client.builder(), ec2Region, endpoint(settings.aws().endpointOverride()), credentials)
                 .build();

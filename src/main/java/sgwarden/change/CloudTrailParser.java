@@ -423,13 +423,7 @@ public class CloudTrailParser {
         if (stored == null || "lake".equals(intake) || "sqs".equals(intake)) {
             return found;
         }
-        List<Rule> rules = new ArrayList<>();
-        for (JsonNode rule : stored.path("rules")) {
-            rules.add(new Rule(text(rule, "ruleId"), text(rule, "protocol"), integer(rule, "fromPort"),
-                    integer(rule, "toPort"), new Peer(Peer.Kind.valueOf(text(rule, "kind")), text(rule, "peer"),
-                            text(rule, "owner")),
-                    text(rule, "description")));
-        }
+        List<Rule> rules = storedRules(stored);
         return SecurityGroupChange.attached(found, text(stored, "changeId"), text(stored, "groupId"), rules,
                 new Attachment(text(stored, "interfaceId"), text(stored, "instanceId"), groups), raw);
     }
@@ -439,29 +433,13 @@ public class CloudTrailParser {
      * was read through the spoke role, so that Deny, Restore and the messages see the same change.
      */
     public String stored(SecurityGroupChange change) {
-        try {
-            ObjectNode record = (ObjectNode) json.readTree(change.record());
-            ObjectNode read = record.putObject(STORED);
+        return withStored(change, STORED, read -> {
             read.put("changeId", change.eventId());
             read.put("groupId", change.groupId());
             read.put("interfaceId", change.attachment().interfaceId());
             read.put("instanceId", change.attachment().instanceId());
-            ArrayNode rules = read.putArray("rules");
-            for (Rule r : change.rules()) {
-                ObjectNode rule = rules.addObject();
-                rule.put("ruleId", r.ruleId());
-                rule.put("protocol", r.protocol());
-                rule.put("fromPort", r.fromPort());
-                rule.put("toPort", r.toPort());
-                rule.put("kind", r.peer().kind().name());
-                rule.put("peer", r.peer().value());
-                rule.put("owner", r.peer().ownerAccount());
-                rule.put("description", r.description());
-            }
-            return json.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new UnparseableRecordException(change.eventId(), e.toString(), e);
-        }
+            putRules(read, change.rules());
+        });
     }
 
     /**
@@ -540,9 +518,7 @@ public class CloudTrailParser {
 
     /** The record of one group's tag change as sgwarden stores it, with what it read and what that switches. */
     public String storedTags(SecurityGroupChange change) {
-        try {
-            ObjectNode record = (ObjectNode) json.readTree(change.record());
-            ObjectNode read = record.putObject(STORED_TAGS);
+        return withStored(change, STORED_TAGS, read -> {
             read.put("changeId", change.eventId());
             read.put("groupId", change.groupId());
             ObjectNode before = read.putObject("before");
@@ -551,10 +527,7 @@ public class CloudTrailParser {
             change.tagging().after().forEach(after::put);
             ArrayNode switches = read.putArray("switches");
             change.tagging().switches().forEach(switches::add);
-            return json.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new UnparseableRecordException(change.eventId(), e.toString(), e);
-        }
+        });
     }
 
     /**
@@ -615,13 +588,7 @@ public class CloudTrailParser {
         if (stored == null || named.unreadable() != null || "lake".equals(intake) || "sqs".equals(intake)) {
             return found;
         }
-        List<Rule> rules = new ArrayList<>();
-        for (JsonNode rule : stored.path("rules")) {
-            rules.add(new Rule(text(rule, "ruleId"), text(rule, "protocol"), integer(rule, "fromPort"),
-                    integer(rule, "toPort"), new Peer(Peer.Kind.valueOf(text(rule, "kind")), text(rule, "peer"),
-                            text(rule, "owner")),
-                    text(rule, "description")));
-        }
+        List<Rule> rules = storedRules(stored);
         PrefixListChange read = named.read(text(stored, "listName"), integer(stored, "seenVersion"),
                 integer(stored, "version"), entries(stored.path("added")), entries(stored.path("removed")),
                 List.of());
@@ -637,9 +604,7 @@ public class CloudTrailParser {
      * same change.
      */
     public String storedPrefixList(SecurityGroupChange change) {
-        try {
-            ObjectNode record = (ObjectNode) json.readTree(change.record());
-            ObjectNode read = record.putObject(STORED_LIST);
+        return withStored(change, STORED_LIST, read -> {
             PrefixListChange list = change.prefixList();
             read.put("changeId", change.eventId());
             read.put("groupId", change.groupId());
@@ -654,22 +619,39 @@ public class CloudTrailParser {
                     entries.addObject().put("cidr", e.cidr()).put("description", e.description());
                 }
             }
-            ArrayNode rules = read.putArray("rules");
-            for (Rule r : change.rules()) {
-                ObjectNode rule = rules.addObject();
-                rule.put("ruleId", r.ruleId());
-                rule.put("protocol", r.protocol());
-                rule.put("fromPort", r.fromPort());
-                rule.put("toPort", r.toPort());
-                rule.put("kind", r.peer().kind().name());
-                rule.put("peer", r.peer().value());
-                rule.put("owner", r.peer().ownerAccount());
-                rule.put("description", r.description());
-            }
+            putRules(read, change.rules());
+        });
+    }
+
+    /** The CloudTrail record with what sgwarden read, under key: the one way a record is stored with more. */
+    private String withStored(SecurityGroupChange change, String key, java.util.function.Consumer<ObjectNode> fill) {
+        try {
+            ObjectNode record = (ObjectNode) json.readTree(change.record());
+            fill.accept(record.putObject(key));
             return json.writeValueAsString(record);
         } catch (JsonProcessingException e) {
             throw new UnparseableRecordException(change.eventId(), e.toString(), e);
         }
+    }
+
+    private static void putRules(ObjectNode read, List<Rule> rules) {
+        ArrayNode array = read.putArray("rules");
+        for (Rule r : rules) {
+            array.addObject().put("ruleId", r.ruleId()).put("protocol", r.protocol()).put("fromPort", r.fromPort())
+                    .put("toPort", r.toPort()).put("kind", r.peer().kind().name()).put("peer", r.peer().value())
+                    .put("owner", r.peer().ownerAccount()).put("description", r.description());
+        }
+    }
+
+    private static List<Rule> storedRules(JsonNode stored) {
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode rule : stored.path("rules")) {
+            rules.add(new Rule(text(rule, "ruleId"), text(rule, "protocol"), integer(rule, "fromPort"),
+                    integer(rule, "toPort"), new Peer(Peer.Kind.valueOf(text(rule, "kind")), text(rule, "peer"),
+                            text(rule, "owner")),
+                    text(rule, "description")));
+        }
+        return rules;
     }
 
     private static List<PrefixListChange.Entry> entries(JsonNode stored) {

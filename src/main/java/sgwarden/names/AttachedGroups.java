@@ -12,8 +12,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.jboss.logging.Logger;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
@@ -61,8 +59,7 @@ public class AttachedGroups {
     public List<SecurityGroupChange> expand(@Body SecurityGroupChange found) {
         Attachment named = found.attachment();
         Credentials c = sts.assumeRole(spokeRole.lookupRequest(found.accountId(), found.region())).credentials();
-        try (Ec2Client ec2 = clients.ec2(found.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+        try (Ec2Client ec2 = clients.ec2(found.region(), c)) {
             if (!named.launched().isEmpty()) {
                 return launched(ec2, found);
             }

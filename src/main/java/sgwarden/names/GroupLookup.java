@@ -20,8 +20,6 @@ import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
@@ -115,8 +113,7 @@ public class GroupLookup implements GroupTags {
         try {
             Credentials c = sts.assumeRole(spokeRole.lookupRequest(key.account(), key.region()).toBuilder()
                     .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)).build()).credentials();
-            try (Ec2Client ec2 = clients.ec2(key.region(), StaticCredentialsProvider.create(
-                    AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+            try (Ec2Client ec2 = clients.ec2(key.region(), c)) {
                 List<SecurityGroup> found = ec2.describeSecurityGroups(b -> b.groupIds(key.groupId())
                         .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT))).securityGroups();
                 if (found.isEmpty()) {

@@ -12,8 +12,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.jboss.logging.Logger;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.ManagedPrefixList;
@@ -171,8 +169,7 @@ public class PrefixListUses {
 
     private Ec2Client ec2(String accountId, String region) {
         Credentials c = sts.assumeRole(spokeRole.lookupRequest(accountId, region)).credentials();
-        return clients.ec2(region, StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())));
+        return clients.ec2(region, c);
     }
 
     /** AWS refused the read for good (not found, not allowed, not supported): retrying would not help. */

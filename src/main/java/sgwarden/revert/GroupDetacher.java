@@ -10,8 +10,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
@@ -93,8 +91,7 @@ public class GroupDetacher {
 
     private Ec2Client ec2(AssumeRoleResponse assumed, StoredChange stored) {
         Credentials c = assumed.credentials();
-        return clients.ec2(stored.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())));
+        return clients.ec2(stored.region(), c);
     }
 
     /** The interface's groups now; null when it no longer exists. */

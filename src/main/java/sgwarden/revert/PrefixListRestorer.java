@@ -11,8 +11,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AddPrefixListEntry;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
@@ -115,8 +113,7 @@ public class PrefixListRestorer {
 
     private Ec2Client ec2(AssumeRoleResponse assumed, StoredChange stored) {
         Credentials c = assumed.credentials();
-        return clients.ec2(stored.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())));
+        return clients.ec2(stored.region(), c);
     }
 
     /**

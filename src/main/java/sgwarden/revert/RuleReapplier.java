@@ -13,8 +13,6 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -74,8 +72,7 @@ public class RuleReapplier {
                     "the change names no rules that were removed, so there is nothing to restore");
         }
         Credentials c = assumed.credentials();
-        try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+        try (Ec2Client ec2 = clients.ec2(stored.region(), c)) {
             try {
                 return call(assumed, ec2, stored, rules);
             } catch (Ec2Exception e) {
@@ -107,8 +104,7 @@ public class RuleReapplier {
     private List<String> remodify(AssumeRoleResponse assumed, StoredChange stored, SecurityGroupChange change,
             Decision decision) {
         Credentials c = assumed.credentials();
-        try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+        try (Ec2Client ec2 = clients.ec2(stored.region(), c)) {
             Map<String, SecurityGroupRule> now = GroupRules.byId(ec2, stored.groupId(), change.ruleIds());
             List<SecurityGroupRuleUpdate> updates = new ArrayList<>();
             Map<String, Rule> laterForms = new LinkedHashMap<>();

@@ -12,8 +12,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
@@ -52,8 +50,7 @@ public class RuleRestorer {
     public Restoration restore(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Credentials c = assumed.credentials();
-        try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+        try (Ec2Client ec2 = clients.ec2(stored.region(), c)) {
             Map<String, SecurityGroupRule> now = GroupRules.byId(ec2, stored.groupId(), change.ruleIds());
             List<String> changedAgain = new ArrayList<>();
             for (Rule after : change.rules()) {

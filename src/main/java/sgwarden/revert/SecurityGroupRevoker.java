@@ -11,8 +11,6 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
@@ -49,8 +47,7 @@ public class SecurityGroupRevoker {
                     "the CloudTrail record named no rule IDs, so there is nothing exact to revoke");
         }
         Credentials c = assumed.credentials();
-        try (Ec2Client ec2 = clients.ec2(change.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+        try (Ec2Client ec2 = clients.ec2(change.region(), c)) {
             try {
                 call(assumed, ec2, change, change.ruleIds());
                 return Status.REVERTED;

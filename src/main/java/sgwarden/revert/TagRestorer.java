@@ -13,8 +13,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
@@ -97,8 +95,7 @@ public class TagRestorer {
             }
         }
         Credentials c = assumed.credentials();
-        try (Ec2Client ec2 = clients.ec2(stored.region(), StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
+        try (Ec2Client ec2 = clients.ec2(stored.region(), c)) {
             if (!set.isEmpty()) {
                 call(assumed, stored, Tagging.CREATE_EVENT, set, why, () -> ec2.createTags(b -> b
                         .resources(stored.groupId())
