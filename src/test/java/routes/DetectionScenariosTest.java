@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,7 @@ import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
+import sgwarden.testing.MovableClock;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
@@ -37,6 +40,8 @@ import sgwarden.testing.SlackStandIn;
 @TestProfile(Profiles.Lake.class)
 class DetectionScenariosTest {
 
+    @Inject
+    MovableClock clock;
     @InjectMoto
     Moto moto;
     @InjectSlack
@@ -122,13 +127,14 @@ class DetectionScenariosTest {
     void aChangeLeftClaimedByACrashIsAnnouncedOnALaterTickOnceTheClaimIsStale() {
         // an instance died mid-post 112 s ago; the claim goes stale after the default 2 min
         Accounts.Change c = change();
-        Announced.claimLeftByACrash(moto, c.eventId(), Instant.now().minusSeconds(112));
+        Announced.claimLeftByACrash(moto, c.eventId(), MovableClock.now().minusSeconds(112));
         long runs = lake.finishedQueries();
         lake.seed(c.record());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> lake.finishedQueries() >= runs + 2);
         assertTrue(slack.messagesMentioning(c.eventId()).isEmpty(), "not announced while the claim is held");
         assertEquals("ANNOUNCING", Announced.status(moto, c.eventId()));
+        clock.advance(Duration.ofSeconds(10));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
         // PENDING once the service has Slack's answer, a moment after Slack has the message

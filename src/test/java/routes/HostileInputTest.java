@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,7 +91,10 @@ class HostileInputTest {
 
         HostileRequests hostile = new HostileRequests(Clicks.url(), change.eventId(), responseUrl,
                 SlackStandInResource.SIGNING_SECRET);
-        List<Hostile> requests = hostile.sample(SEED, REQUESTS);
+        // a repeated request tells nothing new (the sample repeats its edge cases often): each is sent once
+        Map<String, Hostile> distinct = new LinkedHashMap<>();
+        hostile.sample(SEED, REQUESTS).forEach(r -> distinct.putIfAbsent(r.toString(), r));
+        List<Hostile> requests = List.copyOf(distinct.values());
         System.out.printf("hostile input: seed %d (-Dhostile.seed=%d to replay), %d requests, sample digest %08x%n",
                 SEED, SEED, requests.size(), requests.stream().map(Hostile::toString).toList().hashCode());
 
@@ -121,7 +125,7 @@ class HostileInputTest {
         wrong.stream().distinct().limit(60).forEach(w -> System.out.println("  UNEXPECTED " + w));
         assertTrue(wrong.isEmpty(), wrong.size() + " requests got an unexpected answer, first: "
                 + wrong.stream().limit(5).toList());
-        assertTrue(requests.size() >= 1_000);
+        assertTrue(requests.size() >= 500, "distinct requests: " + requests.size());
         assertEquals(12, byKind.size(), "every family was generated: " + byKind.keySet());
 
         // nothing changed: any decision would have been written, and any revert started, by now

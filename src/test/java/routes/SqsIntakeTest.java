@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
+import sgwarden.testing.MovableClock;
 import sgwarden.testing.Profiles;
 import sgwarden.testing.Queue;
 import sgwarden.testing.Records;
@@ -30,6 +32,8 @@ import sgwarden.testing.SlackStandIn;
 @TestProfile(Profiles.Sqs.class)
 class SqsIntakeTest {
 
+    @Inject
+    MovableClock clock;
     @InjectMoto
     Moto moto;
     @InjectSlack
@@ -94,9 +98,9 @@ class SqsIntakeTest {
 
     @Test
     void aMessageWhoseChangeIsClaimedButNotAnnouncedStaysQueuedUntilTheClaimIsTakenOver() {
-        // an instance died mid-post 118 s ago; the claim goes stale after the default 2 min
+        // an instance died mid-post a minute ago; the claim goes stale after the default 2 min
         Accounts.Change c = change();
-        Announced.claimLeftByACrash(moto, c.eventId(), Instant.now().minusSeconds(118));
+        Announced.claimLeftByACrash(moto, c.eventId(), MovableClock.now().minusSeconds(60));
         int deadBefore = Queue.depth(moto, MotoResource.DLQ);
         Queue.send(moto, envelope(c));
 
@@ -106,6 +110,7 @@ class SqsIntakeTest {
         assertEquals("ANNOUNCING", Announced.status(moto, c.eventId()));
 
         // stale: taken over and announced once, then deleted
+        clock.advance(Duration.ofSeconds(61));
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(c.eventId()).size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> Queue.depth(moto, MotoResource.QUEUE) == 0);
         assertEquals("PENDING", Announced.status(moto, c.eventId()));

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Clicks;
 import sgwarden.testing.FaultyAws;
+import sgwarden.testing.Jvm;
 import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.LakeStandInResource;
 import sgwarden.testing.Moto;
@@ -89,8 +89,7 @@ class TwoInstancesIT {
     }
 
     static Process launch(int port, Map<String, String> config, String name) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(Jvm.command("-Xmx256m", "-Dquarkus.http.port=" + port));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/" + name + ".log");

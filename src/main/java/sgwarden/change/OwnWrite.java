@@ -97,7 +97,7 @@ public record OwnWrite(String accountId, String region, String groupId, String e
             return new OwnWrite(change.accountId(), change.region(), list.listId(), change.eventName(), sessionName,
                     list.seenVersion() == null ? List.of() : List.of("version|" + list.seenVersion()));
         }
-        if (change.isAttachment()) {
+        if (change.changesAttachment()) {
             Attachment a = change.attachment();
             String target = a.interfaceId() != null ? a.interfaceId() : a.instanceId();
             return new OwnWrite(change.accountId(), change.region(), target, change.eventName(), sessionName,

@@ -128,8 +128,11 @@ public record SecurityGroupChange(
         return prefixList == null ? null : prefixList.unreadable();
     }
 
-    /** Groups put on an interface or an instance, not rules added or changed. */
-    public boolean isAttachment() {
+    /**
+     * Groups put on an interface or an instance, not rules added or changed. Not isAttachment(): beside
+     * the attachment() accessor, Camel's simple language could not tell ${body.attachment} which one.
+     */
+    public boolean changesAttachment() {
         return attachment != null;
     }
 

@@ -82,7 +82,7 @@ public class GroupDetacher {
 
     private SecurityGroupChange attachment(StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null);
-        if (change == null || !change.isAttachment() || change.attachment().interfaceId() == null) {
+        if (change == null || !change.changesAttachment() || change.attachment().interfaceId() == null) {
             throw new IllegalStateException("the interface of change " + stored.changeId()
                     + " is not known, so nothing was changed");
         }

@@ -45,7 +45,7 @@ public class PolicyMessages {
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
     public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict,
             @ExchangeProperty("names") Names names) {
-        if ((change.isAttachment() || change.changesPrefixList()) && verdict != null) {
+        if ((change.changesAttachment() || change.changesPrefixList()) && verdict != null) {
             // an attached group: the message names the rules the policies did not approve
             List<Rule> open = verdict.rules().stream()
                     .filter(v -> v.action() != Action.APPROVE).map(RuleVerdict::rule)

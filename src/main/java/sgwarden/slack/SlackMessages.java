@@ -90,7 +90,7 @@ public class SlackMessages {
 
     public String headline(SecurityGroupChange change, Names names) {
         String where = group(change, names) + " in " + account(change.accountId(), names) + " / " + change.region();
-        if (change.isAttachment()) {
+        if (change.changesAttachment()) {
             return change.actor().name() + " (" + change.actor().identityType() + ") attached " + where + ": "
                     + attachedLine(change, names);
         }
@@ -307,7 +307,7 @@ public class SlackMessages {
             blocks.addAll(trailer(change));
             return blocks;
         }
-        if (change.isAttachment()) {
+        if (change.changesAttachment()) {
             blocks.addAll(attachmentSummary(change, names));
             blocks.addAll(trailer(change));
             return blocks;

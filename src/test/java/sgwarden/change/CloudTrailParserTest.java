@@ -438,7 +438,7 @@ class CloudTrailParserTest {
     @Test
     void aGroupSetOnAnInterfaceOrAnInstanceIsAnAttachmentOfTheWholeNewSet() {
         SecurityGroupChange eni = parse("attach-interface.json");
-        assertTrue(eni.isAttachment());
+        assertTrue(eni.changesAttachment());
         assertEquals(new Attachment("eni-0a1b2c3d4e5f60718", null, List.of("sg-0aaa1111bbbb2222c",
                 "sg-0ddd3333eeee4444f")), eni.attachment());
         assertEquals("111111111111", eni.accountId());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import sgwarden.testing.Jvm;
 
 /**
  * The packaged service, started as an operator starts it (settings in the environment), refuses
@@ -107,8 +108,8 @@ class SettingsRefusedIT {
     }
 
     static Started start(Map<String, String> settings) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar")
+        ProcessBuilder builder = new ProcessBuilder(
+                Jvm.command("-Xmx128m", "-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar"))
                 .redirectErrorStream(true).redirectOutput(File.createTempFile("settings-refused", ".log"));
         builder.environment().keySet().removeIf(k -> k.startsWith("SGWARDEN_"));
         builder.environment().putAll(settings);

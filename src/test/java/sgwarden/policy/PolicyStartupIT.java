@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import sgwarden.testing.Jvm;
+
 /**
  * The packaged service refuses to start with a policy file it cannot use, and says where and why;
  * the explain command runs from the packaged app alone.
@@ -60,7 +62,7 @@ class PolicyStartupIT {
             "SGWARDEN_SLACK_SIGNING_SECRET", "not-a-real-secret");
 
     static Process start(String name, Map<String, String> environment, String... properties) throws Exception {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx128m", "-Dquarkus.http.port=0"));
+        List<String> command = new ArrayList<>(Jvm.command("-Xmx128m", "-Dquarkus.http.port=0"));
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
