@@ -49,7 +49,7 @@ public class AttachmentRoutes extends RouteBuilder {
                 .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true)
                     .setProperty(PolicyMessages.CHANGE, body())
                     .bean("policyMessages", "unreadable")
-                    .to("direct:post-to-slack")
+                    .to("direct:slack-post")
                     .setBody(exchangeProperty(PolicyMessages.CHANGE))
                     .bean("changeStore", "noticed")
                     .bean("counters", "attachment('unreadable')")

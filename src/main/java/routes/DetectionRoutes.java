@@ -18,8 +18,8 @@ import sgwarden.store.ChangeLedger;
 /**
  * Detection: a change found in CloudTrail (by Lake polling or from the SQS queue) is read, claimed
  * in the ledger once, announced in Slack with Approve and Deny, and becomes PENDING once Slack has
- * accepted the post. Posts to the channel are paced to Slack's limit by one throttle that every
- * consumer of the instance goes through.
+ * accepted the post. Posts go through the Slack gateway (SlackGatewayRoutes), whose one throttle
+ * paces every consumer of the instance to Slack's limit.
  */
 @ApplicationScoped
 public class DetectionRoutes extends RouteBuilder {
@@ -160,29 +160,6 @@ public class DetectionRoutes extends RouteBuilder {
                     // the policies decide what is done and posted; the change counts as announced once Slack accepted it
                     .to("direct:decide-by-policy")
                 .end();
-
-        // One throttle for every post of the instance (Lake run and all SQS consumers alike): at most
-        // `burst` posts in any window of burst/rate seconds, which keeps within Slack's 1 per second per
-        // channel with short bursts. No error handler of its own: a failed post goes back to the caller,
-        // whose retry (after Retry-After when Slack gave one) passes the throttle again.
-        from("direct:post-to-slack")
-                .routeId("post-to-slack")
-                .errorHandler(noErrorHandler())
-                .throttle(settings.slack().burst()).timePeriodMillis(settings.slack().pacingPeriodMillis())
-                    .totalRequestsMode()
-                .choice()
-                    // with a bot token, through the SDK: it keeps the ts that an expiry updates (chat.update)
-                    .when(constant(settings.slack().botMode()))
-                        .bean("slackWebApi", "post")
-                    .otherwise()
-                        .to(slackUri())
-                .end();
-    }
-
-    /** The incoming webhook (the bot token's posts go through slackWebApi, which keeps their ts). */
-    private String slackUri() {
-        // secrets stay Camel placeholders, resolved only when the endpoint is created, so the route model never holds them
-        return "slack:{{sgwarden.slack.channel}}?webhookUrl=RAW({{sgwarden.slack.webhook-url:}})";
     }
     // @formatter:on
 }

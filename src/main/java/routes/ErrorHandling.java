@@ -27,7 +27,7 @@ import sgwarden.slack.BadInteractionException;
 import sgwarden.slack.RequestBody.PayloadTooLargeException;
 import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
-import sgwarden.slack.SlackResponder.SlackResponseException;
+import sgwarden.slack.SlackResponseException;
 import sgwarden.store.ClaimHeldException;
 import sgwarden.store.PolicyRecords.PolicyPreemptedException;
 
@@ -150,7 +150,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(DecisionRefusedException.class)
                     .handled(true)
                     .bean("auditLog", "refused(200)")
-                    .bean("slackResponder", "refused")
+                    .setBody(simple("${exception.message}"))
+                    .to("direct:slack-ephemeral")
                     .process(exchange -> reply(exchange, 200, exception(exchange)))
                 .end();
         messageUpdates(interaction);

@@ -7,6 +7,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.config.Settings;
 import sgwarden.slack.GroupMessages;
+import sgwarden.slack.SlackGateway;
 
 /**
  * Approvals for a time: a timer reads what is due from the table's due-index (a Query per shard, so
@@ -27,6 +28,9 @@ public class ExpiryRoutes extends RouteBuilder {
         return "aws2-ddb://" + settings.table() + "?operation=Query&amazonDDBClient=#dynamoDbClient"
                 + "&lazyStartProducer=true&enabledInitialDescribeTable=false";
     }
+
+    /** Where the change was announced alone (SlackGateway.ANNOUNCED). */
+    private static final String STORED_MESSAGE = "${exchangeProperty.stored.slackMessage}";
 
     /** Announced in a group message (and not posted alone since): its group's digest speaks of it. */
     private org.apache.camel.Predicate grouped() {
@@ -90,13 +94,8 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeId("post-reminder")
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "reminder")
-                .choice()
-                    .when(simple("${exchangeProperty.stored.slackTs} != null"))
-                        .bean("slackWebApi", "reply(${exchangeProperty.stored.slackChannel},"
-                                + " ${exchangeProperty.stored.slackTs}, ${body.text}, *)")
-                    .otherwise()
-                        .to("direct:post-to-slack")
-                .end();
+                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .to("direct:slack-reply");
 
         from("direct:expire-approval")
                 .routeId("expire-approval")
@@ -131,13 +130,8 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeId("post-notice")
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "notice")
-                .choice()
-                    .when(simple("${exchangeProperty.stored.slackTs} != null"))
-                        .bean("slackWebApi", "replyMessage(${exchangeProperty.stored.slackChannel},"
-                                + " ${exchangeProperty.stored.slackTs}, ${body}, *)")
-                    .otherwise()
-                        .to("direct:post-to-slack")
-                .end();
+                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .to("direct:slack-reply");
 
         // a click on Extend (SlackInteractionRoutes): within the policies' caps, then the conditional move
         from("direct:extend")
@@ -152,13 +146,13 @@ public class ExpiryRoutes extends RouteBuilder {
         from("direct:show-extended")
                 .routeId("show-extended")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .bean("slackResponder", "showOutcome")
-                // bot-token mode: the announcement shows the new expiry too
-                .filter(simple("${exchangeProperty.stored.slackTs} != null"))
-                    .bean("expiryMessages", "extendedAnnouncement")
-                    .bean("slackWebApi", "update(${exchangeProperty.stored.slackChannel},"
-                            + " ${exchangeProperty.stored.slackTs}, ${body}, *)")
-                .end();
+                .bean("outcomeMessages", "outcome")
+                .to("direct:slack-respond")
+                // the announcement shows the new expiry too, where it can be edited (the click, on the
+                // Extend notice, has been answered)
+                .bean("expiryMessages", "extendedAnnouncement")
+                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .to("direct:slack-update");
 
         from("direct:escalate")
                 .routeId("escalate-undecided")
@@ -197,17 +191,11 @@ public class ExpiryRoutes extends RouteBuilder {
         from("direct:show-due-outcome")
                 .routeId("show-due-outcome")
                 .routeConfigurationId(ErrorHandling.DUE)
-                .choice()
-                    // bot-token mode: the announcement itself shows the outcome, and its thread says so
-                    .when(simple("${exchangeProperty.stored.slackTs} != null"))
-                        .bean("slackWebApi", "update(${exchangeProperty.stored.slackChannel},"
-                                + " ${exchangeProperty.stored.slackTs}, ${body}, *)")
-                        .bean("slackWebApi", "reply(${exchangeProperty.stored.slackChannel},"
-                                + " ${exchangeProperty.stored.slackTs}, ${exchangeProperty.sgwardenExpiryOutcome}, *)")
-                    // a webhook cannot edit: a new message that names the change
-                    .otherwise()
-                        .to("direct:post-to-slack")
-                .end();
+                // the announcement itself shows the outcome, and its thread says so; a webhook's
+                // announcement cannot be edited (no click to answer): the reply is a new message naming the change
+                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .to("direct:slack-update")
+                .to("direct:slack-reply");
     }
     // @formatter:on
 }

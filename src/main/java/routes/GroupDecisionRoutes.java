@@ -4,6 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.decision.ApprovalTerms;
 import sgwarden.slack.PolicyMessages;
+import sgwarden.slack.SlackGateway;
 import sgwarden.store.GroupStore;
 
 /**
@@ -103,7 +104,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .routeId("post-alone")
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("policyMessages", "ask")
-                .to("direct:post-to-slack")
+                .to("direct:slack-post")
                 .setBody(exchangeProperty(PolicyMessages.CHANGE))
                 .bean("changeStore", "postedAlone");
 
@@ -113,14 +114,9 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .setProperty("groupRecord", method("groupStore", "find(${exchangeProperty." + GroupStore.GROUP + "})"))
                 .setBody(method("announcements", "ofGroup"))
                 .bean("groupMessages", "view")
-                .choice()
-                    // bot-token mode: chat.update works however old the message; a response_url only 30 minutes
-                    .when(simple("${exchangeProperty.groupRecord.slackTs} != null"))
-                        .bean("slackWebApi", "update(${exchangeProperty.groupRecord.slackChannel},"
-                                + " ${exchangeProperty.groupRecord.slackTs}, ${body}, *)")
-                    .otherwise()
-                        .bean("slackResponder", "replace")
-                .end();
+                // in place with a bot token, however old the message; with a webhook through the click (30 minutes)
+                .setProperty(SlackGateway.ANNOUNCED, simple("${exchangeProperty.groupRecord.slackMessage}"))
+                .to("direct:slack-update");
     }
     // @formatter:on
 }

@@ -4,6 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseLatestAggregationStrategy;
 
 import sgwarden.slack.GroupMessages;
+import sgwarden.slack.SlackGateway;
 import sgwarden.store.GroupStore;
 
 /**
@@ -39,15 +40,11 @@ public class GroupDueRoutes extends RouteBuilder {
                 .setProperty("groupRecord", method("groupStore", "find(${exchangeProperty." + GroupStore.GROUP + "})"))
                 .setBody(method("announcements", "ofGroup"))
                 .bean("groupMessages", "digest")
-                .choice()
-                    // bot-token mode: the group message shows where its changes stand, and its thread says why
-                    .when(simple("${exchangeProperty.groupRecord.slackTs} != null"))
-                        .bean("slackWebApi", "replyMessage(${exchangeProperty.groupRecord.slackChannel},"
-                                + " ${exchangeProperty.groupRecord.slackTs}, ${body}, *)")
-                        .to("direct:show-group")
-                    .otherwise()
-                        .to("direct:post-to-slack")
-                .end();
+                // in the group message's thread (a new message with a webhook), and the group message shows
+                // where its changes stand, where it can be edited
+                .setProperty(SlackGateway.ANNOUNCED, simple("${exchangeProperty.groupRecord.slackMessage}"))
+                .to("direct:slack-reply")
+                .to("direct:show-group");
     }
     // @formatter:on
 }

@@ -106,7 +106,7 @@ public class GroupingRoutes extends RouteBuilder {
                 .setProperty(MEMBERS, body())
                 .setProperty(GroupStore.GROUP, method("announcements", "openGroup"))
                 .bean("groupMessages", "announcement")
-                .to("direct:post-to-slack")
+                .to("direct:slack-post")
                 .bean("groupStore", "posted")
                 .setBody(exchangeProperty(MEMBERS))
                 .bean("announcements", "changes")

@@ -53,7 +53,7 @@ public class PlumbingRoutes extends RouteBuilder {
                     .bean("plumbingRecords", "saveTamper")
                     .setProperty("tamper", body())
                     .bean("plumbingMessages", "tamper")
-                    .to("direct:post-to-slack")
+                    .to("direct:slack-post")
                     .setBody(exchangeProperty("tamper"))
                     .bean("plumbingRecords", "confirmTamper")
                     .bean("counters", "tamper(${body.part}, ${body.refused})")
@@ -71,7 +71,8 @@ public class PlumbingRoutes extends RouteBuilder {
         from("direct:show-acknowledged")
                 .routeId("show-acknowledged")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .bean("plumbingMessages", "acknowledged");
+                .bean("plumbingMessages", "acknowledged")
+                .to("direct:slack-respond");
 
         from("direct:heartbeat-heard")
                 .routeId("heartbeat-heard")
@@ -84,7 +85,7 @@ public class PlumbingRoutes extends RouteBuilder {
                 .filter(body().isNotNull())
                     .setProperty("back", body())
                     .bean("plumbingMessages", "back")
-                    .to("direct:post-to-slack")
+                    .to("direct:slack-post")
                     .bean("counters", "heartbeat('back')")
                     .bean("auditLog", "heartbeat('BACK', ${exchangeProperty.back.account},"
                             + " ${exchangeProperty.back.region}, ${exchangeProperty.back.lastHeard})")
@@ -117,7 +118,7 @@ public class PlumbingRoutes extends RouteBuilder {
                 .setProperty("silence", body())
                 .bean("heartbeatGauges", "known(${body.account}, ${body.region}, ${body.lastHeard})")
                 .bean("plumbingMessages", "silent")
-                .to("direct:post-to-slack")
+                .to("direct:slack-post")
                 .setBody(exchangeProperty("silence"))
                 .bean("plumbingRecords", "silencePosted")
                 .bean("counters", "heartbeat('silent')")

@@ -72,7 +72,7 @@ public class PrefixListRoutes extends RouteBuilder {
                 .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true)
                     .setProperty(PolicyMessages.CHANGE, body())
                     .bean("policyMessages", "unreadablePrefixList")
-                    .to("direct:post-to-slack")
+                    .to("direct:slack-post")
                     .setBody(exchangeProperty(PolicyMessages.CHANGE))
                     .bean("changeStore", "noticed")
                     .bean("counters", "prefixList('unreadable')")

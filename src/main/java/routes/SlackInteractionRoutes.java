@@ -86,7 +86,8 @@ public class SlackInteractionRoutes extends RouteBuilder {
                     .when(exchangeProperty(GroupStore.GROUP).isNotNull())
                         .to("direct:show-group")
                     .otherwise()
-                        .bean("slackResponder", "showOutcome")
+                        .bean("outcomeMessages", "outcome")
+                        .to("direct:slack-respond")
                 .end();
     }
     // @formatter:on

@@ -41,6 +41,11 @@ public record StoredChange(String changeId, Status status, String accountId, Str
                 && decidedAt.isBefore(now.minus(stuckAfter));
     }
 
+    /** Where it was announced alone with the bot token; null when posted through a webhook. */
+    public MessageRef slackMessage() {
+        return MessageRef.of(slackChannel, slackTs);
+    }
+
     public boolean isEgress() {
         return "EGRESS".equals(direction);
     }

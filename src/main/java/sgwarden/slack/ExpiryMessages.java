@@ -40,9 +40,6 @@ public class ExpiryMessages {
     @Inject
     PolicyMessages policyMessages;
 
-    /** The outcome line alone, for the reply in the announcement's thread. */
-    public static final String OUTCOME = "sgwardenExpiryOutcome";
-
     @Inject
     Clock clock;
     /** Reminders, notices, expiries and escalations name groups and accounts as the announcement did. */
@@ -54,7 +51,8 @@ public class ExpiryMessages {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
         String outcome = outcomeLine(stored, SlackMessages.at(clock.instant()));
-        exchange.setProperty(OUTCOME, outcome);
+        // the announcement itself shows the change: its thread gets the outcome line alone
+        exchange.setProperty(SlackGateway.THREAD_TEXT, outcome);
         Message m = SlackMessages.message(messages.headline(change, shown) + " — " + outcome,
                 messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
         return m;
@@ -78,7 +76,7 @@ public class ExpiryMessages {
      */
     public Message reminder(@ExchangeProperty("stored") StoredChange stored,
             @ExchangeProperty(Expiries.ESCALATING) Policy escalating,
-            @ExchangeProperty(Expiries.ESCALATE_AT) Instant at) {
+            @ExchangeProperty(Expiries.ESCALATE_AT) Instant at, org.apache.camel.Exchange exchange) {
         String escalation = escalationNote(escalating, at);
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
@@ -92,6 +90,7 @@ public class ExpiryMessages {
         Message m = SlackMessages.message("", blocks);
         m.getBlocks().addAll(announcement.getBlocks());
         m.setText(Mrkdwn.plain(text, 3000));
+        exchange.setProperty(SlackGateway.THREAD_TEXT, m.getText());
         return m;
     }
 
@@ -145,7 +144,7 @@ public class ExpiryMessages {
         String outcome = switch (stored.status()) {
             case APPROVED -> ":white_check_mark: Approved by " + policy + " after " + after + " undecided";
             case REVERTED -> ":leftwards_arrow_with_hook: Denied by " + policy + " after " + after
-                    + " undecided; reverted at " + at + SlackResponder.revertedHow(stored);
+                    + " undecided; reverted at " + at + OutcomeMessages.revertedHow(stored);
             case ALREADY_GONE -> ":information_source: Denied by " + policy + " after " + after + " undecided at "
                     + at + ": the rules had already been removed by someone else, nothing left to revert";
             case REVERT_FAILED -> ":x: Denied by " + policy + " after " + after + " undecided, but the revert failed: "
@@ -153,7 +152,8 @@ public class ExpiryMessages {
             default -> ":hourglass_flowing_sand: Denied by " + policy + " after " + after + " undecided ("
                     + stored.status() + ")";
         };
-        exchange.setProperty(OUTCOME, outcome);
+        // the announcement itself shows the change: its thread gets the outcome line alone
+        exchange.setProperty(SlackGateway.THREAD_TEXT, outcome);
         List<Map<String, Object>> blocks = new ArrayList<>(
                 messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
         // reverted by its policy, as by Deny: Restore puts the rules back
@@ -179,7 +179,7 @@ public class ExpiryMessages {
                 + (stored.extended() == null ? "" : ", extended by @" + Mrkdwn.escape(stored.extended()));
         return switch (stored.status()) {
             case REVERTED -> ":alarm_clock: " + approved + "; expired and reverted at " + at
-                    + SlackResponder.revertedHow(stored);
+                    + OutcomeMessages.revertedHow(stored);
             case ALREADY_GONE -> ":alarm_clock: " + approved + "; expired at " + at
                     + ": the rules had already been removed by someone else, nothing left to revert";
             case REVERT_FAILED -> ":x: " + approved + "; expired at " + at + ", but the revert failed: "

@@ -12,11 +12,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 
 import com.slack.api.model.Message;
 
-import sgwarden.change.Decision;
 import sgwarden.config.Settings;
 import sgwarden.plumbing.PlumbingEvents;
 import sgwarden.plumbing.TamperEvent;
@@ -38,8 +36,6 @@ public class PlumbingMessages {
     Settings settings;
     @Inject
     PlumbingEvents events;
-    @Inject
-    SlackResponder responder;
 
     public Message tamper(@Body TamperEvent event) {
         List<Map<String, Object>> blocks = blocks(event);
@@ -49,14 +45,13 @@ public class PlumbingMessages {
     }
 
     /** The alert, now saying who acknowledged it, in place of the clicked message. */
-    public void acknowledged(@Body PlumbingRecords.Acknowledged ack, @ExchangeProperty("decision") Decision decision) {
+    public Message acknowledged(@Body PlumbingRecords.Acknowledged ack) {
         TamperEvent event = events.tamper(ack.record());
         List<Map<String, Object>> blocks = blocks(event);
         String line = ":white_check_mark: Acknowledged by @" + Mrkdwn.escape(ack.byName(), 100) + " at "
                 + SlackMessages.at(ack.at());
         blocks.add(section(line));
-        Message message = SlackMessages.message(headline(event) + " — acknowledged by @" + ack.byName(), blocks);
-        responder.replace(message, decision);
+        return SlackMessages.message(headline(event) + " — acknowledged by @" + ack.byName(), blocks);
     }
 
     static String headline(TamperEvent e) {

@@ -177,5 +177,10 @@ public class GroupStore {
     public record GroupRecord(String id, List<String> members, String actorArn, String accountId,
             String slackChannel, String slackTs, String lastAction, String lastByName, Instant lastAt,
             String oneByOneBy) {
+
+        /** Where the group message is, when the bot token posted it; null when posted through a webhook. */
+        public MessageRef slackMessage() {
+            return MessageRef.of(slackChannel, slackTs);
+        }
     }
 }

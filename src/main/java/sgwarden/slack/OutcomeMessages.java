@@ -1,13 +1,7 @@
 package sgwarden.slack;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.slack.api.model.Message;
 
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
@@ -30,14 +22,12 @@ import sgwarden.names.NameLookup;
 import sgwarden.names.Names;
 
 /**
- * Answers a click through its response_url: replaces the message with the outcome, or tells the
- * person alone why their click changed nothing.
+ * The clicked message once decided: the change and the outcome of the click, to replace the
+ * announcement through the click's response_url (SlackGateway.respond).
  */
 @ApplicationScoped
-@Named("slackResponder")
-public class SlackResponder {
-
-    private static final Logger LOG = Logger.getLogger(SlackResponder.class);
+@Named("outcomeMessages")
+public class OutcomeMessages {
 
     @Inject
     SlackMessages messages;
@@ -49,59 +39,23 @@ public class SlackResponder {
     @Inject
     CloudTrailParser parser;
     @Inject
-    ObjectMapper json;
-    @Inject
     NameLookup names;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    /** Replaces the announcement with its outcome; Deny stays only where a retry is possible. */
-    public void showOutcome(@ExchangeProperty("decision") Decision decision,
+    /** The announcement with its outcome; Deny stays only where a retry is possible. */
+    public Message outcome(@ExchangeProperty("decision") Decision decision,
             @ExchangeProperty("stored") StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = outcomeLine(decision, stored, SlackMessages.at(clock.instant()));
         // the replaced message keeps the names the announcement showed (cached, or read again within the bound)
         Names shown = names.of(change);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("replace_original", true);
-        body.put("text", Mrkdwn.escape(messages.headline(change, shown)) + " — " + outcome);
         List<Map<String, Object>> blocks = messages.decided(change, shown, outcome,
                 stored.status() == Status.REVERT_FAILED);
         policyMessages.followUp(blocks, stored);
-        body.put("blocks", blocks);
-        post(decision.responseUrl(), body);
-    }
-
-    /** Replaces the clicked message with this one (a group message after a group action). */
-    public void replace(@org.apache.camel.Body com.slack.api.model.Message message,
-            @ExchangeProperty("decision") Decision decision) {
-        if (decision == null || decision.responseUrl() == null) {
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("replace_original", true);
-        body.put("text", message.getText());
-        body.put("blocks", message.getBlocks());
-        post(decision.responseUrl(), body);
-    }
-
-    /** Tells the person who clicked, and nobody else, why nothing changed. */
-    public String refused(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("response_type", "ephemeral");
-        body.put("replace_original", false);
-        body.put("text", why.getMessage());
-        if (decision != null) {
-            try {
-                post(decision.responseUrl(), body);
-            } catch (SlackResponseException e) {
-                // the person still gets the reason in the HTTP answer; Slack refusing the extra note
-                // (a response_url used up after five posts) must not turn that answer into a 500
-                LOG.warn(e.getMessage());
-            }
-        }
-        return why.getMessage();
+        // escaped mrkdwn, as this text has always been sent (SlackMessages.message would make it plain)
+        Message message = new Message();
+        message.setText(Mrkdwn.escape(messages.headline(change, shown)) + " — " + outcome);
+        message.setBlocks(new ArrayList<>(blocks.stream().map(WireBlock::new).toList()));
+        return message;
     }
 
     static String outcomeLine(Decision decision, StoredChange stored, String at) {
@@ -167,44 +121,4 @@ public class SlackResponder {
         }
         return ": rules with a known earlier form are back in it, the others were removed";
     }
-
-    private void post(String url, Map<String, Object> body) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new SlackResponseException("Slack answered " + response.statusCode() + " to the message update: "
-                        + abbreviate(response.body()), response.statusCode() / 100 == 5);
-            }
-        } catch (IOException e) {
-            // a timeout or a refused connection: Slack may be back in a moment
-            throw new SlackResponseException("could not reach Slack to update the message: " + e, true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SlackResponseException("interrupted updating the Slack message", false);
-        }
-    }
-
-    private static String abbreviate(String text) {
-        String flat = text == null ? "" : text.replaceAll("\\p{Cntrl}", " ");
-        return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
-    }
-
-    /** Failing to update a message never undoes a decision; it is logged and the message stays as it was. */
-    public static class SlackResponseException extends RuntimeException {
-        private final boolean retryable;
-
-        public SlackResponseException(String message, boolean retryable) {
-            super(message);
-            this.retryable = retryable;
-        }
-
-        /** A timeout, a connection failure or a 5xx: worth another try. A 4xx is not. */
-        public boolean retryable() {
-            return retryable;
-        }
-    }
-
 }

@@ -1,0 +1,19 @@
+package sgwarden.slack;
+
+/**
+ * A message update through a response_url failed. Failing to update a message never undoes a
+ * decision; it is logged and the message stays as it was.
+ */
+public class SlackResponseException extends RuntimeException {
+    private final boolean retryable;
+
+    public SlackResponseException(String message, boolean retryable) {
+        super(message);
+        this.retryable = retryable;
+    }
+
+    /** A timeout, a connection failure or a 5xx: worth another try. A 4xx is not. */
+    public boolean retryable() {
+        return retryable;
+    }
+}
