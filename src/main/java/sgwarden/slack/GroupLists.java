@@ -49,7 +49,7 @@ public class GroupLists {
     List<Map<String, Object>> rules(List<Announcement> asked) {
         List<Line> sorted = new ArrayList<>();
         for (Announcement a : asked) {
-            String mark = mark(a.stored());
+            String mark = StatusTexts.mark(a.stored());
             String group = SlackMessages.group(a.change(), a.names());
             String where = "*" + Mrkdwn.escape(group, 300) + "* " + Mrkdwn.escape(a.change().region(), 30) + ": ";
             String key = group + " " + a.change().region();
@@ -102,21 +102,6 @@ public class GroupLists {
         return sections;
     }
 
-    /** A change's state in the list, once it is no longer just waiting. */
-    private static String mark(StoredChange stored) {
-        if (stored == null) {
-            return "";
-        }
-        return switch (stored.status()) {
-            case APPROVED -> ":white_check_mark: ";
-            case REVERTED, ALREADY_GONE -> ":leftwards_arrow_with_hook: ";
-            case REVERT_FAILED -> ":x: ";
-            case REVERTING, EXPIRED -> ":hourglass_flowing_sand: ";
-            case RESTORED -> ":arrows_counterclockwise: ";
-            default -> "";
-        };
-    }
-
     /** Each change a policy reverted or quarantined, named with its policy, and Restore while it is off. */
     List<Map<String, Object>> acted(List<Announcement> acted, String block) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -134,17 +119,7 @@ public class GroupLists {
                     && s.decidedBy().startsWith(Decision.POLICY_PREFIX);
             String policy = "policy *" + Mrkdwn.escape(byPolicy ? s.decidedByName()
                     : a.verdict() == null ? "?" : String.valueOf(a.verdict().policyName()), 100) + "*";
-            String what = switch (s.status()) {
-                case QUARANTINED -> ":no_entry: Quarantined by " + policy;
-                case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + policy;
-                case ALREADY_GONE -> ":information_source: Already gone when " + policy + " acted";
-                case REVERT_FAILED -> ":x: " + policy + " could not remove it: " + Mrkdwn.escape(s.error(), 300);
-                case RESTORING -> ":hourglass_flowing_sand: Being restored (" + policy + ")";
-                case RESTORED -> ":arrows_counterclockwise: Restored by @"
-                        + Mrkdwn.escape(String.valueOf(s.decidedByName()), 100) + " (was " + policy + ")";
-                case RESTORE_FAILED -> ":x: Restore failed: " + Mrkdwn.escape(s.error(), 300);
-                default -> policy + ": " + s.status();
-            };
+            String what = StatusTexts.actedInGroup(s, policy);
             String text = what + ": " + Mrkdwn.escape(messages.headline(a.change(), a.names()), 2000);
             Map<String, Object> section = new LinkedHashMap<>(SlackMessages.section(text));
             section.put("block_id", block + ":" + s.changeId());

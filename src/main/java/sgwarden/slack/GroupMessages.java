@@ -212,17 +212,11 @@ public class GroupMessages {
         Map<Status, Integer> by = counted.by();
         List<Announcement> failed = counted.failed();
         int alone = counted.alone();
-        add(parts, by, Status.APPROVED, "approved");
-        add(parts, by, Status.REVERTED, "reverted");
-        add(parts, by, Status.ALREADY_GONE, "already gone");
-        add(parts, by, Status.REVERT_FAILED, "failed");
-        add(parts, by, Status.REVERTING, "reverting");
-        add(parts, by, Status.EXPIRED, "expired, reverting");
-        add(parts, by, Status.RESTORED, "restored");
+        StatusTexts.TALLIED.forEach(status -> add(parts, by, status));
         if (alone > 0) {
             parts.add(alone + " waiting, each in its own message below");
         }
-        add(parts, by, Status.PENDING, "still waiting");
+        add(parts, by, Status.PENDING);
         text.append(String.join(", ", parts));
         Instant until = counted.approvedUntil();
         if (until != null && counted.of(Status.APPROVED) > 0) {
@@ -245,10 +239,10 @@ public class GroupMessages {
         return text.toString();
     }
 
-    private static void add(List<String> parts, Map<Status, Integer> by, Status status, String word) {
+    private static void add(List<String> parts, Map<Status, Integer> by, Status status) {
         Integer n = by.get(status);
         if (n != null && n > 0) {
-            parts.add(n + " " + word);
+            parts.add(n + " " + StatusTexts.tallied(status));
         }
     }
 
