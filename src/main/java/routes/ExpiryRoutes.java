@@ -8,6 +8,7 @@ import org.apache.camel.builder.RouteBuilder;
 import sgwarden.config.Settings;
 import sgwarden.slack.GroupMessages;
 import sgwarden.slack.SlackGateway;
+import sgwarden.store.Expiries;
 
 /**
  * Approvals for a time: a timer reads what is due from the table's due-index (a Query per shard, so
@@ -76,6 +77,9 @@ public class ExpiryRoutes extends RouteBuilder {
         from("direct:remind")
                 .routeId("remind-undecided")
                 .routeConfigurationId(ErrorHandling.DUE)
+                // the policies say which of them decides the change if nobody does; the claim keeps it due for that
+                .setProperty("stored", method("expiries", "dueChange"))
+                .setProperty(Expiries.ESCALATING, method("escalations", "ofStored"))
                 .bean("expiries", "claimReminder")
                 .filter(body().isNull())
                     .stop()

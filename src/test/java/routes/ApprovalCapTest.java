@@ -123,9 +123,11 @@ class ApprovalCapTest {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             var a = pool
-                    .submit(() -> expiries.claimReminder(seen, new org.apache.camel.support.DefaultExchange(context)));
+                    .submit(() -> expiries.claimReminder(seen, null,
+                            new org.apache.camel.support.DefaultExchange(context)));
             var b = pool
-                    .submit(() -> expiries.claimReminder(seen, new org.apache.camel.support.DefaultExchange(context)));
+                    .submit(() -> expiries.claimReminder(seen, null,
+                            new org.apache.camel.support.DefaultExchange(context)));
             assertEquals(1, java.util.stream.Stream.of(a.get(), b.get()).filter(java.util.Objects::nonNull).count());
         } finally {
             pool.shutdown();

@@ -49,9 +49,28 @@ public class SettingsCheck {
     /** Every problem, one line each, naming the property and its environment variable. */
     public static List<String> problems(Settings s) {
         List<String> out = new ArrayList<>();
+        aws(out, s);
+        lake(out, s);
+        sqs(out, s);
+        table(out, s);
+        slack(out, s);
+        slackPosting(out, s);
+        approvals(out, s);
+        grouping(out, s);
+        revert(out, s);
+        policy(out, s);
+        names(out, s);
+        return out;
+    }
+
+    /** The AWS region and endpoint every client uses. */
+    private static void aws(List<String> out, Settings s) {
         region(out, "sgwarden.aws.region", s.aws().region());
         url(out, "sgwarden.aws.endpoint-override", s.aws().endpointOverride());
+    }
 
+    /** The CloudTrail Lake intake: its event data store when it is on, its schedule and query. */
+    private static void lake(List<String> out, Settings s) {
         if (s.intake().lake()) {
             Optional<String> store = s.lake().eventDataStoreId();
             if (store.isEmpty()) {
@@ -81,7 +100,10 @@ public class SettingsCheck {
         positive(out, "sgwarden.lake.max-wait", s.lake().maxWait());
         range(out, "sgwarden.lake.page-size", s.lake().pageSize(), 1, 1000);
         url(out, "sgwarden.lake.endpoint-override", s.lake().endpointOverride());
+    }
 
+    /** The SQS intake: its queue when it is on, and how it receives. */
+    private static void sqs(List<String> out, Settings s) {
         if (s.intake().sqs()) {
             if (s.sqs().queueUrl().filter(u -> !u.isBlank()).isEmpty()) {
                 out.add(name("sgwarden.sqs.queue-url") + " must be set when sgwarden.intake is " + lower(s.intake()));
@@ -94,13 +116,19 @@ public class SettingsCheck {
         range(out, "sgwarden.sqs.consumers", s.sqs().consumers(), 1, 100);
         range(out, "sgwarden.sqs.visibility-timeout", s.sqs().visibilityTimeout(), 1, 43_200);
         range(out, "sgwarden.sqs.stop-timeout", s.sqs().stopTimeout(), 1, 60);
+    }
 
+    /** The ledger table and how long it keeps what it holds. */
+    private static void table(List<String> out, Settings s) {
         if (s.table().isBlank()) {
             out.add(name("sgwarden.table") + " must name the ledger table");
         }
         positive(out, "sgwarden.retention", s.retention());
         positive(out, "sgwarden.claim-timeout", s.claimTimeout());
+    }
 
+    /** Where Slack is told, and how its clicks are verified. */
+    private static void slack(List<String> out, Settings s) {
         Settings.Slack slack = s.slack();
         if (!slack.botMode() && slack.webhookUrl().filter(u -> !u.isBlank()).isEmpty()) {
             out.add(name("sgwarden.slack.webhook-url") + " or " + name("sgwarden.slack.bot-token")
@@ -120,6 +148,11 @@ public class SettingsCheck {
                     + slack.interactionsPath() + "'");
         }
         url(out, "sgwarden.slack.response-url-prefix", Optional.of(slack.responseUrlPrefix()));
+    }
+
+    /** How Slack is posted to: retries, body size, pacing; the pacing must fit what an SQS receive holds. */
+    private static void slackPosting(List<String> out, Settings s) {
+        Settings.Slack slack = s.slack();
         range(out, "sgwarden.slack.post.retries", slack.post().retries(), 0, 20);
         range(out, "sgwarden.slack.post.delay", slack.post().delay(), 0, 600_000);
         if (!(slack.post().backoff() >= 1 && slack.post().backoff() <= 10)) {
@@ -141,7 +174,10 @@ public class SettingsCheck {
             }
         }
         range(out, "sgwarden.slack.burst", slack.burst(), 1, 100);
+    }
 
+    /** Approvals for a time, reminders and the heartbeat's silence. */
+    private static void approvals(List<String> out, Settings s) {
         if (s.approval().durations().isEmpty()) {
             out.add(name("sgwarden.approval.durations") + " must offer at least one duration or 'permanent'");
         }
@@ -167,7 +203,10 @@ public class SettingsCheck {
                         name("sgwarden.reminder.user-group")
                                 + " must be a Slack user group ID (S followed by letters and digits,"
                                 + " as in <!subteam^S0123ABCD>); it is '" + g + "'"));
+    }
 
+    /** Grouping a burst of changes into one message. */
+    private static void grouping(List<String> out, Settings s) {
         if (s.group().window().isNegative() || s.group().window().compareTo(java.time.Duration.ofMinutes(10)) > 0) {
             out.add(name("sgwarden.group.window") + " must be between 0 (each change alone) and 10m; it is "
                     + s.group().window());
@@ -177,7 +216,10 @@ public class SettingsCheck {
                     + s.group().window() + "); it is " + s.group().quiet());
         }
         range(out, "sgwarden.group.max-size", s.group().maxSize(), 2, 500);
+    }
 
+    /** The spoke role and the revert's retries. */
+    private static void revert(List<String> out, Settings s) {
         Settings.Revert revert = s.revert();
         if (!IAM_PATH.matcher(revert.rolePath()).matches()) {
             out.add(name("sgwarden.revert.role-path") + " must be an IAM path: '/' or '/' + printable characters"
@@ -191,14 +233,20 @@ public class SettingsCheck {
         range(out, "sgwarden.revert.delay", revert.delay(), 0, 600_000);
         positive(out, "sgwarden.revert.stuck-after", revert.stuckAfter());
         positive(out, "sgwarden.revert.expectation-ttl", revert.expectationTtl());
+    }
 
+    /** Where the policy file comes from. */
+    private static void policy(List<String> out, Settings s) {
         // the file itself is read and checked by sgwarden.policy.Policies, with its line numbers
         if (s.policy().file().filter(f -> !f.isBlank()).isPresent()
                 && s.policy().inline().filter(y -> !y.isBlank()).isPresent()) {
             out.add(name("sgwarden.policy.file") + " and " + name("sgwarden.policy.inline")
                     + " are both set; set one of them");
         }
+    }
 
+    /** Group and account names: their caches, lookups and fixed names. */
+    private static void names(List<String> out, Settings s) {
         Settings.Naming names = s.names();
         positive(out, "sgwarden.names.group-ttl", names.groupTtl());
         positive(out, "sgwarden.names.account-ttl", names.accountTtl());
@@ -220,7 +268,6 @@ public class SettingsCheck {
                         + " (111111111111=prod-payments), comma separated; '" + entry + "' is not one");
             }
         }
-        return out;
     }
 
     /** "sgwarden.lake.page-size (SGWARDEN_LAKE_PAGE_SIZE)". */

@@ -8,7 +8,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.ExchangeProperty;
+
+import sgwarden.change.CloudTrailParser;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.StoredChange;
 
 /**
  * Which policy, if any, decides a change nobody decided (undecided in the policy file). Deny wins: the
@@ -22,6 +26,13 @@ public class Escalations {
 
     @Inject
     Policies policies;
+    @Inject
+    CloudTrailParser parser;
+
+    /** For a change due for its reminder, as stored (the route reads it): its deciding policy, or null. */
+    public Policy ofStored(@ExchangeProperty("stored") StoredChange stored) {
+        return stored == null ? null : of(parser.parse(stored.record(), null).withEarlier(stored.earlier()));
+    }
 
     /** The deciding policy, or null: the change waits for a person, however long. */
     public Policy of(SecurityGroupChange change) {

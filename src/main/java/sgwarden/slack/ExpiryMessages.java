@@ -141,17 +141,7 @@ public class ExpiryMessages {
         Names shown = names.of(change);
         String policy = "policy " + Mrkdwn.escape(stored.decidedByName());
         String at = SlackMessages.at(clock.instant());
-        String outcome = switch (stored.status()) {
-            case APPROVED -> ":white_check_mark: Approved by " + policy + " after " + after + " undecided";
-            case REVERTED -> ":leftwards_arrow_with_hook: Denied by " + policy + " after " + after
-                    + " undecided; reverted at " + at + OutcomeMessages.revertedHow(stored);
-            case ALREADY_GONE -> ":information_source: Denied by " + policy + " after " + after + " undecided at "
-                    + at + ": the rules had already been removed by someone else, nothing left to revert";
-            case REVERT_FAILED -> ":x: Denied by " + policy + " after " + after + " undecided, but the revert failed: "
-                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
-            default -> ":hourglass_flowing_sand: Denied by " + policy + " after " + after + " undecided ("
-                    + stored.status() + ")";
-        };
+        String outcome = StatusTexts.escalated(stored, policy, after, at);
         // the announcement itself shows the change: its thread gets the outcome line alone
         exchange.setProperty(SlackGateway.THREAD_TEXT, outcome);
         List<Map<String, Object>> blocks = new ArrayList<>(
@@ -177,14 +167,6 @@ public class ExpiryMessages {
     static String outcomeLine(StoredChange stored, String at) {
         String approved = "Approved by " + approver(stored) + " for " + stored.approvedFor()
                 + (stored.extended() == null ? "" : ", extended by @" + Mrkdwn.escape(stored.extended()));
-        return switch (stored.status()) {
-            case REVERTED -> ":alarm_clock: " + approved + "; expired and reverted at " + at
-                    + OutcomeMessages.revertedHow(stored);
-            case ALREADY_GONE -> ":alarm_clock: " + approved + "; expired at " + at
-                    + ": the rules had already been removed by someone else, nothing left to revert";
-            case REVERT_FAILED -> ":x: " + approved + "; expired at " + at + ", but the revert failed: "
-                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
-            default -> ":alarm_clock: " + approved + "; expired at " + at + " (" + stored.status() + ")";
-        };
+        return StatusTexts.expired(stored, approved, at);
     }
 }

@@ -79,18 +79,18 @@ public class Interactions {
             case SlackMessages.DENY -> Decision.Kind.DENY;
             case PolicyMessages.RESTORE -> Decision.Kind.RESTORE;
             case PolicyMessages.KEEP_OFF -> Decision.Kind.KEEP_OFF;
-            case GroupMessages.APPROVE_ALL -> Decision.Kind.APPROVE_ALL;
-            case GroupMessages.DENY_ALL -> Decision.Kind.DENY_ALL;
-            case GroupMessages.DENY_FAILED -> Decision.Kind.DENY_FAILED;
-            case GroupMessages.ONE_BY_ONE -> Decision.Kind.ONE_BY_ONE;
+            case GroupButtons.APPROVE_ALL -> Decision.Kind.APPROVE_ALL;
+            case GroupButtons.DENY_ALL -> Decision.Kind.DENY_ALL;
+            case GroupButtons.DENY_FAILED -> Decision.Kind.DENY_FAILED;
+            case GroupButtons.ONE_BY_ONE -> Decision.Kind.ONE_BY_ONE;
             case PlumbingMessages.ACKNOWLEDGE -> Decision.Kind.ACKNOWLEDGE;
             default -> actionId.startsWith(SlackMessages.APPROVE_FOR) ? Decision.Kind.APPROVE
-                    : actionId.startsWith(GroupMessages.APPROVE_ALL_FOR) ? Decision.Kind.APPROVE_ALL
+                    : actionId.startsWith(GroupButtons.APPROVE_ALL_FOR) ? Decision.Kind.APPROVE_ALL
                             : actionId.startsWith(Decision.EXTEND_FOR) ? Decision.Kind.EXTEND
-                                    : actionId.startsWith(GroupMessages.EXTEND_ALL_FOR) ? Decision.Kind.EXTEND_ALL
+                                    : actionId.startsWith(GroupButtons.EXTEND_ALL_FOR) ? Decision.Kind.EXTEND_ALL
                                             : null;
         };
-        if (actionId.startsWith(SlackMessages.APPROVE_FOR) || actionId.startsWith(GroupMessages.APPROVE_ALL_FOR)
+        if (actionId.startsWith(SlackMessages.APPROVE_FOR) || actionId.startsWith(GroupButtons.APPROVE_ALL_FOR)
                 || kind == Decision.Kind.EXTEND || kind == Decision.Kind.EXTEND_ALL) {
             try {
                 ApprovalDuration.parse(actionId.substring(actionId.indexOf("_for_") + "_for_".length()));

@@ -115,19 +115,7 @@ public class PolicyMessages {
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
-        String outcome = stored.isAttachment() ? attachmentOutcome(stored, policy)
-                : stored.isPrefixList() ? prefixListOutcome(stored, policy) : switch (stored.status()) {
-                    case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                            + ": the rules were removed. *Restore* puts them back.";
-                    case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
-                            + " *Approve* restores them, *Deny* keeps them off.";
-                    case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
-                            + " but the rules had already been removed by someone else.";
-                    case REVERT_FAILED ->
-                        ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
-                                + ". Deny can be clicked once this is fixed.";
-                    default -> policy + ": " + stored.status();
-                };
+        String outcome = StatusTexts.actedAtOnce(stored, policy);
         boolean denyAgain = stored.status() == Status.REVERT_FAILED;
         List<Map<String, Object>> blocks = names == null ? messages.decided(change, outcome, denyAgain)
                 : messages.decided(change, names, outcome, denyAgain);
@@ -140,36 +128,6 @@ public class PolicyMessages {
         String headline = messages.headline(change) + " — " + String.valueOf(stored.decision()).toLowerCase(Locale.ROOT)
                 + " by policy " + name;
         return SlackMessages.message(headline, blocks);
-    }
-
-    /** What a policy did with a group attached: taken off the interface, its rules left as they are. */
-    private static String attachmentOutcome(StoredChange stored, String policy) {
-        return switch (stored.status()) {
-            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the group was taken off the interface. *Restore* puts it back.";
-            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the group was taken off the interface at"
-                    + " once. *Approve* puts it back, *Deny* keeps it off.";
-            case ALREADY_GONE -> ":information_source: " + policy + " would have taken the group off the interface,"
-                    + " but it was no longer on it.";
-            case REVERT_FAILED -> ":x: " + policy + " could not take the group off the interface: "
-                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
-            default -> policy + ": " + stored.status();
-        };
-    }
-
-    /** What a policy did with a prefix list change: the list's earlier entries put back, for every group using it. */
-    private static String prefixListOutcome(StoredChange stored, String policy) {
-        return switch (stored.status()) {
-            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the prefix list has its earlier entries again. *Restore* makes the change again.";
-            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the prefix list got its earlier entries"
-                    + " back at once. *Approve* makes the change again, *Deny* keeps it undone.";
-            case ALREADY_GONE -> ":information_source: " + policy + " would have put the prefix list's earlier"
-                    + " entries back, but it already had them.";
-            case REVERT_FAILED -> ":x: " + policy + " could not put the prefix list's earlier entries back: "
-                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
-            default -> policy + ": " + stored.status();
-        };
     }
 
     /** Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. */

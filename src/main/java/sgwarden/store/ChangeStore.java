@@ -30,6 +30,7 @@ import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
+import sgwarden.decision.Refusals;
 
 /**
  * Keeps each change, the decision on it and the revert's outcome in the ledger table. Every state
@@ -215,7 +216,7 @@ public class ChangeStore {
                             .returnValues(ReturnValue.ALL_NEW));
             return Items.storedChange(updated.attributes());
         } catch (ConditionalCheckFailedException e) {
-            throw new DecisionRefusedException(alreadyDecided(find(decision.changeId())));
+            throw new DecisionRefusedException(Refusals.alreadyDecided(find(decision.changeId())));
         }
     }
 
@@ -349,19 +350,5 @@ public class ChangeStore {
             return reason(failure.getCause());
         }
         return failure == null ? "unknown error" : String.valueOf(failure.getMessage());
-    }
-
-    static String alreadyDecided(StoredChange c) {
-        String who = Decisions.who(c);
-        String verb = switch (String.valueOf(c.decision())) {
-            case "APPROVE" -> "approved";
-            case "REVERT" -> "reverted";
-            case "QUARANTINE" -> "quarantined";
-            case "RESTORE" -> "restored";
-            case "KEEP_OFF" -> "kept off";
-            default -> "denied";
-        };
-        return "This change was already " + verb + " by " + who + " at " + c.decidedAt()
-                + "; it is now " + c.status() + ".";
     }
 }

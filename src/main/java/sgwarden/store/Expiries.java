@@ -22,15 +22,14 @@ import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
-import sgwarden.change.ApprovalDuration;
-import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
-import sgwarden.policy.Escalations;
+import sgwarden.decision.ExtendRules;
+import sgwarden.decision.Refusals;
 import sgwarden.policy.Policy;
 import sgwarden.policy.Undecided;
 
@@ -53,10 +52,6 @@ public class Expiries {
     DynamoDbClient dynamo;
     @Inject
     Settings settings;
-    @Inject
-    Escalations escalations;
-    @Inject
-    CloudTrailParser parser;
 
     @Inject
     Clock clock;
@@ -133,9 +128,11 @@ public class Expiries {
     /**
      * Claims a change's one reminder: still PENDING, and still due as the Query saw it. The claim takes
      * it out of the due-index, so across replicas exactly one reminds. A change decided since is only
-     * taken out of the index. Returns the change to remind of, or null.
+     * taken out of the index. Returns the change to remind of, or null. The policy that decides it if
+     * nobody does ({@link #ESCALATING}, asked by the route) keeps it in the index for that decision.
      */
-    public StoredChange claimReminder(@Body Map<String, AttributeValue> item, Exchange exchange) {
+    public StoredChange claimReminder(@Body Map<String, AttributeValue> item,
+            @org.apache.camel.ExchangeProperty(ESCALATING) Policy escalating, Exchange exchange) {
         String changeId = Items.str(item, Items.ID);
         AttributeValue seenDue = item.get(Items.DUE_AT);
         if (changeId == null || seenDue == null) {
@@ -146,8 +143,8 @@ public class Expiries {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending", Items.s(Status.PENDING.name()),
                 ":reminders", Items.s(Items.REMINDERS_SHARD), ":seen", seenDue, ":now",
                 Items.s(clock.instant().toString())));
-        // a policy that decides changes left undecided keeps it in the due-index, for that decision
-        Policy escalating = escalation(item);
+        // a policy that decides changes left undecided (the route asked the policies) keeps it in the
+        // due-index, for that decision
         String update = "SET #reminded = :now REMOVE #shard, #due";
         if (escalating != null) {
             Undecided u = escalating.undecided();
@@ -175,7 +172,6 @@ public class Expiries {
             if (escalating != null) {
                 // the reminder says what happens if nobody decides, and when
                 Instant at = Instant.ofEpochSecond(Long.parseLong(values.get(":escalateAt").n()));
-                exchange.setProperty(ESCALATING, escalating);
                 exchange.setProperty(ESCALATE_AT, at);
             }
             return stored;
@@ -206,14 +202,16 @@ public class Expiries {
         return read == null ? Map.of() : read;
     }
 
-    /** The policy that decides this change if it stays undecided, or null. */
-    private Policy escalation(Map<String, AttributeValue> seen) {
+    /**
+     * The due item as a stored change, for the route to ask the policies which of them decides it if
+     * nobody does; null where it is not (or no longer) a change.
+     */
+    public StoredChange dueChange(@Body Map<String, AttributeValue> seen) {
         Map<String, AttributeValue> item = whole(seen);
         if (!item.containsKey(Items.RECORD) || !item.containsKey(Items.STATUS)) {
             return null;
         }
-        StoredChange stored = Items.storedChange(item);
-        return escalations.of(parser.parse(stored.record(), null).withEarlier(stored.earlier()));
+        return Items.storedChange(item);
     }
 
     /** When an approval until then gets its Extend notice: the lead time before, or at once if it is shorter. */
@@ -290,25 +288,7 @@ public class Expiries {
         }
         StoredChange stored = Items.storedChange(item);
         Instant now = clock.instant();
-        ApprovalDuration chosen = decision.approvalFor();
-        String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
-        if (stored.status() != Status.APPROVED) {
-            throw new DecisionRefusedException(notExtendable(stored));
-        }
-        if (stored.approvedUntil() == null) {
-            throw new DecisionRefusedException("This change is approved permanently: there is no expiry to extend,"
-                    + " so nothing was changed.");
-        }
-        if (!stored.approvedUntil().isAfter(now)) {
-            throw new DecisionRefusedException("This approval ended at " + stored.approvedUntil()
-                    + " and its rules are being reverted, so nothing was changed.");
-        }
-        Instant until = chosen.permanent() ? null : now.plus(chosen.duration());
-        if (until != null && !until.isAfter(stored.approvedUntil())) {
-            throw new DecisionRefusedException("The approval already runs until " + stored.approvedUntil()
-                    + ", later than extending " + what + " would, so nothing was changed.");
-        }
-        String who = decision.userName() == null ? decision.userId() : decision.userName();
+        Instant until = ExtendRules.until(stored, decision.approvalFor(), now);
         Map<String, AttributeValue> entry = new HashMap<>(Map.of("decision", Items.s(Decision.Kind.EXTEND.name()),
                 "by", Items.s(decision.userId()), "byName", Items.s(String.valueOf(decision.userName())),
                 "at", Items.s(now.toString()), "until", Items.s(until == null ? "permanent" : until.toString())));
@@ -318,7 +298,7 @@ public class Expiries {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":seenUntil", Items.s(stored.approvedUntil().toString()),
                 ":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(entry))),
-                ":empty", AttributeValue.fromL(List.of()), ":extended", Items.s(who + " " + what)));
+                ":empty", AttributeValue.fromL(List.of()), ":extended", Items.s(ExtendRules.extendedBy(decision))));
         String update = "SET #history = list_append(if_not_exists(#history, :empty), :entry), #extended = :extended";
         if (until == null) {
             // permanent from now on: out of the due-index
@@ -342,14 +322,9 @@ public class Expiries {
             exchange.setProperty("stored", extended);
             return extended;
         } catch (ConditionalCheckFailedException e) {
-            StoredChange now2 = Items.storedChange(dynamo.getItem(b -> b.tableName(settings.table())
+            StoredChange meanwhile = Items.storedChange(dynamo.getItem(b -> b.tableName(settings.table())
                     .key(Items.key(decision.changeId())).consistentRead(true)).item());
-            if (now2.status() == Status.APPROVED && now2.extended() != null) {
-                throw new DecisionRefusedException("This approval was just extended by @" + now2.extended()
-                        + (now2.approvedUntil() == null ? "" : " (until " + now2.approvedUntil() + ")")
-                        + ", so nothing was changed.");
-            }
-            throw new DecisionRefusedException(notExtendable(now2));
+            throw new DecisionRefusedException(Refusals.extendedMeanwhile(meanwhile));
         }
     }
 
@@ -361,17 +336,6 @@ public class Expiries {
         } catch (DecisionRefusedException | UnknownChangeException e) {
             return null;
         }
-    }
-
-    static String notExtendable(StoredChange c) {
-        return switch (c.status()) {
-            case PENDING -> "This change is not approved, so there is no approval to extend; nothing was changed.";
-            case EXPIRED, REVERTING -> "This approval has ended and its rules are being reverted, so nothing was"
-                    + " changed.";
-            case REVERTED, ALREADY_GONE, REVERT_FAILED -> "This approval has ended; the change is now " + c.status()
-                    + ", so nothing was changed.";
-            default -> ChangeStore.alreadyDecided(c);
-        };
     }
 
     /**

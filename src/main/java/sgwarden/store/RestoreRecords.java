@@ -24,6 +24,7 @@ import sgwarden.change.DecisionRefusedException;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
+import sgwarden.decision.Refusals;
 
 /**
  * Restore and a quarantine's Deny in the ledger. Like Deny, each is a conditional update: the first
@@ -88,7 +89,7 @@ public class RestoreRecords {
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes());
         } catch (ConditionalCheckFailedException e) {
-            throw new DecisionRefusedException(refusal(decision, store.find(decision.changeId())));
+            throw new DecisionRefusedException(Refusals.notRestorable(decision, store.find(decision.changeId())));
         }
     }
 
@@ -133,19 +134,5 @@ public class RestoreRecords {
                         .conditionExpression(condition)
                         .expressionAttributeNames(names).expressionAttributeValues(values)
                         .returnValues(ReturnValue.ALL_NEW)).attributes());
-    }
-
-    static String refusal(Decision click, StoredChange c) {
-        String what = switch (c.status()) {
-            case RESTORED -> "restored";
-            case RESTORING -> "being restored";
-            case APPROVED -> "approved";
-            case PENDING -> "waiting for Approve or Deny, not reverted";
-            default -> c.status().name();
-        };
-        String who = c.decidedBy() == null ? ""
-                : " (last decided by " + Decisions.who(c) + " at " + c.decidedAt() + ")";
-        String verb = click.kind() == Decision.Kind.KEEP_OFF ? "kept off" : "restored";
-        return "This change cannot be " + verb + ": it is " + what + who + ".";
     }
 }

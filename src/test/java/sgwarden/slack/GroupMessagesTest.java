@@ -25,12 +25,18 @@ class GroupMessagesTest {
 
     private final GroupMessages messages = new GroupMessages();
 
-    {
-        messages.clock = java.time.Clock.systemUTC();
-    }
-
     GroupMessagesTest() {
-        messages.messages = new SlackMessages();
+        SlackMessages slack = new SlackMessages();
+        messages.messages = slack;
+        messages.tally = new GroupTally();
+        messages.tally.clock = java.time.Clock.systemUTC();
+        messages.buttons = new GroupButtons();
+        messages.buttons.messages = slack;
+        messages.buttons.tally = messages.tally;
+        messages.digests = new GroupDigest();
+        messages.digests.clock = messages.tally.clock;
+        messages.lists = new GroupLists();
+        messages.lists.messages = slack;
     }
 
     static SecurityGroupChange change(int i, String groupId, String cidr, String description) {
@@ -105,7 +111,7 @@ class GroupMessagesTest {
         List<String> ids = new ArrayList<>();
         for (JsonNode b : actions.path("elements")) {
             ids.add(b.path("action_id").asText());
-            if (b.path("action_id").asText().equals(GroupMessages.DENY_ALL)) {
+            if (b.path("action_id").asText().equals(GroupButtons.DENY_ALL)) {
                 deny = b;
             }
         }
@@ -126,9 +132,9 @@ class GroupMessagesTest {
         members.add(asked(change(4, "sg-0bbb", "0.0.0.0/0", null), "db"));
         members.add(asked(change(5, "sg-0bbb", "128.0.0.0/1", null), "db"));
         assertEquals(":warning: *Warning:* 2 rules open to the whole internet; 2 rules open to a large part of the"
-                + " internet", GroupMessages.warnings(members));
+                + " internet", GroupTally.warnings(members));
         assertEquals(":warning: *Warning:* 1 rule open to a large part of the internet",
-                GroupMessages.warnings(members.subList(0, 1)));
+                GroupTally.warnings(members.subList(0, 1)));
     }
 
     @Test
@@ -143,7 +149,7 @@ class GroupMessagesTest {
                 new Announcement(Announcement.Kind.ASK, unread, verdict, Names.NONE, null, null, "sqs", 0),
                 asked(change(2, "sg-0bbb", "10.0.0.0/8", null), "db"));
         assertEquals(":lock: For 1 change the group's tags could not be read, so policy *prod-quarantined* could not"
-                + " be applied: a person decides.", GroupMessages.tagsUnread(members));
-        assertEquals(null, GroupMessages.tagsUnread(members.subList(1, 2)));
+                + " be applied: a person decides.", GroupTally.tagsUnread(members));
+        assertEquals(null, GroupTally.tagsUnread(members.subList(1, 2)));
     }
 }

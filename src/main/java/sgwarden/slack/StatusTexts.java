@@ -1,0 +1,210 @@
+package sgwarden.slack;
+
+import sgwarden.change.Decision;
+import sgwarden.change.Status;
+import sgwarden.change.StoredChange;
+
+/**
+ * What Slack messages say a change's status is, in one place: the outcome lines of an expiry, of a
+ * policy's decision (at once, or on a change left undecided), of a person's click, the marks and counts
+ * of a group message.
+ * The messages compose these with the change; the wording of a status is written only here.
+ */
+final class StatusTexts {
+
+    private StatusTexts() {
+    }
+
+    /** A change's mark in a group's rules list, once it is no longer just waiting. */
+    static String mark(StoredChange stored) {
+        if (stored == null) {
+            return "";
+        }
+        return switch (stored.status()) {
+            case APPROVED -> ":white_check_mark: ";
+            case REVERTED, ALREADY_GONE -> ":leftwards_arrow_with_hook: ";
+            case REVERT_FAILED -> ":x: ";
+            case REVERTING, EXPIRED -> ":hourglass_flowing_sand: ";
+            case RESTORED -> ":arrows_counterclockwise: ";
+            default -> "";
+        };
+    }
+
+    /** The statuses a group's outcome counts, in the order it lists them (then those posted alone, then PENDING). */
+    static final java.util.List<Status> TALLIED = java.util.List.of(Status.APPROVED, Status.REVERTED,
+            Status.ALREADY_GONE, Status.REVERT_FAILED, Status.REVERTING, Status.EXPIRED, Status.RESTORED);
+
+    /** How a group's outcome counts changes in a status: "3 approved, 1 failed". */
+    static String tallied(Status status) {
+        return switch (status) {
+            case APPROVED -> "approved";
+            case REVERTED -> "reverted";
+            case ALREADY_GONE -> "already gone";
+            case REVERT_FAILED -> "failed";
+            case REVERTING -> "reverting";
+            case EXPIRED -> "expired, reverting";
+            case RESTORED -> "restored";
+            case PENDING -> "still waiting";
+            default -> status.name();
+        };
+    }
+
+    /** An approval for a time that ended: approved is who approved it, for how long (and who extended it). */
+    static String expired(StoredChange stored, String approved, String at) {
+        return switch (stored.status()) {
+            case REVERTED -> ":alarm_clock: " + approved + "; expired and reverted at " + at
+                    + revertedHow(stored);
+            case ALREADY_GONE -> ":alarm_clock: " + approved + "; expired at " + at
+                    + ": the rules had already been removed by someone else, nothing left to revert";
+            case REVERT_FAILED -> ":x: " + approved + "; expired at " + at + ", but the revert failed: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> ":alarm_clock: " + approved + "; expired at " + at + " (" + stored.status() + ")";
+        };
+    }
+
+    /** A change its policy decided after it was left undecided for after ("24 h"). */
+    static String escalated(StoredChange stored, String policy, String after, String at) {
+        return switch (stored.status()) {
+            case APPROVED -> ":white_check_mark: Approved by " + policy + " after " + after + " undecided";
+            case REVERTED -> ":leftwards_arrow_with_hook: Denied by " + policy + " after " + after
+                    + " undecided; reverted at " + at + revertedHow(stored);
+            case ALREADY_GONE -> ":information_source: Denied by " + policy + " after " + after + " undecided at "
+                    + at + ": the rules had already been removed by someone else, nothing left to revert";
+            case REVERT_FAILED -> ":x: Denied by " + policy + " after " + after + " undecided, but the revert failed: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> ":hourglass_flowing_sand: Denied by " + policy + " after " + after + " undecided ("
+                    + stored.status() + ")";
+        };
+    }
+
+    /** What a policy that reverts or quarantines did at once, for rules, an attachment or a prefix list. */
+    static String actedAtOnce(StoredChange stored, String policy) {
+        if (stored.isAttachment()) {
+            return attachmentActed(stored, policy);
+        }
+        if (stored.isPrefixList()) {
+            return prefixListActed(stored, policy);
+        }
+        return switch (stored.status()) {
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                    + ": the rules were removed. *Restore* puts them back.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
+                    + " *Approve* restores them, *Deny* keeps them off.";
+            case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
+                    + " but the rules had already been removed by someone else.";
+            case REVERT_FAILED -> ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
+                    + ". Deny can be clicked once this is fixed.";
+            default -> policy + ": " + stored.status();
+        };
+    }
+
+    /** What a policy did with a group attached: taken off the interface, its rules left as they are. */
+    private static String attachmentActed(StoredChange stored, String policy) {
+        return switch (stored.status()) {
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                    + ": the group was taken off the interface. *Restore* puts it back.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the group was taken off the interface at"
+                    + " once. *Approve* puts it back, *Deny* keeps it off.";
+            case ALREADY_GONE -> ":information_source: " + policy + " would have taken the group off the interface,"
+                    + " but it was no longer on it.";
+            case REVERT_FAILED -> ":x: " + policy + " could not take the group off the interface: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> policy + ": " + stored.status();
+        };
+    }
+
+    /** What a policy did with a prefix list change: the list's earlier entries put back, for every group using it. */
+    private static String prefixListActed(StoredChange stored, String policy) {
+        return switch (stored.status()) {
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
+                    + ": the prefix list has its earlier entries again. *Restore* makes the change again.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the prefix list got its earlier entries"
+                    + " back at once. *Approve* makes the change again, *Deny* keeps it undone.";
+            case ALREADY_GONE -> ":information_source: " + policy + " would have put the prefix list's earlier"
+                    + " entries back, but it already had them.";
+            case REVERT_FAILED -> ":x: " + policy + " could not put the prefix list's earlier entries back: "
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+            default -> policy + ": " + stored.status();
+        };
+    }
+
+    /** A change a policy acted on, in its group's list: where it stands now, Restore included. */
+    static String actedInGroup(StoredChange s, String policy) {
+        return switch (s.status()) {
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy;
+            case REVERTED -> ":leftwards_arrow_with_hook: Reverted by " + policy;
+            case ALREADY_GONE -> ":information_source: Already gone when " + policy + " acted";
+            case REVERT_FAILED -> ":x: " + policy + " could not remove it: " + Mrkdwn.escape(s.error(), 300);
+            case RESTORING -> ":hourglass_flowing_sand: Being restored (" + policy + ")";
+            case RESTORED -> ":arrows_counterclockwise: Restored by @"
+                    + Mrkdwn.escape(String.valueOf(s.decidedByName()), 100) + " (was " + policy + ")";
+            case RESTORE_FAILED -> ":x: Restore failed: " + Mrkdwn.escape(s.error(), 300);
+            default -> policy + ": " + s.status();
+        };
+    }
+
+    /** A person's (or a policy's) decision on a change, as the decided message's outcome line. */
+    static String decided(Decision decision, StoredChange stored, String at) {
+        String who = decision.byPolicy() ? "policy *" + Mrkdwn.escape(decision.userName()) + "*"
+                : "@" + Mrkdwn.escape(decision.userName() == null ? decision.userId() : decision.userName());
+        return switch (stored.status()) {
+            case APPROVED -> decision.kind() == Decision.Kind.EXTEND
+                    ? ":arrows_counterclockwise: Extended by " + who + (stored.approvedUntil() != null
+                            ? " until " + SlackMessages.until(stored.approvedUntil())
+                            : ": approved permanently")
+                    : stored.approvedUntil() != null
+                            ? ":white_check_mark: Approved by " + who + " until "
+                                    + SlackMessages.until(stored.approvedUntil())
+                            : ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
+            case REVERTED -> decision.kind() == Decision.Kind.KEEP_OFF
+                    ? ":no_entry: Denied by " + who + " at " + at + ": the quarantined rules stay off"
+                    : ":leftwards_arrow_with_hook: Reverted by " + who + " at " + at + revertedHow(stored);
+            case RESTORED -> ":arrows_counterclockwise: Restored by " + who + " at " + at
+                    + (stored.isAttachment() ? ": the group is back on the interface"
+                            : stored.isTagging() ? ": the change's tags are set again"
+                                    : stored.isPrefixList() ? ": the prefix list has the change's entries again"
+                                            : ": the rules are back");
+            case RESTORE_FAILED -> ":x: Restore by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
+                    + ". Restore can be clicked again once this is fixed.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + who + " at " + at;
+            case ALREADY_GONE -> ":information_source: Denied by " + who + " at " + at + (stored.isTagging()
+                    ? ": the group no longer exists, no tags to put back"
+                    : stored.isAttachment()
+                            ? ": the group was no longer on the interface, nothing left to take off"
+                            : stored.isPrefixList()
+                                    ? ": the prefix list already had its earlier entries, nothing left to undo"
+                                    : ": the rules had already been removed by someone else, nothing left to revert");
+            case REVERT_FAILED -> ":x: Revert by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
+                    + ". Deny can be clicked again once this is fixed.";
+            case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
+            default -> stored.status().name();
+        };
+    }
+
+    /** For a modification: whether the rules went back to their earlier forms or were removed. */
+    static String revertedHow(StoredChange stored) {
+        if (stored.isTagging()) {
+            return ": the earlier tags are back";
+        }
+        if (stored.isAttachment()) {
+            return ": the group is off the interface, its rules as they were";
+        }
+        if (stored.isPrefixList()) {
+            return ": the prefix list has its earlier entries again (for every group that uses it)";
+        }
+        if (!stored.isModification()) {
+            return "";
+        }
+        long known = stored.ruleIds().stream().filter(stored.earlier()::containsKey).count();
+        if (known == stored.ruleIds().size()) {
+            return known == 1 ? ": the rule is back in its earlier form"
+                    : ": the rules are back in their earlier forms";
+        }
+        if (known == 0) {
+            return known == 1 || stored.ruleIds().size() == 1
+                    ? ": the rule was removed (its earlier form was not known)"
+                    : ": the rules were removed (their earlier forms were not known)";
+        }
+        return ": rules with a known earlier form are back in it, the others were removed";
+    }
+}
