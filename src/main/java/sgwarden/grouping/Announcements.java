@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -31,7 +32,6 @@ import sgwarden.policy.PolicyDecisions;
 import sgwarden.policy.Post;
 import sgwarden.policy.Verdict;
 import sgwarden.slack.Announcement;
-import sgwarden.slack.PolicyMessages;
 import sgwarden.store.AnnouncementQueue;
 import sgwarden.store.GroupStore;
 import sgwarden.store.GroupStore.GroupRecord;
@@ -44,9 +44,6 @@ import sgwarden.store.GroupStore.GroupRecord;
 @ApplicationScoped
 @Named("announcements")
 public class Announcements {
-
-    /** The exchange property saying why the change is posted ({@link Announcement.Kind}). */
-    public static final String KIND = "sgwardenAnnounceAs";
 
     @Inject
     AnnouncementQueue queue;
@@ -68,14 +65,15 @@ public class Announcements {
 
     /** The change just stored and judged, held in the table until its group is announced. */
     public Announcement hold(Exchange exchange) {
-        SecurityGroupChange change = exchange.getProperty(PolicyMessages.CHANGE, SecurityGroupChange.class);
+        SecurityGroupChange change = exchange.getProperty(Keys.CHANGE, SecurityGroupChange.class);
         if (change == null) {
             change = exchange.getMessage().getBody(SecurityGroupChange.class);
         }
         long due = queue.hold(change.eventId());
-        return new Announcement(exchange.getProperty(KIND, Announcement.Kind.class), change,
-                exchange.getProperty(Verdict.KEY, Verdict.class), exchange.getProperty("names", Names.class),
-                exchange.getProperty("decision", Decision.class), exchange.getProperty("stored", StoredChange.class),
+        return new Announcement(exchange.getProperty(Keys.ANNOUNCE_AS, Announcement.Kind.class), change,
+                exchange.getProperty(Keys.VERDICT, Verdict.class), exchange.getProperty(Keys.NAMES, Names.class),
+                exchange.getProperty(Keys.DECISION, Decision.class),
+                exchange.getProperty(Keys.STORED, StoredChange.class),
                 exchange.getMessage().getHeader(Counters.INTAKE, String.class), due);
     }
 
@@ -96,12 +94,12 @@ public class Announcements {
 
     /** Puts back on the exchange what the single message about this change, and its bookkeeping, read. */
     public SecurityGroupChange restore(@Body Announcement a, Exchange exchange) {
-        exchange.setProperty(KIND, a.kind());
-        exchange.setProperty(PolicyMessages.CHANGE, a.change());
-        exchange.setProperty(Verdict.KEY, a.verdict());
-        exchange.setProperty("names", a.names());
-        exchange.setProperty("decision", a.decision());
-        exchange.setProperty("stored", a.stored());
+        exchange.setProperty(Keys.ANNOUNCE_AS, a.kind());
+        exchange.setProperty(Keys.CHANGE, a.change());
+        exchange.setProperty(Keys.VERDICT, a.verdict());
+        exchange.setProperty(Keys.NAMES, a.names());
+        exchange.setProperty(Keys.DECISION, a.decision());
+        exchange.setProperty(Keys.STORED, a.stored());
         exchange.getMessage().setHeader(Counters.INTAKE, a.intake());
         return a.change();
     }
@@ -139,7 +137,7 @@ public class Announcements {
     }
 
     /** A posted group's changes as the ledger holds them now, for the message to show their state. */
-    public List<Announcement> ofGroup(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public List<Announcement> ofGroup(@ExchangeProperty(Keys.GROUP) String groupId) {
         GroupRecord group = groups.find(groupId);
         List<Announcement> out = new ArrayList<>();
         for (StoredChange stored : groups.members(group)) {
@@ -152,8 +150,8 @@ public class Announcements {
     }
 
     /** The changes of a group that a group decision applies to, each as its own decision. */
-    public List<Decision> decisionsFor(@ExchangeProperty("decision") Decision groupDecision,
-            @ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public List<Decision> decisionsFor(@ExchangeProperty(Keys.DECISION) Decision groupDecision,
+            @ExchangeProperty(Keys.GROUP) String groupId) {
         GroupRecord group = groups.find(groupId);
         Decision.Kind each = switch (groupDecision.kind()) {
             case APPROVE_ALL -> Decision.Kind.APPROVE;
@@ -178,13 +176,13 @@ public class Announcements {
     }
 
     /** The changes of a group still waiting for a decision and not yet posted alone, to be posted each alone. */
-    public List<Announcement> stillOpen(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public List<Announcement> stillOpen(@ExchangeProperty(Keys.GROUP) String groupId) {
         return ofGroup(groupId).stream().filter(a -> a.kind() == Announcement.Kind.ASK
                 && a.stored().status() == Status.PENDING && a.stored().announcedIn() != null).toList();
     }
 
     /** Decide one by one with nothing left to post alone: the person is told, and nothing is posted. */
-    public void checkOneByOne(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public void checkOneByOne(@ExchangeProperty(Keys.GROUP) String groupId) {
         if (stillOpen(groupId).isEmpty()) {
             GroupRecord group = groups.find(groupId);
             throw new DecisionRefusedException(group.oneByOneBy() != null
