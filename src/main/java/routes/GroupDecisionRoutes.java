@@ -105,7 +105,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("policyMessages", "ask")
                 .to("direct:slack-post")
-                .setBody(exchangeProperty(Keys.CHANGE))
+                .setBody(simple(PolicyRoutes.ANNOUNCED_CHANGE))
                 .bean("changeStore", "postedAlone");
 
         from("direct:show-group")

@@ -34,8 +34,12 @@ public class GroupingRoutes extends RouteBuilder {
     @Inject
     GroupWindow groupWindow;
 
-    private org.apache.camel.Predicate kind(Announcement.Kind kind) {
-        return exchangeProperty(Keys.ANNOUNCE_AS).isEqualTo(kind);
+    /** Why the announcement on the exchange is posted; one without any goes the way of ACTED, as before. */
+    private static org.apache.camel.Predicate kind(Announcement.Kind kind) {
+        return exchange -> {
+            Announcement announcement = exchange.getProperty(Keys.ANNOUNCEMENT, Announcement.class);
+            return announcement != null && announcement.kind() == kind;
+        };
     }
 
     @Override
@@ -128,7 +132,7 @@ public class GroupingRoutes extends RouteBuilder {
                     .otherwise()
                         .bean("policyRecords", "announced")
                 .end()
-                .setBody(exchangeProperty(Keys.CHANGE))
+                .setBody(simple(PolicyRoutes.ANNOUNCED_CHANGE))
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
 

@@ -6,7 +6,6 @@ import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.change.Keys;
 import sgwarden.ops.Counters;
-import sgwarden.slack.Announcement;
 
 /**
  * Policies: a change just claimed is given the strictest action among its rules. ask posts today's
@@ -22,6 +21,8 @@ public class PolicyRoutes extends RouteBuilder {
         return prop(Keys.VERDICT, field);
     }
     private static final String INTAKE = "${header." + Counters.INTAKE + "}";
+    /** The change the announcement is about, the body again once its message is posted. */
+    static final String ANNOUNCED_CHANGE = prop(Keys.ANNOUNCEMENT, "change");
 
     @Override
     public void configure() {
@@ -46,10 +47,9 @@ public class PolicyRoutes extends RouteBuilder {
         from("direct:ask-person")
                 .routeId("ask-person")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty(Keys.CHANGE, body())
                 // names next to the IDs, as far as they are known within a second
                 .setProperty(Keys.NAMES, method("names", "of"))
-                .setProperty(Keys.ANNOUNCE_AS, constant(Announcement.Kind.ASK))
+                .setProperty(Keys.ANNOUNCEMENT, method("announcements", "ask"))
                 .to("direct:tell-slack");
 
         // Approve and Deny for a person: the change is open to a decision once Slack accepted the post.
@@ -59,7 +59,7 @@ public class PolicyRoutes extends RouteBuilder {
                 .bean("policyMessages", "ask")
                 .to("direct:slack-post")
                 // only now, with Slack's answer in hand, does the change count as announced
-                .setBody(exchangeProperty(Keys.CHANGE))
+                .setBody(simple(ANNOUNCED_CHANGE))
                 .bean("changeStore", "confirmAnnounced")
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
@@ -77,8 +77,7 @@ public class PolicyRoutes extends RouteBuilder {
                         .bean("counters", "attachment('approved')")
                         .bean("auditLog", "skipped('a group attached whose rules the policies approve')")
                     .when(simple(verdict("post") + " == 'COMPACT'"))
-                        .setProperty(Keys.CHANGE, body())
-                        .setProperty(Keys.ANNOUNCE_AS, constant(Announcement.Kind.APPROVED))
+                        .setProperty(Keys.ANNOUNCEMENT, method("announcements", "approved"))
                         .to("direct:tell-slack")
                     .otherwise()
                         .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", false)"))
@@ -98,7 +97,8 @@ public class PolicyRoutes extends RouteBuilder {
                 .setProperty(Keys.STORED, body())
                 .bean("auditLog", "decision")
                 .to("direct:revert")
-                .setProperty(Keys.ANNOUNCE_AS, constant(Announcement.Kind.ACTED))
+                // the ledger's record as the revert left it, and the change kept aside before it
+                .setProperty(Keys.ANNOUNCEMENT, method("announcements", "acted"))
                 .to("direct:tell-slack");
 
         from("direct:post-policy-approved")
@@ -106,7 +106,7 @@ public class PolicyRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("policyMessages", "approved")
                 .to("direct:slack-post")
-                .setBody(exchangeProperty(Keys.CHANGE))
+                .setBody(simple(ANNOUNCED_CHANGE))
                 .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", true)"))
                 .bean("auditLog", "decision")
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
@@ -118,7 +118,7 @@ public class PolicyRoutes extends RouteBuilder {
                 .bean("policyMessages", "acted")
                 .to("direct:slack-post")
                 .bean("policyRecords", "announced")
-                .setBody(exchangeProperty(Keys.CHANGE))
+                .setBody(simple(ANNOUNCED_CHANGE))
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
 
@@ -132,10 +132,11 @@ public class PolicyRoutes extends RouteBuilder {
                     .setProperty(Keys.CHANGE, body())
                     .setProperty(Keys.VERDICT, method("policies", "evaluate"))
                     .setProperty(Keys.NAMES, method("names", "of"))
+                    .setProperty(Keys.ANNOUNCEMENT, method("announcements", "acted"))
                     .bean("policyMessages", "acted")
                     .to("direct:slack-post")
                     .bean("policyRecords", "announced")
-                    .setBody(exchangeProperty(Keys.CHANGE))
+                    .setBody(simple(ANNOUNCED_CHANGE))
                     .bean("counters", "change(" + INTAKE + ", 'announced')")
                     .bean("auditLog", "announced")
                 .end();

@@ -15,14 +15,14 @@ public final class Keys {
 
     // the change, its verdict and what is decided about it
 
-    /** The change being judged and posted (SecurityGroupChange) while the body is its message; policy routes. */
+    /** The change (SecurityGroupChange) while the body is its record or message; attachment, prefix-list, revoke. */
     public static final String CHANGE = "sgwardenPolicyChange";
     /** The policies' Verdict on the change; set by decide-by-policy, read by ledger, counters and messages. */
     public static final String VERDICT = "sgwardenVerdict";
     /** The Names looked up for the change, for its message; set by the policy routes. */
     public static final String NAMES = "names";
-    /** Why the change is posted (Announcement.Kind); set by the policy routes, read by post-one. */
-    public static final String ANNOUNCE_AS = "sgwardenAnnounceAs";
+    /** The change on its way to Slack with all its message needs (slack.Announcement); policy and group routes. */
+    public static final String ANNOUNCEMENT = "sgwardenAnnouncement";
     /** The Decision being carried out: a click, a policy's or an expiry's; set by the routes and Expiries. */
     public static final String DECISION = "decision";
     /** The change as the ledger holds it (StoredChange), after each read or write; routes and Expiries. */

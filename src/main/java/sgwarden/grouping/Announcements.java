@@ -37,9 +37,10 @@ import sgwarden.store.GroupStore;
 import sgwarden.store.GroupStore.GroupRecord;
 
 /**
- * Moves a change between the exchange that found it and the group it waits in: holds it in the
- * table while its window is open, takes it back out for the message, and puts what the single
- * message needs back on an exchange when a group turns out to hold one change.
+ * Moves a change between the exchange that found it and the group it waits in: packs what its
+ * message needs into one Announcement (carried under Keys.ANNOUNCEMENT), holds it in the table
+ * while its window is open, takes it back out for the message, and carries it on an exchange again
+ * when it is posted as one of a group's or alone.
  */
 @ApplicationScoped
 @Named("announcements")
@@ -63,18 +64,32 @@ public class Announcements {
     @Inject
     Settings settings;
 
-    /** The change just stored and judged, held in the table until its group is announced. */
-    public Announcement hold(Exchange exchange) {
-        SecurityGroupChange change = exchange.getProperty(Keys.CHANGE, SecurityGroupChange.class);
-        if (change == null) {
-            change = exchange.getMessage().getBody(SecurityGroupChange.class);
-        }
-        long due = queue.hold(change.eventId());
-        return new Announcement(exchange.getProperty(Keys.ANNOUNCE_AS, Announcement.Kind.class), change,
-                exchange.getProperty(Keys.VERDICT, Verdict.class), exchange.getProperty(Keys.NAMES, Names.class),
-                exchange.getProperty(Keys.DECISION, Decision.class),
+    /** A change asked about (Approve and Deny), on its way to Slack; the change is the body. */
+    public Announcement ask(@Body SecurityGroupChange change, Exchange exchange) {
+        return inFlight(Announcement.Kind.ASK, change, exchange);
+    }
+
+    /** A change approved by a policy that posts a compact line; the change is the body. */
+    public Announcement approved(@Body SecurityGroupChange change, Exchange exchange) {
+        return inFlight(Announcement.Kind.APPROVED, change, exchange);
+    }
+
+    /** A change a policy revoked at once; by now the body is the revert's outcome, the change kept aside. */
+    public Announcement acted(@ExchangeProperty(Keys.CHANGE) SecurityGroupChange change, Exchange exchange) {
+        return inFlight(Announcement.Kind.ACTED, change, exchange);
+    }
+
+    /** What the change's message and its bookkeeping read, as the flow that judged it left them. */
+    private static Announcement inFlight(Announcement.Kind kind, SecurityGroupChange change, Exchange exchange) {
+        return new Announcement(kind, change, exchange.getProperty(Keys.VERDICT, Verdict.class),
+                exchange.getProperty(Keys.NAMES, Names.class), exchange.getProperty(Keys.DECISION, Decision.class),
                 exchange.getProperty(Keys.STORED, StoredChange.class),
-                exchange.getMessage().getHeader(Counters.INTAKE, String.class), due);
+                exchange.getMessage().getHeader(Counters.INTAKE, String.class), 0);
+    }
+
+    /** The change just stored and judged, held in the table until its group is announced. */
+    public Announcement hold(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        return announcement.withDue(queue.hold(announcement.changeId()));
     }
 
     /**
@@ -92,12 +107,13 @@ public class Announcements {
         return kept;
     }
 
-    /** Puts back on the exchange what the single message about this change, and its bookkeeping, read. */
+    /**
+     * Carries one change of a group on as the exchange's announcement, the change its body. The
+     * decision and the ledger's record go back on the exchange as well: the ledger's and the audit's
+     * beans read them there in every flow, not only this one.
+     */
     public SecurityGroupChange restore(@Body Announcement a, Exchange exchange) {
-        exchange.setProperty(Keys.ANNOUNCE_AS, a.kind());
-        exchange.setProperty(Keys.CHANGE, a.change());
-        exchange.setProperty(Keys.VERDICT, a.verdict());
-        exchange.setProperty(Keys.NAMES, a.names());
+        exchange.setProperty(Keys.ANNOUNCEMENT, a);
         exchange.setProperty(Keys.DECISION, a.decision());
         exchange.setProperty(Keys.STORED, a.stored());
         exchange.getMessage().setHeader(Counters.INTAKE, a.intake());

@@ -42,8 +42,10 @@ public class PolicyMessages {
     SlackMessages messages;
 
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
-    public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(Keys.VERDICT) Verdict verdict,
-            @ExchangeProperty(Keys.NAMES) Names names) {
+    public Message ask(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        SecurityGroupChange change = announcement.change();
+        Verdict verdict = announcement.verdict();
+        Names names = announcement.names();
         if ((change.changesAttachment() || change.changesPrefixList()) && verdict != null) {
             // an attached group: the message names the rules the policies did not approve
             List<Rule> open = verdict.rules().stream()
@@ -97,8 +99,9 @@ public class PolicyMessages {
     }
 
     /** approve with post: compact: one line, no buttons. */
-    public Message approved(@Body SecurityGroupChange change,
-            @ExchangeProperty(Keys.VERDICT) Verdict verdict) {
+    public Message approved(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        SecurityGroupChange change = announcement.change();
+        Verdict verdict = announcement.verdict();
         String text = ":white_check_mark: Approved by policy *" + Mrkdwn.escape(verdict.policyName(), 100) + "*: "
                 + Mrkdwn.escape(messages.headline(change), 2500);
         return SlackMessages.message("Approved by policy " + verdict.policyName() + ": " + messages.headline(change),
@@ -108,9 +111,11 @@ public class PolicyMessages {
     }
 
     /** revert and quarantine: the change, what the policy did, and what a person may do next. */
-    public Message acted(@ExchangeProperty(Keys.CHANGE) SecurityGroupChange change,
-            @ExchangeProperty(Keys.VERDICT) Verdict verdict, @ExchangeProperty(Keys.STORED) StoredChange stored,
-            @ExchangeProperty(Keys.NAMES) Names names) {
+    public Message acted(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        SecurityGroupChange change = announcement.change();
+        Verdict verdict = announcement.verdict();
+        StoredChange stored = announcement.stored();
+        Names names = announcement.names();
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
