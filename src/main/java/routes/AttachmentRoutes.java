@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
 
-import sgwarden.slack.PolicyMessages;
+import sgwarden.change.Keys;
 import sgwarden.store.ChangeLedger;
 
 /**
@@ -47,10 +47,10 @@ public class AttachmentRoutes extends RouteBuilder {
                 .routeId("attachment-unreadable")
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true)
-                    .setProperty(PolicyMessages.CHANGE, body())
+                    .setProperty(Keys.CHANGE, body())
                     .bean("policyMessages", "unreadable")
                     .to("direct:slack-post")
-                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                    .setBody(exchangeProperty(Keys.CHANGE))
                     .bean("changeStore", "noticed")
                     .bean("counters", "attachment('unreadable')")
                     .bean("auditLog", "skipped('a group set that could not be read: a person was told')")

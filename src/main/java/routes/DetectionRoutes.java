@@ -1,5 +1,7 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -7,10 +9,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 
-import sgwarden.change.OwnWrite;
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
-import sgwarden.ops.DetectionRun;
 import sgwarden.ops.SqsIntakeStop;
 import sgwarden.plumbing.PlumbingEvents;
 import sgwarden.store.ChangeLedger;
@@ -26,7 +27,6 @@ public class DetectionRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
 
     private static final String INTAKE = "${header." + Counters.INTAKE + "}";
-    private static final String POSING = "sgwardenPosing";
 
     @Inject
     Settings settings;
@@ -46,7 +46,7 @@ public class DetectionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .autoStartup(settings.intake().lake())
                 .bean("lakeQuery", "run")
-                .setProperty(DetectionRun.HALTED, method("detectionRun", "fresh"))
+                .setProperty(Keys.HALTED, method("detectionRun", "fresh"))
                 // A part that fails (Slack or the ledger unavailable) has released its change and halts the
                 // run: the parts after it wait for the next tick, so no later change overtakes an earlier
                 // one. Unreadable records and duplicates do not fail their part. The run itself succeeds.
@@ -126,11 +126,11 @@ public class DetectionRoutes extends RouteBuilder {
         from("direct:own-write")
                 .routeId("own-write")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty(OwnWrite.Recognized.PROPERTY, method("ownWrites", "recognize"))
-                .filter(exchangeProperty(OwnWrite.Recognized.PROPERTY).isNotNull())
+                .setProperty(Keys.OWN_WRITE, method("ownWrites", "recognize"))
+                .filter(exchangeProperty(Keys.OWN_WRITE).isNotNull())
                     .bean("auditLog", "ownWrite")
                     .choice()
-                        .when(simple("${exchangeProperty." + OwnWrite.Recognized.PROPERTY + ".again}"))
+                        .when(simple(prop(Keys.OWN_WRITE, "again")))
                             .bean("counters", "change(" + INTAKE + ", 'duplicate')")
                         .otherwise()
                             .bean("counters", "skipped(" + INTAKE + ", 'own-write')")
@@ -151,10 +151,10 @@ public class DetectionRoutes extends RouteBuilder {
                         .stop()
                     .end()
                     // anything else through sgwarden's role or under its names goes on, and its message says so
-                    .setProperty(POSING, method("ownWrites", "posing"))
-                    .filter(exchangeProperty(POSING).isNotNull())
-                        .bean("auditLog", "posing(${body}, ${exchangeProperty." + POSING + "}, " + INTAKE + ")")
-                        .bean("counters", "posing(" + INTAKE + ", ${exchangeProperty." + POSING + "})")
+                    .setProperty(Keys.POSING, method("ownWrites", "posing"))
+                    .filter(exchangeProperty(Keys.POSING).isNotNull())
+                        .bean("auditLog", "posing(${body}, " + prop(Keys.POSING) + ", " + INTAKE + ")")
+                        .bean("counters", "posing(" + INTAKE + ", " + prop(Keys.POSING) + ")")
                     .end()
                     .bean("changeStore", "saveClaimed")
                     // the policies decide what is done and posted; the change counts as announced once Slack accepted it

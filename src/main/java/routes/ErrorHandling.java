@@ -1,5 +1,7 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import java.io.IOException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,7 @@ import com.slack.api.methods.SlackApiException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.change.UnknownChangeException;
 import sgwarden.change.UnparseableRecordException;
 import sgwarden.config.Settings;
@@ -225,7 +228,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(Exception.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes." + what,
-                            what + " of ${exchangeProperty.decision.changeId} failed: ${exception.message}")
+                            what + " of " + prop(Keys.DECISION, "changeId") + " failed: ${exception.message}")
                     .to(failed)
                 .end();
         messageUpdates(undo);

@@ -1,14 +1,14 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
-import sgwarden.slack.GroupMessages;
-import sgwarden.slack.SlackGateway;
-import sgwarden.store.Expiries;
 
 /**
  * Approvals for a time: a timer reads what is due from the table's due-index (a Query per shard, so
@@ -30,12 +30,12 @@ public class ExpiryRoutes extends RouteBuilder {
                 + "&lazyStartProducer=true&enabledInitialDescribeTable=false";
     }
 
-    /** Where the change was announced alone (SlackGateway.ANNOUNCED). */
-    private static final String STORED_MESSAGE = "${exchangeProperty.stored.slackMessage}";
+    /** Where the change was announced alone (Keys.ANNOUNCED). */
+    private static final String STORED_MESSAGE = prop(Keys.STORED, "slackMessage");
 
     /** Announced in a group message (and not posted alone since): its group's digest speaks of it. */
     private org.apache.camel.Predicate grouped() {
-        return simple("${exchangeProperty.stored.announcedIn} != null");
+        return simple(prop(Keys.STORED, "announcedIn") + " != null");
     }
 
     @Override
@@ -78,8 +78,8 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeId("remind-undecided")
                 .routeConfigurationId(ErrorHandling.DUE)
                 // the policies say which of them decides the change if nobody does; the claim keeps it due for that
-                .setProperty("stored", method("expiries", "dueChange"))
-                .setProperty(Expiries.ESCALATING, method("escalations", "ofStored"))
+                .setProperty(Keys.STORED, method("expiries", "dueChange"))
+                .setProperty(Keys.ESCALATING, method("escalations", "ofStored"))
                 .bean("expiries", "claimReminder")
                 .filter(body().isNull())
                     .stop()
@@ -88,7 +88,7 @@ public class ExpiryRoutes extends RouteBuilder {
                 .choice()
                     // announced in a group: one reminder for the group, not one per change
                     .when(grouped())
-                        .setProperty(GroupMessages.DIGEST, constant("reminder"))
+                        .setProperty(Keys.DIGEST, constant("reminder"))
                         .to("direct:group-digest")
                     .otherwise()
                         .to("direct:post-reminder")
@@ -98,7 +98,7 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeId("post-reminder")
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "reminder")
-                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
                 .to("direct:slack-reply");
 
         from("direct:expire-approval")
@@ -124,7 +124,7 @@ public class ExpiryRoutes extends RouteBuilder {
                 .bean("auditLog", "noticed")
                 .choice()
                     .when(grouped())
-                        .setProperty(GroupMessages.DIGEST, constant("notice"))
+                        .setProperty(Keys.DIGEST, constant("notice"))
                         .to("direct:group-digest")
                     .otherwise()
                         .to("direct:post-notice")
@@ -134,14 +134,14 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeId("post-notice")
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "notice")
-                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
                 .to("direct:slack-reply");
 
         // a click on Extend (SlackInteractionRoutes): within the policies' caps, then the conditional move
         from("direct:extend")
                 .routeId("extend-approval")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .setProperty("stored", method("changeStore", "find(${exchangeProperty.decision.changeId})"))
+                .setProperty(Keys.STORED, method("changeStore", "find(" + prop(Keys.DECISION, "changeId") + ")"))
                 .bean("approvalTerms", "check")
                 .bean("expiries", "extend")
                 .bean("auditLog", "extended")
@@ -155,7 +155,7 @@ public class ExpiryRoutes extends RouteBuilder {
                 // the announcement shows the new expiry too, where it can be edited (the click, on the
                 // Extend notice, has been answered)
                 .bean("expiryMessages", "extendedAnnouncement")
-                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
                 .to("direct:slack-update");
 
         from("direct:escalate")
@@ -167,13 +167,13 @@ public class ExpiryRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .bean("auditLog", "undecided")
-                .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
+                .filter(simple(prop(Keys.DECISION, "kind") + " == 'DENY'"))
                     // Deny's revert path, which records REVERTED, ALREADY_GONE or REVERT_FAILED with its audit line
                     .to("direct:revert")
                 .end()
                 .choice()
                     .when(grouped())
-                        .setProperty(GroupMessages.DIGEST, constant("escalated"))
+                        .setProperty(Keys.DIGEST, constant("escalated"))
                         .to("direct:group-digest")
                     .otherwise()
                         .bean("expiryMessages", "escalated")
@@ -185,7 +185,7 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DUE)
                 .choice()
                     .when(grouped())
-                        .setProperty(GroupMessages.DIGEST, constant("expired"))
+                        .setProperty(Keys.DIGEST, constant("expired"))
                         .to("direct:group-digest")
                     .otherwise()
                         .bean("expiryMessages", "expired")
@@ -197,7 +197,7 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DUE)
                 // the announcement itself shows the outcome, and its thread says so; a webhook's
                 // announcement cannot be edited (no click to answer): the reply is a new message naming the change
-                .setProperty(SlackGateway.ANNOUNCED, simple(STORED_MESSAGE))
+                .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
                 .to("direct:slack-update")
                 .to("direct:slack-reply");
     }

@@ -1,11 +1,10 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import org.apache.camel.builder.RouteBuilder;
 
-import sgwarden.decision.ApprovalTerms;
-import sgwarden.slack.PolicyMessages;
-import sgwarden.slack.SlackGateway;
-import sgwarden.store.GroupStore;
+import sgwarden.change.Keys;
 
 /**
  * A group message's buttons. Approve all and Deny all apply to each change of the group as its own
@@ -22,14 +21,14 @@ public class GroupDecisionRoutes extends RouteBuilder {
         from("direct:group-decision")
                 .routeId("group-decision")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .setProperty(GroupStore.GROUP, simple("${exchangeProperty.decision.changeId}"))
+                .setProperty(Keys.GROUP, simple(prop(Keys.DECISION, "changeId")))
                 // an unknown group is a 404; a duration some change's policy forbids is refused; both change nothing
-                .bean("groupStore", "find(${exchangeProperty.decision.changeId})")
-                .filter(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,EXTEND_ALL'"))
-                    .setProperty(ApprovalTerms.MEMBERS, method("groupStore", "members(${body})"))
+                .bean("groupStore", "find(" + prop(Keys.DECISION, "changeId") + ")")
+                .filter(simple(prop(Keys.DECISION, "kind") + " in 'APPROVE_ALL,EXTEND_ALL'"))
+                    .setProperty(Keys.MEMBERS, method("groupStore", "members(${body})"))
                     .bean("approvalTerms", "checkGroup")
                 .end()
-                .filter(simple("${exchangeProperty.decision.kind} == 'ONE_BY_ONE'"))
+                .filter(simple(prop(Keys.DECISION, "kind") + " == 'ONE_BY_ONE'"))
                     .bean("announcements", "checkOneByOne")
                 .end()
                 .bean("groupStore", "act")
@@ -42,7 +41,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .routeId("group-action")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .choice()
-                    .when(simple("${exchangeProperty.decision.kind} == 'ONE_BY_ONE'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " == 'ONE_BY_ONE'"))
                         .to("direct:one-by-one")
                     .otherwise()
                         .to("direct:decide-each")
@@ -52,9 +51,9 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .routeId("decide-each")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .split(method("announcements", "decisionsFor"))
-                    .setProperty("decision", body())
+                    .setProperty(Keys.DECISION, body())
                     .choice()
-                        .when(simple("${exchangeProperty.decision.kind} == 'EXTEND'"))
+                        .when(simple(prop(Keys.DECISION, "kind") + " == 'EXTEND'"))
                             .to("direct:extend-one")
                         .otherwise()
                             .to("direct:decide-one")
@@ -68,13 +67,14 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("changeStore", "decideIfOpen")
                 .filter(body().isNotNull())
-                    .setProperty("stored", body())
+                    .setProperty(Keys.STORED, body())
                     .bean("counters", "decided")
                     .bean("auditLog", "decision")
-                    .filter(simple("${exchangeProperty.decision.kind} == 'DENY'"))
+                    .filter(simple(prop(Keys.DECISION, "kind") + " == 'DENY'"))
                         .to("direct:revert")
                     .end()
-                    .filter(simple("${exchangeProperty.decision.kind} == 'APPROVE' && ${exchangeProperty.stored.tagging} == true"))
+                    .filter(simple(prop(Keys.DECISION, "kind") + " == 'APPROVE'"
+                            + " && " + prop(Keys.STORED, "tagging") + " == true"))
                         .bean("tagLedger", "approve")
                     .end()
                 .end();
@@ -105,17 +105,17 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("policyMessages", "ask")
                 .to("direct:slack-post")
-                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .setBody(simple(PolicyRoutes.ANNOUNCED_CHANGE))
                 .bean("changeStore", "postedAlone");
 
         from("direct:show-group")
                 .routeId("show-group")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .setProperty("groupRecord", method("groupStore", "find(${exchangeProperty." + GroupStore.GROUP + "})"))
+                .setProperty(Keys.GROUP_RECORD, method("groupStore", "find(" + prop(Keys.GROUP) + ")"))
                 .setBody(method("announcements", "ofGroup"))
                 .bean("groupMessages", "view")
                 // in place with a bot token, however old the message; with a webhook through the click (30 minutes)
-                .setProperty(SlackGateway.ANNOUNCED, simple("${exchangeProperty.groupRecord.slackMessage}"))
+                .setProperty(Keys.ANNOUNCED, simple(prop(Keys.GROUP_RECORD, "slackMessage")))
                 .to("direct:slack-update");
     }
     // @formatter:on

@@ -1,11 +1,11 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.UseLatestAggregationStrategy;
 
-import sgwarden.slack.GroupMessages;
-import sgwarden.slack.SlackGateway;
-import sgwarden.store.GroupStore;
+import sgwarden.change.Keys;
 
 /**
  * What the due-items timer does to the changes of a group message (the reminder, the Extend notice,
@@ -25,8 +25,8 @@ public class GroupDueRoutes extends RouteBuilder {
         from("direct:group-digest")
                 .routeId("group-digest")
                 .routeConfigurationId(ErrorHandling.DUE)
-                .aggregate(simple("${exchangeProperty.stored.announcedIn} ${exchangeProperty." + GroupMessages.DIGEST
-                        + "}"), new UseLatestAggregationStrategy())
+                .aggregate(simple(prop(Keys.STORED, "announcedIn") + " " + prop(Keys.DIGEST)),
+                        new UseLatestAggregationStrategy())
                     .completionTimeout(COLLECT_MILLIS)
                     .completionTimeoutCheckerInterval(200)
                     .forceCompletionOnStop()
@@ -36,13 +36,13 @@ public class GroupDueRoutes extends RouteBuilder {
         from("direct:post-digest")
                 .routeId("post-digest")
                 .routeConfigurationId(ErrorHandling.DUE)
-                .setProperty(GroupStore.GROUP, simple("${exchangeProperty.stored.announcedIn}"))
-                .setProperty("groupRecord", method("groupStore", "find(${exchangeProperty." + GroupStore.GROUP + "})"))
+                .setProperty(Keys.GROUP, simple(prop(Keys.STORED, "announcedIn")))
+                .setProperty(Keys.GROUP_RECORD, method("groupStore", "find(" + prop(Keys.GROUP) + ")"))
                 .setBody(method("announcements", "ofGroup"))
                 .bean("groupMessages", "digest")
                 // in the group message's thread (a new message with a webhook), and the group message shows
                 // where its changes stand, where it can be edited
-                .setProperty(SlackGateway.ANNOUNCED, simple("${exchangeProperty.groupRecord.slackMessage}"))
+                .setProperty(Keys.ANNOUNCED, simple(prop(Keys.GROUP_RECORD, "slackMessage")))
                 .to("direct:slack-reply")
                 .to("direct:show-group");
     }

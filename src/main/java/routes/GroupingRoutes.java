@@ -1,17 +1,17 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
-import sgwarden.grouping.Announcements;
 import sgwarden.grouping.GroupWindow;
 import sgwarden.ops.Counters;
 import sgwarden.slack.Announcement;
-import sgwarden.slack.PolicyMessages;
-import sgwarden.store.GroupStore;
 
 /**
  * Bursts: the changes one principal makes in one account without a pause longer than the quiet gap
@@ -24,7 +24,6 @@ import sgwarden.store.GroupStore;
 public class GroupingRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
 
-    static final String MEMBERS = "sgwardenGroupMembers";
     /** How often open groups are checked for a passed quiet gap or window: the latest a group is late. */
     static final int CLOSE_CHECK_MILLIS = 250;
     private static final String INTAKE = "${header." + Counters.INTAKE + "}";
@@ -35,8 +34,12 @@ public class GroupingRoutes extends RouteBuilder {
     @Inject
     GroupWindow groupWindow;
 
-    private org.apache.camel.Predicate kind(Announcement.Kind kind) {
-        return exchangeProperty(Announcements.KIND).isEqualTo(kind);
+    /** Why the announcement on the exchange is posted; one without any goes the way of ACTED, as before. */
+    private static org.apache.camel.Predicate kind(Announcement.Kind kind) {
+        return exchange -> {
+            Announcement announcement = exchange.getProperty(Keys.ANNOUNCEMENT, Announcement.class);
+            return announcement != null && announcement.kind() == kind;
+        };
     }
 
     @Override
@@ -103,16 +106,16 @@ public class GroupingRoutes extends RouteBuilder {
         from("direct:post-group")
                 .routeId("post-group")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty(MEMBERS, body())
-                .setProperty(GroupStore.GROUP, method("announcements", "openGroup"))
+                .setProperty(Keys.MEMBERS, body())
+                .setProperty(Keys.GROUP, method("announcements", "openGroup"))
                 .bean("groupMessages", "announcement")
                 .to("direct:slack-post")
                 .bean("groupStore", "posted")
-                .setBody(exchangeProperty(MEMBERS))
+                .setBody(exchangeProperty(Keys.MEMBERS))
                 .bean("announcements", "changes")
                 .bean("auditLog", "groupAnnounced")
                 // only now, with Slack's answer in hand, does each change count as announced
-                .split(exchangeProperty(MEMBERS))
+                .split(exchangeProperty(Keys.MEMBERS))
                     .bean("announcements", "restore")
                     .to("direct:announced-in-group")
                 .end();
@@ -124,12 +127,12 @@ public class GroupingRoutes extends RouteBuilder {
                     .when(kind(Announcement.Kind.ASK))
                         .bean("changeStore", "confirmAnnounced")
                     .when(kind(Announcement.Kind.APPROVED))
-                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, true)"))
+                        .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", true)"))
                         .bean("auditLog", "decision")
                     .otherwise()
                         .bean("policyRecords", "announced")
                 .end()
-                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .setBody(simple(PolicyRoutes.ANNOUNCED_CHANGE))
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
 

@@ -1,11 +1,14 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
 import sgwarden.ops.Counters;
 import sgwarden.store.ChangeLedger;
@@ -51,10 +54,10 @@ public class PlumbingRoutes extends RouteBuilder {
                         .stop()
                     .end()
                     .bean("plumbingRecords", "saveTamper")
-                    .setProperty("tamper", body())
+                    .setProperty(Keys.TAMPER, body())
                     .bean("plumbingMessages", "tamper")
                     .to("direct:slack-post")
-                    .setBody(exchangeProperty("tamper"))
+                    .setBody(exchangeProperty(Keys.TAMPER))
                     .bean("plumbingRecords", "confirmTamper")
                     .bean("counters", "tamper(${body.part}, ${body.refused})")
                     .bean("auditLog", "tamper")
@@ -83,12 +86,12 @@ public class PlumbingRoutes extends RouteBuilder {
                 .bean("plumbingRecords", "heard")
                 // back after a silence that was posted: exactly one heartbeat takes the return
                 .filter(body().isNotNull())
-                    .setProperty("back", body())
+                    .setProperty(Keys.BACK, body())
                     .bean("plumbingMessages", "back")
                     .to("direct:slack-post")
                     .bean("counters", "heartbeat('back')")
-                    .bean("auditLog", "heartbeat('BACK', ${exchangeProperty.back.account},"
-                            + " ${exchangeProperty.back.region}, ${exchangeProperty.back.lastHeard})")
+                    .bean("auditLog", "heartbeat('BACK', " + prop(Keys.BACK, "account")
+                            + ", " + prop(Keys.BACK, "region") + ", " + prop(Keys.BACK, "lastHeard") + ")")
                 .end();
 
         from("timer:heartbeat-silence?period=" + settings.heartbeat().checkPeriod().toMillis()
@@ -115,11 +118,11 @@ public class PlumbingRoutes extends RouteBuilder {
                 .filter(body().isNull())
                     .stop()
                 .end()
-                .setProperty("silence", body())
+                .setProperty(Keys.SILENCE, body())
                 .bean("heartbeatGauges", "known(${body.account}, ${body.region}, ${body.lastHeard})")
                 .bean("plumbingMessages", "silent")
                 .to("direct:slack-post")
-                .setBody(exchangeProperty("silence"))
+                .setBody(exchangeProperty(Keys.SILENCE))
                 .bean("plumbingRecords", "silencePosted")
                 .bean("counters", "heartbeat('silent')")
                 .bean("auditLog", "heartbeat('SILENT', ${body.account}, ${body.region}, ${body.lastHeard})");

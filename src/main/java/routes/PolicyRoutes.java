@@ -1,12 +1,11 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import org.apache.camel.builder.RouteBuilder;
 
-import sgwarden.grouping.Announcements;
+import sgwarden.change.Keys;
 import sgwarden.ops.Counters;
-import sgwarden.policy.Verdict;
-import sgwarden.slack.Announcement;
-import sgwarden.slack.PolicyMessages;
 
 /**
  * Policies: a change just claimed is given the strictest action among its rules. ask posts today's
@@ -19,16 +18,18 @@ public class PolicyRoutes extends RouteBuilder {
     // @formatter:off: the route DSL is indented by hand to show its nesting
 
     private static String verdict(String field) {
-        return "${exchangeProperty." + Verdict.KEY + "." + field + "}";
+        return prop(Keys.VERDICT, field);
     }
     private static final String INTAKE = "${header." + Counters.INTAKE + "}";
+    /** The change the announcement is about, the body again once its message is posted. */
+    static final String ANNOUNCED_CHANGE = prop(Keys.ANNOUNCEMENT, "change");
 
     @Override
     public void configure() {
         from("direct:decide-by-policy")
                 .routeId("decide-by-policy")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty(Verdict.KEY, method("policies", "evaluate"))
+                .setProperty(Keys.VERDICT, method("policies", "evaluate"))
                 .bean("policyRecords", "recordVerdict")
                 .filter(simple(verdict("dryRun")))
                     .bean("policyMessages", "logWould")
@@ -46,10 +47,9 @@ public class PolicyRoutes extends RouteBuilder {
         from("direct:ask-person")
                 .routeId("ask-person")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty(PolicyMessages.CHANGE, body())
                 // names next to the IDs, as far as they are known within a second
-                .setProperty("names", method("names", "of"))
-                .setProperty(Announcements.KIND, constant(Announcement.Kind.ASK))
+                .setProperty(Keys.NAMES, method("names", "of"))
+                .setProperty(Keys.ANNOUNCEMENT, method("announcements", "ask"))
                 .to("direct:tell-slack");
 
         // Approve and Deny for a person: the change is open to a decision once Slack accepted the post.
@@ -59,7 +59,7 @@ public class PolicyRoutes extends RouteBuilder {
                 .bean("policyMessages", "ask")
                 .to("direct:slack-post")
                 // only now, with Slack's answer in hand, does the change count as announced
-                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .setBody(simple(ANNOUNCED_CHANGE))
                 .bean("changeStore", "confirmAnnounced")
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
@@ -68,20 +68,19 @@ public class PolicyRoutes extends RouteBuilder {
         from("direct:policy-approve")
                 .routeId("policy-approve")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty("decision", method("policyDecisions", "of"))
+                .setProperty(Keys.DECISION, method("policyDecisions", "of"))
                 .choice()
                     // a group attached whose rules the policies all approve: nothing posted, counted
                     .when(simple("${body.attachment} != null"))
-                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, false)"))
+                        .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", false)"))
                         .bean("auditLog", "decision")
                         .bean("counters", "attachment('approved')")
                         .bean("auditLog", "skipped('a group attached whose rules the policies approve')")
                     .when(simple(verdict("post") + " == 'COMPACT'"))
-                        .setProperty(PolicyMessages.CHANGE, body())
-                        .setProperty(Announcements.KIND, constant(Announcement.Kind.APPROVED))
+                        .setProperty(Keys.ANNOUNCEMENT, method("announcements", "approved"))
                         .to("direct:tell-slack")
                     .otherwise()
-                        .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, false)"))
+                        .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", false)"))
                         .bean("auditLog", "decision")
                         .bean("counters", "change(" + INTAKE + ", 'approved-unposted')")
                         .bean("auditLog", "skipped('approved by a policy that posts nothing')")
@@ -91,14 +90,15 @@ public class PolicyRoutes extends RouteBuilder {
         from("direct:policy-revoke")
                 .routeId("policy-revoke")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty(PolicyMessages.CHANGE, body())
-                .setProperty("names", method("names", "of"))
-                .setProperty("decision", method("policyDecisions", "of"))
+                .setProperty(Keys.CHANGE, body())
+                .setProperty(Keys.NAMES, method("names", "of"))
+                .setProperty(Keys.DECISION, method("policyDecisions", "of"))
                 .bean("policyRecords", "decide")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("auditLog", "decision")
                 .to("direct:revert")
-                .setProperty(Announcements.KIND, constant(Announcement.Kind.ACTED))
+                // the ledger's record as the revert left it, and the change kept aside before it
+                .setProperty(Keys.ANNOUNCEMENT, method("announcements", "acted"))
                 .to("direct:tell-slack");
 
         from("direct:post-policy-approved")
@@ -106,8 +106,8 @@ public class PolicyRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .bean("policyMessages", "approved")
                 .to("direct:slack-post")
-                .setBody(exchangeProperty(PolicyMessages.CHANGE))
-                .setProperty("stored", method("policyRecords", "approve(${exchangeProperty.decision}, true)"))
+                .setBody(simple(ANNOUNCED_CHANGE))
+                .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", true)"))
                 .bean("auditLog", "decision")
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
@@ -118,7 +118,7 @@ public class PolicyRoutes extends RouteBuilder {
                 .bean("policyMessages", "acted")
                 .to("direct:slack-post")
                 .bean("policyRecords", "announced")
-                .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                .setBody(simple(ANNOUNCED_CHANGE))
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
 
@@ -127,15 +127,16 @@ public class PolicyRoutes extends RouteBuilder {
         from("direct:policy-unannounced")
                 .routeId("policy-unannounced")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .setProperty("stored", method("policyRecords", "unannounced"))
-                .filter(exchangeProperty("stored").isNotNull())
-                    .setProperty(PolicyMessages.CHANGE, body())
-                    .setProperty(Verdict.KEY, method("policies", "evaluate"))
-                    .setProperty("names", method("names", "of"))
+                .setProperty(Keys.STORED, method("policyRecords", "unannounced"))
+                .filter(exchangeProperty(Keys.STORED).isNotNull())
+                    .setProperty(Keys.CHANGE, body())
+                    .setProperty(Keys.VERDICT, method("policies", "evaluate"))
+                    .setProperty(Keys.NAMES, method("names", "of"))
+                    .setProperty(Keys.ANNOUNCEMENT, method("announcements", "acted"))
                     .bean("policyMessages", "acted")
                     .to("direct:slack-post")
                     .bean("policyRecords", "announced")
-                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                    .setBody(simple(ANNOUNCED_CHANGE))
                     .bean("counters", "change(" + INTAKE + ", 'announced')")
                     .bean("auditLog", "announced")
                 .end();

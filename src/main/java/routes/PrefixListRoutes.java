@@ -7,7 +7,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
-import sgwarden.slack.PolicyMessages;
+import sgwarden.change.Keys;
 import sgwarden.store.ChangeLedger;
 
 /**
@@ -70,10 +70,10 @@ public class PrefixListRoutes extends RouteBuilder {
                 .routeId("prefix-list-unreadable")
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .idempotentConsumer(simple("${body.eventId}"), ledger).completionEager(true)
-                    .setProperty(PolicyMessages.CHANGE, body())
+                    .setProperty(Keys.CHANGE, body())
                     .bean("policyMessages", "unreadablePrefixList")
                     .to("direct:slack-post")
-                    .setBody(exchangeProperty(PolicyMessages.CHANGE))
+                    .setBody(exchangeProperty(Keys.CHANGE))
                     .bean("changeStore", "noticed")
                     .bean("counters", "prefixList('unreadable')")
                     .bean("auditLog", "skipped('a prefix list change that could not be read: a person was told')")

@@ -1,6 +1,10 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.change.Keys;
 
 /**
  * Restore: a reverted change (by Deny or by a policy) or a quarantined one is put back when an
@@ -17,7 +21,7 @@ public class RestoreRoutes extends RouteBuilder {
                 .routeId("restore-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("restoreRecords", "start")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("auditLog", "decision")
                 .bean("counters", "decision('restore')")
                 .wireTap("direct:reapply");
@@ -26,7 +30,7 @@ public class RestoreRoutes extends RouteBuilder {
                 .routeId("keep-off-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("restoreRecords", "keepOff")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("auditLog", "decision")
                 .bean("counters", "decision('keep-off')")
                 .wireTap("direct:show-outcome");
@@ -38,18 +42,18 @@ public class RestoreRoutes extends RouteBuilder {
                 .to("aws2-sts://spoke?operation=assumeRole&pojoRequest=true&stsClient=#stsClient")
                 .choice()
                     // an attached group goes back on its interface
-                    .when(simple("${exchangeProperty.stored.attachment}"))
+                    .when(simple(prop(Keys.STORED, "attachment")))
                         .bean("groupDetacher", "reattach")
-                    .when(simple("${exchangeProperty.stored.tagging}"))
+                    .when(simple(prop(Keys.STORED, "tagging")))
                         .bean("tagRestorer", "reapply")
                     // a prefix list gets the change's entries again
-                    .when(simple("${exchangeProperty.stored.prefixList}"))
+                    .when(simple(prop(Keys.STORED, "prefixList")))
                         .bean("prefixListRestorer", "reapply")
                     .otherwise()
                         .bean("ruleReapplier", "reapply")
                 .end()
                 .bean("restoreRecords", "restored")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("policyCounters", "restore('RESTORED')")
                 .bean("auditLog", "restore")
                 .to("direct:show-revert-outcome");
@@ -58,7 +62,7 @@ public class RestoreRoutes extends RouteBuilder {
                 .routeId("restore-failed")
                 .routeConfigurationId(ErrorHandling.RESTORE)
                 .bean("restoreRecords", "failed")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("policyCounters", "restore('RESTORE_FAILED')")
                 .bean("auditLog", "restore")
                 .to("direct:show-revert-outcome");

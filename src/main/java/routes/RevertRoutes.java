@@ -1,6 +1,10 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import org.apache.camel.builder.RouteBuilder;
+
+import sgwarden.change.Keys;
 
 /**
  * Revert: assume the spoke role in the account that owns the group, undo exactly the change in its
@@ -19,19 +23,19 @@ public class RevertRoutes extends RouteBuilder {
                 .to("aws2-sts://spoke?operation=assumeRole&pojoRequest=true&stsClient=#stsClient")
                 .choice()
                     // an attached group is taken off its interface; its rules stay as they are
-                    .when(simple("${exchangeProperty.stored.attachment}"))
+                    .when(simple(prop(Keys.STORED, "attachment")))
                         .bean("groupDetacher", "detach")
                         .bean("changeStore", "recordReverted")
                     // a tag change: the earlier tags back
-                    .when(simple("${exchangeProperty.stored.tagging}"))
+                    .when(simple(prop(Keys.STORED, "tagging")))
                         .bean("tagRestorer", "revert")
                         .bean("changeStore", "recordReverted")
                     // a prefix list gets its earlier entries back, in the account that owns it
-                    .when(simple("${exchangeProperty.stored.prefixList}"))
+                    .when(simple(prop(Keys.STORED, "prefixList")))
                         .bean("prefixListRestorer", "revert")
                         .bean("changeStore", "recordReverted")
                     // a modification is undone by putting the earlier forms back; an addition by revoking
-                    .when(simple("${exchangeProperty.stored.modification}"))
+                    .when(simple(prop(Keys.STORED, "modification")))
                         .bean("ruleRestorer", "restore")
                         .bean("ruleForms", "restored")
                         .bean("changeStore", "recordRestored")
@@ -39,7 +43,7 @@ public class RevertRoutes extends RouteBuilder {
                         .bean("securityGroupRevoker", "revoke")
                         .bean("changeStore", "recordReverted")
                 .end()
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("counters", "revert(${body.status})")
                 .bean("auditLog", "revert")
                 .to("direct:show-revert-outcome");
@@ -48,7 +52,7 @@ public class RevertRoutes extends RouteBuilder {
                 .routeId("revert-failed")
                 .routeConfigurationId(ErrorHandling.REVERT)
                 .bean("changeStore", "recordFailure")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("counters", "revert('REVERT_FAILED')")
                 .bean("auditLog", "revert")
                 .to("direct:show-revert-outcome");
@@ -57,7 +61,7 @@ public class RevertRoutes extends RouteBuilder {
                 .routeId("show-revert-outcome")
                 .routeConfigurationId(ErrorHandling.REVERT)
                 // a policy's or an expiry's revert has no click to answer: its own route posts its message
-                .filter(simple("${exchangeProperty.decision.responseUrl} != null"))
+                .filter(simple(prop(Keys.DECISION, "responseUrl") + " != null"))
                     .to("direct:show-outcome")
                 .end();
     }

@@ -5,8 +5,8 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
-import sgwarden.slack.SlackGateway;
 
 /**
  * The one way to Slack. Every other route says what it wants (a post, an update of an announced
@@ -41,7 +41,7 @@ public class SlackGatewayRoutes extends RouteBuilder {
                         .to(webhookUri())
                 .end();
 
-        // A message about an announced one (SlackGateway.ANNOUNCED): in its thread, or, where it has
+        // A message about an announced one (Keys.ANNOUNCED): in its thread, or, where it has
         // none (posted through a webhook), a new message in the channel.
         from("direct:slack-reply")
                 .routeId("slack-reply")
@@ -52,9 +52,9 @@ public class SlackGatewayRoutes extends RouteBuilder {
                     .otherwise()
                         .to("direct:slack-post")
                 .end()
-                .removeProperty(SlackGateway.THREAD_TEXT);
+                .removeProperty(Keys.THREAD_TEXT);
 
-        // The announced message (SlackGateway.ANNOUNCED) replaced: by chat.update, however old it is; a
+        // The announced message (Keys.ANNOUNCED) replaced: by chat.update, however old it is; a
         // webhook's message only through the response_url of a click on it (30 minutes), and not once
         // that has answered the click. Otherwise it stays as it is.
         from("direct:slack-update")

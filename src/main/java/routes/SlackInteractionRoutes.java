@@ -1,13 +1,15 @@
 package routes;
 
+import static routes.Prop.prop;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
-import sgwarden.store.GroupStore;
 
 /**
  * Slack interaction: a verified click is routed by its action. Slack gets its answer at once;
@@ -29,24 +31,24 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .bean("requestBody", "read")
                 .bean("slackSignature", "verify")
                 .bean("interactions", "parse")
-                .setProperty("decision", body())
+                .setProperty(Keys.DECISION, body())
                 .bean("deciders", "check")
                 .choice()
-                    .when(simple("${exchangeProperty.decision.kind} == 'APPROVE'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " == 'APPROVE'"))
                         .to("direct:approve")
-                    .when(simple("${exchangeProperty.decision.kind} == 'DENY'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " == 'DENY'"))
                         .to("direct:deny")
-                    .when(simple("${exchangeProperty.decision.kind} == 'RESTORE'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " == 'RESTORE'"))
                         .to("direct:restore")
-                    .when(simple("${exchangeProperty.decision.kind} == 'KEEP_OFF'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " == 'KEEP_OFF'"))
                         .to("direct:keep-off")
-                    .when(simple("${exchangeProperty.decision.kind} in 'APPROVE_ALL,DENY_ALL,DENY_FAILED,ONE_BY_ONE,EXTEND_ALL'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " in 'APPROVE_ALL,DENY_ALL,DENY_FAILED,ONE_BY_ONE,EXTEND_ALL'"))
                         .to("direct:group-decision")
                     // ExpiryRoutes: moves an approval's expiry
-                    .when(simple("${exchangeProperty.decision.kind} == 'EXTEND'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " == 'EXTEND'"))
                         .to("direct:extend")
                     // PlumbingRoutes: a tamper alert seen
-                    .when(simple("${exchangeProperty.decision.kind} == 'ACKNOWLEDGE'"))
+                    .when(simple(prop(Keys.DECISION, "kind") + " == 'ACKNOWLEDGE'"))
                         .to("direct:acknowledge-tamper")
                     .otherwise()
                         .bean("interactions", "unknownAction")
@@ -57,12 +59,12 @@ public class SlackInteractionRoutes extends RouteBuilder {
         from("direct:approve")
                 .routeId("approve-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .setProperty("stored", method("changeStore", "find(${exchangeProperty.decision.changeId})"))
+                .setProperty(Keys.STORED, method("changeStore", "find(" + prop(Keys.DECISION, "changeId") + ")"))
                 .bean("approvalTerms", "check")
                 .bean("changeStore", "decide")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 // an approved tag change: approve policies count its tags from now on
-                .filter(simple("${exchangeProperty.stored.tagging}"))
+                .filter(simple(prop(Keys.STORED, "tagging")))
                     .bean("tagLedger", "approve")
                 .end()
                 .bean("counters", "decision('approve')")
@@ -73,7 +75,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .routeId("deny-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("changeStore", "decide")
-                .setProperty("stored", body())
+                .setProperty(Keys.STORED, body())
                 .bean("counters", "decision('deny')")
                 .bean("auditLog", "decision")
                 .wireTap("direct:revert");
@@ -83,7 +85,7 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .choice()
                     // clicked in a group message (a change's Restore there): the group message shows it
-                    .when(exchangeProperty(GroupStore.GROUP).isNotNull())
+                    .when(exchangeProperty(Keys.GROUP).isNotNull())
                         .to("direct:show-group")
                     .otherwise()
                         .bean("outcomeMessages", "outcome")

@@ -29,8 +29,6 @@ public record OwnWrite(String accountId, String region, String groupId, String e
      * event read again, by an overlapping Lake run or a redelivery).
      */
     public record Recognized(String expected, boolean again) {
-        /** The exchange property that holds it on the detection route. */
-        public static final String PROPERTY = "sgwardenOwnWrite";
     }
 
     public OwnWrite {

@@ -14,6 +14,7 @@ import sgwarden.change.ApprovalDuration;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -81,12 +82,9 @@ public class ApprovalTerms {
         return null;
     }
 
-    /** Where the route puts the group's changes, read before Approve all or Extend all is checked. */
-    public static final String MEMBERS = "sgwardenGroupMembers";
-
     /** The stored change is read by the route and handed in: decision judges, it does not read the table. */
-    public void check(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty("stored") StoredChange stored) {
+    public void check(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.STORED) StoredChange stored) {
         ApprovalDuration chosen = decision.approvalFor();
         String what = (decision.kind() == Decision.Kind.EXTEND ? "Extending " : "Approving ")
                 + (chosen.permanent() ? "permanently" : "for " + chosen.label());
@@ -108,8 +106,8 @@ public class ApprovalTerms {
      * Approve all: the duration must be one every open change of the group allows. A choice some
      * change's policy forbids is refused for the whole group, before anything is recorded.
      */
-    public void checkGroup(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty(MEMBERS) List<StoredChange> members) {
+    public void checkGroup(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.MEMBERS) List<StoredChange> members) {
         ApprovalDuration chosen = decision.approvalFor();
         String what = chosen.permanent() ? "permanently" : "for " + chosen.label();
         String verb = decision.kind() == Decision.Kind.EXTEND_ALL ? "Extending all " : "Approving all ";

@@ -11,6 +11,7 @@ import org.apache.camel.ExchangeProperty;
 
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
 
 /**
@@ -24,7 +25,7 @@ public class Deciders {
     @Inject
     Settings settings;
 
-    public void check(@ExchangeProperty("decision") Decision decision) {
+    public void check(@ExchangeProperty(Keys.DECISION) Decision decision) {
         Optional<String> team = settings.slack().allowedTeam().map(String::trim).filter(t -> !t.isEmpty());
         if (team.isPresent() && !team.get().equals(decision.teamId())) {
             throw new DecisionRefusedException("Requests from this workspace cannot decide on sgwarden changes.");

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -31,22 +32,19 @@ import sgwarden.policy.PolicyDecisions;
 import sgwarden.policy.Post;
 import sgwarden.policy.Verdict;
 import sgwarden.slack.Announcement;
-import sgwarden.slack.PolicyMessages;
 import sgwarden.store.AnnouncementQueue;
 import sgwarden.store.GroupStore;
 import sgwarden.store.GroupStore.GroupRecord;
 
 /**
- * Moves a change between the exchange that found it and the group it waits in: holds it in the
- * table while its window is open, takes it back out for the message, and puts what the single
- * message needs back on an exchange when a group turns out to hold one change.
+ * Moves a change between the exchange that found it and the group it waits in: packs what its
+ * message needs into one Announcement (carried under Keys.ANNOUNCEMENT), holds it in the table
+ * while its window is open, takes it back out for the message, and carries it on an exchange again
+ * when it is posted as one of a group's or alone.
  */
 @ApplicationScoped
 @Named("announcements")
 public class Announcements {
-
-    /** The exchange property saying why the change is posted ({@link Announcement.Kind}). */
-    public static final String KIND = "sgwardenAnnounceAs";
 
     @Inject
     AnnouncementQueue queue;
@@ -66,17 +64,32 @@ public class Announcements {
     @Inject
     Settings settings;
 
+    /** A change asked about (Approve and Deny), on its way to Slack; the change is the body. */
+    public Announcement ask(@Body SecurityGroupChange change, Exchange exchange) {
+        return inFlight(Announcement.Kind.ASK, change, exchange);
+    }
+
+    /** A change approved by a policy that posts a compact line; the change is the body. */
+    public Announcement approved(@Body SecurityGroupChange change, Exchange exchange) {
+        return inFlight(Announcement.Kind.APPROVED, change, exchange);
+    }
+
+    /** A change a policy revoked at once; by now the body is the revert's outcome, the change kept aside. */
+    public Announcement acted(@ExchangeProperty(Keys.CHANGE) SecurityGroupChange change, Exchange exchange) {
+        return inFlight(Announcement.Kind.ACTED, change, exchange);
+    }
+
+    /** What the change's message and its bookkeeping read, as the flow that judged it left them. */
+    private static Announcement inFlight(Announcement.Kind kind, SecurityGroupChange change, Exchange exchange) {
+        return new Announcement(kind, change, exchange.getProperty(Keys.VERDICT, Verdict.class),
+                exchange.getProperty(Keys.NAMES, Names.class), exchange.getProperty(Keys.DECISION, Decision.class),
+                exchange.getProperty(Keys.STORED, StoredChange.class),
+                exchange.getMessage().getHeader(Counters.INTAKE, String.class), 0);
+    }
+
     /** The change just stored and judged, held in the table until its group is announced. */
-    public Announcement hold(Exchange exchange) {
-        SecurityGroupChange change = exchange.getProperty(PolicyMessages.CHANGE, SecurityGroupChange.class);
-        if (change == null) {
-            change = exchange.getMessage().getBody(SecurityGroupChange.class);
-        }
-        long due = queue.hold(change.eventId());
-        return new Announcement(exchange.getProperty(KIND, Announcement.Kind.class), change,
-                exchange.getProperty(Verdict.KEY, Verdict.class), exchange.getProperty("names", Names.class),
-                exchange.getProperty("decision", Decision.class), exchange.getProperty("stored", StoredChange.class),
-                exchange.getMessage().getHeader(Counters.INTAKE, String.class), due);
+    public Announcement hold(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        return announcement.withDue(queue.hold(announcement.changeId()));
     }
 
     /**
@@ -94,14 +107,15 @@ public class Announcements {
         return kept;
     }
 
-    /** Puts back on the exchange what the single message about this change, and its bookkeeping, read. */
+    /**
+     * Carries one change of a group on as the exchange's announcement, the change its body. The
+     * decision and the ledger's record go back on the exchange as well: the ledger's and the audit's
+     * beans read them there in every flow, not only this one.
+     */
     public SecurityGroupChange restore(@Body Announcement a, Exchange exchange) {
-        exchange.setProperty(KIND, a.kind());
-        exchange.setProperty(PolicyMessages.CHANGE, a.change());
-        exchange.setProperty(Verdict.KEY, a.verdict());
-        exchange.setProperty("names", a.names());
-        exchange.setProperty("decision", a.decision());
-        exchange.setProperty("stored", a.stored());
+        exchange.setProperty(Keys.ANNOUNCEMENT, a);
+        exchange.setProperty(Keys.DECISION, a.decision());
+        exchange.setProperty(Keys.STORED, a.stored());
         exchange.getMessage().setHeader(Counters.INTAKE, a.intake());
         return a.change();
     }
@@ -139,7 +153,7 @@ public class Announcements {
     }
 
     /** A posted group's changes as the ledger holds them now, for the message to show their state. */
-    public List<Announcement> ofGroup(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public List<Announcement> ofGroup(@ExchangeProperty(Keys.GROUP) String groupId) {
         GroupRecord group = groups.find(groupId);
         List<Announcement> out = new ArrayList<>();
         for (StoredChange stored : groups.members(group)) {
@@ -152,8 +166,8 @@ public class Announcements {
     }
 
     /** The changes of a group that a group decision applies to, each as its own decision. */
-    public List<Decision> decisionsFor(@ExchangeProperty("decision") Decision groupDecision,
-            @ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public List<Decision> decisionsFor(@ExchangeProperty(Keys.DECISION) Decision groupDecision,
+            @ExchangeProperty(Keys.GROUP) String groupId) {
         GroupRecord group = groups.find(groupId);
         Decision.Kind each = switch (groupDecision.kind()) {
             case APPROVE_ALL -> Decision.Kind.APPROVE;
@@ -178,13 +192,13 @@ public class Announcements {
     }
 
     /** The changes of a group still waiting for a decision and not yet posted alone, to be posted each alone. */
-    public List<Announcement> stillOpen(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public List<Announcement> stillOpen(@ExchangeProperty(Keys.GROUP) String groupId) {
         return ofGroup(groupId).stream().filter(a -> a.kind() == Announcement.Kind.ASK
                 && a.stored().status() == Status.PENDING && a.stored().announcedIn() != null).toList();
     }
 
     /** Decide one by one with nothing left to post alone: the person is told, and nothing is posted. */
-    public void checkOneByOne(@ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public void checkOneByOne(@ExchangeProperty(Keys.GROUP) String groupId) {
         if (stillOpen(groupId).isEmpty()) {
             GroupRecord group = groups.find(groupId);
             throw new DecisionRefusedException(group.oneByOneBy() != null

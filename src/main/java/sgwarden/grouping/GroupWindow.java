@@ -15,6 +15,7 @@ import org.apache.camel.processor.aggregate.AggregateProcessor;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
 import sgwarden.slack.Announcement;
 
@@ -35,8 +36,6 @@ public class GroupWindow implements AggregationStrategy {
 
     /** The node ID of the aggregator that holds the open groups. */
     public static final String AGGREGATOR = "group-aggregator";
-    static final String FIRST_AT = "sgwardenGroupFirstAt";
-    static final String LAST_AT = "sgwardenGroupLastAt";
 
     @Inject
     Settings settings;
@@ -63,12 +62,12 @@ public class GroupWindow implements AggregationStrategy {
             List<Announcement> members = new ArrayList<>();
             members.add(next);
             joining.getMessage().setBody(members);
-            joining.setProperty(FIRST_AT, now);
-            joining.setProperty(LAST_AT, now);
+            joining.setProperty(Keys.GROUP_FIRST_AT, now);
+            joining.setProperty(Keys.GROUP_LAST_AT, now);
             return joining;
         }
         group.getMessage().getBody(List.class).add(next);
-        group.setProperty(LAST_AT, now);
+        group.setProperty(Keys.GROUP_LAST_AT, now);
         return group;
     }
 
@@ -118,8 +117,8 @@ public class GroupWindow implements AggregationStrategy {
         if (group == null) {
             return false;
         }
-        long first = group.getProperty(FIRST_AT, Long.class);
-        long last = group.getProperty(LAST_AT, Long.class);
+        long first = group.getProperty(Keys.GROUP_FIRST_AT, Long.class);
+        long last = group.getProperty(Keys.GROUP_LAST_AT, Long.class);
         return now - last >= settings.group().quiet().toMillis() || now - first >= settings.group().window().toMillis();
     }
 }

@@ -15,12 +15,11 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.OwnWrite;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.StoredChange;
 import sgwarden.plumbing.TamperEvent;
-import sgwarden.store.Expiries;
-import sgwarden.store.GroupStore;
 
 /**
  * One INFO line in the category sgwarden.audit for every action: a change announced or skipped, a
@@ -37,7 +36,7 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger(CATEGORY);
 
     public void announced(@Body SecurityGroupChange change, @Header(Counters.INTAKE) String intake,
-            @ExchangeProperty(GroupStore.GROUP) String groupId) {
+            @ExchangeProperty(Keys.GROUP) String groupId) {
         Map<String, String> f = fields("announced", change);
         f.put("intake", intake);
         // announced in a group message: its line names the group, each change's line names it too
@@ -76,7 +75,7 @@ public class AuditLog {
      * read again by an overlapping Lake run is only counted, as a duplicate is.
      */
     public void ownWrite(@Body SecurityGroupChange change,
-            @ExchangeProperty(OwnWrite.Recognized.PROPERTY) OwnWrite.Recognized recognized,
+            @ExchangeProperty(Keys.OWN_WRITE) OwnWrite.Recognized recognized,
             @Header(Counters.INTAKE) String intake) {
         if (recognized.again() && "lake".equals(intake)) {
             return;
@@ -103,8 +102,8 @@ public class AuditLog {
         write(f);
     }
 
-    public void decision(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty("stored") StoredChange stored) {
+    public void decision(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.STORED) StoredChange stored) {
         Map<String, String> f = fields("decision", stored);
         f.put("decision", decision.kind() == null ? null : decision.kind().name());
         who(f, decision);
@@ -115,20 +114,20 @@ public class AuditLog {
     }
 
     /** A change nobody decided got its one reminder (claimed by this replica). */
-    public void reminded(@ExchangeProperty("stored") StoredChange stored) {
+    public void reminded(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         write(fields("reminded", stored));
     }
 
     /** An approval's Extend notice went out (claimed by this replica). */
-    public void noticed(@ExchangeProperty("stored") StoredChange stored) {
+    public void noticed(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         Map<String, String> f = fields("notice", stored);
         f.put("until", stored.approvedUntil() == null ? null : stored.approvedUntil().toString());
         write(f);
     }
 
     /** Extend: who moved an approval's expiry, and to when ("permanent" for no expiry). */
-    public void extended(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty("stored") StoredChange stored) {
+    public void extended(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.STORED) StoredChange stored) {
         Map<String, String> f = fields("extended", stored);
         who(f, decision);
         f.put("until", stored.approvedUntil() == null ? "permanent" : stored.approvedUntil().toString());
@@ -136,9 +135,9 @@ public class AuditLog {
     }
 
     /** A policy decided a change nobody decided in time (undecided in the policy file). */
-    public void undecided(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty("stored") StoredChange stored,
-            @ExchangeProperty(Expiries.UNDECIDED_FOR) String after) {
+    public void undecided(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.STORED) StoredChange stored,
+            @ExchangeProperty(Keys.UNDECIDED_FOR) String after) {
         Map<String, String> f = fields("decision", stored);
         f.put("decision", decision.kind().name());
         who(f, decision);
@@ -147,7 +146,7 @@ public class AuditLog {
     }
 
     /** An approval for a time has run out and this replica claimed it: its revert follows, with its own line. */
-    public void expired(@ExchangeProperty("stored") StoredChange stored) {
+    public void expired(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         Map<String, String> f = fields("expired", stored);
         f.put("outcome", stored.status().name());
         f.put("approvedBy", stored.decidedBy());
@@ -156,8 +155,8 @@ public class AuditLog {
         write(f);
     }
 
-    public void revert(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty("stored") StoredChange stored) {
+    public void revert(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.STORED) StoredChange stored) {
         Map<String, String> f = fields("revert", stored);
         // a modification is undone by restoring the earlier rules, an addition by revoking them
         f.put("undo", stored.isAttachment() ? "detach"
@@ -169,8 +168,8 @@ public class AuditLog {
     }
 
     /** How a Restore ended: RESTORED with the rules' IDs now, or RESTORE_FAILED with the reason. */
-    public void restore(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty("stored") StoredChange stored) {
+    public void restore(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.STORED) StoredChange stored) {
         Map<String, String> f = fields("restore", stored);
         f.put("outcome", stored.status().name());
         who(f, decision);
@@ -179,7 +178,7 @@ public class AuditLog {
     }
 
     /** A group message Slack accepted: which changes it announced, for whom. */
-    public void groupAnnounced(@ExchangeProperty(GroupStore.GROUP) String groupId,
+    public void groupAnnounced(@ExchangeProperty(Keys.GROUP) String groupId,
             @Body List<SecurityGroupChange> members) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", "group-announced");
@@ -193,7 +192,7 @@ public class AuditLog {
     }
 
     /** A group button clicked (Approve all, Deny all, Deny again, Decide one by one); each change gets its own line. */
-    public void groupDecision(@ExchangeProperty("decision") Decision decision) {
+    public void groupDecision(@ExchangeProperty(Keys.DECISION) Decision decision) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", "group-decision");
         f.put("groupId", decision.changeId());
@@ -204,7 +203,7 @@ public class AuditLog {
     }
 
     /** A click that changed nothing: status is the HTTP status Slack got. */
-    public void refused(int status, @ExchangeProperty("decision") Decision decision,
+    public void refused(int status, @ExchangeProperty(Keys.DECISION) Decision decision,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception why) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", "refused");
@@ -257,7 +256,7 @@ public class AuditLog {
     }
 
     /** Who acknowledged a tamper alert. */
-    public void acknowledged(@ExchangeProperty("decision") Decision decision) {
+    public void acknowledged(@ExchangeProperty(Keys.DECISION) Decision decision) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", "acknowledged");
         f.put("eventId", decision.changeId());

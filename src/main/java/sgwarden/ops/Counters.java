@@ -9,6 +9,7 @@ import org.apache.camel.Header;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 
 /** The counters the routes keep; their names are listed in the README. */
 @ApplicationScoped
@@ -44,7 +45,7 @@ public class Counters {
      * The click on the exchange, by its kind: a group button (approve-all, deny-all, deny-failed, one-by-one,
      * extend-all), or the approve or deny it made on one change of the group.
      */
-    public void decided(@org.apache.camel.ExchangeProperty("decision") Decision decision) {
+    public void decided(@org.apache.camel.ExchangeProperty(Keys.DECISION) Decision decision) {
         decision(decision.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 

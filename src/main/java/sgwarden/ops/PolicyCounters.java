@@ -8,6 +8,7 @@ import org.apache.camel.ExchangeProperty;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import sgwarden.change.Keys;
 import sgwarden.policy.Verdict;
 
 /** Changes by policy and by action (and what dry-run policies would have done), and restores by outcome. */
@@ -19,7 +20,7 @@ public class PolicyCounters {
     MeterRegistry registry;
 
     /** sgwarden.policy.changes{policy, action, would}: every change, whether posted or not. */
-    public void verdict(@ExchangeProperty(Verdict.KEY) Verdict verdict) {
+    public void verdict(@ExchangeProperty(Keys.VERDICT) Verdict verdict) {
         registry.counter("sgwarden.policy.changes",
                 "policy", verdict.policyName() == null ? "none" : verdict.policyName(),
                 "action", verdict.action().word(),

@@ -11,6 +11,7 @@ import jakarta.inject.Named;
 import org.apache.camel.ExchangeProperty;
 
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.StoredChange;
 
@@ -30,7 +31,7 @@ public class Escalations {
     CloudTrailParser parser;
 
     /** For a change due for its reminder, as stored (the route reads it): its deciding policy, or null. */
-    public Policy ofStored(@ExchangeProperty("stored") StoredChange stored) {
+    public Policy ofStored(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         return stored == null ? null : of(parser.parse(stored.record(), null).withEarlier(stored.earlier()));
     }
 

@@ -10,6 +10,7 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 
 /**
@@ -24,7 +25,7 @@ public class PolicyDecisions {
     @Inject
     Clock clock;
 
-    public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict) {
+    public Decision of(@Body SecurityGroupChange change, @ExchangeProperty(Keys.VERDICT) Verdict verdict) {
         Decision.Kind kind = switch (verdict.action()) {
             case APPROVE -> Decision.Kind.APPROVE;
             case REVERT -> Decision.Kind.REVERT;

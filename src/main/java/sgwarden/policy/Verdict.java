@@ -15,9 +15,6 @@ import java.util.List;
  */
 public record Verdict(Action action, Policy policy, Action wouldBe, Post post, List<RuleVerdict> rules) {
 
-    /** The exchange property a change's verdict travels under, from the evaluation to the ledger and the message. */
-    public static final String KEY = "sgwardenVerdict";
-
     public String policyName() {
         return policy == null ? null : policy.name();
     }

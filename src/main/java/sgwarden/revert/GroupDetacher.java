@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -42,7 +43,7 @@ public class GroupDetacher {
     CloudTrailParser parser;
 
     /** REVERTED, or ALREADY_GONE when the group is no longer on the interface (or the interface is gone). */
-    public Status detach(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+    public Status detach(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = attachment(stored);
         String eni = change.attachment().interfaceId();
         try (Ec2Client ec2 = ec2(assumed, stored)) {
@@ -63,7 +64,7 @@ public class GroupDetacher {
     }
 
     /** Restore: the group back on the interface, next to the groups it has now. No rules are re-created. */
-    public List<String> reattach(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+    public List<String> reattach(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = attachment(stored);
         String eni = change.attachment().interfaceId();
         try (Ec2Client ec2 = ec2(assumed, stored)) {

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Keys;
 import sgwarden.change.PrefixListChange;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
@@ -47,7 +48,7 @@ public class PrefixListRestorer {
     CloudTrailParser parser;
 
     /** REVERTED, or ALREADY_GONE when the earlier entries are back already. */
-    public Status revert(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+    public Status revert(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored) {
         PrefixListChange list = prefixList(stored);
         try (Ec2Client ec2 = ec2(assumed, stored)) {
             ManagedPrefixList now = describe(ec2, list);
@@ -69,7 +70,7 @@ public class PrefixListRestorer {
     }
 
     /** Restore: the entries the change added back in the list, those it removed out again. */
-    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored) {
         PrefixListChange list = prefixList(stored);
         try (Ec2Client ec2 = ec2(assumed, stored)) {
             ManagedPrefixList now = describe(ec2, list);

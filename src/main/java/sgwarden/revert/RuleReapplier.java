@@ -25,6 +25,7 @@ import sgwarden.aws.AwsClients;
 import sgwarden.aws.GroupRules;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
@@ -59,8 +60,8 @@ public class RuleReapplier {
     @Inject
     OwnWrites ownWrites;
 
-    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored,
-            @ExchangeProperty("decision") Decision decision) {
+    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored,
+            @ExchangeProperty(Keys.DECISION) Decision decision) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         if (change.isModification()) {
             return remodify(assumed, stored, change, decision);

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import sgwarden.aws.AwsClients;
 import sgwarden.aws.GroupRules;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Keys;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
@@ -47,7 +48,7 @@ public class RuleRestorer {
     @Inject
     OwnWrites ownWrites;
 
-    public Restoration restore(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+    public Restoration restore(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Credentials c = assumed.credentials();
         try (Ec2Client ec2 = clients.ec2(stored.region(), c)) {

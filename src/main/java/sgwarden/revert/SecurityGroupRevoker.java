@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
+import sgwarden.change.Keys;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 
@@ -41,7 +42,7 @@ public class SecurityGroupRevoker {
     OwnWrites ownWrites;
 
     /** Returns REVERTED, or ALREADY_GONE when none of the rules was there any more. */
-    public Status revoke(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange change) {
+    public Status revoke(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange change) {
         if (change.ruleIds().isEmpty()) {
             throw new IllegalStateException(
                     "the CloudTrail record named no rule IDs, so there is nothing exact to revoke");

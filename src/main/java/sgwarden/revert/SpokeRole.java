@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
 import sgwarden.change.AssumedRole;
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
@@ -25,8 +26,8 @@ public class SpokeRole {
     @Inject
     Settings settings;
 
-    public AssumeRoleRequest request(@ExchangeProperty("stored") StoredChange change,
-            @ExchangeProperty("decision") Decision decision) {
+    public AssumeRoleRequest request(@ExchangeProperty(Keys.STORED) StoredChange change,
+            @ExchangeProperty(Keys.DECISION) Decision decision) {
         if (change.accountId() == null || !change.accountId().matches("\\d{12}")) {
             throw new IllegalStateException("change " + change.changeId() + " has no owning account");
         }

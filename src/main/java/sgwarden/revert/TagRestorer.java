@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 
 import sgwarden.aws.AwsClients;
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -49,7 +50,7 @@ public class TagRestorer {
     TagLedger ledger;
 
     /** REVERTED, or ALREADY_GONE when the group no longer exists. */
-    public Status revert(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+    public Status revert(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = tagging(stored);
         if (!write(assumed, stored, change.tagging(), change.tagging().before(), "revert")) {
             return Status.ALREADY_GONE;
@@ -59,7 +60,7 @@ public class TagRestorer {
     }
 
     /** Restore: the change's tags set again. */
-    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty("stored") StoredChange stored) {
+    public List<String> reapply(@Body AssumeRoleResponse assumed, @ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = tagging(stored);
         if (!write(assumed, stored, change.tagging(), change.tagging().after(), "restore")) {
             throw new IllegalStateException(stored.groupId() + " no longer exists: no tags to put back");

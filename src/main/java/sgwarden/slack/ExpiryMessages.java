@@ -17,6 +17,7 @@ import com.slack.api.model.Message;
 import sgwarden.change.ApprovalDuration;
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -24,7 +25,6 @@ import sgwarden.config.Settings;
 import sgwarden.names.NameLookup;
 import sgwarden.names.Names;
 import sgwarden.policy.Policy;
-import sgwarden.store.Expiries;
 
 /** What the channel is told when an approval for a time expires: the change, who approved it, and what expiry did. */
 @ApplicationScoped
@@ -47,12 +47,12 @@ public class ExpiryMessages {
     NameLookup names;
 
     /** A new message naming the change (the click's response_url is long expired). */
-    public Message expired(@ExchangeProperty("stored") StoredChange stored, org.apache.camel.Exchange exchange) {
+    public Message expired(@ExchangeProperty(Keys.STORED) StoredChange stored, org.apache.camel.Exchange exchange) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
         String outcome = outcomeLine(stored, SlackMessages.at(clock.instant()));
         // the announcement itself shows the change: its thread gets the outcome line alone
-        exchange.setProperty(SlackGateway.THREAD_TEXT, outcome);
+        exchange.setProperty(Keys.THREAD_TEXT, outcome);
         Message m = SlackMessages.message(messages.headline(change, shown) + " — " + outcome,
                 messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
         return m;
@@ -74,9 +74,9 @@ public class ExpiryMessages {
      * The reminder: the mention and how long the change has waited. With a webhook it is a new message
      * with the change and its buttons; in a thread (bot token) the text alone is used.
      */
-    public Message reminder(@ExchangeProperty("stored") StoredChange stored,
-            @ExchangeProperty(Expiries.ESCALATING) Policy escalating,
-            @ExchangeProperty(Expiries.ESCALATE_AT) Instant at, org.apache.camel.Exchange exchange) {
+    public Message reminder(@ExchangeProperty(Keys.STORED) StoredChange stored,
+            @ExchangeProperty(Keys.ESCALATING) Policy escalating,
+            @ExchangeProperty(Keys.ESCALATE_AT) Instant at, org.apache.camel.Exchange exchange) {
         String escalation = escalationNote(escalating, at);
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
@@ -90,7 +90,7 @@ public class ExpiryMessages {
         Message m = SlackMessages.message("", blocks);
         m.getBlocks().addAll(announcement.getBlocks());
         m.setText(Mrkdwn.plain(text, 3000));
-        exchange.setProperty(SlackGateway.THREAD_TEXT, m.getText());
+        exchange.setProperty(Keys.THREAD_TEXT, m.getText());
         return m;
     }
 
@@ -99,7 +99,7 @@ public class ExpiryMessages {
      * (within its policies' caps). In a thread (bot token) the notice and the buttons; as a new message
      * (webhook) the change is named too.
      */
-    public Message notice(@ExchangeProperty("stored") StoredChange stored) {
+    public Message notice(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
         String text = ":hourglass_flowing_sand: The approval by " + approver(stored) + " ends "
@@ -124,7 +124,7 @@ public class ExpiryMessages {
     public static final String EXTEND_BLOCK = "sgwarden_extend";
 
     /** Bot-token mode: the announcement, updated to show the new expiry and who moved it. */
-    public Message extendedAnnouncement(@ExchangeProperty("stored") StoredChange stored) {
+    public Message extendedAnnouncement(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
         String outcome = ":white_check_mark: Approved by " + approver(stored) + ", extended by @"
@@ -135,15 +135,15 @@ public class ExpiryMessages {
     }
 
     /** A change its policy decided after it was left undecided: the message says which policy, after how long. */
-    public Message escalated(@ExchangeProperty("stored") StoredChange stored,
-            @ExchangeProperty(Expiries.UNDECIDED_FOR) String after, org.apache.camel.Exchange exchange) {
+    public Message escalated(@ExchangeProperty(Keys.STORED) StoredChange stored,
+            @ExchangeProperty(Keys.UNDECIDED_FOR) String after, org.apache.camel.Exchange exchange) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
         String policy = "policy " + Mrkdwn.escape(stored.decidedByName());
         String at = SlackMessages.at(clock.instant());
         String outcome = StatusTexts.escalated(stored, policy, after, at);
         // the announcement itself shows the change: its thread gets the outcome line alone
-        exchange.setProperty(SlackGateway.THREAD_TEXT, outcome);
+        exchange.setProperty(Keys.THREAD_TEXT, outcome);
         List<Map<String, Object>> blocks = new ArrayList<>(
                 messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
         // reverted by its policy, as by Deny: Restore puts the rules back

@@ -18,13 +18,12 @@ import org.apache.camel.ExchangeProperty;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.names.Names;
 import sgwarden.policy.Policy;
-import sgwarden.store.Expiries;
-import sgwarden.store.GroupStore;
 import sgwarden.store.GroupStore.GroupRecord;
 
 /**
@@ -37,8 +36,6 @@ import sgwarden.store.GroupStore.GroupRecord;
 @Named("groupMessages")
 public class GroupMessages {
 
-    /** The exchange property naming what a digest is about: reminder, notice, expired or escalated. */
-    public static final String DIGEST = "sgwardenDigest";
     /** Blocks of a group message carry its ID: a change's Restore there updates the group message. */
     public static final String BLOCK_PREFIX = "sgwarden_group:";
 
@@ -57,13 +54,13 @@ public class GroupMessages {
     GroupLists lists;
 
     /** The message announcing a group, before anyone decided. */
-    public Message announcement(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public Message announcement(@Body List<Announcement> members, @ExchangeProperty(Keys.GROUP) String groupId) {
         return render(members, groupId, null);
     }
 
     /** The same message, as the changes stand now, after a group action or a change's own decision. */
-    public Message view(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
-            @ExchangeProperty("groupRecord") GroupRecord group) {
+    public Message view(@Body List<Announcement> members, @ExchangeProperty(Keys.GROUP) String groupId,
+            @ExchangeProperty(Keys.GROUP_RECORD) GroupRecord group) {
         return render(members, groupId, group);
     }
 
@@ -72,12 +69,12 @@ public class GroupMessages {
      * the reminder, the Extend notice (with Extend all), the expiry, or the policy's decision on changes
      * left undecided; then the group as it stands.
      */
-    public Message digest(@Body List<Announcement> members, @ExchangeProperty(GroupStore.GROUP) String groupId,
-            @ExchangeProperty("groupRecord") GroupRecord group, @ExchangeProperty(DIGEST) String kind,
-            @ExchangeProperty("stored") StoredChange last,
-            @ExchangeProperty(Expiries.UNDECIDED_FOR) String undecidedFor,
-            @ExchangeProperty(Expiries.ESCALATING) Policy escalating,
-            @ExchangeProperty(Expiries.ESCALATE_AT) Instant at) {
+    public Message digest(@Body List<Announcement> members, @ExchangeProperty(Keys.GROUP) String groupId,
+            @ExchangeProperty(Keys.GROUP_RECORD) GroupRecord group, @ExchangeProperty(Keys.DIGEST) String kind,
+            @ExchangeProperty(Keys.STORED) StoredChange last,
+            @ExchangeProperty(Keys.UNDECIDED_FOR) String undecidedFor,
+            @ExchangeProperty(Keys.ESCALATING) Policy escalating,
+            @ExchangeProperty(Keys.ESCALATE_AT) Instant at) {
         String head = digests.head(kind, last, undecidedFor, escalating, at);
         Message view = render(members, groupId, group);
         List<Map<String, Object>> blocks = new ArrayList<>();

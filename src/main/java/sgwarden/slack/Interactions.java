@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import sgwarden.change.ApprovalDuration;
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.config.Settings;
 import sgwarden.store.GroupStore;
 
@@ -104,14 +105,14 @@ public class Interactions {
             // "sgwarden_group:<group ID>", or ":<change ID>" after it on a change's own block
             String groupId = blockId.substring(GroupMessages.BLOCK_PREFIX.length()).split(":", 2)[0];
             if (groupId.startsWith(GroupStore.PREFIX) && groupId.length() <= MAX_CHANGE_ID) {
-                exchange.setProperty(GroupStore.GROUP, groupId);
+                exchange.setProperty(Keys.GROUP, groupId);
             }
         }
         return new Decision(changeId, actionId, kind, userId, userName, teamId, responseUrl, clock.instant());
     }
 
     /** The router's last branch: an action that is neither Approve nor Deny. */
-    public void unknownAction(@org.apache.camel.ExchangeProperty("decision") Decision decision) {
+    public void unknownAction(@org.apache.camel.ExchangeProperty(Keys.DECISION) Decision decision) {
         throw new BadInteractionException("unknown action '" + decision.actionId() + "'");
     }
 

@@ -15,6 +15,7 @@ import com.slack.api.model.Message;
 
 import sgwarden.change.CloudTrailParser;
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -42,8 +43,8 @@ public class OutcomeMessages {
     NameLookup names;
 
     /** The announcement with its outcome; Deny stays only where a retry is possible. */
-    public Message outcome(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty("stored") StoredChange stored) {
+    public Message outcome(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = StatusTexts.decided(decision, stored, SlackMessages.at(clock.instant()));
         // the replaced message keeps the names the announcement showed (cached, or read again within the bound)

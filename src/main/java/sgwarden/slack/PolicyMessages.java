@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.slack.api.model.Message;
 
+import sgwarden.change.Keys;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
@@ -36,15 +37,15 @@ public class PolicyMessages {
 
     public static final String RESTORE = "sgwarden_restore";
     public static final String KEEP_OFF = "sgwarden_keep_off";
-    /** The exchange property holding the change while the body is its message or its revert. */
-    public static final String CHANGE = "sgwardenPolicyChange";
 
     @Inject
     SlackMessages messages;
 
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
-    public Message ask(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict,
-            @ExchangeProperty("names") Names names) {
+    public Message ask(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        SecurityGroupChange change = announcement.change();
+        Verdict verdict = announcement.verdict();
+        Names names = announcement.names();
         if ((change.changesAttachment() || change.changesPrefixList()) && verdict != null) {
             // an attached group: the message names the rules the policies did not approve
             List<Rule> open = verdict.rules().stream()
@@ -98,8 +99,9 @@ public class PolicyMessages {
     }
 
     /** approve with post: compact: one line, no buttons. */
-    public Message approved(@Body SecurityGroupChange change,
-            @ExchangeProperty(Verdict.KEY) Verdict verdict) {
+    public Message approved(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        SecurityGroupChange change = announcement.change();
+        Verdict verdict = announcement.verdict();
         String text = ":white_check_mark: Approved by policy *" + Mrkdwn.escape(verdict.policyName(), 100) + "*: "
                 + Mrkdwn.escape(messages.headline(change), 2500);
         return SlackMessages.message("Approved by policy " + verdict.policyName() + ": " + messages.headline(change),
@@ -109,9 +111,11 @@ public class PolicyMessages {
     }
 
     /** revert and quarantine: the change, what the policy did, and what a person may do next. */
-    public Message acted(@ExchangeProperty(CHANGE) SecurityGroupChange change,
-            @ExchangeProperty(Verdict.KEY) Verdict verdict, @ExchangeProperty("stored") StoredChange stored,
-            @ExchangeProperty("names") Names names) {
+    public Message acted(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
+        SecurityGroupChange change = announcement.change();
+        Verdict verdict = announcement.verdict();
+        StoredChange stored = announcement.stored();
+        Names names = announcement.names();
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
@@ -237,7 +241,7 @@ public class PolicyMessages {
     }
 
     /** The log line of a dry run: what the policy would have done, and what is done instead. */
-    public void logWould(@Body SecurityGroupChange change, @ExchangeProperty(Verdict.KEY) Verdict verdict) {
+    public void logWould(@Body SecurityGroupChange change, @ExchangeProperty(Keys.VERDICT) Verdict verdict) {
         LOG.infof("change %s: dry run: %s; it is %s", change.eventId(),
                 wouldLine(dryRunPolicy(verdict), verdict.wouldBe()),
                 verdict.action() == Action.ASK ? "asked about" : verdict.action().word() + "d");

@@ -30,6 +30,7 @@ import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import com.slack.api.model.Message;
 
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.MessageRef;
 import sgwarden.config.Settings;
 
@@ -48,13 +49,6 @@ import sgwarden.config.Settings;
 @Named("slackGateway")
 public class SlackGateway {
 
-    /** The announced message (a MessageRef) that an update or a reply is about. */
-    public static final String ANNOUNCED = "sgwardenSlackAnnounced";
-    /** Set by a renderer whose message, in a thread, is better said by one line of text alone. */
-    public static final String THREAD_TEXT = "sgwardenSlackThreadText";
-    /** The click has been answered through its response_url: using it again would overwrite that answer. */
-    static final String ANSWERED = "sgwardenSlackAnswered";
-
     private static final Logger LOG = Logger.getLogger(SlackGateway.class);
 
     @Inject
@@ -71,13 +65,13 @@ public class SlackGateway {
     }
 
     /** Posted with the bot token, so its ts is known: it can be edited and has a thread. */
-    public boolean inPlace(@ExchangeProperty(ANNOUNCED) MessageRef announced) {
+    public boolean inPlace(@ExchangeProperty(Keys.ANNOUNCED) MessageRef announced) {
         return announced != null && announced.ts() != null;
     }
 
     /** A click whose response_url has not answered it yet: it can replace the clicked message. */
-    public boolean clickOpen(@ExchangeProperty("decision") Decision decision,
-            @ExchangeProperty(ANSWERED) Boolean answered) {
+    public boolean clickOpen(@ExchangeProperty(Keys.DECISION) Decision decision,
+            @ExchangeProperty(Keys.ANSWERED) Boolean answered) {
         return decision != null && decision.responseUrl() != null && !Boolean.TRUE.equals(answered);
     }
 
@@ -103,12 +97,12 @@ public class SlackGateway {
         if (!response.isOk()) {
             throw new CamelExchangeException("Error POSTing to Slack API: " + response.getError(), exchange);
         }
-        exchange.setProperty(MessageRef.TS, response.getTs());
-        exchange.setProperty(MessageRef.CHANNEL, response.getChannel());
+        exchange.setProperty(Keys.SLACK_TS, response.getTs());
+        exchange.setProperty(Keys.SLACK_CHANNEL, response.getChannel());
     }
 
     /** Replaces the announced message (chat.update). */
-    public void update(@Body Message message, @ExchangeProperty(ANNOUNCED) MessageRef announced, Exchange exchange)
+    public void update(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced, Exchange exchange)
             throws IOException, SlackApiException, CamelExchangeException {
         ChatUpdateResponse response = methods().chatUpdate(r -> r.channel(announced.channel()).ts(announced.ts())
                 .text(message.getText()).blocks(message.getBlocks()));
@@ -118,8 +112,8 @@ public class SlackGateway {
     }
 
     /** Posts in the thread of the announced message: the line of THREAD_TEXT if set, else the message. */
-    public void reply(@Body Message message, @ExchangeProperty(ANNOUNCED) MessageRef announced,
-            @ExchangeProperty(THREAD_TEXT) String line, Exchange exchange)
+    public void reply(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced,
+            @ExchangeProperty(Keys.THREAD_TEXT) String line, Exchange exchange)
             throws IOException, SlackApiException, CamelExchangeException {
         ChatPostMessageResponse response = line != null
                 ? methods().chatPostMessage(r -> r.channel(announced.channel()).threadTs(announced.ts()).text(line))
@@ -131,7 +125,7 @@ public class SlackGateway {
     }
 
     /** Replaces the clicked message through the click's response_url; without one, there is nobody to answer. */
-    public void respond(@Body Message message, @ExchangeProperty("decision") Decision decision, Exchange exchange) {
+    public void respond(@Body Message message, @ExchangeProperty(Keys.DECISION) Decision decision, Exchange exchange) {
         if (decision == null || decision.responseUrl() == null) {
             return;
         }
@@ -140,11 +134,11 @@ public class SlackGateway {
         body.put("text", message.getText());
         body.put("blocks", message.getBlocks());
         toResponseUrl(decision.responseUrl(), body);
-        exchange.setProperty(ANSWERED, true);
+        exchange.setProperty(Keys.ANSWERED, true);
     }
 
     /** Tells the person who clicked, and nobody else (the clicked message stays), the text. */
-    public void ephemeral(@Body String text, @ExchangeProperty("decision") Decision decision) {
+    public void ephemeral(@Body String text, @ExchangeProperty(Keys.DECISION) Decision decision) {
         if (decision == null || decision.responseUrl() == null) {
             return;
         }

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import sgwarden.change.ApprovalDuration;
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
-import sgwarden.change.MessageRef;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -112,9 +112,9 @@ public class ChangeStore {
      * somebody decided already, the change stays as it is.
      */
     public void confirmAnnounced(@Body SecurityGroupChange change,
-            @ExchangeProperty(MessageRef.CHANNEL) String slackChannel,
-            @ExchangeProperty(MessageRef.TS) String slackTs,
-            @ExchangeProperty(GroupStore.GROUP) String groupId) {
+            @ExchangeProperty(Keys.SLACK_CHANNEL) String slackChannel,
+            @ExchangeProperty(Keys.SLACK_TS) String slackTs,
+            @ExchangeProperty(Keys.GROUP) String groupId) {
         Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS, "#announced", Items.ANNOUNCED_AT));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending",
                 Transition.ANNOUNCE.target(Status.PENDING), ":now", Items.s(clock.instant().toString())));
@@ -164,7 +164,7 @@ public class ChangeStore {
      * Records a decision if the change is still open to it: Approve only while PENDING, Deny while
      * PENDING or after a failed revert. Otherwise says who decided first, and when.
      */
-    public StoredChange decide(@ExchangeProperty("decision") Decision decision) {
+    public StoredChange decide(@ExchangeProperty(Keys.DECISION) Decision decision) {
         boolean deny = decision.kind() == Decision.Kind.DENY;
         Transition transition = deny ? Transition.DENY : Transition.APPROVE;
         Map<String, AttributeValue> values = new HashMap<>();
@@ -224,7 +224,7 @@ public class ChangeStore {
      * A group's decision on one of its changes: recorded as a click on that change would be, or null
      * where the change was decided otherwise first (first decision wins, change by change).
      */
-    public StoredChange decideIfOpen(@ExchangeProperty("decision") Decision decision) {
+    public StoredChange decideIfOpen(@ExchangeProperty(Keys.DECISION) Decision decision) {
         try {
             return decide(decision);
         } catch (DecisionRefusedException | UnknownChangeException e) {
@@ -237,7 +237,7 @@ public class ChangeStore {
      * second run after a kill, finds it taken). From then on its reminder, notice and expiry speak of
      * it alone, not in the group's digest. False where it was taken or decided already.
      */
-    public boolean takeAlone(@Body SecurityGroupChange change, @ExchangeProperty(GroupStore.GROUP) String groupId) {
+    public boolean takeAlone(@Body SecurityGroupChange change, @ExchangeProperty(Keys.GROUP) String groupId) {
         try {
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
                     .updateExpression("REMOVE #in")
@@ -253,8 +253,8 @@ public class ChangeStore {
 
     /** In bot-token mode, a change posted alone keeps the ts of its own message: an expiry updates that one. */
     public void postedAlone(@Body SecurityGroupChange change,
-            @ExchangeProperty(MessageRef.CHANNEL) String slackChannel,
-            @ExchangeProperty(MessageRef.TS) String slackTs) {
+            @ExchangeProperty(Keys.SLACK_CHANNEL) String slackChannel,
+            @ExchangeProperty(Keys.SLACK_TS) String slackTs) {
         if (slackTs == null || slackChannel == null) {
             return;
         }
@@ -267,7 +267,8 @@ public class ChangeStore {
     }
 
     /** Records how a revert ended. Only the revert that holds the REVERTING state may do so. */
-    public StoredChange recordOutcome(@ExchangeProperty("decision") Decision decision, Status outcome, String error) {
+    public StoredChange recordOutcome(@ExchangeProperty(Keys.DECISION) Decision decision, Status outcome,
+            String error) {
         return recordOutcome(decision, outcome, error, Map.of());
     }
 
@@ -312,7 +313,7 @@ public class ChangeStore {
     }
 
     /** Records a finished revert: REVERTED or ALREADY_GONE. */
-    public StoredChange recordReverted(@ExchangeProperty("decision") Decision decision,
+    public StoredChange recordReverted(@ExchangeProperty(Keys.DECISION) Decision decision,
             @Body Status outcome) {
         return recordOutcome(decision, outcome, null);
     }
@@ -321,7 +322,7 @@ public class ChangeStore {
      * Records how the revert of a modification ended, and what it did: the forms it put back and the
      * rules it removed because their earlier forms were not known.
      */
-    public StoredChange recordRestored(@ExchangeProperty("decision") Decision decision,
+    public StoredChange recordRestored(@ExchangeProperty(Keys.DECISION) Decision decision,
             @Body Restoration restoration) {
         Map<String, AttributeValue> details = new HashMap<>();
         if (!restoration.restored().isEmpty()) {
@@ -334,7 +335,7 @@ public class ChangeStore {
     }
 
     /** Records a failed revert with its reason; the change may be denied again. */
-    public StoredChange recordFailure(@ExchangeProperty("decision") Decision decision,
+    public StoredChange recordFailure(@ExchangeProperty(Keys.DECISION) Decision decision,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         return recordOutcome(decision, Status.REVERT_FAILED, reason(failure));
     }

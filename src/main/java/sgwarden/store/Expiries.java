@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.change.UnknownChangeException;
@@ -114,8 +115,8 @@ public class Expiries {
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange stored = Items.storedChange(updated);
-            exchange.setProperty("stored", stored);
-            exchange.setProperty("decision", new Decision(changeId, "sgwarden_expiry", Decision.Kind.DENY, BY,
+            exchange.setProperty(Keys.STORED, stored);
+            exchange.setProperty(Keys.DECISION, new Decision(changeId, "sgwarden_expiry", Decision.Kind.DENY, BY,
                     stored.decidedByName(), null, null, now));
             return stored;
         } catch (ConditionalCheckFailedException e) {
@@ -129,10 +130,10 @@ public class Expiries {
      * Claims a change's one reminder: still PENDING, and still due as the Query saw it. The claim takes
      * it out of the due-index, so across replicas exactly one reminds. A change decided since is only
      * taken out of the index. Returns the change to remind of, or null. The policy that decides it if
-     * nobody does ({@link #ESCALATING}, asked by the route) keeps it in the index for that decision.
+     * nobody does ({@link Keys#ESCALATING}, asked by the route) keeps it in the index for that decision.
      */
     public StoredChange claimReminder(@Body Map<String, AttributeValue> item,
-            @org.apache.camel.ExchangeProperty(ESCALATING) Policy escalating, Exchange exchange) {
+            @org.apache.camel.ExchangeProperty(Keys.ESCALATING) Policy escalating, Exchange exchange) {
         String changeId = Items.str(item, Items.ID);
         AttributeValue seenDue = item.get(Items.DUE_AT);
         if (changeId == null || seenDue == null) {
@@ -168,11 +169,11 @@ public class Expiries {
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange stored = Items.storedChange(updated);
-            exchange.setProperty("stored", stored);
+            exchange.setProperty(Keys.STORED, stored);
             if (escalating != null) {
                 // the reminder says what happens if nobody decides, and when
                 Instant at = Instant.ofEpochSecond(Long.parseLong(values.get(":escalateAt").n()));
-                exchange.setProperty(ESCALATE_AT, at);
+                exchange.setProperty(Keys.ESCALATE_AT, at);
             }
             return stored;
         } catch (ConditionalCheckFailedException e) {
@@ -252,7 +253,7 @@ public class Expiries {
                             ":now", Items.s(clock.instant().toString())))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange stored = Items.storedChange(updated);
-            exchange.setProperty("stored", stored);
+            exchange.setProperty(Keys.STORED, stored);
             return stored;
         } catch (ConditionalCheckFailedException e) {
             leaveIndex(changeId, Status.APPROVED, Items.NOTICES_SHARD, seenDue);
@@ -280,7 +281,7 @@ public class Expiries {
      * is APPROVED and not yet past its expiry. The update is conditional on the expiry as read, so the
      * first of two clicks wins and the other is told. The new expiry gets its own Extend notice.
      */
-    public StoredChange extend(@org.apache.camel.ExchangeProperty("decision") Decision decision, Exchange exchange) {
+    public StoredChange extend(@org.apache.camel.ExchangeProperty(Keys.DECISION) Decision decision, Exchange exchange) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(settings.table())
                 .key(Items.key(decision.changeId())).consistentRead(true)).item();
         if (item == null || item.isEmpty() || Status.ANNOUNCING.name().equals(Items.str(item, Items.STATUS))) {
@@ -319,7 +320,7 @@ public class Expiries {
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange extended = Items.storedChange(updated);
-            exchange.setProperty("stored", extended);
+            exchange.setProperty(Keys.STORED, extended);
             return extended;
         } catch (ConditionalCheckFailedException e) {
             StoredChange meanwhile = Items.storedChange(dynamo.getItem(b -> b.tableName(settings.table())
@@ -329,7 +330,7 @@ public class Expiries {
     }
 
     /** A group's Extend all, for one of its approvals: extended, or null where it was not open to it. */
-    public StoredChange extendIfOpen(@org.apache.camel.ExchangeProperty("decision") Decision decision,
+    public StoredChange extendIfOpen(@org.apache.camel.ExchangeProperty(Keys.DECISION) Decision decision,
             Exchange exchange) {
         try {
             return extend(decision, exchange);
@@ -385,9 +386,9 @@ public class Expiries {
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             StoredChange stored = Items.storedChange(updated);
-            exchange.setProperty("stored", stored);
-            exchange.setProperty(UNDECIDED_FOR, after);
-            exchange.setProperty("decision", new Decision(changeId, "sgwarden_policy_undecided", kind, by, policy,
+            exchange.setProperty(Keys.STORED, stored);
+            exchange.setProperty(Keys.UNDECIDED_FOR, after);
+            exchange.setProperty(Keys.DECISION, new Decision(changeId, "sgwarden_policy_undecided", kind, by, policy,
                     null, null, now));
             return stored;
         } catch (ConditionalCheckFailedException e) {
@@ -395,10 +396,4 @@ public class Expiries {
             return null;
         }
     }
-
-    /** How long the change waited before its policy decided, as the message says it ("24 h"). */
-    public static final String UNDECIDED_FOR = "sgwardenUndecidedFor";
-    /** The policy that decides a reminded change if nobody does (absent if none), and when it will. */
-    public static final String ESCALATING = "sgwardenEscalating";
-    public static final String ESCALATE_AT = "sgwardenEscalateAt";
 }

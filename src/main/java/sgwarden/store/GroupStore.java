@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.MessageRef;
 import sgwarden.change.StoredChange;
 import sgwarden.change.UnknownChangeException;
@@ -36,8 +37,6 @@ import sgwarden.config.Settings;
 @Named("groupStore")
 public class GroupStore {
 
-    /** The exchange property holding the ID of the group message being posted or acted on. */
-    public static final String GROUP = "sgwardenGroup";
     public static final String PREFIX = "group#";
 
     static final String KIND = "kind";
@@ -79,9 +78,9 @@ public class GroupStore {
     }
 
     /** Bot-token mode: where the group message is, so a later action updates it with chat.update. */
-    public void posted(@ExchangeProperty(GROUP) String groupId,
-            @ExchangeProperty(MessageRef.CHANNEL) String channel,
-            @ExchangeProperty(MessageRef.TS) String ts) {
+    public void posted(@ExchangeProperty(Keys.GROUP) String groupId,
+            @ExchangeProperty(Keys.SLACK_CHANNEL) String channel,
+            @ExchangeProperty(Keys.SLACK_TS) String ts) {
         if (groupId == null || channel == null || ts == null) {
             return;
         }
@@ -138,7 +137,7 @@ public class GroupStore {
     }
 
     /** Records the group action a person took, for the message to say (and who first asked for one by one). */
-    public GroupRecord act(@ExchangeProperty("decision") Decision decision) {
+    public GroupRecord act(@ExchangeProperty(Keys.DECISION) Decision decision) {
         boolean oneByOne = decision.kind() == Decision.Kind.ONE_BY_ONE;
         Map<String, String> names = new LinkedHashMap<>(Map.of("#action", LAST_ACTION, "#by", LAST_BY,
                 "#byName", LAST_BY_NAME, "#at", LAST_AT, "#kind", KIND));

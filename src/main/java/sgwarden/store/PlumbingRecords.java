@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.change.Status;
 import sgwarden.change.UnknownChangeException;
 import sgwarden.config.Settings;
@@ -104,7 +105,7 @@ public class PlumbingRecords {
     }
 
     /** Records who acknowledged a tamper alert, once; a second click is told who did it first. */
-    public Acknowledged acknowledge(@org.apache.camel.ExchangeProperty("decision") Decision decision) {
+    public Acknowledged acknowledge(@org.apache.camel.ExchangeProperty(Keys.DECISION) Decision decision) {
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":acknowledged", Transition.ACKNOWLEDGE.target(Status.TAMPER_ACKNOWLEDGED),
@@ -219,13 +220,13 @@ public class PlumbingRecords {
         } catch (ConditionalCheckFailedException e) {
             return null;
         }
-        exchange.setProperty("silenceDue", retry.n());
+        exchange.setProperty(Keys.SILENCE_DUE, retry.n());
         return new Silence(Items.str(item, Items.ACCOUNT), Items.str(item, Items.REGION), epoch(item, LAST_HEARD),
                 now);
     }
 
     /** The silence is posted: out of the due-index until the next heartbeat (unless one came meanwhile). */
-    public void silencePosted(@Body Silence silence, @org.apache.camel.ExchangeProperty("silenceDue") String due) {
+    public void silencePosted(@Body Silence silence, @org.apache.camel.ExchangeProperty(Keys.SILENCE_DUE) String due) {
         Map<String, String> names = new HashMap<>(Map.of("#shard", Items.DUE_SHARD, "#due", Items.DUE_AT));
         try {
             dynamo.updateItem(b -> b.tableName(settings.table())

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import sgwarden.change.Decision;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
@@ -46,7 +47,7 @@ public class PolicyRecords {
 
     /** Keeps the policy name and action, the dry-run verdict and each rule's policy on the change. */
     public SecurityGroupChange recordVerdict(@Body SecurityGroupChange change,
-            @ExchangeProperty(Verdict.KEY) Verdict verdict) {
+            @ExchangeProperty(Keys.VERDICT) Verdict verdict) {
         Map<String, AttributeValue> values = new HashMap<>();
         Map<String, String> names = new HashMap<>(Map.of("#action", Items.POLICY_ACTION, "#rules", Items.RULE_POLICIES,
                 "#id", Items.ID));
@@ -77,12 +78,12 @@ public class PolicyRecords {
     }
 
     /** A policy revokes the change at once (revert, quarantine): it is REVERTING, decided by the policy. */
-    public StoredChange decide(@ExchangeProperty("decision") Decision decision) {
+    public StoredChange decide(@ExchangeProperty(Keys.DECISION) Decision decision) {
         return take(decision, Status.REVERTING, false);
     }
 
     /** A policy approves the change; posted tells whether Slack accepted a message about it. */
-    public StoredChange approve(@ExchangeProperty("decision") Decision decision, boolean posted) {
+    public StoredChange approve(@ExchangeProperty(Keys.DECISION) Decision decision, boolean posted) {
         return take(decision, Status.APPROVED, posted);
     }
 
@@ -126,7 +127,7 @@ public class PolicyRecords {
     }
 
     /** Slack accepted the message saying what the policy did: the change counts as announced. */
-    public void announced(@ExchangeProperty("stored") StoredChange stored) {
+    public void announced(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         // announced: no longer waiting in a group's window (a policy's revoke has no other due time)
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(stored.changeId()))
                 .updateExpression("SET #announced = :now, #posted = :now REMOVE #shard, #due")

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import sgwarden.change.Decision;
 import sgwarden.change.DecisionRefusedException;
+import sgwarden.change.Keys;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.config.Settings;
@@ -50,14 +51,14 @@ public class RestoreRecords {
      * Restore clicked: a reverted or quarantined change (or one whose restore failed, or whose restore
      * has been stuck for too long) becomes RESTORING.
      */
-    public StoredChange start(@ExchangeProperty("decision") Decision decision) {
+    public StoredChange start(@ExchangeProperty(Keys.DECISION) Decision decision) {
         Map<String, AttributeValue> values = decisionValues(decision, Transition.RESTORE, Status.RESTORING);
         values.put(":stuck", Items.n(decision.at().minus(settings.revert().stuckAfter()).getEpochSecond()));
         return decide(decision, values, Transition.RESTORE.condition(values, "#atEpoch < :stuck"));
     }
 
     /** A quarantine's Deny: the rules stay off, and the change is REVERTED by the person. */
-    public StoredChange keepOff(@ExchangeProperty("decision") Decision decision) {
+    public StoredChange keepOff(@ExchangeProperty(Keys.DECISION) Decision decision) {
         Map<String, AttributeValue> values = decisionValues(decision, Transition.KEEP_OFF, Status.REVERTED);
         return decide(decision, values, Transition.KEEP_OFF.condition(values, null));
     }
@@ -94,13 +95,13 @@ public class RestoreRecords {
     }
 
     /** The rules are back: RESTORED, with the IDs EC2 gave the re-created rules in the audit trail. */
-    public StoredChange restored(@ExchangeProperty("decision") Decision decision, @Body List<String> ruleIds) {
+    public StoredChange restored(@ExchangeProperty(Keys.DECISION) Decision decision, @Body List<String> ruleIds) {
         return outcome(decision, Status.RESTORED, null,
                 Map.of("restoredRules", AttributeValue.fromL(ruleIds.stream().map(Items::s).toList())));
     }
 
     /** Putting the rules back failed; Restore may be clicked again. */
-    public StoredChange failed(@ExchangeProperty("decision") Decision decision,
+    public StoredChange failed(@ExchangeProperty(Keys.DECISION) Decision decision,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         String reason = ChangeStore.reason(failure);
         return outcome(decision, Status.RESTORE_FAILED, reason, Map.of("error", Items.s(reason)));

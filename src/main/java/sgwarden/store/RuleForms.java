@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 import sgwarden.change.Decision;
 import sgwarden.change.Direction;
+import sgwarden.change.Keys;
 import sgwarden.change.KnownForm;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
@@ -125,7 +126,7 @@ public class RuleForms {
     }
 
     /** After a Deny put rules back, the ledger's forms of those rules are the restored ones. */
-    public Restoration restored(@org.apache.camel.ExchangeProperty("decision") Decision decision,
+    public Restoration restored(@org.apache.camel.ExchangeProperty(Keys.DECISION) Decision decision,
             @org.apache.camel.Body Restoration restoration) {
         for (Map.Entry<String, KnownForm> e : restoration.restored().entrySet()) {
             // an event ID of its own: the CloudTrail record of the restoring call, when it comes, is recorded too

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import sgwarden.change.CloudTrailParser;
+import sgwarden.change.Keys;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.StoredChange;
 import sgwarden.change.Tagging;
@@ -163,7 +164,7 @@ public class TagLedger implements ApprovedTags {
     }
 
     /** A person approved the tag change (or restored it): approve policies count its tags from now on. */
-    public void approve(@ExchangeProperty("stored") StoredChange stored) {
+    public void approve(@ExchangeProperty(Keys.STORED) StoredChange stored) {
         SecurityGroupChange change = parser.parse(stored.record(), null);
         Known k = known(change.accountId(), change.region(), change.groupId(), change.tagging().before());
         write(change, k.seen(), with(k.approved(), change.tagging(), change.tagging().after()));
