@@ -3,8 +3,9 @@
 # of the Slack manifests and the example SCP, and dockerfile-utils over the Dockerfile. Exits
 # non-zero if any tool finds a problem (all tools still run, so one run shows every problem).
 #
-# The tools are installed under target/ (pinned, so a new release cannot turn CI red on its own)
-# and reused while their pins are unchanged.
+# The tools are pinned (a new release cannot turn CI red on its own) and installed once per machine
+# under ~/.cache/sgwarden (SGWARDEN_TOOLS), one folder per set of pins: installing them took a minute
+# of every CI run on a fresh clone. A lock keeps two runs from installing into the same folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +16,12 @@ CHECKOV_VERSION=3.3.30
 DOCKERFILE_UTILS_VERSION=0.16.3
 PYTHON=${PYTHON:-python3}
 
-VENV=target/lint-venv
-NODE_DIR=target/lint-node
+TOOLS=${SGWARDEN_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/sgwarden}
+VENV=$TOOLS/lint-venv-cfn-lint-$CFN_LINT_VERSION-checkov-$CHECKOV_VERSION
+NODE_DIR=$TOOLS/lint-node-dockerfile-utils-$DOCKERFILE_UTILS_VERSION
+mkdir -p "$TOOLS"
+exec 9> "$TOOLS/.lint.lock"
+flock 9
 TEMPLATES=(deploy/cloudformation/*.yaml)
 
 py_pkgs=("cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION")
@@ -36,6 +41,7 @@ if [ "$(cat "$NODE_DIR/.pins" 2>/dev/null)" != "$node_pins" ]; then
     npm install --prefix "$NODE_DIR" --no-save --no-audit --no-fund --loglevel=error "$node_pins"
     echo "$node_pins" > "$NODE_DIR/.pins"
 fi
+flock -u 9
 
 failed=0
 run() {
