@@ -19,6 +19,7 @@
 #   SANDBOX_POLICY_FILE   the policy file the service runs with (default sandbox/policies.yaml: the baseline plus one policy for undecided changes)
 #   SANDBOX_MOTO_HOME     moto's virtualenv (default target/moto)
 #   PYTHON                the python3 that creates moto's virtualenv (default python3)
+#   SANDBOX_JAVA_OPTS     options for the service's JVM (CI gives it the test JVMs' options)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -129,7 +130,7 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKE
     -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI -u SGWARDEN_SLACK_BOT_TOKEN \
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
   SGWARDEN_SLACK_WEBHOOK_URL=$PAGE_URL$WEBHOOK_PATH SGWARDEN_SLACK_SIGNING_SECRET=$SECRET \
-  java -Dquarkus.profile=sandbox \
+  java ${SANDBOX_JAVA_OPTS:-} -Dquarkus.profile=sandbox \
     "-Dquarkus.config.locations=file:$ROOT/sandbox/sandbox.properties" \
     -Dquarkus.http.port="$SERVICE_PORT" -Dquarkus.http.host=127.0.0.1 \
     -Dsgwarden.intake="$INTAKE" \
