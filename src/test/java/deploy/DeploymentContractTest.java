@@ -43,6 +43,8 @@ class DeploymentContractTest {
 
     static final String SHARED = "deploy/cloudformation/security-shared.yaml";
     static final String MEMBER = "deploy/cloudformation/member-account.yaml";
+    static final String LAKE = "deploy/cloudformation/lake-account.yaml";
+    static final String ORG_NAMES = "deploy/cloudformation/org-names.yaml";
 
     /** One stack per compute choice; each must set every production setting on its own. */
     static final List<String> COMPUTE = List.of(
@@ -54,7 +56,8 @@ class DeploymentContractTest {
             COMPUTE.get(0),
             COMPUTE.get(1),
             MEMBER,
-            "deploy/cloudformation/lake-account.yaml");
+            LAKE,
+            ORG_NAMES);
 
     static final String PROPERTIES = "src/main/resources/application.properties";
 
@@ -303,6 +306,115 @@ class DeploymentContractTest {
         assertEquals(new TreeSet<>(SPOKE_ACTIONS), granted, MEMBER + ": the spoke role's EC2 actions");
     }
 
+    /**
+     * The Lake role allows exactly the CloudTrail calls the Lake intake makes: a role that may also
+     * describe or list queries gives whoever holds the service's role more to read than it needs.
+     */
+    @Test
+    void lakeRoleGrantsExactlyTheCallsTheServiceMakes() throws IOException {
+        String code = Files.readString(root.resolve("src/main/java/sgwarden/lake/LakeQuery.java"),
+                StandardCharsets.UTF_8);
+        Matcher call = Pattern.compile("\\blake\\.(\\w+)\\(").matcher(code);
+        Set<String> called = new TreeSet<>();
+        while (call.find()) {
+            called.add("cloudtrail:" + Character.toUpperCase(call.group(1).charAt(0)) + call.group(1).substring(1));
+        }
+        assertTrue(called.contains("cloudtrail:StartQuery"), "no lake.startQuery( call found: " + called);
+        String lake = Files.readString(root.resolve(LAKE), StandardCharsets.UTF_8);
+        Matcher action = Pattern.compile("(?<![:\\w])(cloudtrail:[A-Za-z*]+)").matcher(lake);
+        Set<String> granted = new TreeSet<>();
+        while (action.find()) {
+            granted.add(action.group(1));
+        }
+        assertEquals(called, granted, LAKE + ": the Lake role's actions against the calls in LakeQuery");
+        assertFalse(granted.contains("cloudtrail:DescribeQuery"), "DescribeQuery is never called");
+    }
+
+    /**
+     * Every role that only reads data under the key (the service, the ECS execution role, App
+     * Runner's instance role) may only Decrypt (and DescribeKey). Encrypt, ReEncrypt and
+     * GenerateDataKey are kept for the services that write: in the key policy, never in a role's policy.
+     */
+    @Test
+    void rolesThatOnlyReadUnderTheKeyMayOnlyDecrypt() throws IOException {
+        Set<String> readOnly = Set.of("kms:Decrypt", "kms:DescribeKey");
+        int found = 0;
+        for (String template : TEMPLATES) {
+            String text = Files.readString(root.resolve(template), StandardCharsets.UTF_8);
+            for (String resource : resourcesOfType(text, "AWS::IAM::Role", "AWS::IAM::RolePolicy",
+                    "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy")) {
+                Matcher kms = Pattern.compile("(?<![:\\w])(kms:[A-Za-z*]+)(?![:\\w])")
+                        .matcher(resourceBlock(text, resource));
+                while (kms.find()) {
+                    found++;
+                    assertTrue(readOnly.contains(kms.group(1)), template + " " + resource + " grants " + kms.group(1)
+                            + "; a role that only reads under the key needs only " + readOnly);
+                }
+            }
+        }
+        assertTrue(found >= 3, "the service role and the secrets readers grant kms:Decrypt; found " + found);
+        // In the key policy, only the services that encrypt may: EventBridge and CloudWatch generate
+        // data keys (sending to the queues and the topic), CloudWatch Logs writes the log groups.
+        String key = resourceBlock(Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8), "DataKey");
+        for (String statement : key.split("(?m)^\\s*- Sid: ")) {
+            if (statement.contains("kms:Encrypt") || statement.contains("kms:ReEncrypt")) {
+                assertTrue(statement.startsWith("CloudWatchLogsOfThisAccount")
+                        || statement.startsWith("AccountAdministersKeyThroughIam"),
+                        SHARED + ": DataKey statement grants Encrypt or ReEncrypt: " + statement);
+            }
+        }
+    }
+
+    /**
+     * Anyone in a member account, an admin among them, could otherwise put events on the central
+     * bus: only the member stacks' forward roles may, and those only EventBridge may assume, for
+     * sgwarden's own rules.
+     */
+    @Test
+    void onlyTheForwardRolesPutEventsOnTheCentralBus() throws IOException {
+        String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8);
+        assertEquals(List.of("CentralBusPolicy"), resourcesOfType(shared, "AWS::Events::EventBusPolicy"),
+                "one policy on the central bus");
+        assertFalse(resourceBlock(shared, "CentralBus").contains("Policy:"), "no inline policy on the bus");
+        String policy = resourceBlock(shared, "CentralBusPolicy");
+        assertTrue(policy.contains("aws:PrincipalOrgID: !Ref OrganizationId"), "only this organization");
+        Matcher arn = Pattern.compile("aws:PrincipalArn:\\s*!Sub\\s+(\\S+)").matcher(policy);
+        assertTrue(arn.find(), "PutEvents is conditioned on aws:PrincipalArn");
+        assertEquals("arn:${AWS::Partition}:iam::*:role/sgwarden-forward-*", arn.group(1));
+        assertFalse(arn.find(), "one principal pattern");
+        String member = Files.readString(root.resolve(MEMBER), StandardCharsets.UTF_8);
+        String forward = resourceBlock(member, "ForwardRole");
+        assertTrue(forward.contains("RoleName: !Sub sgwarden-forward-${AWS::Region}") && !forward.contains("Path:"),
+                "the forward role's ARN matches the bus policy's pattern");
+        assertTrue(forward.contains("Principal: {Service: events.amazonaws.com}"), "only EventBridge assumes it");
+        // every member rule that targets the bus goes through that role
+        Matcher target = Pattern.compile("Arn: !Ref CentralBusArn\\n\\s*RoleArn: !GetAtt ForwardRole.Arn")
+                .matcher(member);
+        int targets = 0;
+        while (target.find()) {
+            targets++;
+        }
+        assertEquals(4, targets, MEMBER + ": the four rules that target the central bus, each through ForwardRole");
+    }
+
+    /** Restore is the only call that adds a rule; the spoke role can add one only with AllowRestore. */
+    @Test
+    void spokeRoleAddsRulesOnlyWhenRestoreIsAllowed() throws IOException {
+        String member = Files.readString(root.resolve(MEMBER), StandardCharsets.UTF_8);
+        String parameter = parameterBlock(member, "AllowRestore");
+        assertTrue(parameter.contains("AllowedValues: [\"true\", \"false\"]"), parameter);
+        assertTrue(member.contains("CanRestore: !Equals [!Ref AllowRestore, \"true\"]"));
+        String role = resourceBlock(member, "SpokeRole");
+        for (String statement : role.split("(?m)^\\s*- Sid: ")) {
+            if (statement.contains("ec2:Authorize") && statement.contains("Effect: Allow")) {
+                assertTrue(statement.startsWith("AddRulesBackOnRestore"),
+                        "Authorize granted outside the AllowRestore statement: " + statement);
+            }
+        }
+        assertTrue(Pattern.compile("- !If\\s+- CanRestore\\s+- Sid: AddRulesBackOnRestore").matcher(role).find(),
+                "AddRulesBackOnRestore exists only under CanRestore");
+    }
+
     @Test
     void tableHasTheDueIndexForTheExpiryAndReminderTimer() throws IOException {
         String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*#.*\\n",
@@ -507,6 +619,23 @@ class DeploymentContractTest {
         assertTrue(
                 docs.contains("deploy/scp/protect-sgwarden-plumbing.json") && docs.contains("The management account"),
                 "docs/deployment.md recommends it and says what it does not cover");
+    }
+
+    /** A resource's lines (or a parameter's: both sit at two spaces in their section). */
+    static String resourceBlock(String template, String resource) {
+        return parameterBlock(template, resource);
+    }
+
+    /** The logical IDs of the resources of the given types, in template order. */
+    static List<String> resourcesOfType(String template, String... types) {
+        List<String> found = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^  (\\w+):\\s*\\n    Type: (\\S+)").matcher(template);
+        while (m.find()) {
+            if (List.of(types).contains(m.group(2))) {
+                found.add(m.group(1));
+            }
+        }
+        return found;
     }
 
     /** The lines of one parameter's declaration, up to the next parameter or section. */
