@@ -638,6 +638,36 @@ class DeploymentContractTest {
         return found;
     }
 
+    /**
+     * A new customer follows numbered steps: the management account's own stacks and the SCPs are
+     * steps of their own, each with the commands and the files it needs, not prose elsewhere.
+     */
+    @Test
+    void theGuideNumbersEveryStepANewCustomerTakes() throws IOException {
+        String docs = Files.readString(root.resolve("docs/deployment.md"), StandardCharsets.UTF_8);
+        Matcher step = Pattern.compile("(?m)^### (\\d+)\\. (.+)$").matcher(docs);
+        Map<String, String> steps = new LinkedHashMap<>();
+        int expected = 1;
+        while (step.find() && step.group(1).equals(String.valueOf(expected))) {
+            steps.put(step.group(2), docs.substring(step.end()));
+            expected++;
+        }
+        String management = steps.entrySet().stream().filter(e -> e.getKey().contains("management account"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        assertTrue(management != null, "a numbered step for the management account's own stacks: " + steps.keySet());
+        assertTrue(management.substring(0, management.indexOf("\n### ")).contains("member-account.yaml"),
+                "that step deploys the member template");
+        String scps = steps.entrySet().stream().filter(e -> e.getKey().contains("service control policies"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        assertTrue(scps != null, "a numbered step for the SCPs: " + steps.keySet());
+        String scpStep = scps.substring(0, scps.indexOf("\n### "));
+        for (String file : List.of("deploy/scp/protect-sgwarden-plumbing.json",
+                "deploy/scp/deny-unwatched-regions.json")) {
+            assertTrue(scpStep.contains("file://" + file), "the SCP step creates " + file);
+        }
+        assertTrue(scpStep.contains("attach-policy"), "and attaches it");
+    }
+
     /** The lines of one parameter's declaration, up to the next parameter or section. */
     static String parameterBlock(String template, String parameter) {
         Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(parameter) + ":\\s*\\n((?:    .*\\n|\\s*\\n)*)")
