@@ -668,6 +668,37 @@ class DeploymentContractTest {
         assertTrue(scpStep.contains("attach-policy"), "and attaches it");
     }
 
+    /**
+     * IAM keeps a trusted role's unique ID, not its name: once sgwarden-service is deleted and made
+     * again, every role that trusts it must have its trust policy written again. Each such role
+     * carries TrustRevision in its trust policy, so that raising the parameter rewrites it.
+     */
+    @Test
+    void everyRoleThatTrustsTheServiceRoleIsRewrittenWhenTrustRevisionChanges() throws IOException {
+        Map<String, String> trusting = Map.of(MEMBER, "SpokeRole", LAKE, "LakeReadRole", ORG_NAMES, "OrgNamesRole");
+        for (String template : TEMPLATES) {
+            String text = Files.readString(root.resolve(template), StandardCharsets.UTF_8);
+            for (String role : resourcesOfType(text, "AWS::IAM::Role")) {
+                String trust = resourceBlock(text, role);
+                trust = trust.substring(trust.indexOf("AssumeRolePolicyDocument:"));
+                int policies = trust.indexOf("\n      Policies:");
+                trust = policies < 0 ? trust : trust.substring(0, policies);
+                boolean trustsServiceRole = trust.contains("Principal: {AWS: !Ref ServiceRoleArn}");
+                assertEquals(role.equals(trusting.get(template)), trustsServiceRole,
+                        template + " " + role + ": the roles that trust the service role");
+                if (trustsServiceRole) {
+                    assertTrue(trust.contains("Sid: !Sub TrustServiceRoleRevision${TrustRevision}"),
+                            template + " " + role + ": the trust policy must change with TrustRevision");
+                    assertTrue(parameterBlock(text, "TrustRevision").contains("AllowedPattern: ^[0-9]{1,6}$"),
+                            template + ": TrustRevision takes a number, which a Sid may hold");
+                }
+            }
+        }
+        String docs = Files.readString(root.resolve("docs/deployment.md"), StandardCharsets.UTF_8);
+        assertTrue(docs.contains("TrustRevision") && docs.contains("unique ID"),
+                "the guide says why and how to raise TrustRevision");
+    }
+
     /** The lines of one parameter's declaration, up to the next parameter or section. */
     static String parameterBlock(String template, String parameter) {
         Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(parameter) + ":\\s*\\n((?:    .*\\n|\\s*\\n)*)")
