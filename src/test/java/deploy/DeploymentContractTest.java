@@ -699,6 +699,17 @@ class DeploymentContractTest {
                 "the guide says why and how to raise TrustRevision");
     }
 
+    /** Slack must reach the load balancer: the stack and the guide warn that private subnets likely keep it out. */
+    @Test
+    void privateSubnetsAreWarnedOfWhereTheyAreChosen() throws IOException {
+        String express = Files.readString(root.resolve(COMPUTE.get(0)), StandardCharsets.UTF_8);
+        assertTrue(parameterBlock(express, "Subnets").contains("internal load balancer"),
+                COMPUTE.get(0) + ": the Subnets parameter says private subnets likely give an internal load balancer");
+        String docs = Files.readString(root.resolve("docs/deployment.md"), StandardCharsets.UTF_8);
+        assertTrue(docs.contains("**Private subnets.**") && docs.contains("**internal** load balancer")
+                && docs.contains("**Use public subnets**"), "the guide says so, how to check it and what to do");
+    }
+
     /** The lines of one parameter's declaration, up to the next parameter or section. */
     static String parameterBlock(String template, String parameter) {
         Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(parameter) + ":\\s*\\n((?:    .*\\n|\\s*\\n)*)")
