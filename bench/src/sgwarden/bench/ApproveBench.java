@@ -67,7 +67,6 @@ final class ApproveBench {
             settings.put("sgwarden.lake.lookback", "1h");
             settings.put("sgwarden.lake.initial-delay", "1s");
             settings.put("sgwarden.lake.poll-interval", "100ms");
-            settings.put("sgwarden.slack.allowed-users", "U0BENCH");
             try (Service service = Service.start(repo, logs, "service-approve", settings, Service.secrets(slack),
                     false)) {
                 service.awaitReady(Duration.ofSeconds(60));

@@ -33,6 +33,7 @@ import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponseException;
 import sgwarden.store.ClaimHeldException;
 import sgwarden.store.PolicyRecords.PolicyPreemptedException;
+import sgwarden.store.SeenRequests.ReplayedRequestException;
 
 /**
  * All error handling, in one place. Camel does not redeliver unless told, so every retry here
@@ -128,6 +129,13 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .bean("auditLog", "refused(401)")
                     .process(exchange -> reply(exchange, 401, "invalid request signature"))
+                .end()
+                // A signed request sent again: 409, and no reply through its response_url, which a replay
+                // could otherwise use up (Slack allows 5 uses) before the real outcome is shown.
+                .onException(ReplayedRequestException.class)
+                    .handled(true)
+                    .bean("auditLog", "refused(409)")
+                    .process(exchange -> reply(exchange, 409, exception(exchange)))
                 .end()
                 .onException(PayloadTooLargeException.class)
                     .handled(true)

@@ -30,6 +30,8 @@ public class SlackInteractionRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.INTERACTION)
                 .bean("requestBody", "read")
                 .bean("slackSignature", "verify")
+                // a replay of a verified request, here or at another replica, stops here
+                .bean("seenRequests", "first")
                 .bean("interactions", "parse")
                 .setProperty(Keys.DECISION, body())
                 .bean("deciders", "check")

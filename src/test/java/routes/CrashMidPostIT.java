@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
+import sgwarden.testing.Clicks;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Queue;
@@ -61,6 +62,9 @@ class CrashMidPostIT {
                 "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
         // each change alone: the kill lands mid-post of single messages
         settings.put("sgwarden.group.window", "0s");
+        // the service refuses to start without an allow list
+        settings.putAll(
+                Map.of("sgwarden.slack.allowed-users", "U0ALICE,U0BOB", "sgwarden.slack.allowed-team", Clicks.TEAM));
     }
 
     @AfterAll

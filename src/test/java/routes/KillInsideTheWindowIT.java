@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
+import sgwarden.testing.Clicks;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Queue;
@@ -67,6 +68,9 @@ class KillInsideTheWindowIT {
                 // a held change is due window + claim timeout after it was held, then read within a check period
                 "sgwarden.claim-timeout", "3s", "sgwarden.approval.check-period", "500ms",
                 "sgwarden.slack.rate", "20", "sgwarden.slack.burst", "20"));
+        // the service refuses to start without an allow list
+        settings.putAll(
+                Map.of("sgwarden.slack.allowed-users", "U0ALICE,U0BOB", "sgwarden.slack.allowed-team", Clicks.TEAM));
     }
 
     @AfterAll

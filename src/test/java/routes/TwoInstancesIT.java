@@ -72,6 +72,9 @@ class TwoInstancesIT {
                 "sgwarden.approval.durations", "5s,1h,permanent", "sgwarden.approval.check-period", "500ms",
                 // each change alone: this test counts single messages
                 "sgwarden.group.window", "0s"));
+        // the service refuses to start without an allow list
+        settings.putAll(
+                Map.of("sgwarden.slack.allowed-users", "U0ALICE,U0BOB", "sgwarden.slack.allowed-team", Clicks.TEAM));
         for (int i = 0; i < 2; i++) {
             int port = freePort();
             instances.add(launch(port, settings, "instance-" + i));

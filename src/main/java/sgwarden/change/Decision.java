@@ -4,10 +4,18 @@ import java.time.Instant;
 
 /**
  * A person's click, as Slack reported it. kind is null for an action that is neither Approve nor
- * Deny; the interaction route refuses those.
+ * Deny; the interaction route refuses those. teamId is the workspace the click came from;
+ * userTeamId the clicking user's own workspace (Slack's user.team_id), which differs for a guest
+ * from another organization in a Slack Connect channel.
  */
 public record Decision(String changeId, String actionId, Kind kind, String userId, String userName, String teamId,
-        String responseUrl, Instant at) {
+        String userTeamId, String responseUrl, Instant at) {
+
+    /** A decision not made by a click in Slack (a policy, an expiry): no user workspace. */
+    public Decision(String changeId, String actionId, Kind kind, String userId, String userName, String teamId,
+            String responseUrl, Instant at) {
+        this(changeId, actionId, kind, userId, userName, teamId, null, responseUrl, at);
+    }
 
     public enum Kind {
         APPROVE,
@@ -48,7 +56,7 @@ public record Decision(String changeId, String actionId, Kind kind, String userI
 
     /** The same click, applied to one change of a group: no response_url, the group message answers. */
     public Decision forChange(String changeId, Kind changeKind) {
-        return new Decision(changeId, actionId, changeKind, userId, userName, teamId, null, at);
+        return new Decision(changeId, actionId, changeKind, userId, userName, teamId, userTeamId, null, at);
     }
 
     /** Extend's action_id: the prefix and the duration's code, e.g. sgwarden_extend_for_8h or …_permanent. */

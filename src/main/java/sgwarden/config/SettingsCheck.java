@@ -34,6 +34,10 @@ public class SettingsCheck {
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Pattern ACCOUNT_NAME = Pattern.compile("\\d{12}\\s*=\\s*\\S.{0,49}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+    // Slack member IDs: U…, or W… in an Enterprise Grid
+    private static final Pattern SLACK_USER = Pattern.compile("[UW][A-Z0-9]{2,}");
+    /** The explicit "anyone in the workspace" of sgwarden.slack.allowed-users. */
+    public static final String ANYONE = "*";
 
     @Inject
     Settings settings;
@@ -44,6 +48,24 @@ public class SettingsCheck {
             problems.forEach(p -> LOG.errorf("invalid setting: %s", p));
             throw new InvalidSettingsException(problems);
         }
+        warnings(settings).forEach(w -> LOG.warnf("setting: %s", w));
+    }
+
+    /** What is valid but wider than it should be in production: one line each, logged as WARN at start. */
+    public static List<String> warnings(Settings s) {
+        List<String> out = new ArrayList<>();
+        if (allowedUsers(s).contains(ANYONE)) {
+            out.add(name("sgwarden.slack.allowed-users") + " is '*': anyone in workspace "
+                    + s.slack().allowedTeam().map(String::trim).orElse("") + " may approve or deny, and so revert,"
+                    + " any security group change");
+        }
+        return out;
+    }
+
+    /** The allow list as written, trimmed, blanks dropped. */
+    public static List<String> allowedUsers(Settings s) {
+        return s.slack().allowedUsers().orElse(List.of()).stream().map(String::trim).filter(u -> !u.isEmpty())
+                .toList();
     }
 
     /** Every problem, one line each, naming the property and its environment variable. */
@@ -148,6 +170,30 @@ public class SettingsCheck {
                     + slack.interactionsPath() + "'");
         }
         url(out, "sgwarden.slack.response-url-prefix", Optional.of(slack.responseUrlPrefix()));
+        deciders(out, s);
+    }
+
+    /** Who may decide: fail closed, so a forgotten list is a refused start, never an open channel. */
+    private static void deciders(List<String> out, Settings s) {
+        List<String> users = allowedUsers(s);
+        if (users.isEmpty()) {
+            out.add(name("sgwarden.slack.allowed-users") + " must list the Slack user IDs who may approve or deny"
+                    + " (U0123ABCD,U0456EFGH), or be '*' for anyone in the workspace");
+        } else if (users.contains(ANYONE)) {
+            if (users.size() > 1) {
+                out.add(name("sgwarden.slack.allowed-users") + " is either '*' (anyone in the workspace) or a list"
+                        + " of user IDs, not both; it is '" + String.join(",", users) + "'");
+            } else if (s.slack().allowedTeam().filter(t -> !t.isBlank()).isEmpty()) {
+                out.add(name("sgwarden.slack.allowed-team") + " must name the workspace (T0123ABCD) when"
+                        + " sgwarden.slack.allowed-users is '*', or anyone in any workspace the app is installed in"
+                        + " could decide");
+            }
+        } else {
+            users.stream().filter(u -> !SLACK_USER.matcher(u).matches()).findFirst()
+                    .ifPresent(u -> out.add(name("sgwarden.slack.allowed-users") + " must list Slack user IDs"
+                            + " (U or W, then capital letters and digits, as in U0123ABCD), or be '*'; '" + u
+                            + "' is not one"));
+        }
     }
 
     /** How Slack is posted to: retries, body size, pacing; the pacing must fit what an SQS receive holds. */

@@ -108,7 +108,9 @@ public class Interactions {
                 exchange.setProperty(Keys.GROUP, groupId);
             }
         }
-        return new Decision(changeId, actionId, kind, userId, userName, teamId, responseUrl, clock.instant());
+        String userTeamId = root.path("user").path("team_id").asText(null);
+        return new Decision(changeId, actionId, kind, userId, userName, teamId, userTeamId, responseUrl,
+                clock.instant());
     }
 
     /** The router's last branch: an action that is neither Approve nor Deny. */

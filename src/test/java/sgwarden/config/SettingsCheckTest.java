@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -18,12 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigValidationException;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+
+import sgwarden.testing.SettingsFrom;
 
 /**
  * Each bad setting, given as an operator gives it (in the environment, over application.properties),
@@ -32,12 +26,13 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  */
 class SettingsCheckTest {
 
-    /** A valid production-like start: the SQS intake, a webhook, a signing secret. */
+    /** A valid production-like start: the SQS intake, a webhook, a signing secret, an allow list. */
     static final Map<String, String> VALID = Map.of(
             "SGWARDEN_INTAKE", "sqs",
             "SGWARDEN_SQS_QUEUE_URL", "http://127.0.0.1:9/000000000000/sgwarden-intake",
             "SGWARDEN_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/services/T0/B0/secret",
             "SGWARDEN_SLACK_SIGNING_SECRET", "not-a-real-secret",
+            "SGWARDEN_SLACK_ALLOWED_USERS", "U0ALICE,W0BOB",
             "SGWARDEN_LAKE_EVENT_DATA_STORE", "");
 
     static Stream<Arguments> badSettings() {
@@ -56,6 +51,26 @@ class SettingsCheckTest {
                 refused(Map.of("SGWARDEN_SLACK_SIGNING_SECRET", ""),
                         "sgwarden.slack.signing-secret (SGWARDEN_SLACK_SIGNING_SECRET) must be set, or no click from"
                                 + " Slack can be verified and acted on"),
+                // fail closed: no allow list is a refused start, not a channel where anyone decides
+                refused(Map.of("SGWARDEN_SLACK_ALLOWED_USERS", ""),
+                        "sgwarden.slack.allowed-users (SGWARDEN_SLACK_ALLOWED_USERS) must list the Slack user IDs who"
+                                + " may approve or deny (U0123ABCD,U0456EFGH), or be '*' for anyone in the workspace"),
+                refused(Map.of("SGWARDEN_SLACK_ALLOWED_USERS", " , "),
+                        "sgwarden.slack.allowed-users (SGWARDEN_SLACK_ALLOWED_USERS) must list the Slack user IDs who"
+                                + " may approve or deny (U0123ABCD,U0456EFGH), or be '*' for anyone in the workspace"),
+                // '*' without a workspace would let any workspace the app is installed in decide
+                refused(Map.of("SGWARDEN_SLACK_ALLOWED_USERS", "*"),
+                        "sgwarden.slack.allowed-team (SGWARDEN_SLACK_ALLOWED_TEAM) must name the workspace (T0123ABCD)"
+                                + " when sgwarden.slack.allowed-users is '*', or anyone in any workspace the app is"
+                                + " installed in could decide"),
+                refused(Map.of("SGWARDEN_SLACK_ALLOWED_USERS", "U0ALICE,*", "SGWARDEN_SLACK_ALLOWED_TEAM",
+                        "T0SGWARDEN"),
+                        "sgwarden.slack.allowed-users (SGWARDEN_SLACK_ALLOWED_USERS) is either '*' (anyone in the"
+                                + " workspace) or a list of user IDs, not both; it is 'U0ALICE,*'"),
+                // a name or an e-mail address would match no click: refused rather than silently locking everyone out
+                refused(Map.of("SGWARDEN_SLACK_ALLOWED_USERS", "U0ALICE,alice"),
+                        "sgwarden.slack.allowed-users (SGWARDEN_SLACK_ALLOWED_USERS) must list Slack user IDs (U or W,"
+                                + " then capital letters and digits, as in U0123ABCD), or be '*'; 'alice' is not one"),
                 refused(Map.of("SGWARDEN_LAKE_PAGE_SIZE", "1001"),
                         "sgwarden.lake.page-size (SGWARDEN_LAKE_PAGE_SIZE) must be between 1 and 1000; it is 1001"),
                 refused(Map.of("SGWARDEN_SQS_WAIT_TIME", "21"),
@@ -110,24 +125,30 @@ class SettingsCheckTest {
     @Test
     void theValidBaseIsValid() throws IOException {
         assertEquals(List.of(), problems(VALID));
+        assertEquals(List.of(), SettingsCheck.warnings(settings(VALID)));
+    }
+
+    @Test
+    void anyoneInTheWorkspaceIsAllowedAndWarnedAbout() throws IOException {
+        Map<String, String> env = new HashMap<>(VALID);
+        env.putAll(Map.of("SGWARDEN_SLACK_ALLOWED_USERS", " * ", "SGWARDEN_SLACK_ALLOWED_TEAM", "T0SGWARDEN"));
+        assertEquals(List.of(), problems(env));
+        assertEquals(List.of("sgwarden.slack.allowed-users (SGWARDEN_SLACK_ALLOWED_USERS) is '*': anyone in"
+                + " workspace T0SGWARDEN may approve or deny, and so revert, any security group change"),
+                SettingsCheck.warnings(settings(env)));
     }
 
     /** What the service would say at its start: a converter's refusal, or SettingsCheck's lines. */
     static List<String> problems(Map<String, String> env) throws IOException {
-        SmallRyeConfig config;
-        try (InputStream defaults = SettingsCheckTest.class.getResourceAsStream("/application.properties")) {
-            Properties properties = new Properties();
-            properties.load(defaults);
-            Map<String, String> map = new HashMap<>();
-            properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));
-            config = new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(Settings.class)
-                    // as Quarkus reads durations: 30s, 10m, PT1H
-                    .withConverter(Duration.class, 200, new DurationConverter())
-                    .withSources(new PropertiesConfigSource(map, "application.properties", 250))
-                    .withSources(new EnvConfigSource(env, 300)).build();
+        try {
+            return SettingsCheck.problems(settings(env));
         } catch (ConfigValidationException e) {
             return IntStream.range(0, e.getProblemCount()).mapToObj(i -> e.getProblem(i).getMessage()).toList();
         }
-        return SettingsCheck.problems(config.getConfigMapping(Settings.class));
+    }
+
+    /** The settings the service would read from this environment over application.properties. */
+    static Settings settings(Map<String, String> env) throws IOException {
+        return SettingsFrom.environment(env);
     }
 }

@@ -36,6 +36,8 @@ class SettingsRefusedIT {
         return SettingsCheckTest.badSettings().filter(a -> {
             String message = (String) a.get()[1];
             return message.startsWith("sgwarden.intake ") || message.startsWith("sgwarden.slack.signing-secret ")
+                    || message.endsWith("or be '*' for anyone in the workspace") && a.get()[0].equals(
+                            Map.of("SGWARDEN_SLACK_ALLOWED_USERS", ""))
                     || message.startsWith("sgwarden.lake.lookback ");
         });
     }

@@ -59,7 +59,8 @@ class PolicyStartupIT {
             "SGWARDEN_INTAKE", "sqs",
             "SGWARDEN_SQS_QUEUE_URL", "http://127.0.0.1:9/000000000000/sgwarden-intake",
             "SGWARDEN_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/services/T0/B0/secret",
-            "SGWARDEN_SLACK_SIGNING_SECRET", "not-a-real-secret");
+            "SGWARDEN_SLACK_SIGNING_SECRET", "not-a-real-secret",
+            "SGWARDEN_SLACK_ALLOWED_USERS", "U0ALICE");
 
     static Process start(String name, Map<String, String> environment, String... properties) throws Exception {
         List<String> command = new ArrayList<>(Jvm.command("-Xmx128m", "-Dquarkus.http.port=0"));

@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -19,6 +21,7 @@ import sgwarden.slack.SlackSignature;
 public final class Clicks {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong CLICKS = new AtomicLong();
     /** The workspace the tests' clicks come from (the one the service is pinned to). */
     public static final String TEAM = "T0SGWARDEN";
 
@@ -46,14 +49,16 @@ public final class Clicks {
         p.putObject("container").put("type", "message").put("message_ts", "1732790000.000100")
                 .put("channel_id", "C0SGWARDEN");
         p.put("api_app_id", "A0SGWARDEN");
-        p.put("trigger_id", "1.2.3");
+        // each real click carries its own trigger_id and action_ts, so two clicks are never the same signed request
+        long click = CLICKS.incrementAndGet();
+        p.put("trigger_id", "1.2." + click);
         p.put("response_url", responseUrl);
         ObjectNode action = p.putArray("actions").addObject();
         action.put("action_id", actionId);
         action.put("block_id", blockId);
         action.put("value", changeId);
         action.put("type", "button");
-        action.put("action_ts", "1732790001.000200");
+        action.put("action_ts", String.format(Locale.ROOT, "1732790001.%06d", click % 1_000_000));
         return p.toString();
     }
 
