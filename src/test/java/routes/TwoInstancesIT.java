@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,6 +120,7 @@ class TwoInstancesIT {
 
             third.destroy();
             assertTrue(third.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+            assertNoErrorLogged("instance-stopped");
 
             String status = Announced.status(moto, c.eventId());
             assertTrue(status.equals("REVERTED") || status.equals("REVERT_FAILED"), status);
@@ -261,6 +264,13 @@ class TwoInstancesIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Operators alarm on ERROR: a replica started and stopped gracefully (SIGTERM) logs none. */
+    static void assertNoErrorLogged(String name) throws Exception {
+        List<String> errors = Files.readAllLines(Path.of("target", name + ".log")).stream()
+                .filter(line -> line.contains(" ERROR ") || line.contains("\"level\":\"ERROR\"")).toList();
+        assertEquals(List.of(), errors, "ERROR lines in target/" + name + ".log");
     }
 
     static int get(int port, String path) throws Exception {
