@@ -35,11 +35,15 @@ RUN sh /tmp/app-cds.sh /deployments && rm /tmp/app-cds.sh
 
 USER 10001:10001
 
-# App Runner routes to this port and also passes it as PORT, which the service honours.
-EXPOSE 8080
+# 8080 is the public port, the one the load balancer (or App Runner) routes to: Slack's
+# /slack/interactions and /healthz, the bare health answer its check reads. App Runner also passes
+# it as PORT, which the service honours. 9000 is the management port (MANAGEMENT_PORT): /q/metrics
+# and the detailed /q/health/*, which name the table, routes, policies and counts. Never route it
+# from a load balancer; scrape it from inside the task or the VPC.
+EXPOSE 8080 9000
 
-# No HEALTHCHECK: App Runner ignores it and probes /q/health/ready itself, and the JRE image
-# ships no HTTP client to run one with.
+# No HEALTHCHECK: App Runner ignores it and probes /healthz itself, and the JRE image ships no
+# HTTP client to run one with.
 
 # JVM options for a 0.5 to 1 GB container (docs/deployment.md, "JVM options"): the class archive
 # above; the serial collector (no G1 regions or remembered sets to pay for); a heap that starts at

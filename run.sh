@@ -11,7 +11,8 @@
 #
 # Settings (environment):
 #   SANDBOX_PORT          the page (default 8090)
-#   SANDBOX_SERVICE_PORT  the service (default: a free port)
+#   SANDBOX_SERVICE_PORT  the service's public port: Slack's path and /healthz (default: a free port)
+#   SANDBOX_MANAGEMENT_PORT  the service's management port: /q/metrics, /q/health/* (default: a free port)
 #   SANDBOX_MOTO_PORT     moto (default: a free port)
 #   SANDBOX_INTAKE        sqs (default), lake or both: how changes reach the service
 #   SANDBOX_REBUILD=1     build the service even if target/quarkus-app exists
@@ -27,6 +28,7 @@ cd "$ROOT"
 
 PAGE_PORT=${SANDBOX_PORT:-8090}
 SERVICE_PORT=${SANDBOX_SERVICE_PORT:-}
+MANAGEMENT_PORT=${SANDBOX_MANAGEMENT_PORT:-}
 MOTO_PORT=${SANDBOX_MOTO_PORT:-}
 INTAKE=${SANDBOX_INTAKE:-sqs}
 MOTO_VERSION=5.1.22
@@ -78,7 +80,8 @@ port_taken() { "$PY" -c 'import socket,sys; s=socket.socket(); sys.exit(0 if s.c
 port_taken "$PAGE_PORT" && die "port $PAGE_PORT is in use (another sandbox?); set SANDBOX_PORT to another port"
 MOTO_PORT=${MOTO_PORT:-$(free_port)}
 SERVICE_PORT=${SERVICE_PORT:-$(free_port)}
-for p in "$MOTO_PORT" "$SERVICE_PORT"; do port_taken "$p" && die "port $p is in use"; done
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-$(free_port)}
+for p in "$MOTO_PORT" "$SERVICE_PORT" "$MANAGEMENT_PORT"; do port_taken "$p" && die "port $p is in use"; done
 
 # --- the service, built once --------------------------------------------------------------------
 if [ ! -f "$JAR" ] || [ "${SANDBOX_REBUILD:-}" = 1 ]; then
@@ -111,6 +114,7 @@ SECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(20))')
 WEBHOOK_PATH=/services/T0SANDBOX/B0SANDBOX/$("$PY" -c 'import secrets; print(secrets.token_hex(12))')
 PAGE_URL=http://127.0.0.1:$PAGE_PORT
 SERVICE_URL=http://127.0.0.1:$SERVICE_PORT
+MANAGEMENT_URL=http://127.0.0.1:$MANAGEMENT_PORT
 EDS=sgwarden-sandbox-eds
 rm -f "$LOGS/queue-url"
 say "starting the sandbox page on $PAGE_URL/"
@@ -133,6 +137,7 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKE
   java ${SANDBOX_JAVA_OPTS:-} -Dquarkus.profile=sandbox \
     "-Dquarkus.config.locations=file:$ROOT/sandbox/sandbox.properties" \
     -Dquarkus.http.port="$SERVICE_PORT" -Dquarkus.http.host=127.0.0.1 \
+    -Dquarkus.management.port="$MANAGEMENT_PORT" -Dquarkus.management.host=127.0.0.1 \
     -Dsgwarden.intake="$INTAKE" \
     -Dsgwarden.aws.endpoint-override="$MOTO_URL" \
     -Dsgwarden.sqs.queue-url="$QUEUE_URL" \
@@ -142,7 +147,7 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKE
     -Dsgwarden.policy.file="$POLICY_FILE" \
     -jar "$JAR" >"$LOGS/service.log" 2>&1 &
 PIDS+=($!)
-wait_http "$SERVICE_URL/q/health/ready" "${PIDS[-1]}" 180 || { tail -40 "$LOGS/service.log" >&2; die "sgwarden did not become ready (log: $LOGS/service.log)"; }
+wait_http "$MANAGEMENT_URL/q/health/ready" "${PIDS[-1]}" 180 || { tail -40 "$LOGS/service.log" >&2; die "sgwarden did not become ready (log: $LOGS/service.log)"; }
 
 cat <<EOF
 
@@ -150,7 +155,7 @@ cat <<EOF
 
   Open it, pick a security group, click "Open 22/tcp to the world": the policies
   (${POLICY_FILE#$ROOT/}) quarantine it at once, and Approve restores it. Other changes are
-  asked about with Approve and Deny; a denied change can be restored. The service runs on $SERVICE_URL, moto on $MOTO_URL.
+  asked about with Approve and Deny; a denied change can be restored. The service runs on $SERVICE_URL (metrics and health checks on $MANAGEMENT_URL/q/metrics and /q/health), moto on $MOTO_URL.
   Logs: ${LOGS#$ROOT/}/   Stop: Ctrl-C
 
 EOF

@@ -479,7 +479,7 @@ def refresher():
         if STATE.service_ready and tick % 5:
             continue
         try:
-            with urllib.request.urlopen(Settings.service_url + "/q/health/ready", timeout=3) as r:
+            with urllib.request.urlopen(Settings.service_url + "/healthz", timeout=3) as r:
                 ready = r.status == 200
         except Exception:
             ready = False

@@ -25,13 +25,16 @@ final class Service implements AutoCloseable {
 
     final Process process;
     final int port;
+    /** The management interface: metrics and the detailed health checks. */
+    final int managementPort;
     final Path log;
     final Path gcLog;
     final long launchedNanos;
 
-    private Service(Process process, int port, Path log, Path gcLog, long launchedNanos) {
+    private Service(Process process, int port, int managementPort, Path log, Path gcLog, long launchedNanos) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.gcLog = gcLog;
         this.launchedNanos = launchedNanos;
@@ -67,6 +70,7 @@ final class Service implements AutoCloseable {
     static Service start(Path repo, Path logDir, String name, Map<String, String> settings, Map<String, String> env,
             boolean gcLogging) throws IOException {
         int port = MotoServer.freePort();
+        int managementPort = MotoServer.freePort();
         Path log = logDir.resolve(name + ".log");
         Path gc = gcLogging ? logDir.resolve(name + "-gc.log") : null;
         List<String> cmd = new ArrayList<>();
@@ -77,6 +81,7 @@ final class Service implements AutoCloseable {
             cmd.add("-Xlog:gc,gc+init:file=" + gc + ":uptime,level,tags");
         }
         cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-Dquarkus.management.port=" + managementPort);
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(repo.resolve("target/quarkus-app/quarkus-run.jar").toString());
@@ -89,7 +94,7 @@ final class Service implements AutoCloseable {
         pb.environment().putAll(env);
         long launched = System.nanoTime();
         Process p = Children.start(pb, "service");
-        return new Service(p, port, log, gc, launched);
+        return new Service(p, port, managementPort, log, gc, launched);
     }
 
     /**
@@ -119,15 +124,19 @@ final class Service implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Polls /q/health/ready every 10 ms; returns the time from launch to the first 200. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    /** Polls /q/health/ready (management port) every 10 ms; returns the time from launch to the first 200. */
     Duration awaitReady(Duration max) throws InterruptedException {
         return awaitHealth("/q/health/ready", max);
     }
 
-    /** Polls a health endpoint every 10 ms; returns the time from launch to the first 200. */
+    /** Polls a health endpoint of the management port every 10 ms; returns the time from launch to the first 200. */
     Duration awaitHealth(String path, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(2))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(2))
                 .build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

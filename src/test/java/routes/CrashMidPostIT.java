@@ -122,7 +122,7 @@ class CrashMidPostIT {
         Process p = TwoInstancesIT.launch(port, settings, name);
         started.add(p);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> TwoInstancesIT.get(port, "/q/health/ready") == 200);
+                .until(() -> TwoInstancesIT.ready(port));
         return p;
     }
 

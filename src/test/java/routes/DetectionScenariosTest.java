@@ -15,7 +15,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -249,9 +248,9 @@ class DetectionScenariosTest {
                 l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    /** What Prometheus scrapes from /q/metrics. */
+    /** What Prometheus scrapes from /q/metrics, on the management port. */
     static String metricsText() {
-        String url = ConfigProvider.getConfig().getValue("test.url", String.class) + "/q/metrics";
+        String url = sgwarden.testing.Management.url("/q/metrics");
         try {
             // HTTP/1.1 and a timeout: the JDK client's h2c upgrade can stall against the service's server
             return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()

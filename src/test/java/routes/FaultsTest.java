@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +63,7 @@ class FaultsTest {
     }
 
     static int ready() throws Exception {
-        String url = ConfigProvider.getConfig().getValue("test.url", String.class) + "/q/health/ready";
+        String url = sgwarden.testing.Management.url("/q/health/ready");
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
@@ -183,7 +182,7 @@ class FaultsTest {
 
     /** sgwarden_slack_updates_total{outcome="failed"}; -1 while /q/metrics does not answer within 5 s. */
     static double failedUpdates() {
-        String url = ConfigProvider.getConfig().getValue("test.url", String.class) + "/q/metrics";
+        String url = sgwarden.testing.Management.url("/q/metrics");
         try {
             String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(url)).timeout(Duration.ofSeconds(5)).build(),

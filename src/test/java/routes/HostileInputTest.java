@@ -148,7 +148,7 @@ class HostileInputTest {
         assertFalse(itemAfter.containsKey("decision"), "no decision recorded");
         assertEquals(rulesBefore, rulesNow(change), "the group's rules are unchanged");
         assertTrue(slack.responses(responseUrl).isEmpty(), "nobody was answered on the response_url");
-        assertEquals(200, get("/q/health/live"));
+        assertEquals(200, get("/healthz"));
     }
 
     @Test
@@ -190,8 +190,7 @@ class HostileInputTest {
             assertEquals("HTTP/1.1 413", statusLine, "answered 413 with the body still open");
         }
 
-        assertEquals(200, get("/q/health/live"));
-        assertEquals(200, get("/q/health/ready"));
+        assertEquals(200, get("/healthz"));
     }
 
     @Test

@@ -130,6 +130,7 @@ class KillInsideTheWindowIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> held() == more.size() && Queue.depth(moto, QUEUE) == 0);
         second.destroy();
         assertTrue(second.waitFor(60, TimeUnit.SECONDS), "stopped");
+        TwoInstancesIT.assertNoErrorLogged("instance-after-kill");
         assertEquals(1, slack.messagesMentioning("made *5 changes*").size(), "announced at the stop");
         more.forEach(c -> assertEquals("PENDING", Announced.status(moto, c.eventId()), c.eventId()));
         assertEquals(0, held());
@@ -154,7 +155,7 @@ class KillInsideTheWindowIT {
         Process p = TwoInstancesIT.launch(port, settings, name);
         started.add(p);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> TwoInstancesIT.get(port, "/q/health/ready") == 200);
+                .until(() -> TwoInstancesIT.ready(port));
         return p;
     }
 

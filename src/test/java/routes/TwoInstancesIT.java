@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +83,7 @@ class TwoInstancesIT {
             ports.add(port);
         }
         for (int port : ports) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/q/health/ready") == 200);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port));
         }
     }
 
@@ -91,12 +93,29 @@ class TwoInstancesIT {
         }
     }
 
+    /** The management port (metrics, detailed health) of each launched instance, by its public port. */
+    static final Map<Integer, Integer> MANAGEMENT = new java.util.concurrent.ConcurrentHashMap<>();
+
     static Process launch(int port, Map<String, String> config, String name) throws Exception {
-        List<String> command = new ArrayList<>(Jvm.command("-Xmx256m", "-Dquarkus.http.port=" + port));
+        int management = freePort();
+        MANAGEMENT.put(port, management);
+        List<String> command = new ArrayList<>(Jvm.command("-Xmx256m", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + management));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/" + name + ".log");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    /** The load balancer forwards only the public port: it answers /healthz bare and has no metrics or detailed health. */
+    @Test
+    void metricsAndDetailedHealthAreOnlyOnTheManagementPort() throws Exception {
+        int port = ports.get(0);
+        assertEquals(200, get(port, "/healthz"));
+        for (String path : List.of("/q/metrics", "/q/health", "/q/health/ready", "/q/health/live")) {
+            assertEquals(404, get(port, path), path);
+            assertEquals(200, get(MANAGEMENT.get(port), path), path);
+        }
     }
 
     @Test
@@ -115,12 +134,13 @@ class TwoInstancesIT {
         int port = freePort();
         Process third = launch(port, config, "instance-stopped");
         try {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/q/health/ready") == 200);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port));
             assertEquals(200, deny(port, c.eventId()));
             await().atMost(Duration.ofSeconds(10)).until(() -> "REVERTING".equals(Announced.status(moto, c.eventId())));
 
             third.destroy();
             assertTrue(third.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+            assertNoErrorLogged("instance-stopped");
 
             String status = Announced.status(moto, c.eventId());
             assertTrue(status.equals("REVERTED") || status.equals("REVERT_FAILED"), status);
@@ -145,7 +165,7 @@ class TwoInstancesIT {
         int port = freePort();
         Process third = launch(port, config, "instance-approved");
         try {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/q/health/ready") == 200);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port));
             assertEquals(200, click(port, "sgwarden_approve_for_5s", c.eventId()));
             await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
             third.destroyForcibly();
@@ -264,6 +284,18 @@ class TwoInstancesIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Operators alarm on ERROR: a replica started and stopped gracefully (SIGTERM) logs none. */
+    static void assertNoErrorLogged(String name) throws Exception {
+        List<String> errors = Files.readAllLines(Path.of("target", name + ".log")).stream()
+                .filter(line -> line.contains(" ERROR ") || line.contains("\"level\":\"ERROR\"")).toList();
+        assertEquals(List.of(), errors, "ERROR lines in target/" + name + ".log");
+    }
+
+    /** /q/health/ready of the instance launched on this public port, on its management port. */
+    static boolean ready(int port) throws Exception {
+        return get(MANAGEMENT.get(port), "/q/health/ready") == 200;
     }
 
     static int get(int port, String path) throws Exception {

@@ -23,16 +23,28 @@ public class SqsIntakeStop extends EventNotifierSupport {
 
     public static final String ROUTE = "sqs-intake";
 
+    /** Set once the stop has begun: a poll failing from then on loses nothing (see AbandonedPollFilter). */
+    private static volatile boolean stopping;
+
     @Inject
     Settings settings;
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStoppingEvent;
+        return event instanceof CamelEvent.CamelContextStoppingEvent
+                || event instanceof CamelEvent.CamelContextStartingEvent;
+    }
+
+    static boolean stopping() {
+        return stopping;
     }
 
     @Override
     public void notify(CamelEvent event) throws Exception {
+        stopping = event instanceof CamelEvent.CamelContextStoppingEvent;
+        if (!stopping) {
+            return;
+        }
         CamelContext context = ((CamelEvent.CamelContextStoppingEvent) event).getContext();
         if (context.getRoute(ROUTE) != null && context.getRouteController().getRouteStatus(ROUTE).isStarted()) {
             // not aborted after the timeout: forced, so the long poll in progress is interrupted

@@ -62,7 +62,8 @@ class SettingsRefusedIT {
 
     static Started start(Map<String, String> settings) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(
-                Jvm.command("-Xmx128m", "-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar"))
+                Jvm.command("-Xmx128m", "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-jar",
+                        "target/quarkus-app/quarkus-run.jar"))
                 .redirectErrorStream(true).redirectOutput(File.createTempFile("settings-refused", ".log"));
         builder.environment().keySet().removeIf(k -> k.startsWith("SGWARDEN_"));
         builder.environment().putAll(settings);

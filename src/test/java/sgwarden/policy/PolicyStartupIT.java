@@ -63,7 +63,8 @@ class PolicyStartupIT {
             "SGWARDEN_SLACK_ALLOWED_USERS", "U0ALICE");
 
     static Process start(String name, Map<String, String> environment, String... properties) throws Exception {
-        List<String> command = new ArrayList<>(Jvm.command("-Xmx128m", "-Dquarkus.http.port=0"));
+        List<String> command = new ArrayList<>(
+                Jvm.command("-Xmx128m", "-Dquarkus.http.port=0", "-Dquarkus.management.port=0"));
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
