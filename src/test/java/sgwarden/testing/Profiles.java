@@ -50,6 +50,7 @@ public final class Profiles {
                     Map.entry("sgwarden.revert.external-id", SPOKE_EXTERNAL_ID),
                     // seconds, so an approval expires within a test
                     Map.entry("sgwarden.approval.durations", "3s,8s,1h,permanent"),
+                    // each check is five due-index Queries; tests move the clock, then wait for the next one
                     Map.entry("sgwarden.approval.check-period", "1s"),
                     // the Extend notice 2 s before expiry: a 3 s approval gets it 1 s after the click
                     Map.entry("sgwarden.approval.extend-notice", "2s"),
