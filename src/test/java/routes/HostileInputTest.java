@@ -197,10 +197,10 @@ class HostileInputTest {
     void aReplayedSignedDenyWithinTheWindowIsRefusedAndChangesNothing() {
         Accounts.Change change = openSsh();
         String responseUrl = slack.newResponseUrl();
-        String body = Clicks.form(Clicks.payload(HostileRequests.DENY, change.eventId(), "U0BOB", "bob", responseUrl));
-        long timestamp = MovableClock.now().getEpochSecond();
-        String signature = SlackSignature.sign(SlackStandInResource.SIGNING_SECRET, Long.toString(timestamp),
-                body.getBytes(StandardCharsets.UTF_8));
+        Signed deny = signedDeny(change, responseUrl);
+        String body = deny.body();
+        long timestamp = deny.timestamp();
+        String signature = deny.signature();
         moto.startRecording();
 
         Clicks.send(body, timestamp, signature).expect(200);
@@ -232,10 +232,10 @@ class HostileInputTest {
         // a member who captured a request (a proxy, a browser extension) races it against Slack's own
         Accounts.Change change = openSsh();
         String responseUrl = slack.newResponseUrl();
-        String body = Clicks.form(Clicks.payload(HostileRequests.DENY, change.eventId(), "U0BOB", "bob", responseUrl));
-        long timestamp = MovableClock.now().getEpochSecond();
-        String signature = SlackSignature.sign(SlackStandInResource.SIGNING_SECRET, Long.toString(timestamp),
-                body.getBytes(StandardCharsets.UTF_8));
+        Signed deny = signedDeny(change, responseUrl);
+        String body = deny.body();
+        long timestamp = deny.timestamp();
+        String signature = deny.signature();
         moto.startRecording();
 
         int copies = 8;
@@ -338,5 +338,16 @@ class HostileInputTest {
             taken.addAndGet(n);
             return n;
         }
+    }
+
+    /** One request exactly as Slack signs it: what a member who captured it can send again. */
+    record Signed(String body, long timestamp, String signature) {
+    }
+
+    static Signed signedDeny(Accounts.Change change, String responseUrl) {
+        String body = Clicks.form(Clicks.payload(HostileRequests.DENY, change.eventId(), "U0BOB", "bob", responseUrl));
+        long timestamp = MovableClock.now().getEpochSecond();
+        return new Signed(body, timestamp, SlackSignature.sign(SlackStandInResource.SIGNING_SECRET,
+                Long.toString(timestamp), body.getBytes(StandardCharsets.UTF_8)));
     }
 }

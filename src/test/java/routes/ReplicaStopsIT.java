@@ -39,10 +39,7 @@ class ReplicaStopsIT {
     @Test
     void aRevertUnderWayWhenTheServiceStopsIsFinishedNotLeftStuck() throws Exception {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
-                Accounts.tcp(2222, "0.0.0.0/0"));
-        lake.seed(c.record());
-        await().atMost(Duration.ofSeconds(60)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
+        Accounts.Change c = announcedByThePair(group, 2222);
         // a third replica whose EC2 answers slowly, so the revert is still running when it is stopped
         FaultyAws slowAws = new FaultyAws(moto.endpoint());
         slowAws.slow("RevokeSecurityGroupIngress", 4000);
@@ -50,9 +47,8 @@ class ReplicaStopsIT {
         config.put("sgwarden.aws.endpoint-override", slowAws.endpoint());
         config.put("sgwarden.intake", "sqs");
         int port = freePort();
-        Process third = launch(port, config, "instance-stopped");
+        Process third = thirdReplica(port, config, "instance-stopped");
         try {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port));
             assertEquals(200, deny(port, c.eventId()));
             await().atMost(Duration.ofSeconds(10)).until(() -> "REVERTING".equals(Announced.status(moto, c.eventId())));
 
@@ -70,16 +66,12 @@ class ReplicaStopsIT {
     @Test
     void anApprovalForATimeOutlivesTheReplicaThatTookItAndIsRevertedOnce() throws Exception {
         String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
-                Accounts.tcp(3389, "0.0.0.0/0"));
-        lake.seed(c.record());
-        await().atMost(Duration.ofSeconds(60)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
+        Accounts.Change c = announcedByThePair(group, 3389);
         Map<String, String> config = new HashMap<>(settings);
         config.put("sgwarden.intake", "sqs");
         int port = freePort();
-        Process third = launch(port, config, "instance-approved");
+        Process third = thirdReplica(port, config, "instance-approved");
         try {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port));
             assertEquals(200, click(port, "sgwarden_approve_for_5s", c.eventId()));
             await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
             third.destroyForcibly();
@@ -103,5 +95,26 @@ class ReplicaStopsIT {
                 .filter(m -> m.allText().contains(c.eventId())).count());
         assertEquals(1, Announced.item(moto, c.eventId()).get("history").l().stream()
                 .filter(e -> e.m().containsKey("outcome") && "EXPIRED".equals(e.m().get("outcome").s())).count());
+    }
+
+    /** A change opening this port to the world in the group, announced by the pair (PENDING). */
+    static Accounts.Change announcedByThePair(String group, int port) {
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(port, "0.0.0.0/0"));
+        lake.seed(c.record());
+        await().atMost(Duration.ofSeconds(60)).until(() -> "PENDING".equals(Announced.status(moto, c.eventId())));
+        return c;
+    }
+
+    /** A third replica with these settings, once it is ready; not left running if it never is. */
+    static Process thirdReplica(int port, Map<String, String> config, String name) throws Exception {
+        Process third = launch(port, config, name);
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port));
+            return third;
+        } catch (RuntimeException e) {
+            third.destroyForcibly();
+            throw e;
+        }
     }
 }

@@ -58,7 +58,7 @@ final class StatusTexts {
                     + ": the rules had already been removed by someone else, nothing left to revert";
             case REVERT_FAILED -> ":x: " + approved + "; expired at " + at + ", but the revert failed: "
                     + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
-            default -> ":alarm_clock: " + approved + "; expired at " + at + " (" + stored.status() + ")";
+            default -> ":alarm_clock: " + approved + "; expired at " + at + " (" + words(stored.status()) + ")";
         };
     }
 
@@ -73,7 +73,7 @@ final class StatusTexts {
             case REVERT_FAILED -> ":x: Denied by " + policy + " after " + after + " undecided, but the revert failed: "
                     + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
             default -> ":hourglass_flowing_sand: Denied by " + policy + " after " + after + " undecided ("
-                    + stored.status() + ")";
+                    + words(stored.status()) + ")";
         };
     }
 
@@ -94,7 +94,7 @@ final class StatusTexts {
                     + " but the rules had already been removed by someone else.";
             case REVERT_FAILED -> ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
                     + ". Deny can be clicked once this is fixed.";
-            default -> policy + ": " + stored.status();
+            default -> policy + ": " + words(stored.status());
         };
     }
 
@@ -109,7 +109,7 @@ final class StatusTexts {
                     + " but it was no longer on it.";
             case REVERT_FAILED -> ":x: " + policy + " could not take the group off the interface: "
                     + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
-            default -> policy + ": " + stored.status();
+            default -> policy + ": " + words(stored.status());
         };
     }
 
@@ -124,7 +124,7 @@ final class StatusTexts {
                     + " entries back, but it already had them.";
             case REVERT_FAILED -> ":x: " + policy + " could not put the prefix list's earlier entries back: "
                     + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
-            default -> policy + ": " + stored.status();
+            default -> policy + ": " + words(stored.status());
         };
     }
 
@@ -139,7 +139,7 @@ final class StatusTexts {
             case RESTORED -> ":arrows_counterclockwise: Restored by @"
                     + Mrkdwn.escape(String.valueOf(s.decidedByName()), 100) + " (was " + policy + ")";
             case RESTORE_FAILED -> ":x: Restore failed: " + Mrkdwn.escape(s.error(), 300);
-            default -> policy + ": " + s.status();
+            default -> policy + ": " + words(s.status());
         };
     }
 
@@ -177,7 +177,7 @@ final class StatusTexts {
             case REVERT_FAILED -> ":x: Revert by " + who + " failed: " + Mrkdwn.escape(stored.error(), 500)
                     + ". Deny can be clicked again once this is fixed.";
             case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
-            default -> stored.status().name();
+            default -> words(stored.status());
         };
     }
 
@@ -206,5 +206,13 @@ final class StatusTexts {
                     : ": the rules were removed (their earlier forms were not known)";
         }
         return ": rules with a known earlier form are back in it, the others were removed";
+    }
+
+    /**
+     * A status no outcome line above words, in words rather than as its enum name (REVERT_FAILED is
+     * "revert failed"): a person reads these, and a new status must not show as a constant.
+     */
+    static String words(Status status) {
+        return status.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 }
