@@ -38,7 +38,7 @@ import sgwarden.testing.SlackStandIn;
  * policies as if their rules were added now; Deny takes the group off that interface.
  */
 @QuarkusTest
-@TestProfile(Profiles.LakeAttachments.class)
+@TestProfile(Profiles.LakeAttachmentsAndTags.class)
 class LaunchAttachmentsTest {
 
     @InjectMoto

@@ -43,7 +43,7 @@ import sgwarden.testing.SlackStandIn;
  * posted once and its return once, with two replicas' timers racing, by moving the clock.
  */
 @QuarkusTest
-@TestProfile(Profiles.Sqs.class)
+@TestProfile(Profiles.Both.class)
 class PlumbingTest {
 
     static final String MEMBER = "222222222222";

@@ -29,7 +29,7 @@ import sgwarden.testing.SlackStandIn;
 
 /** The EventBridge to SQS intake: announced within seconds, deleted only once handled. */
 @QuarkusTest
-@TestProfile(Profiles.Sqs.class)
+@TestProfile(Profiles.Both.class)
 class SqsIntakeTest {
 
     @Inject

@@ -33,13 +33,13 @@ import sgwarden.testing.TagRecords;
 import sgwarden.testing.TagRecords.Tag;
 
 /**
- * Tags set or removed on groups in moto, read from the Lake, with {@link Profiles.LakeTags}:
+ * Tags set or removed on groups in moto, read from the Lake, with {@link Profiles.LakeAttachmentsAndTags}:
  * prod-frozen reverts every change to groups tagged env=prod, platform-team-trusted approves every
  * change to groups tagged team=platform. A tag change that switches a policy is announced with what
  * it switches; until a person approves it, the approve policy does not count the new tag.
  */
 @QuarkusTest
-@TestProfile(Profiles.LakeTags.class)
+@TestProfile(Profiles.LakeAttachmentsAndTags.class)
 class TagChangesTest {
 
     @InjectMoto

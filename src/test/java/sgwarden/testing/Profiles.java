@@ -127,7 +127,7 @@ public final class Profiles {
         }
     }
 
-    /** The SQS intake only. */
+    /** The SQS intake only: the base of the grouped profiles. */
     public static class Sqs extends Fast {
         @Override
         String intake() {
@@ -135,7 +135,10 @@ public final class Profiles {
         }
     }
 
-    /** Both intakes at once. */
+    /**
+     * Both intakes at once. The SQS intake's tests run here too: the Lake stand-in answers empty unless a test
+     * seeds it, so they see the SQS intake alone, and share one Quarkus start with the test of both.
+     */
     public static class Both extends Fast {
         @Override
         String intake() {
@@ -174,10 +177,13 @@ public final class Profiles {
     }
 
     /**
-     * Lake polling for attachments: inbound 443 from private ranges is approved (a group attached posts nothing), 23 (telnet)
-     * reverted at once; anything else, such as ssh from the world, is asked about.
+     * Lake polling for attachments and tag changes, told apart by port and tag: inbound 443 from private
+     * ranges is approved (a group attached posts nothing), 23 (telnet) reverted at once; groups tagged
+     * env=prod have every other change reverted, groups tagged team=platform every other change approved;
+     * anything else, such as ssh from the world on an untagged group, is asked about. One profile for both,
+     * so that their test classes share one Quarkus start.
      */
-    public static class LakeAttachments extends Lake {
+    public static class LakeAttachmentsAndTags extends Lake {
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.policy.inline", """
@@ -188,19 +194,6 @@ public final class Profiles {
                       - name: no-telnet
                         match: {ports: [23]}
                         action: revert
-                    """);
-        }
-    }
-
-    /**
-     * Lake polling for tag changes: groups tagged env=prod have every change reverted, groups tagged
-     * team=platform every change approved; anything else is asked about.
-     */
-    public static class LakeTags extends Lake {
-        @Override
-        Map<String, String> extra() {
-            return Map.of("sgwarden.policy.inline", """
-                    policies:
                       - name: prod-frozen
                         match: {tags: {env: prod}}
                         action: revert
