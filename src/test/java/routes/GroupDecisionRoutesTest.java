@@ -71,6 +71,8 @@ class GroupDecisionRoutesTest extends GroupBursts {
         String after = slack.responses(responseUrl).get(slack.responses(responseUrl).size() - 1).allText();
         assertTrue(after.contains("Deny all by @alice"), after);
         assertFalse(after.contains("sgwarden_group_deny\""), "no Deny all once all are decided: " + after);
+        assertTrue(after.contains("*12 rules:*") && !after.contains("to decide on"),
+                "nothing left to decide on: " + after);
     }
 
     @Test

@@ -80,8 +80,11 @@ public class GroupLists {
         if (lines.isEmpty()) {
             return sections;
         }
+        // once every change is decided, nothing is left to decide on: the list only says what was
+        boolean open = asked.stream().anyMatch(a -> a.stored() == null || a.stored().status() == Status.PENDING
+                || a.stored().status() == Status.ANNOUNCING);
         StringBuilder text = new StringBuilder("*").append(GroupTally.count(lines.size(), "rule"))
-                .append(" to decide on:*");
+                .append(open ? " to decide on:*" : ":*");
         int shown = 0;
         for (String line : lines) {
             if (text.length() + line.length() + 1 > SECTION_MAX) {

@@ -155,7 +155,10 @@ public class GroupMessages {
     }
 
     private static String between(Instant first, Instant last) {
-        return first.equals(last) ? "at " + SlackMessages.date(first)
+        // times are shown to the minute: two in the same minute read as one
+        boolean sameMinute = first.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                .equals(last.truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
+        return sameMinute ? "at " + SlackMessages.date(first)
                 : "between " + SlackMessages.date(first) + " and " + SlackMessages.date(last);
     }
 

@@ -1,6 +1,7 @@
 package sgwarden.slack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -98,6 +99,18 @@ class GroupMessagesTest {
                 list.indexOf("tcp 1004")), List.of(at.get(1), at.get(2), at.get(4), at.get(5)));
         assertTrue(at.get(1) < at.get(2) && at.get(2) < at.get(4) && at.get(4) < at.get(5), "api first, then web, "
                 + "each by port: " + list);
+    }
+
+    /** Times are shown to the minute: changes a few seconds apart read "at", not "between 11:55 and 11:55". */
+    @Test
+    void changesInOneMinuteAreAtOneTimeNotBetweenTheSameTwice() throws IOException {
+        List<Announcement> members = List.of(asked(change(1, "sg-0000000000000000a", "10.0.0.0/8", null), "web"),
+                asked(change(40, "sg-0000000000000000a", "10.1.0.0/16", null), "web"));
+        String text = String.join("\n",
+                SlackMessagesTest.sectionTexts(SlackMessagesTest.webhookWire(messages.announcement(members, "group#x"))
+                        .path("blocks")));
+        assertTrue(text.contains(" at <!date^"), text);
+        assertFalse(text.contains("between"), text);
     }
 
     @Test
