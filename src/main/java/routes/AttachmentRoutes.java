@@ -51,7 +51,7 @@ public class AttachmentRoutes extends RouteBuilder {
                     .bean("policyMessages", "unreadable")
                     .to("direct:slack-post")
                     .setBody(exchangeProperty(Keys.CHANGE))
-                    .bean("changeStore", "noticed")
+                    .bean("announcementRecords", "noticed")
                     .bean("counters", "attachment('unreadable')")
                     .bean("auditLog", "skipped('a group set that could not be read: a person was told')")
                 .end();

@@ -156,7 +156,7 @@ public class DetectionRoutes extends RouteBuilder {
                         .bean("auditLog", "posing(${body}, " + prop(Keys.POSING) + ", " + INTAKE + ")")
                         .bean("counters", "posing(" + INTAKE + ", " + prop(Keys.POSING) + ")")
                     .end()
-                    .bean("changeStore", "saveClaimed")
+                    .bean("announcementRecords", "saveClaimed")
                     // the policies decide what is done and posted; the change counts as announced once Slack accepted it
                     .to("direct:decide-by-policy")
                 .end();

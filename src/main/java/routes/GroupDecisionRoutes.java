@@ -65,7 +65,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
         from("direct:decide-one")
                 .routeId("decide-one")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .bean("changeStore", "decideIfOpen")
+                .bean("decisionRecords", "decideIfOpen")
                 .filter(body().isNotNull())
                     .setProperty(Keys.STORED, body())
                     .bean("counters", "decided")
@@ -82,7 +82,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
         from("direct:extend-one")
                 .routeId("extend-one")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
-                .bean("expiries", "extendIfOpen")
+                .bean("extensions", "extendIfOpen")
                 .filter(body().isNotNull())
                     .bean("auditLog", "extended")
                 .end();
@@ -94,7 +94,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .split(method("announcements", "stillOpen"))
                     .bean("announcements", "restore")
                     // each change taken once: a second click, or a run after a kill, posts only what is left
-                    .filter(method("changeStore", "takeAlone"))
+                    .filter(method("announcementRecords", "takeAlone"))
                         .to("direct:post-alone")
                     .end()
                 .end()
@@ -106,7 +106,7 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .bean("policyMessages", "ask")
                 .to("direct:slack-post")
                 .setBody(simple(PolicyRoutes.ANNOUNCED_CHANGE))
-                .bean("changeStore", "postedAlone");
+                .bean("announcementRecords", "postedAlone");
 
         from("direct:show-group")
                 .routeId("show-group")

@@ -125,7 +125,7 @@ public class GroupingRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .choice()
                     .when(kind(Announcement.Kind.ASK))
-                        .bean("changeStore", "confirmAnnounced")
+                        .bean("announcementRecords", "confirmAnnounced")
                     .when(kind(Announcement.Kind.APPROVED))
                         .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", true)"))
                         .bean("auditLog", "decision")

@@ -60,7 +60,7 @@ public class PolicyRoutes extends RouteBuilder {
                 .to("direct:slack-post")
                 // only now, with Slack's answer in hand, does the change count as announced
                 .setBody(simple(ANNOUNCED_CHANGE))
-                .bean("changeStore", "confirmAnnounced")
+                .bean("announcementRecords", "confirmAnnounced")
                 .bean("counters", "change(" + INTAKE + ", 'announced')")
                 .bean("auditLog", "announced");
 

@@ -74,7 +74,7 @@ public class PrefixListRoutes extends RouteBuilder {
                     .bean("policyMessages", "unreadablePrefixList")
                     .to("direct:slack-post")
                     .setBody(exchangeProperty(Keys.CHANGE))
-                    .bean("changeStore", "noticed")
+                    .bean("announcementRecords", "noticed")
                     .bean("counters", "prefixList('unreadable')")
                     .bean("auditLog", "skipped('a prefix list change that could not be read: a person was told')")
                 .end();

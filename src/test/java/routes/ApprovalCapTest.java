@@ -38,7 +38,9 @@ class ApprovalCapTest {
     @InjectLake
     LakeStandIn lake;
     @jakarta.inject.Inject
-    sgwarden.store.Expiries expiries;
+    sgwarden.store.DueIndex dueIndex;
+    @jakarta.inject.Inject
+    sgwarden.store.Reminders dueReminders;
     @jakarta.inject.Inject
     sgwarden.testing.MovableClock clock;
 
@@ -88,8 +90,8 @@ class ApprovalCapTest {
         clock.advance(Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(15)).until(() -> !reminders(c, mention).isEmpty());
         // the timer keeps reading the due-index: two more checks, still one reminder
-        long checked = expiries.checks();
-        await().atMost(Duration.ofSeconds(10)).until(() -> expiries.checks() > checked + 2);
+        long checked = dueIndex.checks();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dueIndex.checks() > checked + 2);
         assertEquals(1, reminders(c, mention).size());
         SlackStandIn.Received reminder = reminders(c, mention).get(0);
         assertTrue(reminder.text().startsWith(mention + " :bell: Still undecided after 2 s: "), reminder.text());
@@ -123,10 +125,10 @@ class ApprovalCapTest {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             var a = pool
-                    .submit(() -> expiries.claimReminder(seen, null,
+                    .submit(() -> dueReminders.claimReminder(seen, null,
                             new org.apache.camel.support.DefaultExchange(context)));
             var b = pool
-                    .submit(() -> expiries.claimReminder(seen, null,
+                    .submit(() -> dueReminders.claimReminder(seen, null,
                             new org.apache.camel.support.DefaultExchange(context)));
             assertEquals(1, java.util.stream.Stream.of(a.get(), b.get()).filter(java.util.Objects::nonNull).count());
         } finally {

@@ -18,7 +18,8 @@ import io.quarkus.test.junit.TestProfile;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import sgwarden.store.Expiries;
+import sgwarden.store.ApprovalExpiries;
+import sgwarden.store.DueIndex;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
@@ -49,7 +50,9 @@ class ApprovalExpiryTest {
     LakeStandIn lake;
 
     @Inject
-    Expiries expiries;
+    ApprovalExpiries approvalExpiries;
+    @Inject
+    DueIndex dueIndex;
     @Inject
     MovableClock clock;
 
@@ -130,8 +133,10 @@ class ApprovalExpiryTest {
         var context = new org.apache.camel.impl.DefaultCamelContext();
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var a = pool.submit(() -> expiries.claim(seen, new org.apache.camel.support.DefaultExchange(context)));
-            var b = pool.submit(() -> expiries.claim(seen, new org.apache.camel.support.DefaultExchange(context)));
+            var a = pool
+                    .submit(() -> approvalExpiries.claim(seen, new org.apache.camel.support.DefaultExchange(context)));
+            var b = pool
+                    .submit(() -> approvalExpiries.claim(seen, new org.apache.camel.support.DefaultExchange(context)));
             assertEquals(1, java.util.stream.Stream.of(a.get(), b.get()).filter(java.util.Objects::nonNull).count(),
                     "exactly one replica holds the claim");
         } finally {
@@ -171,9 +176,9 @@ class ApprovalExpiryTest {
 
         // past the first expiry, before the new one: a tick of the due-items timer leaves it approved
         clock.advance(Duration.ofSeconds(4));
-        long checked = expiries.checks();
+        long checked = dueIndex.checks();
         // one check may have begun before the clock moved: the second surely began after
-        await().atMost(Duration.ofSeconds(10)).until(() -> expiries.checks() > checked + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dueIndex.checks() > checked + 1);
         assertEquals("APPROVED", Announced.status(moto, change.eventId()));
         assertTrue(Accounts.rulesNow(moto, change).contains(ruleId), "the rule outlives the first expiry");
 
@@ -222,9 +227,11 @@ class ApprovalExpiryTest {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             var a = pool
-                    .submit(() -> expiries.claimNotice(seen, new org.apache.camel.support.DefaultExchange(context)));
+                    .submit(() -> approvalExpiries.claimNotice(seen,
+                            new org.apache.camel.support.DefaultExchange(context)));
             var b = pool
-                    .submit(() -> expiries.claimNotice(seen, new org.apache.camel.support.DefaultExchange(context)));
+                    .submit(() -> approvalExpiries.claimNotice(seen,
+                            new org.apache.camel.support.DefaultExchange(context)));
             assertEquals(1, java.util.stream.Stream.of(a.get(), b.get()).filter(java.util.Objects::nonNull).count(),
                     "exactly one replica posts the notice");
         } finally {

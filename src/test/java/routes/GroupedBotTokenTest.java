@@ -44,7 +44,7 @@ class GroupedBotTokenTest {
     @Inject
     MovableClock clock;
     @Inject
-    sgwarden.store.Expiries expiries;
+    sgwarden.store.DueIndex dueIndex;
 
     @Test
     void aGroupLeftUndecidedGetsOneReminderInItsThread() {
@@ -65,8 +65,8 @@ class GroupedBotTokenTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !slack.replies(ts).isEmpty());
         // one reminder for the group, not one per change, and it stays one through two more due checks
-        long checked = expiries.checks();
-        await().atMost(Duration.ofSeconds(10)).until(() -> expiries.checks() > checked + 2);
+        long checked = dueIndex.checks();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dueIndex.checks() > checked + 2);
         assertEquals(1, slack.replies(ts).size());
         String reminder = slack.replies(ts).get(0).allText();
         assertTrue(reminder.contains("<!subteam^" + Profiles.LakeCapped.USER_GROUP + ">"), reminder);

@@ -23,9 +23,9 @@ public final class Keys {
     public static final String NAMES = "names";
     /** The change on its way to Slack with all its message needs (slack.Announcement); policy and group routes. */
     public static final String ANNOUNCEMENT = "sgwardenAnnouncement";
-    /** The Decision being carried out: a click, a policy's or an expiry's; set by the routes and Expiries. */
+    /** The Decision being carried out: a click, a policy's or an expiry's; set by routes and due-item claims. */
     public static final String DECISION = "decision";
-    /** The change as the ledger holds it (StoredChange), after each read or write; routes and Expiries. */
+    /** The change as the ledger holds it (StoredChange), after each read or write; routes, due-item claims, Extend. */
     public static final String STORED = "stored";
 
     // Slack
@@ -58,11 +58,11 @@ public final class Keys {
 
     // expiries and escalations
 
-    /** How long the change waited before its policy decided, as said in Slack ("24 h"); set by Expiries. */
+    /** How long the change waited before its policy decided, as said in Slack ("24 h"); set by EscalationClaims. */
     public static final String UNDECIDED_FOR = "sgwardenUndecidedFor";
     /** The Policy that decides a reminded change if nobody does (absent if none); set by the reminder route. */
     public static final String ESCALATING = "sgwardenEscalating";
-    /** When that policy will decide (Instant); set by Expiries with the reminder. */
+    /** When that policy will decide (Instant); set by Reminders with the reminder. */
     public static final String ESCALATE_AT = "sgwardenEscalateAt";
 
     // detection

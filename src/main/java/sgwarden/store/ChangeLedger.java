@@ -23,7 +23,7 @@ import sgwarden.config.Settings;
  * The idempotent repository behind the detection filter. add() claims a CloudTrail event ID with a
  * conditional PutItem (status ANNOUNCING), so exactly one of several replicas or overlapping runs
  * wins it. The claim becomes PENDING only once Slack has accepted the post
- * ({@link ChangeStore#confirmAnnounced}). remove() gives the claim back when the post failed, so
+ * ({@link AnnouncementRecords#confirmAnnounced}). remove() gives the claim back when the post failed, so
  * the next run announces the change again.
  * <p>
  * A claim that is held but not confirmed is not a duplicate: add() then throws

@@ -147,7 +147,7 @@ public class GroupStore {
         String update = "SET #action = :action, #by = :by, #byName = :byName, #at = :at";
         String condition = "#kind = :group";
         if (oneByOne) {
-            // who asked first stays; each change is taken once when it is posted alone (ChangeStore.takeAlone)
+            // who asked first stays; each change is taken once when it is posted alone (AnnouncementRecords.takeAlone)
             names.put("#one", ONE_BY_ONE_BY);
             update += ", #one = if_not_exists(#one, :byName)";
         }

@@ -186,13 +186,13 @@ public class PlumbingRecords {
 
     /** The aws2-ddb Query: the heartbeats whose silence is due by now. */
     public void silentQuery(Exchange exchange) {
-        exchange.getMessage().setHeader("CamelAwsDdbIndexName", Expiries.INDEX);
+        exchange.getMessage().setHeader("CamelAwsDdbIndexName", DueIndex.INDEX);
         exchange.getMessage().setHeader("CamelAwsDdbKeyConditions", Map.of(
                 Items.DUE_SHARD, Condition.builder().comparisonOperator(ComparisonOperator.EQ)
                         .attributeValueList(Items.s(HEARTBEAT_SHARD)).build(),
                 Items.DUE_AT, Condition.builder().comparisonOperator(ComparisonOperator.LE)
                         .attributeValueList(Items.n(clock.instant().getEpochSecond())).build()));
-        exchange.getMessage().setHeader("CamelAwsDdbLimit", Expiries.PAGE);
+        exchange.getMessage().setHeader("CamelAwsDdbLimit", DueIndex.PAGE);
     }
 
     /**

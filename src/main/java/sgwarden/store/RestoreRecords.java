@@ -45,7 +45,7 @@ public class RestoreRecords {
     Settings settings;
 
     @Inject
-    ChangeStore store;
+    DecisionRecords decisions;
 
     /**
      * Restore clicked: a reverted or quarantined change (or one whose restore failed, or whose restore
@@ -90,7 +90,7 @@ public class RestoreRecords {
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes());
         } catch (ConditionalCheckFailedException e) {
-            throw new DecisionRefusedException(Refusals.notRestorable(decision, store.find(decision.changeId())));
+            throw new DecisionRefusedException(Refusals.notRestorable(decision, decisions.find(decision.changeId())));
         }
     }
 
@@ -103,7 +103,7 @@ public class RestoreRecords {
     /** Putting the rules back failed; Restore may be clicked again. */
     public StoredChange failed(@ExchangeProperty(Keys.DECISION) Decision decision,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        String reason = ChangeStore.reason(failure);
+        String reason = RevertOutcomes.reason(failure);
         return outcome(decision, Status.RESTORE_FAILED, reason, Map.of("error", Items.s(reason)));
     }
 
