@@ -162,6 +162,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .bean("auditLog", "refused(200)")
                     .setBody(simple("${exception.message}"))
+                    .bean("outcomeMessages", "refusal")
                     .to("direct:slack-ephemeral")
                     .process(exchange -> reply(exchange, 200, exception(exchange)))
                 .end();

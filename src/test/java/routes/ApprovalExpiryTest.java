@@ -200,7 +200,9 @@ class ApprovalExpiryTest {
         String stale = slack.newResponseUrl();
         Clicks.click("sgwarden_extend_for_3s", change.eventId(), "U0BOB", "bob", stale).expect(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(stale).isEmpty());
-        assertTrue(slack.responses(stale).get(0).text().contains("This approval has ended; the change is now REVERTED"),
+        assertTrue(
+                slack.responses(stale).get(0).text()
+                        .contains("This approval has ended; the change is now reverted: its rules were removed"),
                 slack.responses(stale).get(0).text());
     }
 

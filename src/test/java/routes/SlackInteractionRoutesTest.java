@@ -184,6 +184,10 @@ class SlackInteractionRoutesTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(second).isEmpty());
         assertEquals("ephemeral", slack.responses(second).get(0).json().path("response_type").asText());
+        // words and a date each reader sees in their own zone, not a status name or an ISO timestamp
+        String told = slack.responses(second).get(0).text();
+        assertTrue(told.contains("; it is now approved.") && told.contains(" at <!date^"), told);
+        assertFalse(told.matches("(?s).*\\d{4}-\\d{2}-\\d{2}T.*") || told.contains("APPROVED"), told);
         assertEquals("APPROVED", Announced.status(moto, change.eventId()));
         assertTrue(rulesNow(change).contains(ruleId(change)));
     }

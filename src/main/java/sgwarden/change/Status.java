@@ -29,5 +29,26 @@ public enum Status {
     /** A tamper alert someone acknowledged (who and when are in the item). */
     TAMPER_ACKNOWLEDGED,
     /** A group set sgwarden could not read: a person was told in Slack; nothing to decide or undo. */
-    UNREADABLE
+    UNREADABLE;
+
+    /** Where the change stands, in the words a reply to a person uses ("reverted", "being reverted"). */
+    public String words() {
+        return switch (this) {
+            case ANNOUNCING -> "being announced";
+            case PENDING -> "waiting for Approve or Deny";
+            case APPROVED -> "approved";
+            case REVERTING -> "being reverted";
+            case REVERTED -> "reverted: its rules were removed";
+            case ALREADY_GONE -> "denied, its rules already removed by someone else";
+            case REVERT_FAILED -> "denied, but the revert failed";
+            case QUARANTINED -> "quarantined: its rules were removed";
+            case RESTORING -> "being restored";
+            case RESTORED -> "restored";
+            case RESTORE_FAILED -> "denied, and restoring it failed";
+            case EXPIRED -> "expired, its revert under way";
+            case TAMPER_ALERTED -> "a tamper alert, waiting for its acknowledgement";
+            case TAMPER_ACKNOWLEDGED -> "a tamper alert, acknowledged";
+            case UNREADABLE -> "unreadable: a person was told";
+        };
+    }
 }

@@ -35,7 +35,7 @@ public final class Refusals {
             default -> "denied";
         };
         return "This change was already " + verb + " by " + who(c) + " at " + c.decidedAt()
-                + "; it is now " + c.status() + ".";
+                + "; it is now " + c.status().words() + ".";
     }
 
     /** An Extend on a change that is not (or no longer) approved for a time. */
@@ -44,8 +44,9 @@ public final class Refusals {
             case PENDING -> "This change is not approved, so there is no approval to extend; nothing was changed.";
             case EXPIRED, REVERTING -> "This approval has ended and its rules are being reverted, so nothing was"
                     + " changed.";
-            case REVERTED, ALREADY_GONE, REVERT_FAILED -> "This approval has ended; the change is now " + c.status()
-                    + ", so nothing was changed.";
+            case REVERTED, ALREADY_GONE, REVERT_FAILED ->
+                "This approval has ended; the change is now " + c.status().words()
+                        + ", so nothing was changed.";
             default -> alreadyDecided(c);
         };
     }
@@ -67,7 +68,7 @@ public final class Refusals {
             case RESTORING -> "being restored";
             case APPROVED -> "approved";
             case PENDING -> "waiting for Approve or Deny, not reverted";
-            default -> c.status().name();
+            default -> c.status().words();
         };
         String who = c.decidedBy() == null ? ""
                 : " (last decided by " + who(c) + " at " + c.decidedAt() + ")";

@@ -58,4 +58,25 @@ public class OutcomeMessages {
         message.setBlocks(new ArrayList<>(blocks.stream().map(WireBlock::new).toList()));
         return message;
     }
+
+    /** An instant as the stores write it into a refusal (Instant.toString()). */
+    private static final java.util.regex.Pattern ISO_INSTANT = java.util.regex.Pattern
+            .compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z");
+
+    /**
+     * Why a click changed nothing, as the person reads it: each time a date in their own time zone. The
+     * stores and decision rules word refusals with Instant's text; a person never sees that.
+     */
+    public String refusal(@org.apache.camel.Body String reason) {
+        if (reason == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = ISO_INSTANT.matcher(reason);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher
+                    .quoteReplacement(SlackMessages.dateToTheSecond(java.time.Instant.parse(m.group()))));
+        }
+        return m.appendTail(out).toString();
+    }
 }

@@ -156,6 +156,14 @@ public class SlackMessages {
         return "<!date^" + time.getEpochSecond() + "^{date_short_pretty} {time}|" + TIME.format(time) + ">";
     }
 
+    /** As {@link #date}, to the second: for replies about a click, where seconds tell two decisions apart. */
+    public static String dateToTheSecond(Instant time) {
+        return "<!date^" + time.getEpochSecond() + "^{date_short_pretty} {time_secs}|" + TIME_SECS.format(time) + ">";
+    }
+
+    static final DateTimeFormatter TIME_SECS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(java.time.ZoneOffset.UTC);
+
     static Message message(String text, List<Map<String, Object>> blocks) {
         Message message = new Message();
         message.setText(Mrkdwn.plain(text, 3000));

@@ -213,6 +213,6 @@ final class StatusTexts {
      * "revert failed"): a person reads these, and a new status must not show as a constant.
      */
     static String words(Status status) {
-        return status.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return status.words();
     }
 }
