@@ -76,6 +76,9 @@ class ApprovalExpiryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(responseUrl).isEmpty());
         assertTrue(slack.responses(responseUrl).get(0).allText().contains("Approved by @alice until "),
                 slack.responses(responseUrl).get(0).allText());
+        // an approval of seconds ends at a time to the second, not in the minute it was given
+        assertTrue(slack.responses(responseUrl).get(0).json().toString().contains("{time_secs}"),
+                slack.responses(responseUrl).get(0).json().toString());
         Map<String, AttributeValue> approved = Announced.item(moto, change.eventId());
         assertEquals("APPROVED", approved.get("status").s());
         assertTrue(List.of("notice", "approval").contains(approved.get("dueShard").s()), "in the due-index");

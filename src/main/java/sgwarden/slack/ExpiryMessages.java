@@ -103,7 +103,7 @@ public class ExpiryMessages {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         Names shown = names.of(change);
         String text = ":hourglass_flowing_sand: The approval by " + approver(stored) + " ends "
-                + SlackMessages.until(stored.approvedUntil()) + ". Extend it?";
+                + SlackMessages.until(stored) + ". Extend it?";
         List<Map<String, Object>> blocks = stored.slackTs() != null
                 ? new ArrayList<>(List.of(SlackMessages.section(text)))
                 : messages.decided(change, shown, text, false);
@@ -129,7 +129,7 @@ public class ExpiryMessages {
         Names shown = names.of(change);
         String outcome = ":white_check_mark: Approved by " + approver(stored) + ", extended by @"
                 + Mrkdwn.escape(stored.extended())
-                + (stored.approvedUntil() == null ? "" : " until " + SlackMessages.until(stored.approvedUntil()));
+                + (stored.approvedUntil() == null ? "" : " until " + SlackMessages.until(stored));
         return SlackMessages.message(messages.headline(change, shown) + " — " + outcome,
                 messages.decided(change, shown, outcome, false));
     }

@@ -36,7 +36,7 @@ public class GroupDigest {
                     + (escalation == null ? "" : " " + escalation);
             case "notice" -> ":hourglass_flowing_sand: The approval of these changes by " + approver + " ends "
                     + (last == null || last.approvedUntil() == null ? "soon"
-                            : SlackMessages.until(last.approvedUntil()))
+                            : SlackMessages.until(last))
                     + ". Extend them?";
             case "expired" -> ":alarm_clock: The approval of these changes by " + approver + " for "
                     + (last == null ? "?" : Mrkdwn.escape(String.valueOf(last.approvedFor()), 50)) + " ended at "

@@ -22,6 +22,7 @@ import sgwarden.change.PrefixListChange;
 import sgwarden.change.Reach;
 import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
+import sgwarden.change.StoredChange;
 import sgwarden.change.Tagging;
 import sgwarden.config.Settings;
 import sgwarden.decision.ApprovalTerms;
@@ -599,6 +600,17 @@ public class SlackMessages {
     /** When an approval for a time ends, in each reader's time zone as the other times are. */
     public static String until(Instant until) {
         return date(until);
+    }
+
+    /**
+     * When an approval ends: to the second where it was for less than a minute (a 30 s approval would
+     * otherwise end "at 08:19", the minute it was given).
+     */
+    public static String until(StoredChange stored) {
+        Instant until = stored.approvedUntil();
+        boolean brief = stored.decidedAt() != null
+                && java.time.Duration.between(stored.decidedAt(), until).compareTo(java.time.Duration.ofMinutes(1)) < 0;
+        return brief ? dateToTheSecond(until) : date(until);
     }
 
     public static String at(Instant time) {

@@ -150,11 +150,11 @@ final class StatusTexts {
         return switch (stored.status()) {
             case APPROVED -> decision.kind() == Decision.Kind.EXTEND
                     ? ":arrows_counterclockwise: Extended by " + who + (stored.approvedUntil() != null
-                            ? " until " + SlackMessages.until(stored.approvedUntil())
+                            ? " until " + SlackMessages.until(stored)
                             : ": approved permanently")
                     : stored.approvedUntil() != null
                             ? ":white_check_mark: Approved by " + who + " until "
-                                    + SlackMessages.until(stored.approvedUntil())
+                                    + SlackMessages.until(stored)
                             : ":white_check_mark: Approved by " + who + " at " + SlackMessages.at(decision.at());
             case REVERTED -> decision.kind() == Decision.Kind.KEEP_OFF
                     ? ":no_entry: Denied by " + who + " at " + at + ": the quarantined rules stay off"
