@@ -146,7 +146,8 @@ class PolicyActionsTest {
         awaitStatus(c, "QUARANTINED");
         assertTrue(worldRules(c, 22).isEmpty(), "quarantined: the rule is off while a person decides");
         String text = posted.allText();
-        assertTrue(text.contains("Quarantined by policy *ssh-open-to-world*"), text);
+        assertTrue(text.contains("Quarantined by policy *ssh-open-to-world*: the rule was removed at once."
+                + " *Approve* restores it, *Deny* keeps it off."), "one rule, in the singular: " + text);
         assertTrue(text.contains(RESTORE) && text.contains(KEEP_OFF) && text.contains("\"Approve\"")
                 && text.contains("\"Deny\""), text);
 
@@ -175,7 +176,10 @@ class PolicyActionsTest {
         awaitStatus(widened, "QUARANTINED");
         assertEquals("10.0.0.0/8", Accounts.rule(moto, added.account(), added.region(), group, ruleId).cidrIpv4(),
                 "the earlier form at once, under the same rule ID");
-        assertTrue(message(widened).allText().contains("Quarantined by policy *ssh-open-to-world*"));
+        String said = message(widened).allText();
+        assertTrue(said.contains("Quarantined by policy *ssh-open-to-world*: the rule was put back to tcp 22 from "
+                + "`10.0.0.0/8` at once. *Approve* widens it again, *Deny* keeps it as it is."), said);
+        assertFalse(said.contains("removed"), "the rule is there, narrowed: " + said);
 
         Clicks.click(RESTORE, widened.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
         awaitStatus(widened, "RESTORED");

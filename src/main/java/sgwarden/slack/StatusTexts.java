@@ -85,15 +85,33 @@ final class StatusTexts {
         if (stored.isPrefixList()) {
             return prefixListActed(stored, policy);
         }
+        boolean one = stored.ruleIds() == null || stored.ruleIds().size() <= 1;
+        String them = one ? "it" : "them";
+        if (stored.isModification()) {
+            // a widening undone is a rule put back to what it was, not a rule removed
+            return switch (stored.status()) {
+                case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy + ": " + putBack(stored)
+                        + ". *Restore* widens " + them + " again.";
+                case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": " + putBack(stored) + " at once."
+                        + " *Approve* widens " + them + " again, *Deny* keeps " + them + " as " + (one ? "it" : "they")
+                        + (one ? " is." : " are.");
+                case ALREADY_GONE -> ":information_source: " + policy + " would have undone this change, but "
+                        + (one ? "the rule was" : "the rules were") + " already gone.";
+                case REVERT_FAILED -> ":x: " + policy + " could not undo the change: "
+                        + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
+                default -> policy + ": " + words(stored.status());
+            };
+        }
+        String rules = one ? "the rule was" : "the rules were";
         return switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the rules were removed. *Restore* puts them back.";
-            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
-                    + " *Approve* restores them, *Deny* keeps them off.";
+                    + ": " + rules + " removed. *Restore* puts " + them + " back.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": " + rules + " removed at once."
+                    + " *Approve* restores " + them + ", *Deny* keeps " + them + " off.";
             case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
-                    + " but the rules had already been removed by someone else.";
-            case REVERT_FAILED -> ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
-                    + ". Deny can be clicked once this is fixed.";
+                    + " but " + rules + " already removed by someone else.";
+            case REVERT_FAILED -> ":x: " + policy + " could not remove " + (one ? "the rule: " : "the rules: ")
+                    + Mrkdwn.escape(stored.error(), 500) + ". Deny can be clicked once this is fixed.";
             default -> policy + ": " + words(stored.status());
         };
     }
@@ -179,6 +197,31 @@ final class StatusTexts {
             case REVERTING -> ":hourglass_flowing_sand: Denied by " + who + " at " + at + ", reverting…";
             default -> words(stored.status());
         };
+    }
+
+    /**
+     * What undoing a modification did, as a sentence's subject and verb: "the rule was put back to tcp
+     * 6379 from `10.0.0.0/8`" where one rule's earlier form is known.
+     */
+    static String putBack(StoredChange stored) {
+        int n = stored.ruleIds().size();
+        long known = stored.ruleIds().stream().filter(stored.earlier()::containsKey).count();
+        if (n == 1 && known == 1) {
+            sgwarden.change.KnownForm earlier = stored.earlier().get(stored.ruleIds().get(0));
+            sgwarden.change.Direction direction = earlier.direction() != null ? earlier.direction()
+                    : "EGRESS".equals(stored.direction()) ? sgwarden.change.Direction.EGRESS
+                            : sgwarden.change.Direction.INGRESS;
+            return "the rule was put back to " + Mrkdwn.escape(earlier.rule().describeTraffic()) + " "
+                    + direction.peerPreposition() + " `" + Mrkdwn.code(earlier.rule().peer().describe(), 200) + "`";
+        }
+        if (known == n) {
+            return "the rules were put back in their earlier forms";
+        }
+        if (known == 0) {
+            return n == 1 ? "the rule was removed (its earlier form was not known)"
+                    : "the rules were removed (their earlier forms were not known)";
+        }
+        return "rules with a known earlier form were put back in it, the others removed";
     }
 
     /** For a modification: whether the rules went back to their earlier forms or were removed. */
