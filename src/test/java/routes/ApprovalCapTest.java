@@ -95,6 +95,7 @@ class ApprovalCapTest {
         assertEquals(1, reminders(c, mention).size());
         SlackStandIn.Received reminder = reminders(c, mention).get(0);
         assertTrue(reminder.text().startsWith(mention + " :bell: Still undecided after 2 s: "), reminder.text());
+        assertTrue(reminder.text().endsWith("."), "a sentence: " + reminder.text());
         assertTrue(reminder.json().toString().contains("\"sgwarden_deny\""), "the reminder carries the buttons");
         var item = Announced.item(moto, c.eventId());
         assertTrue(item.containsKey("remindedAt"));
@@ -188,7 +189,7 @@ class ApprovalCapTest {
         assertEquals("DENY", item.get("decision").s());
         assertTrue(item.containsKey("remindedAt"), "reminded first");
         String reminder = told(c, "Still undecided").get(0).allText();
-        assertTrue(reminder.contains("If nobody decides, policy *undecided-deny* will deny (revert) <!date^"),
+        assertTrue(reminder.contains(". If nobody decides, policy *undecided-deny* will deny (revert) at <!date^"),
                 "the reminder says what comes next: " + reminder);
         assertFalse(item.containsKey("dueShard"), "out of the due-index once decided");
         await().atMost(Duration.ofSeconds(10)).until(() -> !told(c, "Denied by policy undecided-deny").isEmpty());

@@ -67,7 +67,7 @@ public class ExpiryMessages {
                 + escalating.undecided().then() + " " + ("deny".equals(escalating.undecided().then())
                         ? "(revert)"
                         : "(approve permanently)")
-                + " " + SlackMessages.at(at) + ".";
+                + " at " + SlackMessages.at(at) + ".";
     }
 
     /**
@@ -83,7 +83,8 @@ public class ExpiryMessages {
         String mention = settings.reminder().userGroup().map(String::trim).filter(g -> !g.isEmpty())
                 .map(g -> "<!subteam^" + g + "> ").orElse("");
         String text = mention + ":bell: Still undecided after " + hours(settings.reminder().after()) + ": "
-                + Mrkdwn.escape(messages.headline(change, shown), 2000) + (escalation == null ? "" : " " + escalation);
+                + Mrkdwn.escape(messages.headline(change, shown), 2000) + "."
+                + (escalation == null ? "" : " " + escalation);
         Message announcement = messages.announcement(change, shown);
         java.util.List<java.util.Map<String, Object>> blocks = new java.util.ArrayList<>();
         blocks.add(SlackMessages.section(text));
