@@ -66,7 +66,7 @@ public class SlackMessages {
     /** The announcement, with the names looked up for it (any of them may be unknown). */
     public Message announcement(SecurityGroupChange change, Names names) {
         List<Map<String, Object>> blocks = summaryBlocks(change, names);
-        blocks.add(actions(change, true));
+        blocks.add(actions(change, names, true));
         return message(headline(change, names), blocks);
     }
 
@@ -80,7 +80,7 @@ public class SlackMessages {
         List<Map<String, Object>> blocks = summaryBlocks(change, names);
         blocks.add(section(outcome));
         if (denyAgain) {
-            blocks.add(actions(change, false));
+            blocks.add(actions(change, names, false));
         }
         return blocks;
     }
@@ -532,7 +532,7 @@ public class SlackMessages {
         return Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", mrkdwn));
     }
 
-    private Map<String, Object> actions(SecurityGroupChange change, boolean withApprove) {
+    private Map<String, Object> actions(SecurityGroupChange change, Names names, boolean withApprove) {
         String changeId = change.eventId();
         List<Object> buttons = new ArrayList<>();
         if (withApprove) {
@@ -548,9 +548,43 @@ public class SlackMessages {
                 }
             }
         }
-        Map<String, Object> confirm = Buttons.confirm("Revert this change?", confirmText(change), "Revert", true);
+        Map<String, Object> confirm = Buttons.confirm(confirmTitle(change, names), confirmText(change), "Revert", true);
         buttons.add(Buttons.button(DENY, withApprove ? "Deny" : "Deny again", changeId, "danger", confirm));
         return Map.of("type", "actions", "block_id", ACTIONS_BLOCK, "elements", buttons);
+    }
+
+    /** Slack's limit for a confirm dialog's title. */
+    static final int TITLE_MAX = 100;
+
+    /**
+     * What Deny undoes, named, as the dialog's title: "Remove tcp 22 from 0.0.0.0/0 on web-frontend?". A
+     * person confirms the rule and the group they mean, not "this change"; within Slack's 100 characters.
+     */
+    static String confirmTitle(SecurityGroupChange change, Names names) {
+        String name = names == null || names.groupName() == null || names.groupName().isBlank()
+                ? String.valueOf(change.groupId())
+                : names.groupName();
+        String title;
+        if (change.changesTags()) {
+            title = "Put the earlier tags back on " + name + "?";
+        } else if (change.changesAttachment() || change.changesPrefixList()) {
+            title = "Revert this change?";
+        } else if (change.isModification()) {
+            List<Modification> mods = change.modifications();
+            title = mods.size() == 1 && mods.get(0).earlierKnown()
+                    ? "Put back " + mods.get(0).earlier().rule().describeTraffic() + " "
+                            + preposition(mods.get(0).direction()) + " "
+                            + mods.get(0).earlier().rule().peer().describe()
+                            + " on " + name + "?"
+                    : "Undo " + GroupTally.count(mods.size(), "rule change") + " on " + name + "?";
+        } else if (change.rules().size() == 1) {
+            Rule r = change.rules().get(0);
+            title = "Remove " + r.describeTraffic() + " " + change.direction().peerPreposition() + " "
+                    + r.peer().describe() + " on " + name + "?";
+        } else {
+            title = "Remove " + GroupTally.count(change.rules().size(), "rule") + " from " + name + "?";
+        }
+        return title.length() <= TITLE_MAX ? title : title.substring(0, TITLE_MAX - 2) + "…?";
     }
 
     /** What Deny will do, in at most 300 characters (Slack's limit for a confirm dialog's text). */

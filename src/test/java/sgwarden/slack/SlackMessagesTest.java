@@ -474,6 +474,25 @@ class SlackMessagesTest {
         assertTrue(all.contains("put back to its earlier form"), all);
     }
 
+    /** Deny's dialog names what it undoes and where, so a person confirms the rule they mean. */
+    @Test
+    void denysDialogNamesTheRuleAndTheGroup() throws IOException {
+        SecurityGroupChange opened = opened("0.0.0.0/0");
+        assertEquals("Remove tcp 22 from 0.0.0.0/0 on " + opened.groupId() + "?",
+                SlackMessages.confirmTitle(opened, sgwarden.names.Names.NONE));
+        assertTrue(webhookWire(messages.announcement(opened)).toString()
+                .contains("Remove tcp 22 from 0.0.0.0/0 on " + opened.groupId() + "?"));
+        assertEquals("Remove 2 rules from " + opened.groupId() + "?",
+                SlackMessages.confirmTitle(opened("0.0.0.0/0", "::/0"), sgwarden.names.Names.NONE));
+        SecurityGroupChange widened = change("modify-single.json")
+                .withEarlier(Map.of("sgr-0aa11bb22cc33dd44", inboundFrom("sgr-0aa11bb22cc33dd44", "10.0.0.0/8")));
+        assertEquals("Put back tcp 6379 from 10.0.0.0/8 on sg-0a1b2c3d4e5f60718?",
+                SlackMessages.confirmTitle(widened, sgwarden.names.Names.NONE));
+        String longName = "x".repeat(200);
+        assertTrue(SlackMessages.confirmTitle(opened, new sgwarden.names.Names(longName, null, null, null))
+                .length() <= SlackMessages.TITLE_MAX);
+    }
+
     @Test
     void anUnknownEarlierFormIsSaidPlainlyAndTheDialogSaysDenyRemovesTheRule() throws IOException {
         SecurityGroupChange change = change("modify-single.json");
