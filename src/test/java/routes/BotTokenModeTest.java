@@ -59,6 +59,7 @@ class BotTokenModeTest {
         assertEquals("C0SECURITY", posted.json().path("channel").asText());
         String blocks = posted.json().path("blocks").toString();
         assertTrue(blocks.contains("\"action_id\":\"sgwarden_deny\"") && blocks.contains("\"confirm\""), blocks);
+        assertFalse(blocks.contains("Posted through a webhook"), "updated in place, so no such note: " + blocks);
         // the group's name (as moto holds it) next to its ID
         assertTrue(posted.text().contains("added outbound udp 53 to 0.0.0.0/0 to ")
                 && posted.text().contains(" (" + group + ") in 111111111111"), posted.text());

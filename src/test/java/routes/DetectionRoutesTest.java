@@ -63,6 +63,8 @@ class DetectionRoutesTest {
         assertTrue(text.contains(" (" + group + ") in 111111111111 / eu-west-1"), text);
         assertTrue(text.contains("sgwarden_approve") && text.contains("sgwarden_deny"), text);
         assertTrue(text.contains("Warning"), text);
+        assertTrue(text.contains("Posted through a webhook: this message changes only when someone clicks it."),
+                "a webhook's message says it may not show later outcomes: " + text);
 
         Map<String, AttributeValue> item = item(change.eventId());
         assertEquals("PENDING", item.get("status").s());

@@ -149,6 +149,7 @@ public class GroupMessages {
         if (actions != null) {
             blocks.add(actions);
         }
+        messages.webhookNote(blocks);
         String text = one.actor().name() + " (" + one.actor().identityType() + ") made " + members.size()
                 + " changes to " + GroupTally.count(sgs.size(), "security group") + " in " + account;
         return SlackMessages.message(text, blocks);

@@ -67,6 +67,7 @@ public class SlackMessages {
     public Message announcement(SecurityGroupChange change, Names names) {
         List<Map<String, Object>> blocks = summaryBlocks(change, names);
         blocks.add(actions(change, names, true));
+        webhookNote(blocks);
         return message(headline(change, names), blocks);
     }
 
@@ -83,6 +84,21 @@ public class SlackMessages {
             blocks.add(actions(change, names, false));
         }
         return blocks;
+    }
+
+    /**
+     * Through a webhook, sgwarden can edit a message only through a click's response_url: what a policy,
+     * an expiry or an escalation decides later comes as a new message, and this one keeps its buttons.
+     * The reader is told, in one line, so that the message is not taken for the change's state.
+     */
+    static final String WEBHOOK_NOTE = ":information_source: Posted through a webhook: this message changes only"
+            + " when someone clicks it. Later outcomes come as new messages.";
+
+    void webhookNote(List<Map<String, Object>> blocks) {
+        // never at the cost of Slack's 50 blocks: the message itself comes first
+        if (settings != null && !settings.slack().botMode() && blocks.size() < 50) {
+            blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text", WEBHOOK_NOTE))));
+        }
     }
 
     public String headline(SecurityGroupChange change) {
