@@ -190,6 +190,18 @@ REDIS = {"label": "Add 6379/tcp from 10.0.0.0/8", "egress": False,
                           "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "cache"}]}]}
 
 
+def wait_for_decision(event_id, timeout):
+    """Until the ledger holds the change as decided (a policy's approval posts nothing to wait for)."""
+    ddb = MOTO.service("dynamodb")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        item = ddb.get_item(TableName=TABLE, Key={"changeId": {"S": event_id}}, ConsistentRead=True).get("Item")
+        if item and item.get("status", {}).get("S") not in (None, "ANNOUNCING"):
+            return
+        time.sleep(0.2)
+    raise Conflict("sgwarden did not take in the narrow 6379/tcp rule in time; try again.")
+
+
 def now_utc():
     return datetime.now(timezone.utc)
 
@@ -740,10 +752,9 @@ def widen_rule(group_id):
         if redis("0.0.0.0/0") is not None:
             raise Conflict("6379/tcp is already open to the world in this group. Deny it first, or pick another group.")
         added = make_change("redis", group_id, REDIS)
-        # sgwarden learns a rule's form from the addition: wait until it has announced it
-        with STATE.cond:
-            STATE.cond.wait_for(lambda: any(m.get("eventId") == added["eventId"] for m in STATE.messages),
-                                timeout=30)
+        # sgwarden learns a rule's form from the addition, which policy sandbox-widen-setup approves
+        # without a message: wait until its decision is stored
+        wait_for_decision(added["eventId"], timeout=30)
         rule = redis("10.0.0.0/8")
     rule_id = rule["SecurityGroupRuleId"]
     new_form = {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "CidrIpv4": "0.0.0.0/0",

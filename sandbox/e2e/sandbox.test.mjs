@@ -296,6 +296,8 @@ test('widen a rule to the world in place: quarantined, the earlier form back at 
   assert.match(text, /changed inbound rule/);
   assert.match(text, /tcp 6379 from 10\.0\.0\.0\/8 → tcp 6379 from 0\.0\.0\.0\/0/);
   assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world/);
+  // the narrow rule the page added first was let through without a message (policy sandbox-widen-setup)
+  assert.equal(await page.locator('.message', { hasText: 'added inbound tcp 6379 from 10.0.0.0/8' }).count(), 0);
   // the rule is there, narrowed: the message says so, not that it was removed
   assert.match(text, /the rule was put back to tcp 6379 from 10\.0\.0\.0\/8 at once\. Approve widens it again/);
   const inMoto = async () => (await (await fetch(new URL(`/api/rules/${group}`, pageUrl))).json())
