@@ -209,4 +209,32 @@ class TagChangesTest {
         assertEquals(Map.of(), TagRecords.of(moto, Accounts.MEMBER, Accounts.REGION, web.id()), "nothing changed");
         assertEquals(null, Announced.status(moto, eventId + "#" + web.id()));
     }
+
+    @Test
+    void withRestoreOffARevertOffersNoRestoreAndAForgedRestoreIsRefused() {
+        Group prod = group(new Tag("env", "prod"));
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, prod.id(), false,
+                Accounts.tcp(5432, "0.0.0.0/0"));
+        lake.seed(c.record());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(c.eventId()).isEmpty());
+        SlackStandIn.Received posted = slack.messagesMentioning(c.eventId()).get(0);
+        String text = posted.allText();
+        assertTrue(text.contains("Reverted at once by policy *prod-frozen*"), text);
+        assertTrue(text.contains("Restore is off in this deployment"), text);
+        assertFalse(text.contains("*Restore*"), "the line offers no Restore either: " + text);
+        assertEquals(List.of(), Clicks.buttons(posted), "no Restore to click");
+
+        // a Restore no message offered, forged: refused, said why, the rule stays off
+        String forged = slack.newResponseUrl();
+        Clicks.click("sgwarden_restore", c.eventId(), "U0ALICE", "alice", forged).expect(200)
+                .saying("Restore is off");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(forged).isEmpty());
+        assertTrue(slack.responses(forged).get(0).allText().contains("nothing was changed"),
+                slack.responses(forged).get(0).allText());
+        assertEquals("REVERTED", Announced.status(moto, c.eventId()));
+        assertEquals(null, Accounts.rule(moto, Accounts.MEMBER, Accounts.REGION, prod.id(),
+                c.rules().get(0).securityGroupRuleId()), "the rule stays off");
+    }
 }

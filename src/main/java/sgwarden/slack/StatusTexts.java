@@ -78,7 +78,29 @@ final class StatusTexts {
     }
 
     /** What a policy that reverts or quarantines did at once, for rules, an attachment or a prefix list. */
-    static String actedAtOnce(StoredChange stored, String policy) {
+    static String actedAtOnce(StoredChange stored, String policy, boolean restore) {
+        String line = actedAtOnce(stored, policy);
+        return switch (stored.status()) {
+            case REVERTED, QUARANTINED -> line + offered(stored, restore);
+            default -> line;
+        };
+    }
+
+    /** What the buttons under a reverted or quarantined change do; with Restore off, only a quarantine's Deny. */
+    private static String offered(StoredChange stored, boolean restore) {
+        String back = stored.isAttachment() ? "puts it back"
+                : stored.isPrefixList() ? "makes the change again"
+                        : stored.status() == Status.QUARANTINED ? "restores them" : "puts them back";
+        if (stored.status() == Status.REVERTED) {
+            return restore ? " *Restore* " + back + "." : "";
+        }
+        String off = stored.isAttachment() ? "keeps it off"
+                : stored.isPrefixList() ? "keeps it undone"
+                        : "keeps them off";
+        return restore ? " *Approve* " + back + ", *Deny* " + off + "." : " *Deny* " + off + ".";
+    }
+
+    private static String actedAtOnce(StoredChange stored, String policy) {
         if (stored.isAttachment()) {
             return attachmentActed(stored, policy);
         }
@@ -87,9 +109,8 @@ final class StatusTexts {
         }
         return switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the rules were removed. *Restore* puts them back.";
-            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once."
-                    + " *Approve* restores them, *Deny* keeps them off.";
+                    + ": the rules were removed.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the rules were removed at once.";
             case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
                     + " but the rules had already been removed by someone else.";
             case REVERT_FAILED -> ":x: " + policy + " could not remove the rules: " + Mrkdwn.escape(stored.error(), 500)
@@ -102,9 +123,9 @@ final class StatusTexts {
     private static String attachmentActed(StoredChange stored, String policy) {
         return switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the group was taken off the interface. *Restore* puts it back.";
+                    + ": the group was taken off the interface.";
             case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the group was taken off the interface at"
-                    + " once. *Approve* puts it back, *Deny* keeps it off.";
+                    + " once.";
             case ALREADY_GONE -> ":information_source: " + policy + " would have taken the group off the interface,"
                     + " but it was no longer on it.";
             case REVERT_FAILED -> ":x: " + policy + " could not take the group off the interface: "
@@ -117,9 +138,9 @@ final class StatusTexts {
     private static String prefixListActed(StoredChange stored, String policy) {
         return switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the prefix list has its earlier entries again. *Restore* makes the change again.";
+                    + ": the prefix list has its earlier entries again.";
             case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the prefix list got its earlier entries"
-                    + " back at once. *Approve* makes the change again, *Deny* keeps it undone.";
+                    + " back at once.";
             case ALREADY_GONE -> ":information_source: " + policy + " would have put the prefix list's earlier"
                     + " entries back, but it already had them.";
             case REVERT_FAILED -> ":x: " + policy + " could not put the prefix list's earlier entries back: "
