@@ -17,6 +17,8 @@
 #   SANDBOX_INTAKE        sqs (default), lake or both: how changes reach the service
 #   SANDBOX_REBUILD=1     build the service even if target/quarkus-app exists
 #   SANDBOX_JAR           run this quarkus-run.jar instead of target/quarkus-app/quarkus-run.jar
+#   SANDBOX_ALLOW_RESTORE true (default) or false: false runs the service as with the member stacks'
+#                         AllowRestore=false (sgwarden.restore.enabled=false): no message offers Restore
 #   SANDBOX_POLICY_FILE   the policy file the service runs with (default sandbox/policies.yaml: the baseline plus one policy for undecided changes)
 #   SANDBOX_MOTO_HOME     moto's virtualenv (default target/moto)
 #   PYTHON                the python3 that creates moto's virtualenv (default python3)
@@ -31,6 +33,7 @@ SERVICE_PORT=${SANDBOX_SERVICE_PORT:-}
 MANAGEMENT_PORT=${SANDBOX_MANAGEMENT_PORT:-}
 MOTO_PORT=${SANDBOX_MOTO_PORT:-}
 INTAKE=${SANDBOX_INTAKE:-sqs}
+ALLOW_RESTORE=${SANDBOX_ALLOW_RESTORE:-true}
 MOTO_VERSION=5.1.22
 MOTO_HOME=${SANDBOX_MOTO_HOME:-$ROOT/target/moto}
 JAR=${SANDBOX_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
@@ -42,6 +45,7 @@ say() { printf '[sandbox] %s\n' "$*"; }
 die() { printf '[sandbox] %s\n' "$*" >&2; exit 1; }
 
 case "$INTAKE" in sqs|lake|both) ;; *) die "SANDBOX_INTAKE must be sqs, lake or both (got '$INTAKE')";; esac
+case "$ALLOW_RESTORE" in true|false) ;; *) die "SANDBOX_ALLOW_RESTORE must be true or false (got '$ALLOW_RESTORE')";; esac
 command -v java >/dev/null || die "java (17 or newer) is needed to run the service"
 command -v "${PYTHON:-python3}" >/dev/null || [ -x "$PY" ] || die "python3 is needed to run moto"
 [ -f "$POLICY_FILE" ] || die "SANDBOX_POLICY_FILE=$POLICY_FILE does not exist"
@@ -116,7 +120,7 @@ PAGE_URL=http://127.0.0.1:$PAGE_PORT
 SERVICE_URL=http://127.0.0.1:$SERVICE_PORT
 MANAGEMENT_URL=http://127.0.0.1:$MANAGEMENT_PORT
 EDS=sgwarden-sandbox-eds
-rm -f "$LOGS/queue-url"
+rm -f "$LOGS/queue-url" "$LOGS/own-load-balancer"
 say "starting the sandbox page on $PAGE_URL/"
 SANDBOX_PORT=$PAGE_PORT SANDBOX_MOTO_URL=$MOTO_URL SANDBOX_SERVICE_URL=$SERVICE_URL SANDBOX_INTAKE=$INTAKE \
   SANDBOX_WEBHOOK_PATH=$WEBHOOK_PATH SANDBOX_EVENT_DATA_STORE=$EDS SANDBOX_STATE_DIR=$LOGS \
@@ -125,6 +129,8 @@ SANDBOX_PORT=$PAGE_PORT SANDBOX_MOTO_URL=$MOTO_URL SANDBOX_SERVICE_URL=$SERVICE_
 PIDS+=($!)
 wait_http "$PAGE_URL/api/health" "${PIDS[-1]}" 60 || { tail -30 "$LOGS/server.log" >&2; die "the sandbox page did not start (log: $LOGS/server.log)"; }
 QUEUE_URL=$(cat "$LOGS/queue-url")
+# sgwarden's own load balancer group, made by the page's setup as Express Mode makes it ("account group-id")
+read -r OWN_LB_ACCOUNT OWN_LB_GROUP < "$LOGS/own-load-balancer"
 
 # --- the service, in its sandbox profile, pointed at all of it -------------------------------------
 # Only settings: production code reads them as it reads any deployment's. AWS credentials are moto's
@@ -145,6 +151,9 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKE
     -Dsgwarden.lake.event-data-store="$EDS" \
     -Dsgwarden.slack.response-url-prefix="$PAGE_URL/response/" \
     -Dsgwarden.policy.file="$POLICY_FILE" \
+    -Dsgwarden.own-load-balancer.account="$OWN_LB_ACCOUNT" \
+    -Dsgwarden.own-load-balancer.security-group="$OWN_LB_GROUP" \
+    -Dsgwarden.restore.enabled="$ALLOW_RESTORE" \
     -jar "$JAR" >"$LOGS/service.log" 2>&1 &
 PIDS+=($!)
 wait_http "$MANAGEMENT_URL/q/health/ready" "${PIDS[-1]}" 180 || { tail -40 "$LOGS/service.log" >&2; die "sgwarden did not become ready (log: $LOGS/service.log)"; }
@@ -155,7 +164,7 @@ cat <<EOF
 
   Open it, pick a security group, click "Open 22/tcp to the world": the policies
   (${POLICY_FILE#$ROOT/}) quarantine it at once, and Approve restores it. Other changes are
-  asked about with Approve and Deny; a denied change can be restored. The service runs on $SERVICE_URL (metrics and health checks on $MANAGEMENT_URL/q/metrics and /q/health), moto on $MOTO_URL.
+  asked about with Approve and Deny; a denied change can be restored.$([ "$ALLOW_RESTORE" = false ] && printf '\n  Restore is off (SANDBOX_ALLOW_RESTORE=false): no message offers it, as with AllowRestore=false.') The service runs on $SERVICE_URL (metrics and health checks on $MANAGEMENT_URL/q/metrics and /q/health), moto on $MOTO_URL.
   Logs: ${LOGS#$ROOT/}/   Stop: Ctrl-C
 
 EOF

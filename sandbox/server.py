@@ -18,6 +18,9 @@ What it does:
   envelope on the SQS intake queue, and/or into the Lake stand-in (StartQuery/GetQueryResults,
   AWS JSON 1.1), according to the intake mode.
 - The page shows every group's rules as moto holds them, refreshed after each change and decision.
+- Seeds sgwarden's own load balancer group (sgwarden-lb, 443 from the world, as ECS Express Mode makes
+  it) in the service's account and writes its ID for run.sh, which passes it to the service: a change
+  there is announced with why it is never reverted, and offers no Deny.
 - Plays each member account's sgwarden stack: a heartbeat (the Scheduled Event of sgwarden-heartbeat)
   from each account and region every few seconds, and the control "Disable the forwarding in
   222222222222", which disables that account's rules sgwarden-forward-sg-changes and
@@ -128,6 +131,16 @@ ACCOUNTS = [
           "ingress": [{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443,
                        "IpRanges": [{"CidrIp": "10.20.0.0/16", "Description": "VPC only"}]}]},
          {"name": "etl-workers", "description": "Batch workers", "ingress": []},
+     ]},
+    # sgwarden's own (security) account, where ECS Express Mode puts the service's load balancer and opens
+    # 443 on its group for Slack; run.sh hands the group to the service as its own
+    # (sgwarden.own-load-balancer.*), so that a change on it is announced and never reverted
+    {"account": SERVICE_ACCOUNT, "region": SERVICE_REGION, "vpc": "sgwarden-vpc", "cidr": "10.30.0.0/16",
+     "ownLoadBalancer": "sgwarden-lb",
+     "groups": [
+         {"name": "sgwarden-lb", "description": "sgwarden's load balancer (ECS Express Mode)",
+          "ingress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                       "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS, Slack's clicks"}]}]},
      ]},
 ]
 
@@ -364,6 +377,7 @@ def setup():
         existing = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [acct["vpc"]]}])["Vpcs"]
         if existing:
             acct["vpcId"] = existing[0]["VpcId"]
+            write_own_load_balancer(ec2, acct)
             continue
         vpc = ec2.create_vpc(CidrBlock=acct["cidr"], TagSpecifications=[
             {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": acct["vpc"]}]}])["Vpc"]["VpcId"]
@@ -386,6 +400,7 @@ def setup():
                     pl["PrefixListId"] = lists[pl.pop("PrefixListName")]
             if perms:
                 ec2.authorize_security_group_ingress(GroupId=ids[g["name"]], IpPermissions=perms)
+        write_own_load_balancer(ec2, acct)
         if "instance" in acct:
             spec = acct["instance"]
             subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=spec["subnet"])["Subnet"]["SubnetId"]
@@ -399,7 +414,21 @@ def setup():
         f.write(queue + "\n")
     refresh_groups()
     STATE.log("Sandbox ready: accounts 111111111111 and 222222222222 seeded; intake queue, dead-letter "
-              "queue and ledger table created in the service's account " + SERVICE_ACCOUNT)
+              "queue, ledger table and sgwarden's own load balancer group (sgwarden-lb) created in the service's "
+              "account " + SERVICE_ACCOUNT)
+
+
+def write_own_load_balancer(ec2, acct):
+    """The service's own load balancer group, for run.sh to pass as the compute stack does: "account group-id"."""
+    if "ownLoadBalancer" not in acct:
+        return
+    group = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [acct["vpcId"]]},
+                                                  {"Name": "group-name", "Values": [acct["ownLoadBalancer"]]}])[
+        "SecurityGroups"][0]["GroupId"]
+    state_dir = os.path.abspath(Settings.state_dir)
+    os.makedirs(state_dir, exist_ok=True)
+    with open(os.path.join(state_dir, "own-load-balancer"), "w") as f:
+        f.write(f"{acct['account']} {group}\n")
 
 
 def describe_rule(r):

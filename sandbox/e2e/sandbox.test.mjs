@@ -34,6 +34,10 @@
 //   11. widens the managed prefix list corp-ips to the world (ModifyManagedPrefixList, no rule changed):
 //      the message names the list, the CIDR added and corp-ssh's 22/tcp rule that now allows it; the
 //      baseline's quarantine takes 0.0.0.0/0 out of the list at once; Approve puts it back.
+//   12. opens 22/tcp to the world on sgwarden-lb, sgwarden's own load balancer group (in the service's account,
+//      passed by run.sh as the compute stack passes it): the message shows the change and says it is never
+//      reverted, since that would cut Slack off from sgwarden; no button at all (no Deny), and the rule the
+//      baseline would have quarantined stays in moto.
 // Run: sandbox/e2e/run-e2e.sh (or, with chromium and node_modules present: node --test sandbox.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -568,4 +572,22 @@ test('widen the corp prefix list to the world: the rule using it is quarantined,
     const now = await prefixListNow();
     return now.entries.includes('0.0.0.0/0') ? now : null;
   });
+});
+
+test("a change on sgwarden's own load balancer group: announced with why, no Deny, and the rule stays", async () => {
+  const group = await groupId('sgwarden-lb');
+  const { eventId, ruleId } = await makeChange(group, 'Open 22/tcp to the world');
+  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  await message.waitFor({ timeout: STEP_MS });
+  const text = await message.textContent();
+  assert.match(text, /added inbound tcp 22 from 0\.0\.0\.0\/0/);
+  assert.match(text, /Announced, never reverted/);
+  assert.ok(text.includes("sgwarden's own load balancer group: reverting it would cut Slack off from sgwarden"), text);
+  assert.ok(!text.includes('Quarantined'), text);
+  assert.equal(await message.getByRole('button').count(), 0, 'nothing to click, Deny least of all');
+  // the baseline quarantines 22/tcp from the world at once anywhere else; give a revert, were one wrongly
+  // started, time to land; then the rule must still be there
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.ok((await rulesInMoto(group)).includes(ruleId), 'the rule stays in moto');
+  await page.locator(`.group[data-group-id="${group}"] tr[data-rule-id="${ruleId}"]`).waitFor();
 });

@@ -70,8 +70,9 @@ public class PolicyRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DETECTION)
                 .setProperty(Keys.DECISION, method("policyDecisions", "of"))
                 .choice()
-                    // a group attached whose rules the policies all approve: nothing posted, counted
-                    .when(simple("${body.attachment} != null"))
+                    // a group attached whose rules the policies all approve: nothing posted, counted; sgwarden's
+                    // own load balancer group attached is posted, as every change on it is (nothing hidden)
+                    .when(simple("${body.attachment} != null && " + verdict("ownGroup") + " == false"))
                         .setProperty(Keys.STORED, method("policyRecords", "approve(" + prop(Keys.DECISION) + ", false)"))
                         .bean("auditLog", "decision")
                         .bean("counters", "attachment('approved')")

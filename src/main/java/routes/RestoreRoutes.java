@@ -20,6 +20,8 @@ public class RestoreRoutes extends RouteBuilder {
         from("direct:restore")
                 .routeId("restore-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
+                // with Restore off (sgwarden.restore.enabled) no message offers it: a forged click is refused here
+                .bean("exemptions", "restore")
                 .bean("restoreRecords", "start")
                 .setProperty(Keys.STORED, body())
                 .bean("auditLog", "decision")

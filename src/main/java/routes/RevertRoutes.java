@@ -19,6 +19,8 @@ public class RevertRoutes extends RouteBuilder {
         from("direct:revert")
                 .routeId("revert-change")
                 .routeConfigurationId(ErrorHandling.REVERT)
+                // sgwarden's own load balancer group is never reverted, whatever path led here
+                .bean("exemptions", "revert")
                 .bean("spokeRole", "request")
                 .to("aws2-sts://spoke?operation=assumeRole&pojoRequest=true&stsClient=#stsClient")
                 .choice()

@@ -76,6 +76,9 @@ public class SlackInteractionRoutes extends RouteBuilder {
         from("direct:deny")
                 .routeId("deny-change")
                 .routeConfigurationId(ErrorHandling.INTERACTION)
+                // no message offers Deny on sgwarden's own load balancer group: a forged click is refused here
+                .setProperty(Keys.STORED, method("decisionRecords", "find(" + prop(Keys.DECISION, "changeId") + ")"))
+                .bean("exemptions", "deny")
                 .bean("decisionRecords", "decide")
                 .setProperty(Keys.STORED, body())
                 .bean("counters", "decision('deny')")

@@ -415,6 +415,37 @@ class DeploymentContractTest {
                 "AddRulesBackOnRestore exists only under CanRestore");
     }
 
+    /** With AllowRestore off in the member stacks, the service is told so and offers no Restore. */
+    @Test
+    void everyComputeStackPassesAllowRestoreToTheService() throws IOException {
+        for (String template : COMPUTE) {
+            String text = Files.readString(root.resolve(template), StandardCharsets.UTF_8);
+            String parameter = parameterBlock(text, "AllowRestore");
+            assertTrue(parameter.contains("AllowedValues: [\"true\", \"false\"]"), template + ": " + parameter);
+            assertTrue(Pattern.compile("Name: SGWARDEN_RESTORE_ENABLED\\s+Value: !Ref AllowRestore").matcher(text)
+                    .find(), template + " passes AllowRestore as SGWARDEN_RESTORE_ENABLED");
+        }
+    }
+
+    /**
+     * Express Mode's load balancer group is passed with this stack's own account, and only when given: the
+     * service refuses the one without the other. App Runner has no load balancer group of its own.
+     */
+    @Test
+    void theExpressModeStackPassesItsOwnLoadBalancerGroupWithItsAccount() throws IOException {
+        String ecs = Files.readString(root.resolve(COMPUTE.get(0)), StandardCharsets.UTF_8);
+        String parameter = parameterBlock(ecs, "LoadBalancerSecurityGroupId");
+        assertTrue(parameter.contains("AllowedPattern: ^$|^sg-"), parameter);
+        assertTrue(Pattern.compile("- HasOwnLoadBalancerGroup\\s+- Name: SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT\\s+"
+                + "Value: !Ref AWS::AccountId").matcher(ecs).find(), "the group's account is the stack's own");
+        assertTrue(Pattern.compile("- HasOwnLoadBalancerGroup\\s+- Name: SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP\\s+"
+                + "Value: !Ref LoadBalancerSecurityGroupId").matcher(ecs).find(), "the group, when given");
+        assertTrue(ecs.contains("!GetAtt Service.ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups"),
+                "the output that names the group after the first deploy");
+        String appRunner = Files.readString(root.resolve(COMPUTE.get(1)), StandardCharsets.UTF_8);
+        assertFalse(appRunner.contains("SGWARDEN_OWN_LOAD_BALANCER"), "App Runner's endpoint has no group here");
+    }
+
     @Test
     void tableHasTheDueIndexForTheExpiryAndReminderTimer() throws IOException {
         String shared = Files.readString(root.resolve(SHARED), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*#.*\\n",

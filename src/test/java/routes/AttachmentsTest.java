@@ -31,7 +31,7 @@ import sgwarden.testing.SlackStandIn;
  * rules meet the policies as if added now; Deny takes exactly that group off the interface.
  */
 @QuarkusTest
-@TestProfile(Profiles.LakeAttachmentsAndTags.class)
+@TestProfile(Profiles.LakeAttachments.class)
 class AttachmentsTest {
 
     static final String DENY = "sgwarden_deny";

@@ -38,7 +38,7 @@ import sgwarden.testing.SlackStandIn;
  * policies as if their rules were added now; Deny takes the group off that interface.
  */
 @QuarkusTest
-@TestProfile(Profiles.LakeAttachmentsAndTags.class)
+@TestProfile(Profiles.LakeAttachments.class)
 class LaunchAttachmentsTest {
 
     @InjectMoto

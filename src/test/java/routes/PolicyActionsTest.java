@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +28,9 @@ import sgwarden.testing.InjectMoto;
 import sgwarden.testing.InjectSlack;
 import sgwarden.testing.LakeStandIn;
 import sgwarden.testing.Moto;
+import sgwarden.testing.MotoResource;
 import sgwarden.testing.Profiles;
+import sgwarden.testing.Records;
 import sgwarden.testing.SlackStandIn;
 
 /**
@@ -283,5 +286,75 @@ class PolicyActionsTest {
         Clicks.click(RESTORE, c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
         awaitStatus(c, "RESTORED");
         assertEquals(1, worldRules(c, 443).size());
+    }
+
+    /** The group the profile's moto made as sgwarden's own load balancer group, as the compute stack passes it. */
+    @ConfigProperty(name = "sgwarden.own-load-balancer.security-group")
+    String ownGroup;
+
+    static final String OWN_GROUP_WHY = "sgwarden's own load balancer group: reverting it would cut Slack off from"
+            + " sgwarden";
+
+    @Test
+    void aChangeOnSgwardensOwnLoadBalancerGroupIsAnnouncedWithWhyNeverRevertedAndADenyIsRefused() {
+        // telnet to the world: no-telnet reverts it anywhere else
+        Accounts.Change c = Accounts.authorize(moto, Accounts.SECURITY, Accounts.REGION, ownGroup, false,
+                Accounts.tcp(23, "0.0.0.0/0"));
+        lake.seed(c.record());
+
+        SlackStandIn.Received posted = message(c);
+        awaitStatus(c, "APPROVED");
+        String text = posted.allText();
+        assertTrue(text.contains(OWN_GROUP_WHY), text);
+        assertTrue(text.contains("0.0.0.0/0"), "the change itself is shown: " + text);
+        assertEquals(List.of(), Clicks.buttons(posted), "nothing to click, Deny least of all");
+        assertEquals(1, worldRules(c, 23).size(), "the rule stays");
+        assertEquals("policy:sgwarden-own-load-balancer-group", str(c, "decidedBy"));
+
+        // a Deny no message offered, forged: refused, said why, nothing changes
+        String forged = slack.newResponseUrl();
+        Clicks.click(DENY, c.eventId(), "U0ALICE", "alice", forged).expect(200).saying(OWN_GROUP_WHY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(forged).isEmpty());
+        assertTrue(slack.responses(forged).get(0).allText().contains(OWN_GROUP_WHY),
+                slack.responses(forged).get(0).allText());
+        assertEquals("APPROVED", Announced.status(moto, c.eventId()));
+        assertEquals(1, worldRules(c, 23).size(), "the rule is still there");
+        assertEquals(1, Announced.item(moto, c.eventId()).get("history").l().size(), "no decision but the first");
+    }
+
+    @Test
+    void anInsidersGroupNamedAndTaggedLikeTheOwnGroupIsRevertedAsAnyOther() {
+        String lookalike = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION, MotoResource.OWN_GROUP_NAME);
+        try (Ec2Client ec2 = Aws.ec2In(moto, Accounts.MEMBER, Accounts.REGION)) {
+            ec2.createTags(b -> b.resources(lookalike).tags(t -> t.key("Name").value("sgwarden load balancer"),
+                    t -> t.key("AmazonECSManaged").value("true")));
+        }
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, lookalike, false,
+                Accounts.tcp(23, "0.0.0.0/0"));
+        lake.seed(c.record());
+
+        SlackStandIn.Received posted = message(c);
+        awaitStatus(c, "REVERTED");
+        assertTrue(worldRules(c, 23).isEmpty(), "a name or a tag earns no exemption");
+        assertTrue(posted.allText().contains("Reverted at once by policy *no-telnet*"), posted.allText());
+        assertFalse(posted.allText().contains(OWN_GROUP_WHY), posted.allText());
+    }
+
+    @Test
+    void theOwnGroupsIdClaimedByAnotherAccountIsNotExempt() {
+        // a record naming the own group's ID in a member account: the exemption is for the pair, not the ID
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change real = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(23, "0.0.0.0/0"));
+        String eventId = java.util.UUID.randomUUID().toString();
+        lake.seed(Records.authorize(eventId, java.time.Instant.now().minusSeconds(60), Accounts.MEMBER,
+                Accounts.MEMBER, Accounts.REGION, ownGroup, false, real.rules()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(eventId).isEmpty());
+        String text = slack.messagesMentioning(eventId).get(0).allText();
+        assertFalse(text.contains(OWN_GROUP_WHY), text);
+        assertEquals("policy:no-telnet", str(new Accounts.Change(eventId, ownGroup, Accounts.MEMBER,
+                Accounts.REGION, false, real.rules(), null), "decidedBy"));
+        assertFalse("APPROVED".equals(Announced.status(moto, eventId)));
     }
 }

@@ -36,7 +36,7 @@ import sgwarden.testing.SlackStandIn;
  * test harness answers it as AWS documents it (src/test/moto/serve.py).
  */
 @QuarkusTest
-@TestProfile(Profiles.LakeAttachmentsAndTags.class)
+@TestProfile(Profiles.LakeAttachments.class)
 class PrefixListsTest {
 
     static final String DENY = "sgwarden_deny";

@@ -33,13 +33,13 @@ import sgwarden.testing.TagRecords;
 import sgwarden.testing.TagRecords.Tag;
 
 /**
- * Tags set or removed on groups in moto, read from the Lake, with {@link Profiles.LakeAttachmentsAndTags}:
+ * Tags set or removed on groups in moto, read from the Lake, with {@link Profiles.LakeTags}:
  * prod-frozen reverts every change to groups tagged env=prod, platform-team-trusted approves every
  * change to groups tagged team=platform. A tag change that switches a policy is announced with what
  * it switches; until a person approves it, the approve policy does not count the new tag.
  */
 @QuarkusTest
-@TestProfile(Profiles.LakeAttachmentsAndTags.class)
+@TestProfile(Profiles.LakeTags.class)
 class TagChangesTest {
 
     @InjectMoto
@@ -208,5 +208,33 @@ class TagChangesTest {
         assertTrue(slack.messagesMentioning(eventId).isEmpty());
         assertEquals(Map.of(), TagRecords.of(moto, Accounts.MEMBER, Accounts.REGION, web.id()), "nothing changed");
         assertEquals(null, Announced.status(moto, eventId + "#" + web.id()));
+    }
+
+    @Test
+    void withRestoreOffARevertOffersNoRestoreAndAForgedRestoreIsRefused() {
+        Group prod = group(new Tag("env", "prod"));
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, prod.id(), false,
+                Accounts.tcp(5432, "0.0.0.0/0"));
+        lake.seed(c.record());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(c.eventId()).isEmpty());
+        SlackStandIn.Received posted = slack.messagesMentioning(c.eventId()).get(0);
+        String text = posted.allText();
+        assertTrue(text.contains("Reverted at once by policy *prod-frozen*"), text);
+        assertTrue(text.contains("Restore is off in this deployment"), text);
+        assertFalse(text.contains("*Restore*"), "the line offers no Restore either: " + text);
+        assertEquals(List.of(), Clicks.buttons(posted), "no Restore to click");
+
+        // a Restore no message offered, forged: refused, said why, the rule stays off
+        String forged = slack.newResponseUrl();
+        Clicks.click("sgwarden_restore", c.eventId(), "U0ALICE", "alice", forged).expect(200)
+                .saying("Restore is off");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(forged).isEmpty());
+        assertTrue(slack.responses(forged).get(0).allText().contains("nothing was changed"),
+                slack.responses(forged).get(0).allText());
+        assertEquals("REVERTED", Announced.status(moto, c.eventId()));
+        assertEquals(null, Accounts.rule(moto, Accounts.MEMBER, Accounts.REGION, prod.id(),
+                c.rules().get(0).securityGroupRuleId()), "the rule stays off");
     }
 }

@@ -53,6 +53,11 @@ public interface Settings {
 
     Heartbeat heartbeat();
 
+    @WithName("own-load-balancer")
+    OwnLoadBalancer ownLoadBalancer();
+
+    Restore restore();
+
     interface Aws {
         String region();
 
@@ -305,5 +310,25 @@ public interface Settings {
 
     interface Log {
         boolean json();
+    }
+
+    /**
+     * sgwarden's own load balancer security group (ECS Express Mode opens 443 on it for Slack): a change
+     * on it is announced but never reverted, since a revert would cut Slack off from sgwarden and with it
+     * every later click. Both or neither; keyed on the account too, so that a group of the same ID
+     * claimed by another account is judged as any other.
+     */
+    interface OwnLoadBalancer {
+        /** The account that owns the group: sgwarden's own. */
+        Optional<String> account();
+
+        /** The group's ID (sg-...). */
+        @WithName("security-group")
+        Optional<String> securityGroup();
+    }
+
+    /** Whether Restore is offered: the member stacks' AllowRestore gives the spoke role what Restore needs. */
+    interface Restore {
+        boolean enabled();
     }
 }

@@ -33,6 +33,8 @@ public class SettingsCheck {
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z]{1,128}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Pattern ACCOUNT_NAME = Pattern.compile("\\d{12}\\s*=\\s*\\S.{0,49}");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern GROUP_ID = Pattern.compile("sg-([0-9a-f]{8}|[0-9a-f]{17})");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     // Slack member IDs: U…, or W… in an Enterprise Grid
     private static final Pattern SLACK_USER = Pattern.compile("[UW][A-Z0-9]{2,}");
@@ -80,6 +82,7 @@ public class SettingsCheck {
         approvals(out, s);
         grouping(out, s);
         revert(out, s);
+        ownLoadBalancer(out, s);
         policy(out, s);
         names(out, s);
         return out;
@@ -279,6 +282,24 @@ public class SettingsCheck {
         range(out, "sgwarden.revert.delay", revert.delay(), 0, 600_000);
         positive(out, "sgwarden.revert.stuck-after", revert.stuckAfter());
         positive(out, "sgwarden.revert.expectation-ttl", revert.expectationTtl());
+    }
+
+    /**
+     * sgwarden's own load balancer group: both halves or neither, since the exemption is keyed on the
+     * account and the group together (a group ID alone could be claimed by another account's record).
+     */
+    private static void ownLoadBalancer(List<String> out, Settings s) {
+        Optional<String> account = s.ownLoadBalancer().account().map(String::trim).filter(a -> !a.isEmpty());
+        Optional<String> group = s.ownLoadBalancer().securityGroup().map(String::trim).filter(g -> !g.isEmpty());
+        if (account.isPresent() != group.isPresent()) {
+            out.add(name("sgwarden.own-load-balancer.security-group") + " must be set with "
+                    + name("sgwarden.own-load-balancer.account") + ", or neither");
+        }
+        account.filter(a -> !ACCOUNT_ID.matcher(a).matches()).ifPresent(a -> out.add(
+                name("sgwarden.own-load-balancer.account") + " must be an account ID (12 digits); it is '" + a + "'"));
+        group.filter(g -> !GROUP_ID.matcher(g).matches()).ifPresent(g -> out.add(
+                name("sgwarden.own-load-balancer.security-group")
+                        + " must be a security group ID (sg- and 8 or 17 hex digits); it is '" + g + "'"));
     }
 
     /** Where the policy file comes from. */

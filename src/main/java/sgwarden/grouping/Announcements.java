@@ -27,6 +27,7 @@ import sgwarden.names.NameLookup;
 import sgwarden.names.Names;
 import sgwarden.ops.Counters;
 import sgwarden.policy.Action;
+import sgwarden.policy.OwnGroup;
 import sgwarden.policy.Policies;
 import sgwarden.policy.PolicyDecisions;
 import sgwarden.policy.Post;
@@ -63,6 +64,8 @@ public class Announcements {
     NameLookup names;
     @Inject
     Settings settings;
+    @Inject
+    OwnGroup ownGroup;
 
     /** A change asked about (Approve and Deny), on its way to Slack; the change is the body. */
     public Announcement ask(@Body SecurityGroupChange change, Exchange exchange) {
@@ -184,7 +187,9 @@ public class Announcements {
                 case EXTEND_ALL -> stored.status() == Status.APPROVED && stored.approvedUntil() != null;
                 default -> stored.status() == Status.PENDING;
             };
-            if (asked && applies) {
+            // Deny all never reverts sgwarden's own load balancer group (announced before it was configured)
+            boolean deniable = each != Decision.Kind.DENY || !ownGroup.is(stored);
+            if (asked && applies && deniable) {
                 out.add(groupDecision.forChange(stored.changeId(), each));
             }
         }

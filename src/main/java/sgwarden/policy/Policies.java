@@ -31,6 +31,9 @@ public class Policies {
     @Inject
     ApprovedTags approvedTags;
 
+    @Inject
+    OwnGroup ownGroup;
+
     private volatile PolicyEvaluator evaluator;
 
     void beforeRoutes(@Observes BeforeConfigure event) {
@@ -64,7 +67,14 @@ public class Policies {
         return new PolicyEvaluator(policies, tags, policies.usesTags() ? approvedTags : ApprovedTags.ALL);
     }
 
+    /**
+     * What the policies make of the change; a change on sgwarden's own load balancer group is approved by
+     * its exemption before any policy is asked, so that none reverts or quarantines it (OwnGroup).
+     */
     public Verdict evaluate(SecurityGroupChange change) {
+        if (ownGroup.is(change)) {
+            return OwnGroup.verdict(change);
+        }
         PolicyEvaluator e = evaluator;
         return (e == null ? evaluator() : e).evaluate(change);
     }

@@ -377,6 +377,11 @@ public final class PolicyParser {
                     throw new IllegalArgumentException("bad policy name '" + s
                             + "' (letters, digits, '.', '_' and '-', at most 64, as it becomes a metric label)");
                 }
+                if (s.equals(OwnGroup.NAME)) {
+                    // the ledger and the messages would show such a policy's decisions as the exemption's
+                    throw new IllegalArgumentException("policy name '" + s + "' is reserved for sgwarden's own"
+                            + " load balancer group");
+                }
                 return s;
             });
         }

@@ -19,6 +19,11 @@ public record Verdict(Action action, Policy policy, Action wouldBe, Post post, L
         return policy == null ? null : policy.name();
     }
 
+    /** Approved because the change is on sgwarden's own load balancer group (OwnGroup), not by a policy. */
+    public boolean ownGroup() {
+        return policy == OwnGroup.POLICY;
+    }
+
     public boolean dryRun() {
         return wouldBe != null;
     }

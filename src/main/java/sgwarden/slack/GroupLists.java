@@ -13,6 +13,7 @@ import sgwarden.change.Modification;
 import sgwarden.change.Rule;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
+import sgwarden.config.Settings;
 
 /**
  * The lists in a group message, within Slack's limits: the rules asked about (sorted as a reader
@@ -29,6 +30,9 @@ public class GroupLists {
 
     @Inject
     SlackMessages messages;
+
+    @Inject
+    Settings settings;
 
     /** One line of the rules list, with what it is sorted by. */
     private record Line(String group, int port, String text) {
@@ -126,8 +130,9 @@ public class GroupLists {
             String text = what + ": " + Mrkdwn.escape(messages.headline(a.change(), a.names()), 2000);
             Map<String, Object> section = new LinkedHashMap<>(SlackMessages.section(text));
             section.put("block_id", block + ":" + s.changeId());
-            if (s.status() == Status.QUARANTINED || s.status() == Status.REVERTED
-                    || s.status() == Status.RESTORE_FAILED) {
+            // with Restore off (sgwarden.restore.enabled) no Restore, as in the change's own message
+            if (settings.restore().enabled() && (s.status() == Status.QUARANTINED || s.status() == Status.REVERTED
+                    || s.status() == Status.RESTORE_FAILED)) {
                 section.put("accessory", Buttons.button(PolicyMessages.RESTORE, "Restore", s.changeId(), "primary",
                         Buttons.confirm("Restore these rules?",
                                 "The rules this change added are put back in the security group.", "Restore", false)));

@@ -23,6 +23,7 @@ import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
 import sgwarden.names.Names;
+import sgwarden.policy.OwnGroup;
 import sgwarden.policy.Policy;
 import sgwarden.store.GroupStore.GroupRecord;
 
@@ -94,7 +95,10 @@ public class GroupMessages {
                 .sorted(Comparator.comparing((Announcement a) -> a.change().eventTime())).toList();
         List<Announcement> asked = members.stream().filter(a -> a.kind() == Announcement.Kind.ASK).toList();
         List<Announcement> acted = members.stream().filter(a -> a.kind() == Announcement.Kind.ACTED).toList();
-        List<Announcement> approved = members.stream().filter(a -> a.kind() == Announcement.Kind.APPROVED).toList();
+        List<Announcement> approved = members.stream().filter(a -> a.kind() == Announcement.Kind.APPROVED)
+                .filter(a -> !ownGroup(a)).toList();
+        List<Announcement> own = members.stream().filter(a -> a.kind() == Announcement.Kind.APPROVED)
+                .filter(GroupMessages::ownGroup).toList();
         Announcement first = members.get(0);
         SecurityGroupChange one = first.change();
         Names accountNames = first.names();
@@ -136,6 +140,9 @@ public class GroupMessages {
         }
         blocks.addAll(lists.rules(asked));
         blocks.addAll(lists.acted(acted, block));
+        if (!own.isEmpty()) {
+            blocks.add(SlackMessages.section(ownGroupLines(own)));
+        }
         if (!approved.isEmpty()) {
             blocks.add(context(approvedLine(approved)));
         }
@@ -161,6 +168,26 @@ public class GroupMessages {
                 .equals(last.truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
         return sameMinute ? "at " + SlackMessages.date(first)
                 : "between " + SlackMessages.date(first) + " and " + SlackMessages.date(last);
+    }
+
+    /** On sgwarden's own load balancer group, as the verdict (or the ledger, once posted) has it. */
+    private static boolean ownGroup(Announcement a) {
+        return a.verdict() != null && a.verdict().ownGroup() || a.stored() != null
+                && OwnGroup.NAME.equals(a.stored().decidedByName());
+    }
+
+    /** The changes on sgwarden's own load balancer group, each in full, and why none is reverted. */
+    private String ownGroupLines(List<Announcement> own) {
+        StringBuilder text = new StringBuilder(PolicyMessages.OWN_GROUP_LINE);
+        int shown = 0;
+        for (Announcement a : own) {
+            if (shown++ == FAILED_SHOWN) {
+                text.append("\n• … and ").append(own.size() - FAILED_SHOWN).append(" more on that group");
+                break;
+            }
+            text.append("\n• ").append(Mrkdwn.escape(messages.headline(a.change(), a.names()), 400));
+        }
+        return text.toString();
     }
 
     private static String approvedLine(List<Announcement> approved) {

@@ -20,8 +20,10 @@ import sgwarden.change.Rule;
 import sgwarden.change.SecurityGroupChange;
 import sgwarden.change.Status;
 import sgwarden.change.StoredChange;
+import sgwarden.config.Settings;
 import sgwarden.names.Names;
 import sgwarden.policy.Action;
+import sgwarden.policy.OwnGroup;
 import sgwarden.policy.RuleVerdict;
 import sgwarden.policy.Verdict;
 
@@ -38,8 +40,15 @@ public class PolicyMessages {
     public static final String RESTORE = "sgwarden_restore";
     public static final String KEEP_OFF = "sgwarden_keep_off";
 
+    /** Shown where Restore would be, while it is off. */
+    public static final String RESTORE_OFF = ":lock: Restore is off in this deployment (sgwarden.restore.enabled):"
+            + " put the rules back in AWS by hand if they are needed.";
+
     @Inject
     SlackMessages messages;
+
+    @Inject
+    Settings settings;
 
     /** ask: today's announcement with Approve and Deny, and what the policies made of each rule. */
     public Message ask(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
@@ -102,6 +111,9 @@ public class PolicyMessages {
     public Message approved(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
         SecurityGroupChange change = announcement.change();
         Verdict verdict = announcement.verdict();
+        if (verdict.ownGroup()) {
+            return ownGroup(change, announcement.names());
+        }
         String text = ":white_check_mark: Approved by policy *" + Mrkdwn.escape(verdict.policyName(), 100) + "*: "
                 + Mrkdwn.escape(messages.headline(change), 2500);
         return SlackMessages.message("Approved by policy " + verdict.policyName() + ": " + messages.headline(change),
@@ -109,6 +121,22 @@ public class PolicyMessages {
                         List.of(Map.of("type", "mrkdwn", "text",
                                 "event `" + Mrkdwn.code(change.eventId(), 100) + "`")))));
     }
+
+    /**
+     * A change on sgwarden's own load balancer group: shown in full (nothing hidden), with why it is not
+     * reverted, and nothing to click: Deny would cut Slack off from sgwarden.
+     */
+    Message ownGroup(SecurityGroupChange change, Names names) {
+        List<Map<String, Object>> blocks = messages.decided(change, names == null ? Names.NONE : names,
+                OWN_GROUP_LINE, false);
+        return SlackMessages.message(messages.headline(change, names == null ? Names.NONE : names)
+                + " — not reverted: " + OwnGroup.WHY, blocks);
+    }
+
+    /** The outcome line of a change on sgwarden's own load balancer group. */
+    public static final String OWN_GROUP_LINE = ":shield: *Announced, never reverted:* " + OwnGroup.WHY
+            + ". Deny is not offered and no policy reverts it; if this change was not expected, look at the group in"
+            + " AWS.";
 
     /** revert and quarantine: the change, what the policy did, and what a person may do next. */
     public Message acted(@ExchangeProperty(Keys.ANNOUNCEMENT) Announcement announcement) {
@@ -119,7 +147,7 @@ public class PolicyMessages {
         // the policy that acted, as recorded (a restart with another file does not rename it)
         String name = stored.decidedByName() != null ? stored.decidedByName() : verdict.policyName();
         String policy = "policy *" + Mrkdwn.escape(name, 100) + "*";
-        String outcome = StatusTexts.actedAtOnce(stored, policy);
+        String outcome = StatusTexts.actedAtOnce(stored, policy, settings.restore().enabled());
         boolean denyAgain = stored.status() == Status.REVERT_FAILED;
         List<Map<String, Object>> blocks = names == null ? messages.decided(change, outcome, denyAgain)
                 : messages.decided(change, names, outcome, denyAgain);
@@ -134,8 +162,24 @@ public class PolicyMessages {
         return SlackMessages.message(headline, blocks);
     }
 
-    /** Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. */
+    /**
+     * Reverted (by Deny or a policy): Restore. Quarantined: Approve restores, Deny keeps off. With Restore
+     * off (sgwarden.restore.enabled) neither Restore nor Approve: a quarantine's Deny alone, and a line
+     * saying why.
+     */
     public void followUp(List<Map<String, Object>> blocks, StoredChange stored) {
+        if (!settings.restore().enabled()) {
+            boolean off = stored.status() == Status.REVERTED || stored.status() == Status.RESTORE_FAILED
+                    || stored.status() == Status.QUARANTINED;
+            if (off) {
+                blocks.add(Map.of("type", "context", "elements",
+                        List.of(Map.of("type", "mrkdwn", "text", RESTORE_OFF))));
+            }
+            if (stored.status() == Status.QUARANTINED) {
+                blocks.add(actions(Buttons.button(KEEP_OFF, "Deny", stored.changeId(), "danger", null)));
+            }
+            return;
+        }
         if (stored.status() == Status.REVERTED || stored.status() == Status.RESTORE_FAILED) {
             blocks.add(actions(
                     Buttons.button(RESTORE, stored.status() == Status.RESTORE_FAILED ? "Restore again" : "Restore",

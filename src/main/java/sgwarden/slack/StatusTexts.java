@@ -78,7 +78,33 @@ final class StatusTexts {
     }
 
     /** What a policy that reverts or quarantines did at once, for rules, an attachment or a prefix list. */
-    static String actedAtOnce(StoredChange stored, String policy) {
+    static String actedAtOnce(StoredChange stored, String policy, boolean restore) {
+        String line = actedAtOnce(stored, policy);
+        return switch (stored.status()) {
+            case REVERTED, QUARANTINED -> line + offered(stored, restore);
+            default -> line;
+        };
+    }
+
+    /** What the buttons under a reverted or quarantined change do; with Restore off, only a quarantine's Deny. */
+    private static String offered(StoredChange stored, boolean restore) {
+        boolean one = stored.ruleIds() == null || stored.ruleIds().size() <= 1;
+        String them = one ? "it" : "them";
+        String back = stored.isAttachment() ? "puts it back"
+                : stored.isPrefixList() ? "makes the change again"
+                        : stored.isModification() ? "widens " + them + " again"
+                                : stored.status() == Status.QUARANTINED ? "restores " + them : "puts " + them + " back";
+        if (stored.status() == Status.REVERTED) {
+            return restore ? " *Restore* " + back + "." : "";
+        }
+        String off = stored.isAttachment() ? "keeps it off"
+                : stored.isPrefixList() ? "keeps it undone"
+                        : stored.isModification() ? "keeps " + them + (one ? " as it is" : " as they are")
+                                : "keeps " + them + " off";
+        return restore ? " *Approve* " + back + ", *Deny* " + off + "." : " *Deny* " + off + ".";
+    }
+
+    private static String actedAtOnce(StoredChange stored, String policy) {
         if (stored.isAttachment()) {
             return attachmentActed(stored, policy);
         }
@@ -86,15 +112,12 @@ final class StatusTexts {
             return prefixListActed(stored, policy);
         }
         boolean one = stored.ruleIds() == null || stored.ruleIds().size() <= 1;
-        String them = one ? "it" : "them";
         if (stored.isModification()) {
             // a widening undone is a rule put back to what it was, not a rule removed
             return switch (stored.status()) {
                 case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy + ": " + putBack(stored)
-                        + ". *Restore* widens " + them + " again.";
-                case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": " + putBack(stored) + " at once."
-                        + " *Approve* widens " + them + " again, *Deny* keeps " + them + " as " + (one ? "it" : "they")
-                        + (one ? " is." : " are.");
+                        + ".";
+                case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": " + putBack(stored) + " at once.";
                 case ALREADY_GONE -> ":information_source: " + policy + " would have undone this change, but "
                         + (one ? "the rule was" : "the rules were") + " already gone.";
                 case REVERT_FAILED -> ":x: " + policy + " could not undo the change: "
@@ -105,9 +128,8 @@ final class StatusTexts {
         String rules = one ? "the rule was" : "the rules were";
         return switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": " + rules + " removed. *Restore* puts " + them + " back.";
-            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": " + rules + " removed at once."
-                    + " *Approve* restores " + them + ", *Deny* keeps " + them + " off.";
+                    + ": " + rules + " removed.";
+            case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": " + rules + " removed at once.";
             case ALREADY_GONE -> ":information_source: " + policy + " would have reverted this change,"
                     + " but " + rules + " already removed by someone else.";
             case REVERT_FAILED -> ":x: " + policy + " could not remove " + (one ? "the rule: " : "the rules: ")
@@ -120,9 +142,9 @@ final class StatusTexts {
     private static String attachmentActed(StoredChange stored, String policy) {
         return switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the group was taken off the interface. *Restore* puts it back.";
+                    + ": the group was taken off the interface.";
             case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the group was taken off the interface at"
-                    + " once. *Approve* puts it back, *Deny* keeps it off.";
+                    + " once.";
             case ALREADY_GONE -> ":information_source: " + policy + " would have taken the group off the interface,"
                     + " but it was no longer on it.";
             case REVERT_FAILED -> ":x: " + policy + " could not take the group off the interface: "
@@ -135,9 +157,9 @@ final class StatusTexts {
     private static String prefixListActed(StoredChange stored, String policy) {
         return switch (stored.status()) {
             case REVERTED -> ":leftwards_arrow_with_hook: Reverted at once by " + policy
-                    + ": the prefix list has its earlier entries again. *Restore* makes the change again.";
+                    + ": the prefix list has its earlier entries again.";
             case QUARANTINED -> ":no_entry: Quarantined by " + policy + ": the prefix list got its earlier entries"
-                    + " back at once. *Approve* makes the change again, *Deny* keeps it undone.";
+                    + " back at once.";
             case ALREADY_GONE -> ":information_source: " + policy + " would have put the prefix list's earlier"
                     + " entries back, but it already had them.";
             case REVERT_FAILED -> ":x: " + policy + " could not put the prefix list's earlier entries back: "

@@ -104,7 +104,25 @@ class SettingsCheckTest {
                                 + " it is PT11M"),
                 refused(Map.of("SGWARDEN_NAMES_ACCOUNTS", "111111111111=prod-payments,dev"),
                         "sgwarden.names.accounts (SGWARDEN_NAMES_ACCOUNTS) must list account=name entries"
-                                + " (111111111111=prod-payments), comma separated; 'dev' is not one"));
+                                + " (111111111111=prod-payments), comma separated; 'dev' is not one"),
+                // the exemption is keyed on the account and the group together: half of it is refused
+                refused(Map.of("SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP", "sg-0123456789abcdef0"),
+                        "sgwarden.own-load-balancer.security-group (SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP) must be"
+                                + " set with sgwarden.own-load-balancer.account (SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT),"
+                                + " or neither"),
+                refused(Map.of("SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT", "333333333333"),
+                        "sgwarden.own-load-balancer.security-group (SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP) must be"
+                                + " set with sgwarden.own-load-balancer.account (SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT),"
+                                + " or neither"),
+                // a name is not an ID: a group named like the own one would otherwise be what is exempt
+                refused(Map.of("SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT", "333333333333",
+                        "SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP", "ecs-express-sgwarden-lb"),
+                        "sgwarden.own-load-balancer.security-group (SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP) must be"
+                                + " a security group ID (sg- and 8 or 17 hex digits); it is 'ecs-express-sgwarden-lb'"),
+                refused(Map.of("SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT", "sgwarden",
+                        "SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP", "sg-0123456789abcdef0"),
+                        "sgwarden.own-load-balancer.account (SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT) must be an account ID"
+                                + " (12 digits); it is 'sgwarden'"));
     }
 
     static Arguments refused(Map<String, String> change, String message) {
@@ -126,6 +144,17 @@ class SettingsCheckTest {
     void theValidBaseIsValid() throws IOException {
         assertEquals(List.of(), problems(VALID));
         assertEquals(List.of(), SettingsCheck.warnings(settings(VALID)));
+    }
+
+    @Test
+    void theOwnLoadBalancerGroupWithItsAccountAndRestoreOffAreValid() throws IOException {
+        Map<String, String> env = new HashMap<>(VALID);
+        env.putAll(Map.of("SGWARDEN_OWN_LOAD_BALANCER_ACCOUNT", "333333333333",
+                "SGWARDEN_OWN_LOAD_BALANCER_SECURITY_GROUP", "sg-0123456789abcdef0", "SGWARDEN_RESTORE_ENABLED",
+                "false"));
+        assertEquals(List.of(), problems(env));
+        assertEquals(false, settings(env).restore().enabled());
+        assertEquals(true, settings(VALID).restore().enabled(), "Restore is offered unless turned off");
     }
 
     @Test

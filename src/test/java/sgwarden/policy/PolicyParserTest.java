@@ -94,6 +94,7 @@ class PolicyParserTest {
             policies:\\n  - name: a\\n  - name: b\\n    action: ask                                        | 2 | policy 'a' needs an action (ask, approve, revert or quarantine) (at policies[0])
             policies:\\n  - action: ask                                                                  | 2 | a policy needs a name (at policies[0])
             policies:\\n  - name: has space\\n    action: ask                                              | 2 | bad policy name 'has space' (letters, digits, '.', '_' and '-', at most 64, as it becomes a metric label) (at policies[0].name)
+            policies:\\n  - name: sgwarden-own-load-balancer-group\\n    action: approve                  | 2 | policy name 'sgwarden-own-load-balancer-group' is reserved for sgwarden's own load balancer group (at policies[0].name)
             policies:\\n  - name: a\\n    action: ask\\n  - name: a\\n    action: revert                   | 4 | policy name 'a' is already used on line 2
             policies:\\n  - name: a\\n    action: ask\\n    action: revert                                   | 4 | Duplicate field 'action' (at policies[0])
             policies:\\n  - name: a\\n    match: {ports: [22}\\n    action: ask                              | 3 | not valid YAML: expected ',' or ']', but got }

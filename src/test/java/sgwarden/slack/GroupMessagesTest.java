@@ -165,4 +165,33 @@ class GroupMessagesTest {
                 + " be applied: a person decides.", GroupTally.tagsUnread(members));
         assertEquals(null, GroupTally.tagsUnread(members.subList(1, 2)));
     }
+
+    /**
+     * A change on sgwarden's own load balancer group in a burst: shown with why it is never reverted, and
+     * not counted among the changes Deny all reverts.
+     */
+    @Test
+    void aChangeOnTheOwnLoadBalancerGroupIsShownWithWhyAndLeftOutOfDenyAll() throws IOException {
+        SecurityGroupChange own = change(1, "sg-0000000000000000c", "0.0.0.0/0", null);
+        List<Announcement> members = List.of(
+                new Announcement(Announcement.Kind.APPROVED, own, sgwarden.policy.OwnGroup.verdict(own),
+                        new Names("ecs-express-sgwarden-lb", "vpc-0abc", "security-vpc", "security"), null, null,
+                        "sqs", 0),
+                asked(change(2, "sg-0000000000000000a", "10.0.0.0/8", null), "web"));
+        JsonNode blocks = SlackMessagesTest.webhookWire(messages.announcement(members, "group#own")).path("blocks");
+        SlackMessagesTest.assertWithinSlackLimits(blocks);
+        String shown = String.join("\n", SlackMessagesTest.sectionTexts(blocks));
+        assertTrue(shown.contains(":shield: *Announced, never reverted:* sgwarden's own load balancer group:"
+                + " reverting it would cut Slack off from sgwarden"), shown);
+        assertTrue(shown.contains("ecs-express-sgwarden-lb") && shown.contains("0.0.0.0/0"), "the change in full: "
+                + shown);
+        JsonNode deny = null;
+        for (JsonNode b : SlackMessagesTest.ofType(blocks, "actions").get(0).path("elements")) {
+            if (b.path("action_id").asText().equals(GroupButtons.DENY_ALL)) {
+                deny = b;
+            }
+        }
+        assertTrue(deny.path("confirm").path("text").path("text").asText()
+                .startsWith("Deny all removes 1 rule from 1 security group"), deny.toString());
+    }
 }

@@ -15,6 +15,8 @@ public final class Accounts {
     /** Another member account, whose people may change groups owned by MEMBER. */
     public static final String CALLER = "222222222222";
     public static final String REGION = "eu-west-1";
+    /** The security account, where sgwarden runs behind its own load balancer. */
+    public static final String SECURITY = "333333333333";
 
     private Accounts() {
     }
@@ -25,10 +27,14 @@ public final class Accounts {
     }
 
     public static String newGroup(Moto moto, String account, String region) {
+        return newGroup(moto, account, region, "sg-" + UUID.randomUUID());
+    }
+
+    /** A group of this name, in a VPC of its own (so that the name is free there). */
+    public static String newGroup(Moto moto, String account, String region, String name) {
         try (Ec2Client ec2 = Aws.ec2In(moto, account, region)) {
             String vpc = ec2.createVpc(b -> b.cidrBlock("10.0.0.0/16")).vpc().vpcId();
-            return ec2.createSecurityGroup(b -> b.groupName("sg-" + UUID.randomUUID()).description("test")
-                    .vpcId(vpc)).groupId();
+            return ec2.createSecurityGroup(b -> b.groupName(name).description("test").vpcId(vpc)).groupId();
         }
     }
 

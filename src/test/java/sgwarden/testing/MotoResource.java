@@ -22,6 +22,18 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
 
     protected Moto moto;
 
+    /** Init argument: create sgwarden's own load balancer group in {@link Accounts#SECURITY} and configure it. */
+    public static final String OWN_LOAD_BALANCER = "own-load-balancer";
+    /** The group's name: what an insider in a member account would name a look-alike. */
+    public static final String OWN_GROUP_NAME = "ecs-express-sgwarden-lb";
+
+    private boolean ownLoadBalancer;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        ownLoadBalancer = Boolean.parseBoolean(initArgs.getOrDefault(OWN_LOAD_BALANCER, "false"));
+    }
+
     public static final String TABLE = "secgrouprequests";
     public static final String QUEUE = "sgwarden-intake";
     public static final String DLQ = "sgwarden-intake-dlq";
@@ -50,11 +62,18 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
         }
         // a short visibility timeout so that a message whose handling failed comes back within the test
         String queueUrl = Queue.createWithDeadLetter(moto, QUEUE, DLQ, 1, MAX_RECEIVE_COUNT);
-        return Map.of("sgwarden.aws.endpoint-override", moto.endpoint(),
+        Map<String, String> config = new java.util.HashMap<>(Map.of("sgwarden.aws.endpoint-override", moto.endpoint(),
                 "sgwarden.table", TABLE,
                 "sgwarden.sqs.queue-url", queueUrl,
                 // the service asks for this visibility on each receive, so it must match the queue's
-                "sgwarden.sqs.visibility-timeout", "1");
+                "sgwarden.sqs.visibility-timeout", "1"));
+        if (ownLoadBalancer) {
+            // moto picks group IDs itself: the group is made first, and its ID handed over as the stack would
+            config.put("sgwarden.own-load-balancer.account", Accounts.SECURITY);
+            config.put("sgwarden.own-load-balancer.security-group",
+                    Accounts.newGroup(moto, Accounts.SECURITY, Accounts.REGION, OWN_GROUP_NAME));
+        }
+        return config;
     }
 
     @Override

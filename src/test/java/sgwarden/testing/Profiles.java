@@ -177,13 +177,10 @@ public final class Profiles {
     }
 
     /**
-     * Lake polling for attachments and tag changes, told apart by port and tag: inbound 443 from private
-     * ranges is approved (a group attached posts nothing), 23 (telnet) reverted at once; groups tagged
-     * env=prod have every other change reverted, groups tagged team=platform every other change approved;
-     * anything else, such as ssh from the world on an untagged group, is asked about. One profile for both,
-     * so that their test classes share one Quarkus start.
+     * Lake polling for attachments: inbound 443 from private ranges is approved (a group attached posts nothing), 23 (telnet)
+     * reverted at once; anything else, such as ssh from the world, is asked about.
      */
-    public static class LakeAttachmentsAndTags extends Lake {
+    public static class LakeAttachments extends Lake {
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.policy.inline", """
@@ -194,13 +191,28 @@ public final class Profiles {
                       - name: no-telnet
                         match: {ports: [23]}
                         action: revert
+                    """);
+        }
+    }
+
+    /**
+     * Lake polling for tag changes: groups tagged env=prod have every change reverted, groups tagged
+     * team=platform every change approved; anything else is asked about. Restore is off.
+     */
+    public static class LakeTags extends Lake {
+        @Override
+        Map<String, String> extra() {
+            return Map.of("sgwarden.policy.inline", """
+                    policies:
                       - name: prod-frozen
                         match: {tags: {env: prod}}
                         action: revert
                       - name: platform-team-trusted
                         match: {tags: {team: platform}}
                         action: approve
-                    """);
+                    """,
+                    // as with the member stacks' AllowRestore false: no test of this profile restores
+                    "sgwarden.restore.enabled", "false");
         }
     }
 
@@ -208,7 +220,7 @@ public final class Profiles {
      * Lake polling with policies given inline, one per action, told apart by port: 22 open to the
      * world is quarantined, 23 reverted, 8080 approved with a compact message, 8081 approved unposted,
      * 9000 reverted under dry run (so asked about), 7000 approved unposted in a group tagged team=web;
-     * anything else is asked about.
+     * anything else is asked about. sgwarden's own load balancer group is one moto made at start.
      */
     public static class LakePolicies extends Lake {
         public static final String POLICIES = """
@@ -245,6 +257,17 @@ public final class Profiles {
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.policy.inline", POLICIES);
+        }
+
+        /**
+         * moto with sgwarden's own load balancer group made in {@link Accounts#SECURITY} and configured as
+         * the compute stack passes it: no other test of this profile touches that group.
+         */
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(MotoResource.class, Map.of(MotoResource.OWN_LOAD_BALANCER, "true")),
+                    new TestResourceEntry(SlackStandInResource.class),
+                    new TestResourceEntry(LakeStandInResource.class));
         }
     }
 
