@@ -68,7 +68,7 @@ public class InteractionGate {
             // the client waits for this before it sends the body: only headers that passed get it
             ctx.response().writeContinue();
         }
-        new BodyRead(ctx, Integer.parseInt(request.getHeader("Content-Length"))).start();
+        new BodyRead(ctx, Integer.parseInt(request.getHeader("Content-Length").trim())).start();
     }
 
     /** Why these headers cannot be a click from Slack, or null when they may be. */

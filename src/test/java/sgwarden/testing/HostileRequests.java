@@ -539,17 +539,12 @@ public final class HostileRequests {
                             byte[] body = filler(size);
                             String ts = Long.toString(now);
                             String signature = signed ? good(ts, body) : "v0=" + "1".repeat(64);
-                            if (!chunked) {
-                                // over a socket: the service answers on seeing the Content-Length and closes, which
-                                // the JDK client, still writing, may report as a dropped connection instead
-                                return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1",
-                                        head(endpoint.getHost()
-                                                + ":" + endpoint.getPort(), ts, signature, "Content-Length: " + size),
-                                        new byte[0]), body);
-                            }
-                            return new Wire("POST", endpoint.getPath(), List.of(h("Content-Type", FORM),
-                                    h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", signature)), body, true,
-                                    null);
+                            // over a socket: the service answers on seeing the Content-Length (or its absence) and
+                            // closes, which the JDK client, still writing, may report as a dropped connection instead
+                            return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1",
+                                    head(endpoint.getHost() + ":" + endpoint.getPort(), ts, signature,
+                                            chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + size),
+                                    new byte[0]), chunked ? chunk(body) : body);
                         }));
         Arbitrary<Hostile> atTheLimit = Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false))
                 .as((chunked, signed) -> new Hostile("body at the limit",
@@ -558,6 +553,14 @@ public final class HostileRequests {
                         chunked ? Set.of(411) : Set.of(signed ? 400 : 401), now -> {
                             byte[] body = filler(LIMIT);
                             String ts = Long.toString(now);
+                            if (chunked) {
+                                // refused on its head: streamed only until the answer, as the oversized ones are
+                                return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1",
+                                        head(endpoint.getHost() + ":" + endpoint.getPort(), ts,
+                                                signed ? good(ts, body) : "v0=" + "1".repeat(64),
+                                                "Transfer-Encoding: chunked"),
+                                        new byte[0]), chunk(body));
+                            }
                             return new Wire("POST", endpoint.getPath(), List.of(h("Content-Type", FORM),
                                     h("X-Slack-Request-Timestamp", ts),
                                     h("X-Slack-Signature", signed ? good(ts, body) : "v0=" + "1".repeat(64))),
