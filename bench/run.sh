@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs sgwarden's benchmarks against the real packaged service, moto and the tests' stand-ins.
-#   bench/run.sh [lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|all]      (default: all)
+#   bench/run.sh [lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|slow-posts|all]      (default: all)
 # Builds what is missing (the packaged app, moto's venv, the harness), runs on loopback only, prints
 # the figures, and stops every process it started. Output is also kept in target/bench/.
 # Knobs (-D system properties of the harness) can be passed in BENCH_OPTS, e.g.
@@ -9,7 +9,7 @@
 # replaces them (e.g. "-Xmx1g").
 set -euo pipefail
 which="${1:-all}"
-case "$which" in lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|all) ;; *) echo "usage: $0 [lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|all]" >&2; exit 2;; esac
+case "$which" in lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|slow-posts|all) ;; *) echo "usage: $0 [lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|slow-posts|all]" >&2; exit 2;; esac
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 out="target/bench"

@@ -17,6 +17,7 @@ rm -f "$app/app-cds.jsa"
 nowhere=http://127.0.0.1:9
 env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
     SGWARDEN_SLACK_SIGNING_SECRET=training SGWARDEN_SLACK_WEBHOOK_URL="$nowhere/services/training" \
+    SGWARDEN_SLACK_ALLOWED_USERS=U0TRAINING \
     AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training AWS_EC2_METADATA_DISABLED=true \
     java -XX:ArchiveClassesAtExit="$app/app-cds.jsa" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager \

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Entry point: java sgwarden.bench.Bench lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|all. Each benchmark starts its own
+ * Entry point: java sgwarden.bench.Bench lake|approve|sqs|startup|burst|group|group-slow|stop|policy|policy-burst|expiry|slow-posts|all. Each benchmark starts its own
  * moto, stand-ins and packaged service, measures, prints its figures, and stops what it started.
  */
 public final class Bench {
@@ -35,7 +35,7 @@ public final class Bench {
         List<String> runs = which.equals("all")
                 ? List.of("lake", "approve", "sqs", "startup", "burst", "group", "group-slow", "stop", "policy",
                         "policy-burst",
-                        "expiry")
+                        "expiry", "slow-posts")
                 : List.of(which);
         int failed = 0;
         for (String run : runs) {
@@ -57,8 +57,9 @@ public final class Bench {
                     case "policy" -> PolicyBench.run(repo, logs);
                     case "policy-burst" -> PolicyBurstBench.run(repo, logs);
                     case "expiry" -> ExpiryBench.run(repo, logs);
+                    case "slow-posts" -> SlowPostsBench.run(repo, logs);
                     default -> throw new IllegalArgumentException("unknown benchmark '" + run
-                            + "': use lake, approve, sqs, startup, burst, group, group-slow, stop, policy, policy-burst, expiry or all");
+                            + "': use lake, approve, sqs, startup, burst, group, group-slow, stop, policy, policy-burst, expiry, slow-posts or all");
                 }
             } catch (Exception e) {
                 failed++;

@@ -40,6 +40,8 @@ final class Service implements AutoCloseable {
         this.launchedNanos = launchedNanos;
     }
 
+    static final String ACCESS_KEY_ID = "AKIABENCH00000000000";
+
     /** Settings every benchmark shares: moto for AWS, the Slack stand-in for Slack. */
     static Map<String, String> base(MotoServer moto, sgwarden.testing.SlackStandIn slack) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -56,8 +58,9 @@ final class Service implements AutoCloseable {
         p.put("sgwarden.slack.allowed-users", "U0BENCH");
         // each change alone, unless a benchmark measures grouping
         p.put("sgwarden.group.window", "0s");
-        // moto accepts any key; the service acts as moto's default account
-        p.put("aws.accessKeyId", "test");
+        // moto accepts any key; the service acts as moto's default account. The Lake stand-in, as AWS, refuses
+        // a Signature Version 4 whose key ID is not 16 or more capital letters and digits
+        p.put("aws.accessKeyId", ACCESS_KEY_ID);
         p.put("aws.secretAccessKey", "test");
         return p;
     }
@@ -88,7 +91,7 @@ final class Service implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(logDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SGWARDEN_") || k.startsWith("AWS_") || k.equals("PORT"));
-        pb.environment().put("AWS_ACCESS_KEY_ID", "test");
+        pb.environment().put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         pb.environment().putAll(env);

@@ -27,8 +27,6 @@ import sgwarden.lake.LakeQueryFailedException;
 import sgwarden.ops.Counters;
 import sgwarden.revert.RevokeThrottledException;
 import sgwarden.slack.BadInteractionException;
-import sgwarden.slack.RequestBody.PayloadTooLargeException;
-import sgwarden.slack.RequestBody.RequestGoneException;
 import sgwarden.slack.SignatureRejectedException;
 import sgwarden.slack.SlackResponseException;
 import sgwarden.store.ClaimHeldException;
@@ -136,16 +134,6 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .bean("auditLog", "refused(409)")
                     .process(exchange -> reply(exchange, 409, exception(exchange)))
-                .end()
-                .onException(PayloadTooLargeException.class)
-                    .handled(true)
-                    .bean("auditLog", "refused(413)")
-                    .process(exchange -> reply(exchange, 413, exception(exchange)))
-                .end()
-                .onException(RequestGoneException.class)
-                    .handled(true)
-                    .bean("auditLog", "refused(503)")
-                    .process(exchange -> reply(exchange, 503, exception(exchange)))
                 .end()
                 .onException(BadInteractionException.class)
                     .handled(true)

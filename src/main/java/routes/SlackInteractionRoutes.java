@@ -24,7 +24,8 @@ public class SlackInteractionRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // no body handler: Slack signs the raw bytes, which the form parsing would otherwise consume
+        // no body handler: Slack signs the raw bytes, which the form parsing would otherwise consume. The
+        // headers were judged, and the body read, on the event loop before this (InteractionGate).
         from("platform-http:" + settings.slack().interactionsPath() + "?httpMethodRestrict=POST&useBodyHandler=false")
                 .routeId("slack-interactions")
                 .routeConfigurationId(ErrorHandling.INTERACTION)

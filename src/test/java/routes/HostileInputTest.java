@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -152,45 +154,313 @@ class HostileInputTest {
     }
 
     @Test
-    void aBodyBeyondTheLimitIsRefusedBeforeItIsReadWhole() throws Exception {
+    void aBodyThatCannotBeSizedOrIsTooLargeIsRefusedBeforeItIsRead() throws Exception {
         long now = MovableClock.now().getEpochSecond();
         long tenMegabytes = 10L * 1024 * 1024;
-        AtomicLong handedOver = new AtomicLong();
 
-        // chunked (no Content-Length): the service cannot know the size until it has read past the limit
-        HttpRequest request = HttpRequest.newBuilder(URI.create(Clicks.url()))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Slack-Request-Timestamp", Long.toString(now))
-                .header("X-Slack-Signature", "v0=" + "3".repeat(64))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Filler(tenMegabytes, handedOver)))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        System.out.printf("10 MB chunked body: HTTP %d after %d bytes were handed over%n", response.statusCode(),
-                handedOver.get());
-        assertEquals(413, response.statusCode(), response.body());
-
-        // the same over a socket that never finishes its body: the answer comes while it is still unread
-        try (Socket socket = new Socket(URI.create(Clicks.url()).getHost(), URI.create(Clicks.url()).getPort())) {
-            socket.setSoTimeout(5_000);
+        // chunked (no Content-Length): its size is unknown until it is read, so it is not read at all; over a
+        // socket that never finishes its body, the answer comes while it is still unread
+        try (Socket socket = socket()) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + URI.create(Clicks.url()).getPath() + " HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n"
-                    + "X-Slack-Request-Timestamp: " + now + "\r\nX-Slack-Signature: v0=" + "4".repeat(64) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(head(now, "v0=" + "4".repeat(64), FORM_TYPE, "Transfer-Encoding: chunked"));
+            // the first 16 KB chunk of an endless body (more, unread by the service when it closes, could make
+            // the kernel reset the connection over the answer)
             byte[] chunk = new byte[16 * 1024];
             java.util.Arrays.fill(chunk, (byte) 'A');
-            for (int i = 0; i < 8; i++) { // 128 KB of an endless body: twice the limit, no last chunk
-                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(chunk);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
+            out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = socket.getInputStream();
-            String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
-            assertEquals("HTTP/1.1 413", statusLine, "answered 413 with the body still open");
+            assertEquals(new RawAnswer(411, "Content-Length required", true), RawAnswer.read(socket));
+        }
+
+        // 10 MB announced, nothing sent: refused on the Content-Length alone
+        try (Socket socket = socket()) {
+            socket.getOutputStream()
+                    .write(head(now, "v0=" + "5".repeat(64), FORM_TYPE, "Content-Length: " + tenMegabytes));
+            assertEquals(new RawAnswer(413, "request body larger than 65536 bytes", true), RawAnswer.read(socket));
         }
 
         assertEquals(200, get("/healthz"));
+    }
+
+    /**
+     * A correctly signed Deny of a real change, as a member who captured one would resend it, with one
+     * thing in its headers Slack never sends. Only the headers go out: each is answered without its body,
+     * its connection closed, and the change stays as it was.
+     */
+    @Test
+    void whatTheHeadersAloneRefuseIsRefusedBeforeAnyBodyAndChangesNothing() throws Exception {
+        Accounts.Change change = openSsh();
+        String responseUrl = slack.newResponseUrl();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(Announced.status(moto, change.eventId())));
+        Map<String, AttributeValue> itemBefore = Announced.item(moto, change.eventId());
+        List<String> rulesBefore = rulesNow(change);
+        moto.startRecording();
+
+        String body = Clicks.form(Clicks.payload(HostileRequests.DENY, change.eventId(), "U0BOB", "bob", responseUrl));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String length = "Content-Length: " + bytes.length;
+        long now = MovableClock.now().getEpochSecond();
+        String stale = Long.toString(now - 301);
+        String ahead = Long.toString(now + 400);
+        String nowTs = Long.toString(now);
+        String good = SlackSignature.sign(SlackStandInResource.SIGNING_SECRET, nowTs, bytes);
+        List<HeadCase> cases = new ArrayList<>();
+        cases.add(new HeadCase("401 missing X-Slack-Request-Timestamp or X-Slack-Signature",
+                List.of(FORM_TYPE, length, "X-Slack-Signature: " + good)));
+        cases.add(new HeadCase("401 missing X-Slack-Request-Timestamp or X-Slack-Signature",
+                List.of(FORM_TYPE, length, "X-Slack-Request-Timestamp: " + nowTs)));
+        cases.add(new HeadCase("401 request timestamp is outside the 5-minute window", List.of(FORM_TYPE, length,
+                "X-Slack-Request-Timestamp: " + stale, "X-Slack-Signature: " + sign(stale, bytes))));
+        cases.add(
+                new HeadCase("401 request timestamp is outside the 5-minute window (ahead)", List.of(FORM_TYPE, length,
+                        "X-Slack-Request-Timestamp: " + ahead, "X-Slack-Signature: " + sign(ahead, bytes))));
+        cases.add(new HeadCase("401 X-Slack-Request-Timestamp or X-Slack-Signature sent more than once",
+                List.of(FORM_TYPE, length,
+                        "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good,
+                        "X-Slack-Signature: " + good)));
+        cases.add(new HeadCase("415 Content-Type must be application/x-www-form-urlencoded",
+                List.of("Content-Type: application/json",
+                        length, "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good)));
+        cases.add(new HeadCase("415 Content-Type must be application/x-www-form-urlencoded (none)",
+                List.of(length, "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good)));
+        cases.add(new HeadCase("415 Content-Type must be application/x-www-form-urlencoded (twice)",
+                List.of(FORM_TYPE, FORM_TYPE,
+                        length, "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good)));
+        cases.add(new HeadCase("411 Content-Length required", List.of(FORM_TYPE, "Transfer-Encoding: chunked",
+                "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good)));
+        cases.add(new HeadCase("411 Content-Length required (none)",
+                List.of(FORM_TYPE, "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good)));
+        cases.add(new HeadCase("413 request body larger than 65536 bytes", List.of(FORM_TYPE, "Content-Length: 65537",
+                "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good)));
+        // a stale request asking to be told to go on: told no, never to send its body
+        cases.add(new HeadCase("401 request timestamp is outside the 5-minute window (expecting 100-continue)",
+                List.of(FORM_TYPE,
+                        length, "Expect: 100-continue", "X-Slack-Request-Timestamp: " + stale,
+                        "X-Slack-Signature: " + sign(stale, bytes))));
+        cases.add(
+                new HeadCase("417 only Expect: 100-continue is supported", List.of(FORM_TYPE, length, "Expect: 200-ok",
+                        "X-Slack-Request-Timestamp: " + nowTs, "X-Slack-Signature: " + good)));
+
+        for (HeadCase c : cases) {
+            int status = Integer.parseInt(c.name().substring(0, 3));
+            String text = c.name().substring(4).replaceAll(" \\(.*\\)$", "");
+            try (Socket socket = socket()) {
+                socket.getOutputStream().write(head(c.headers().toArray(String[]::new)));
+                assertEquals(new RawAnswer(status, text, true), RawAnswer.read(socket), c.name());
+            }
+        }
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, change.eventId())));
+        assertEquals(0, moto.recordedCalls("AssumeRole"), "no role assumed into any account");
+        assertEquals(0, moto.recordedCalls("RevokeSecurityGroupIngress"));
+        assertEquals(itemBefore, Announced.item(moto, change.eventId()), "the DynamoDB item is unchanged");
+        assertFalse(Announced.item(moto, "seen#" + good).containsKey("expiresAt"), "the signature was never seen");
+        assertEquals(rulesBefore, rulesNow(change), "the group's rules are unchanged");
+        assertTrue(slack.responses(responseUrl).isEmpty(), "nobody was answered on the response_url");
+    }
+
+    @Test
+    void expectContinueIsAnsweredOnlyOnceTheHeadersPassed() throws Exception {
+        long now = MovableClock.now().getEpochSecond();
+        byte[] body = Clicks.form(Clicks.payload(HostileRequests.DENY, "continue-probe", "U0BOB", "bob",
+                slack.newResponseUrl())).getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = socket()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head(now, "v0=" + "6".repeat(64), FORM_TYPE, "Content-Length: " + body.length,
+                    "Expect: 100-continue"));
+            out.flush();
+            assertEquals(new RawAnswer(100, "", false), RawAnswer.read(socket));
+            out.write(body);
+            out.flush();
+            // the body was read and the route checked the signature over it
+            assertEquals(401, RawAnswer.read(socket).status());
+        }
+    }
+
+    /**
+     * HTTP/2 in clear text would carry bodies without a Content-Length and many requests on one
+     * connection: the service speaks HTTP/1.1 only, to an upgrade and to HTTP/2's opening bytes alike.
+     */
+    @Test
+    void http2InClearTextIsNotSpoken() throws Exception {
+        try (Socket socket = socket()) {
+            socket.getOutputStream()
+                    .write(("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                            + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 200", new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII),
+                    "answered in HTTP/1.1, not switched");
+        }
+        try (Socket socket = socket()) {
+            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] first = socket.getInputStream().readNBytes(12);
+            String text = new String(first, StandardCharsets.US_ASCII);
+            // HTTP/2 would answer with a binary SETTINGS frame; the HTTP/1.1 decoder refuses the request line
+            // (in a status line that echoes its version) or hangs up
+            assertTrue(first.length == 0 || text.matches("HTTP/[0-9.]+ 4[0-9][0-9]"), "not HTTP/2: " + text);
+        }
+    }
+
+    /**
+     * A connection that sent its headers and then a byte now and then (never idle, so no idle timeout
+     * closes it) is answered 408 and closed once sgwarden.slack.body-deadline has passed.
+     */
+    @Test
+    void aTricklingBodyIsCutOffAtTheDeadline() throws Exception {
+        long now = MovableClock.now().getEpochSecond();
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = socket()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head(now, "v0=" + "7".repeat(64), FORM_TYPE, "Content-Length: 2000"));
+            out.write("payload=".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            AtomicLong sent = new AtomicLong();
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write('A');
+                    out.flush();
+                    sent.incrementAndGet();
+                } catch (Exception closed) {
+                    throw new IllegalStateException("closed", closed);
+                }
+            }, 50, 50, TimeUnit.MILLISECONDS);
+            // the read waits for the answer (at most the socket's 20 s timeout)
+            RawAnswer answer = RawAnswer.read(socket);
+            System.out.printf("trickled %d bytes before the answer%n", sent.get());
+            assertEquals(new RawAnswer(408, "the request body did not arrive within 2000 ms of its headers", true),
+                    answer);
+        } finally {
+            trickle.shutdownNow();
+        }
+        assertEquals(200, get("/healthz"));
+    }
+
+    /**
+     * More connections trickling bodies than there are worker threads (200) do not keep a signed click
+     * from its answer: the bodies are read on the event loop, and no thread waits for them.
+     */
+    @Test
+    void aSignedClickIsAnsweredWhileSlowConnectionsAreOpen() throws Exception {
+        Accounts.Change change = openSsh();
+        String responseUrl = slack.newResponseUrl();
+        long now = MovableClock.now().getEpochSecond();
+        int slow = 250;
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < slow; i++) {
+                Socket socket = socket();
+                sockets.add(socket);
+                OutputStream out = socket.getOutputStream();
+                out.write(head(now, "v0=" + "8".repeat(64), FORM_TYPE, "Content-Length: 4000"));
+                out.write("payload=%7B".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+
+            Clicks.click(HostileRequests.DENY, change.eventId(), "U0BOB", "bob", responseUrl).expect(200);
+            long stillOpen = sockets.stream().filter(HostileInputTest::unanswered).count();
+            System.out.printf("signed click answered with %d of %d slow connections still unanswered%n", stillOpen,
+                    slow);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "REVERTED".equals(Announced.status(moto, change.eventId())));
+
+            // and each slow one was cut off in the end (each read waits for its answer)
+            assertEquals(List.of(408), sockets.stream().map(s -> RawAnswer.read(s).status()).distinct().toList());
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    static final String FORM_TYPE = "Content-Type: application/x-www-form-urlencoded";
+
+    /** "status answer text (what differs)" and the header lines sent. */
+    record HeadCase(String name, List<String> headers) {
+    }
+
+    static Socket socket() throws java.io.IOException {
+        URI url = URI.create(Clicks.url());
+        Socket socket = new Socket(url.getHost(), url.getPort());
+        socket.setSoTimeout(20_000);
+        return socket;
+    }
+
+    /** A POST head to the Slack path with these header lines. */
+    static byte[] head(String... lines) {
+        StringBuilder head = new StringBuilder("POST " + URI.create(Clicks.url()).getPath() + " HTTP/1.1\r\n")
+                .append("Host: localhost\r\n");
+        for (String line : lines) {
+            head.append(line).append("\r\n");
+        }
+        return head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A POST head with a timestamp and a signature, and these other header lines. */
+    static byte[] head(long timestamp, String signature, String... more) {
+        List<String> lines = new ArrayList<>(List.of("X-Slack-Request-Timestamp: " + timestamp,
+                "X-Slack-Signature: " + signature));
+        lines.addAll(List.of(more));
+        return head(lines.toArray(String[]::new));
+    }
+
+    static String sign(String timestamp, byte[] body) {
+        return SlackSignature.sign(SlackStandInResource.SIGNING_SECRET, timestamp, body);
+    }
+
+    /** Nothing from the service yet on this socket (no byte waiting, not closed). */
+    static boolean unanswered(Socket socket) {
+        try {
+            return socket.getInputStream().available() == 0 && !socket.isInputShutdown();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** One answer read off a socket: its status, its body, and whether the service closed the connection after it. */
+    record RawAnswer(int status, String text, boolean closed) {
+
+        static RawAnswer read(Socket socket) {
+            try {
+                InputStream in = socket.getInputStream();
+                String head = readHead(in);
+                if (head == null) {
+                    return new RawAnswer(-1, "connection ended without an answer", true);
+                }
+                int status = Integer.parseInt(head.split(" ", 3)[1]);
+                if (status == 100) {
+                    return new RawAnswer(100, "", false);
+                }
+                int length = 0;
+                for (String line : head.split("\r\n")) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                String text = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                boolean closed = head.toLowerCase(java.util.Locale.ROOT).contains("connection: close")
+                        && in.read() == -1;
+                return new RawAnswer(status, text, closed);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String readHead(InputStream in) throws java.io.IOException {
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) != -1) {
+                head.write(c);
+                byte[] b = head.toByteArray();
+                int n = b.length;
+                if (n >= 4 && b[n - 4] == '\r' && b[n - 3] == '\n' && b[n - 2] == '\r' && b[n - 1] == '\n') {
+                    return head.toString(StandardCharsets.ISO_8859_1);
+                }
+            }
+            return head.size() == 0 ? null : head.toString(StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test
@@ -304,39 +574,6 @@ class HostileInputTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** An endless-looking body of 'A's, counting what the client has taken from it. */
-    static final class Filler extends InputStream {
-        private long left;
-        private final AtomicLong taken;
-
-        Filler(long size, AtomicLong taken) {
-            this.left = size;
-            this.taken = taken;
-        }
-
-        @Override
-        public int read() {
-            if (left <= 0) {
-                return -1;
-            }
-            left--;
-            taken.incrementAndGet();
-            return 'A';
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = (int) Math.min(len, left);
-            java.util.Arrays.fill(b, off, off + n, (byte) 'A');
-            left -= n;
-            taken.addAndGet(n);
-            return n;
         }
     }
 

@@ -155,6 +155,13 @@ public interface Settings {
         @WithName("max-body-bytes")
         int maxBodyBytes();
 
+        /**
+         * How long an interaction's body may take to arrive once its head has; then the connection is
+         * closed, so that connections trickling a body cannot pile up against real clicks.
+         */
+        @WithName("body-deadline")
+        Duration bodyDeadline();
+
         /** Posts per second to the channel from this instance. */
         double rate();
 

@@ -208,6 +208,11 @@ public class SettingsCheck {
             out.add(name("sgwarden.slack.post.backoff") + " must be between 1 and 10; it is " + slack.post().backoff());
         }
         range(out, "sgwarden.slack.max-body-bytes", slack.maxBodyBytes(), 1024, 10 * 1024 * 1024);
+        if (slack.bodyDeadline().isNegative() || slack.bodyDeadline().isZero()
+                || slack.bodyDeadline().compareTo(Duration.ofSeconds(3)) > 0) {
+            out.add(name("sgwarden.slack.body-deadline") + " must be more than 0 and at most 3s (Slack waits 3 s for"
+                    + " its answer, so a longer wait only keeps slow connections open); it is " + slack.bodyDeadline());
+        }
         if (!(slack.rate() > 0 && slack.rate() <= 100)) {
             out.add(name("sgwarden.slack.rate") + " must be above 0 and at most 100 posts per second; it is "
                     + slack.rate());

@@ -217,6 +217,19 @@ public class AuditLog {
         write(f);
     }
 
+    /**
+     * A request to the Slack endpoint refused before its body was read (by its headers), or whose body
+     * did not arrive in time: the same line as {@link #refused}, with body=unread.
+     */
+    public void refusedUnread(int status, String reason) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("audit", "refused");
+        f.put("status", Integer.toString(status));
+        f.put("reason", reason);
+        f.put("body", "unread");
+        write(f);
+    }
+
     private static Map<String, String> fields(String audit, SecurityGroupChange change) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("audit", audit);

@@ -47,6 +47,19 @@ public class SlackSignature {
     /** Passes a genuine request through untouched; throws for anything else. */
     public void verify(@Header("X-Slack-Request-Timestamp") String timestamp,
             @Header("X-Slack-Signature") String signature, @Body byte[] body) {
+        checkHeaders(timestamp, signature);
+        byte[] expected = sign(signingSecret, timestamp.trim(), body == null ? new byte[0] : body)
+                .getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.US_ASCII))) {
+            throw new SignatureRejectedException("signature does not match");
+        }
+    }
+
+    /**
+     * What can be judged before the body has arrived: a signing secret to check with, both headers, and
+     * a timestamp inside the window. {@link InteractionGate} asks this of every request's head.
+     */
+    public void checkHeaders(String timestamp, String signature) {
         if (signingSecret == null || signingSecret.isBlank()) {
             throw new SignatureRejectedException("the service has no signing secret configured");
         }
@@ -63,11 +76,6 @@ public class SlackSignature {
         long now = clock.instant().getEpochSecond();
         if (seconds < now - WINDOW.toSeconds() || seconds > now + WINDOW.toSeconds()) {
             throw new SignatureRejectedException("request timestamp is outside the 5-minute window");
-        }
-        byte[] expected = sign(signingSecret, timestamp.trim(), body == null ? new byte[0] : body)
-                .getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.US_ASCII))) {
-            throw new SignatureRejectedException("signature does not match");
         }
     }
 

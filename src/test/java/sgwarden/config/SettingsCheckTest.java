@@ -96,6 +96,15 @@ class SettingsCheckTest {
                 refused(Map.of("SGWARDEN_NAMES_MAX_WAIT", "5s"),
                         "sgwarden.names.max-wait (SGWARDEN_NAMES_MAX_WAIT) must be more than 0 and at most 1s, so that"
                                 + " no lookup holds a message back longer; it is PT5S"),
+                // a body may not take longer to arrive than Slack waits for the whole answer
+                refused(Map.of("SGWARDEN_SLACK_BODY_DEADLINE", "5s"),
+                        "sgwarden.slack.body-deadline (SGWARDEN_SLACK_BODY_DEADLINE) must be more than 0 and at most 3s"
+                                + " (Slack waits 3 s for its answer, so a longer wait only keeps slow connections open);"
+                                + " it is PT5S"),
+                refused(Map.of("SGWARDEN_SLACK_BODY_DEADLINE", "0s"),
+                        "sgwarden.slack.body-deadline (SGWARDEN_SLACK_BODY_DEADLINE) must be more than 0 and at most 3s"
+                                + " (Slack waits 3 s for its answer, so a longer wait only keeps slow connections open);"
+                                + " it is PT0S"),
                 refused(Map.of("SGWARDEN_GROUP_QUIET", "3m"),
                         "sgwarden.group.quiet (SGWARDEN_GROUP_QUIET) must be between 1s and sgwarden.group.window"
                                 + " (PT2M); it is PT3M"),

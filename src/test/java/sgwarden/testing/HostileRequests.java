@@ -323,8 +323,8 @@ public final class HostileRequests {
     }
 
     /**
-     * Content types Slack never sends: with a forged signature over the real click (401), or correctly
-     * signed over a click on a change that does not exist (404).
+     * Content types Slack never sends: with a forged signature over the real click, or correctly signed
+     * over a click on a change that does not exist. Refused from the headers (415), or as unparseable (400).
      */
     Arbitrary<Hostile> wrongContentTypes() {
         Arbitrary<String> types = Arbitraries.of("application/json", "text/plain", "multipart/form-data; boundary=x",
@@ -338,7 +338,7 @@ public final class HostileRequests {
                 .as((type, forged, click, hex) -> {
                     String body = forged ? click : unknownClick("ct-" + hex.substring(0, 12));
                     return new Hostile("wrong content type", type + (forged ? ", forged" : ", signed, unknown change"),
-                            type.endsWith("=\"") ? Set.of(400) : Set.of(forged ? 401 : 404), now -> {
+                            type.endsWith("=\"") ? Set.of(400) : Set.of(415), now -> {
                                 String ts = Long.toString(now);
                                 List<String[]> hs = new ArrayList<>();
                                 if (!"none".equals(type)) {
@@ -522,7 +522,10 @@ public final class HostileRequests {
                 });
     }
 
-    /** Bodies beyond the limit, with a Content-Length or chunked: 413, before the signature is looked at. */
+    /**
+     * Bodies beyond the limit, with a Content-Length (413) or chunked (411: a body that cannot be sized
+     * from the headers is refused): before the signature is looked at.
+     */
     Arbitrary<Hostile> oversized() {
         Arbitrary<Integer> sizes = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.integers().between(LIMIT + 1, LIMIT + 4_096)),
@@ -532,29 +535,32 @@ public final class HostileRequests {
                 .as((size, chunked, signed) -> new Hostile("oversized body",
                         size + " bytes, " + (chunked ? "chunked" : "Content-Length")
                                 + (signed ? ", signed" : ", forged"),
-                        Set.of(413), now -> {
+                        Set.of(chunked ? 411 : 413), now -> {
                             byte[] body = filler(size);
                             String ts = Long.toString(now);
                             String signature = signed ? good(ts, body) : "v0=" + "1".repeat(64);
-                            if (!chunked) {
-                                // over a socket: the service answers on seeing the Content-Length and closes, which
-                                // the JDK client, still writing, may report as a dropped connection instead
-                                return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1",
-                                        head(endpoint.getHost()
-                                                + ":" + endpoint.getPort(), ts, signature, "Content-Length: " + size),
-                                        new byte[0]), body);
-                            }
-                            return new Wire("POST", endpoint.getPath(), List.of(h("Content-Type", FORM),
-                                    h("X-Slack-Request-Timestamp", ts), h("X-Slack-Signature", signature)), body, true,
-                                    null);
+                            // over a socket: the service answers on seeing the Content-Length (or its absence) and
+                            // closes, which the JDK client, still writing, may report as a dropped connection instead
+                            return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1",
+                                    head(endpoint.getHost() + ":" + endpoint.getPort(), ts, signature,
+                                            chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + size),
+                                    new byte[0]), chunked ? chunk(body) : body);
                         }));
         Arbitrary<Hostile> atTheLimit = Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false))
                 .as((chunked, signed) -> new Hostile("body at the limit",
                         LIMIT + " bytes, " + (chunked ? "chunked" : "Content-Length")
                                 + (signed ? ", signed" : ", forged"),
-                        Set.of(signed ? 400 : 401), now -> {
+                        chunked ? Set.of(411) : Set.of(signed ? 400 : 401), now -> {
                             byte[] body = filler(LIMIT);
                             String ts = Long.toString(now);
+                            if (chunked) {
+                                // refused on its head: streamed only until the answer, as the oversized ones are
+                                return Wire.streamed(raw("POST " + endpoint.getPath() + " HTTP/1.1",
+                                        head(endpoint.getHost() + ":" + endpoint.getPort(), ts,
+                                                signed ? good(ts, body) : "v0=" + "1".repeat(64),
+                                                "Transfer-Encoding: chunked"),
+                                        new byte[0]), chunk(body));
+                            }
                             return new Wire("POST", endpoint.getPath(), List.of(h("Content-Type", FORM),
                                     h("X-Slack-Request-Timestamp", ts),
                                     h("X-Slack-Signature", signed ? good(ts, body) : "v0=" + "1".repeat(64))),
@@ -589,15 +595,15 @@ public final class HostileRequests {
                         head(host, now, forged, "Content-Length: 20"), body)),
                 new Raw("Content-Length and chunked", CLIENT_ERROR, now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Content-Length: 4", "Transfer-Encoding: chunked"), chunk(body))),
-                new Raw("chunk size not hex", Set.of(CLOSED, 400), now -> raw("POST " + path + " HTTP/1.1",
+                new Raw("chunk size not hex", Set.of(CLOSED, 400, 411), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: chunked"), bytes("zz\r\nhello\r\n0\r\n\r\n"))),
-                new Raw("chunk size overflowing", Set.of(CLOSED, 400), now -> raw("POST " + path + " HTTP/1.1",
+                new Raw("chunk size overflowing", Set.of(CLOSED, 400, 411), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: chunked"),
                         bytes("ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"))),
-                new Raw("chunk with an extension", Set.of(401), now -> raw("POST " + path + " HTTP/1.1",
+                new Raw("chunk with an extension", Set.of(411), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: chunked"),
                         concat(bytes(Integer.toHexString(body.length) + ";ext=1\r\n"), body, bytes("\r\n0\r\n\r\n")))),
-                new Raw("chunk bigger than the limit", Set.of(413), now -> raw("POST " + path + " HTTP/1.1",
+                new Raw("chunk bigger than the limit", Set.of(411), now -> raw("POST " + path + " HTTP/1.1",
                         head(host, now, forged, "Transfer-Encoding: chunked"),
                         concat(bytes(Integer.toHexString(LIMIT + 10) + "\r\n"), filler(LIMIT + 10),
                                 bytes("\r\n0\r\n\r\n")))),
