@@ -55,8 +55,8 @@ final class ContainerEnvironment {
     static Map<String, String> firstDeploy(Path root, String compute, Map<String, String> parameters,
             Map<String, String> sharedParameters, Map<String, String> sharedResources, String region)
             throws IOException {
-        Stack shared = new Stack(read(root.resolve(SHARED)), sharedParameters, Map.of(), region, null);
-        Stack stack = new Stack(read(root.resolve(compute)), parameters, Map.of(), region, null);
+        Stack shared = new Stack(read(root.resolve(SHARED)), sharedParameters, region);
+        Stack stack = new Stack(read(root.resolve(compute)), parameters, region);
         shared.stackName = stack.parameter("SharedStackName");
         shared.resources = sharedResources;
         stack.shared = shared;
@@ -93,17 +93,15 @@ final class ContainerEnvironment {
         final Map<String, Object> template;
         final Map<String, String> given;
         final String region;
+        /** The shared stack's name (its exports' prefix), its resources' physical IDs, and the compute's shared stack. */
         String stackName;
-        Map<String, String> resources;
+        Map<String, String> resources = Map.of();
         Stack shared;
 
-        Stack(Map<String, Object> template, Map<String, String> given, Map<String, String> resources, String region,
-                Stack shared) {
+        Stack(Map<String, Object> template, Map<String, String> given, String region) {
             this.template = template;
             this.given = given;
-            this.resources = resources;
             this.region = region;
-            this.shared = shared;
         }
 
         String parameter(String name) {

@@ -622,6 +622,34 @@ class DeploymentContractTest {
         }
     }
 
+    /**
+     * The environment each compute stack gives the service on a first deployment, read from the templates
+     * with the secrets as the shared stack seeds them, passes the settings check and waits for both Slack
+     * secrets, in either Slack mode (FirstDeployIT starts the packaged service with it).
+     */
+    @Test
+    void eachComputeStacksFirstDeploymentEnvironmentWaitsForTheSlackSecrets() throws IOException {
+        for (String compute : COMPUTE) {
+            for (String mode : List.of("webhook", "bot-token")) {
+                Map<String, String> env = ContainerEnvironment.firstDeploy(root, compute,
+                        Map.of("ImageTag", "first", "SlackMode", mode, "SlackAllowedUsers", "U0ALICE",
+                                "SlackAllowedTeam", "T0SGWARDEN"),
+                        Map.of("OrganizationId", "o-abcdefghij", "ExternalId", "first-deploy-external-id",
+                                "AlarmEmail", "security@example.com"),
+                        Map.of("Table", "secgrouprequests", "Queue",
+                                "https://sqs.us-east-1.amazonaws.com/123456789012/sgwarden-intake"),
+                        "us-east-1");
+                sgwarden.config.Settings settings = sgwarden.testing.SettingsFrom.environment(env);
+                assertEquals(List.of(), sgwarden.config.SettingsCheck.problems(settings), compute + " " + mode);
+                assertEquals(List.of(sgwarden.config.SettingsCheck.name(mode.equals("webhook")
+                        ? "sgwarden.slack.webhook-url"
+                        : "sgwarden.slack.bot-token"),
+                        sgwarden.config.SettingsCheck.name("sgwarden.slack.signing-secret")),
+                        sgwarden.config.SlackSecrets.waitingFor(settings), compute + " " + mode);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> cast(Object o) {
         return (Map<String, Object>) o;
