@@ -212,6 +212,13 @@ class FirstDeployIT {
         assertFalse(warning.contains(SlackSecrets.PLACEHOLDER), "the line names settings, not values");
         assertEquals(List.of(), lines.stream().filter(l -> "ERROR".equals(l.path("level").asText())).toList(),
                 where);
+        // neither intake runs, nor the silence check (no heartbeat is read); Camel lists them at start
+        for (String route : List.of("sqs-intake", "lake-poll", "heartbeat-silence-timer")) {
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.path("message").asText().trim().startsWith("Disabled " + route + " ")),
+                    where + ": " + route + " started");
+        }
 
         // the change is held: still on the queue, never received, nothing on the DLQ
         assertEquals(1, Queue.depth(moto, mode.queue()), where);
