@@ -11,6 +11,7 @@ import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 
 import sgwarden.change.Keys;
 import sgwarden.config.Settings;
+import sgwarden.config.SlackSecrets;
 import sgwarden.ops.Counters;
 import sgwarden.ops.SqsIntakeStop;
 import sgwarden.plumbing.PlumbingEvents;
@@ -44,7 +45,7 @@ public class DetectionRoutes extends RouteBuilder {
                 + "&delay=" + settings.lake().initialDelay().toMillis())
                 .routeId("lake-poll")
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .autoStartup(settings.intake().lake())
+                .autoStartup(settings.intake().lake() && slackSetUp())
                 .bean("lakeQuery", "run")
                 .setProperty(Keys.HALTED, method("detectionRun", "fresh"))
                 // A part that fails (Slack or the ledger unavailable) has released its change and halts the
@@ -68,7 +69,7 @@ public class DetectionRoutes extends RouteBuilder {
                 + "&exceptionHandler=#sqsRollbackLog")
                 .routeId(SqsIntakeStop.ROUTE)
                 .routeConfigurationId(ErrorHandling.DETECTION)
-                .autoStartup(settings.intake().sqs())
+                .autoStartup(settings.intake().sqs() && slackSetUp())
                 .setHeader(Counters.INTAKE, constant("sqs"))
                 .bean("sqsAge", "record")
                 .to("direct:change-found");
@@ -160,6 +161,15 @@ public class DetectionRoutes extends RouteBuilder {
                     // the policies decide what is done and posted; the change counts as announced once Slack accepted it
                     .to("direct:decide-by-policy")
                 .end();
+    }
+
+    /**
+     * Not while a Slack secret is still the first deployment's placeholder: every post would fail, and an
+     * SQS message received ten times would go to the dead-letter queue. Unread, the changes wait on the
+     * queue (its retention is a week) and are announced once the service starts with the secrets set.
+     */
+    private boolean slackSetUp() {
+        return SlackSecrets.waitingFor(settings).isEmpty();
     }
     // @formatter:on
 }

@@ -10,6 +10,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import sgwarden.change.Keys;
 import sgwarden.config.Settings;
+import sgwarden.config.SlackSecrets;
 import sgwarden.ops.Counters;
 import sgwarden.store.ChangeLedger;
 
@@ -97,6 +98,8 @@ public class PlumbingRoutes extends RouteBuilder {
         from("timer:heartbeat-silence?period=" + settings.heartbeat().checkPeriod().toMillis()
                 + "&delay=" + settings.heartbeat().checkPeriod().toMillis())
                 .routeId("heartbeat-silence-timer")
+                // not while waiting for the Slack secrets: no heartbeat is read then, so none is missed
+                .autoStartup(SlackSecrets.waitingFor(settings).isEmpty())
                 .to("direct:heartbeat-silence");
 
         // every replica runs this; the claim lets one of them post each silence

@@ -33,13 +33,7 @@ public class SlackGatewayRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .throttle(settings.slack().burst()).timePeriodMillis(settings.slack().pacingPeriodMillis())
                     .totalRequestsMode()
-                .choice()
-                    // with a bot token, through the SDK: it keeps the ts that an update or a thread reply needs
-                    .when(method("slackGateway", "botToken"))
-                        .bean("slackGateway", "post")
-                    .otherwise()
-                        .to(webhookUri())
-                .end();
+                .to(postUri());
 
         // A message about an announced one (Keys.ANNOUNCED): in its thread, or, where it has
         // none (posted through a webhook), a new message in the channel.
@@ -80,7 +74,17 @@ public class SlackGatewayRoutes extends RouteBuilder {
                 .bean("slackGateway", "ephemeral");
     }
 
-    /** The incoming webhook (the bot token's posts go through the slackGateway bean, which keeps their ts). */
+    /**
+     * With a bot token, through the SDK (the slackGateway bean): it keeps the ts that an update or a thread
+     * reply needs. Otherwise the incoming webhook. The mode is fixed at start, and only its endpoint is
+     * made: camel-slack refuses to start a webhook endpoint without a URL, which a bot-token deployment
+     * does not have.
+     */
+    private String postUri() {
+        return settings.slack().botMode() ? "bean:slackGateway?method=post" : webhookUri();
+    }
+
+    /** The incoming webhook. */
     private String webhookUri() {
         // secrets stay Camel placeholders, resolved only when the endpoint is created, so the route model never holds them
         return "slack:{{sgwarden.slack.channel}}?webhookUrl=RAW({{sgwarden.slack.webhook-url:}})";

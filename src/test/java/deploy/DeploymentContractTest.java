@@ -623,6 +623,69 @@ class DeploymentContractTest {
         }
     }
 
+    /**
+     * A first deployment: both Slack secrets start as the placeholder the service recognizes and waits
+     * for (so the stacks complete), every compute stack alarms on a start that waits (so that putting a
+     * placeholder back is seen), and the queue keeps what waits meanwhile longer than SQS's default, but
+     * shorter than the DLQ, which counts a message's age from its first enqueue.
+     */
+    @Test
+    void aFirstDeploymentWaitsForTheSlackSecretsHoldsTheQueueAndIsAlarmed() throws IOException {
+        Map<String, Object> resources = cast(ContainerEnvironment.read(root.resolve(SHARED)).get("Resources"));
+        for (String secret : List.of("SigningSecret", "SlackPostSecret")) {
+            Map<String, Object> properties = cast(cast(resources.get(secret)).get("Properties"));
+            assertEquals(sgwarden.config.SlackSecrets.PLACEHOLDER, properties.get("SecretString"),
+                    SHARED + ": " + secret + " must be seeded with the placeholder the service waits for");
+        }
+        long queue = ((Number) cast(cast(resources.get("Queue")).get("Properties")).get("MessageRetentionPeriod"))
+                .longValue();
+        long dlq = ((Number) cast(cast(resources.get("DeadLetterQueue")).get("Properties"))
+                .get("MessageRetentionPeriod")).longValue();
+        assertTrue(queue >= 7 * 86_400 && queue < dlq, "intake retention " + queue + " s: at least a week of"
+                + " set-up, and less than the DLQ's " + dlq + " s");
+        String check = Files.readString(root.resolve("src/main/java/sgwarden/config/SettingsCheck.java"));
+        assertTrue(check.contains("MDC.put(WAITING, \"slack-secrets\")")
+                && sgwarden.config.SettingsCheck.WAITING.equals("waiting"), "the field the filters match");
+        for (String compute : COMPUTE) {
+            String text = Files.readString(root.resolve(compute), StandardCharsets.UTF_8);
+            assertTrue(parameterBlock(text, "WaitingFilter").contains("$.mdc.waiting = \"slack-secrets\""), compute);
+            assertTrue(parameterBlock(text, "WaitingAlarm").contains("MetricName: WaitingForSlackSecrets"), compute);
+        }
+    }
+
+    /**
+     * The environment each compute stack gives the service on a first deployment, read from the templates
+     * with the secrets as the shared stack seeds them, passes the settings check and waits for both Slack
+     * secrets, in either Slack mode (FirstDeployIT starts the packaged service with it).
+     */
+    @Test
+    void eachComputeStacksFirstDeploymentEnvironmentWaitsForTheSlackSecrets() throws IOException {
+        for (String compute : COMPUTE) {
+            for (String mode : List.of("webhook", "bot-token")) {
+                Map<String, String> env = ContainerEnvironment.firstDeploy(root, compute,
+                        Map.of("ImageTag", "first", "SlackMode", mode, "SlackAllowedUsers", "U0ALICE",
+                                "SlackAllowedTeam", "T0SGWARDEN"),
+                        Map.of("OrganizationId", "o-abcdefghij", "ExternalId", "first-deploy-external-id",
+                                "AlarmEmail", "security@example.com"),
+                        Map.of("Table", "secgrouprequests", "Queue",
+                                "https://sqs.us-east-1.amazonaws.com/123456789012/sgwarden-intake"),
+                        "us-east-1");
+                sgwarden.config.Settings settings = sgwarden.testing.SettingsFrom.environment(env);
+                assertEquals(List.of(), sgwarden.config.SettingsCheck.problems(settings), compute + " " + mode);
+                assertEquals(List.of(sgwarden.config.SettingsCheck.name(mode.equals("webhook")
+                        ? "sgwarden.slack.webhook-url"
+                        : "sgwarden.slack.bot-token"),
+                        sgwarden.config.SettingsCheck.name("sgwarden.slack.signing-secret")),
+                        sgwarden.config.SlackSecrets.waitingFor(settings), compute + " " + mode);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
+    }
+
     @Test
     void theScpDeniesChangesToSgwardensPartsToAllButTheStackSetsRole() throws IOException {
         var scp = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -839,7 +902,7 @@ class DeploymentContractTest {
         }
     }
 
-    private static Path projectRoot() {
+    static Path projectRoot() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path p = dir; p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve(PROPERTIES)) && Files.isDirectory(p.resolve("deploy/cloudformation"))) {

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.quarkus.main.events.BeforeInitialize;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import sgwarden.change.ApprovalDuration;
 
@@ -40,6 +41,8 @@ public class SettingsCheck {
     private static final Pattern SLACK_USER = Pattern.compile("[UW][A-Z0-9]{2,}");
     /** The explicit "anyone in the workspace" of sgwarden.slack.allowed-users. */
     public static final String ANYONE = "*";
+    /** The log field of the line a start waiting for its Slack secrets writes (the compute stacks alarm on it). */
+    public static final String WAITING = "waiting";
 
     @Inject
     Settings settings;
@@ -51,6 +54,16 @@ public class SettingsCheck {
             throw new InvalidSettingsException(problems);
         }
         warnings(settings).forEach(w -> LOG.warnf("setting: %s", w));
+        List<String> waiting = SlackSecrets.waitingFor(settings);
+        if (!waiting.isEmpty()) {
+            // a field of its own, so that the compute stacks' metric filter counts every start that waits
+            MDC.put(WAITING, "slack-secrets");
+            try {
+                LOG.warn(SlackSecrets.warning(waiting));
+            } finally {
+                MDC.remove(WAITING);
+            }
+        }
     }
 
     /** What is valid but wider than it should be in production: one line each, logged as WARN at start. */
@@ -159,7 +172,9 @@ public class SettingsCheck {
             out.add(name("sgwarden.slack.webhook-url") + " or " + name("sgwarden.slack.bot-token")
                     + " must be set, or no change can be announced");
         }
-        url(out, "sgwarden.slack.webhook-url", slack.webhookUrl());
+        // the placeholder a first deployment seeds is no URL, and no mistake either: the start waits (SlackSecrets)
+        url(out, "sgwarden.slack.webhook-url",
+                slack.webhookUrl().filter(u -> !SlackSecrets.isPlaceholder(Optional.of(u))));
         if (slack.botMode() && slack.channel().isBlank()) {
             out.add(name("sgwarden.slack.channel") + " must name the channel the bot token posts to");
         }

@@ -7,6 +7,9 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 
 import org.apache.camel.Exchange;
 
@@ -15,9 +18,9 @@ import io.smallrye.health.SmallRyeHealthReporter;
 /**
  * The health answer on the public port, for the load balancer's check: the readiness of
  * /q/health/ready (management port), as a status code and a bare word, with no check names, table
- * or error in it. A check runs at most once per REUSE whatever the request rate, so that anyone on
- * the internet polling it cannot make the service hammer DynamoDB's DescribeTable (and be throttled
- * into looking unhealthy).
+ * or error in it (and without the Slack secrets' check: {@link #upForTheLoadBalancer}). A check runs
+ * at most once per REUSE whatever the request rate, so that anyone on the internet polling it cannot
+ * make the service hammer DynamoDB's DescribeTable (and be throttled into looking unhealthy).
  */
 @ApplicationScoped
 @Named("publicHealth")
@@ -46,9 +49,24 @@ public class PublicHealth {
     synchronized boolean ready() {
         Instant now = clock.instant();
         if (checkedAt == null || !now.isBefore(checkedAt.plus(REUSE)) || now.isBefore(checkedAt)) {
-            ready = !health.getReadiness().isDown();
+            ready = upForTheLoadBalancer(health.getReadiness().getPayload());
             checkedAt = now;
         }
         return ready;
+    }
+
+    /**
+     * Every readiness check up but the Slack secrets' one: a first deployment waiting for them must keep
+     * its task (it answers here, reads nothing, and says why on the management port), or the load
+     * balancer would replace it until the deployment rolls back.
+     */
+    static boolean upForTheLoadBalancer(JsonObject readiness) {
+        JsonArray checks = readiness.getJsonArray("checks");
+        if (checks == null) {
+            return !"DOWN".equals(readiness.getString("status", "DOWN"));
+        }
+        return checks.stream().map(JsonValue::asJsonObject)
+                .filter(c -> !SlackSecretsReadiness.NAME.equals(c.getString("name", "")))
+                .allMatch(c -> "UP".equals(c.getString("status", "DOWN")));
     }
 }

@@ -59,11 +59,6 @@ public class SlackGateway {
     private volatile Slack slack;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Posts with the bot token (the SDK) rather than through the incoming webhook (camel-slack). */
-    public boolean botToken() {
-        return settings.slack().botMode();
-    }
-
     /** Posted with the bot token, so its ts is known: it can be edited and has a thread. */
     public boolean inPlace(@ExchangeProperty(Keys.ANNOUNCED) MessageRef announced) {
         return announced != null && announced.ts() != null;

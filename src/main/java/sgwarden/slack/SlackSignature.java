@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,6 +20,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 
 import sgwarden.config.Settings;
+import sgwarden.config.SlackSecrets;
 
 /**
  * Checks Slack's request signature: HMAC-SHA256 over "v0:timestamp:raw body" with the signing
@@ -62,6 +64,10 @@ public class SlackSignature {
     public void checkHeaders(String timestamp, String signature) {
         if (signingSecret == null || signingSecret.isBlank()) {
             throw new SignatureRejectedException("the service has no signing secret configured");
+        }
+        // the placeholder is public: anything signed with it may come from anyone
+        if (SlackSecrets.isPlaceholder(Optional.of(signingSecret))) {
+            throw new SignatureRejectedException("the signing secret is still the deployment's placeholder");
         }
         if (timestamp == null || signature == null) {
             throw new SignatureRejectedException("missing X-Slack-Request-Timestamp or X-Slack-Signature");

@@ -176,6 +176,57 @@ class SettingsCheckTest {
                 SettingsCheck.warnings(settings(env)));
     }
 
+    /**
+     * A first deployment: the shared stack seeds the Slack secrets with the placeholder. The start is not
+     * refused (the stack could never complete); it waits, naming what it waits for (SlackSecrets).
+     */
+    @Test
+    void thePlaceholderOfAFirstDeploymentIsWaitedForNotRefused() throws IOException {
+        Map<String, String> webhook = new HashMap<>(VALID);
+        webhook.putAll(Map.of("SGWARDEN_SLACK_WEBHOOK_URL", SlackSecrets.PLACEHOLDER,
+                "SGWARDEN_SLACK_SIGNING_SECRET", SlackSecrets.PLACEHOLDER));
+        assertEquals(List.of(), problems(webhook));
+        assertEquals(List.of("sgwarden.slack.webhook-url (SGWARDEN_SLACK_WEBHOOK_URL)",
+                "sgwarden.slack.signing-secret (SGWARDEN_SLACK_SIGNING_SECRET)"),
+                SlackSecrets.waitingFor(settings(webhook)));
+
+        Map<String, String> bot = new HashMap<>(VALID);
+        bot.remove("SGWARDEN_SLACK_WEBHOOK_URL");
+        bot.put("SGWARDEN_SLACK_BOT_TOKEN", " " + SlackSecrets.PLACEHOLDER + "\n");
+        assertEquals(List.of(), problems(bot));
+        assertEquals(List.of("sgwarden.slack.bot-token (SGWARDEN_SLACK_BOT_TOKEN)"),
+                SlackSecrets.waitingFor(settings(bot)));
+
+        String warning = SlackSecrets.warning(SlackSecrets.waitingFor(settings(webhook)));
+        assertTrue(warning.startsWith("waiting for the Slack secrets: sgwarden.slack.webhook-url"
+                + " (SGWARDEN_SLACK_WEBHOOK_URL) and sgwarden.slack.signing-secret (SGWARDEN_SLACK_SIGNING_SECRET)"
+                + " still hold the deployment's placeholder."), warning);
+        assertTrue(warning.contains("aws ecs update-service") && warning.contains("aws apprunner start-deployment"),
+                warning);
+        assertEquals(List.of(), SlackSecrets.waitingFor(settings(VALID)));
+    }
+
+    /**
+     * Only the placeholder itself waits: anything else that is not a URL is refused as before, the old
+     * random seed included, and a value merely resembling the placeholder too, so that no variant of it
+     * becomes a quiet way to start a service that reads nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("notThePlaceholder")
+    void aBadWebhookThatIsNotThePlaceholderIsStillRefused(String webhook) throws IOException {
+        Map<String, String> env = new HashMap<>(VALID);
+        env.put("SGWARDEN_SLACK_WEBHOOK_URL", webhook);
+        assertEquals(
+                List.of("sgwarden.slack.webhook-url (SGWARDEN_SLACK_WEBHOOK_URL) must be an http(s) URL; it is not"),
+                problems(env));
+        assertEquals(List.of(), SlackSecrets.waitingFor(settings(env)));
+    }
+
+    static Stream<String> notThePlaceholder() {
+        return Stream.of("Xk3vQ9mP2rT7wY1zB5nC8dF4gH6jK0lA3sD5fG7hJ9kL1zX3cV5bN7mQ9wE1rT3y",
+                "sgwarden-placeholder", SlackSecrets.PLACEHOLDER + " x", SlackSecrets.PLACEHOLDER.toUpperCase());
+    }
+
     /** What the service would say at its start: a converter's refusal, or SettingsCheck's lines. */
     static List<String> problems(Map<String, String> env) throws IOException {
         try {

@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import sgwarden.config.SlackSecrets;
+
 /** Slack request signing, against the example Slack publishes. */
 class SlackSignatureTest {
 
@@ -57,6 +59,16 @@ class SlackSignatureTest {
         assertDoesNotThrow(() -> signature.verify(TIMESTAMP, EXPECTED, body()));
         signature.clock = at(1531420618 - 300);
         assertDoesNotThrow(() -> signature.verify(TIMESTAMP, EXPECTED, body()));
+    }
+
+    /** The placeholder a first deployment seeds is public: whoever knows it could sign anything with it. */
+    @Test
+    void rejectsARequestSignedWithThePlaceholder() {
+        signature.signingSecret = SlackSecrets.PLACEHOLDER;
+        String signed = SlackSignature.sign(SlackSecrets.PLACEHOLDER, TIMESTAMP, body());
+        SignatureRejectedException e = assertThrows(SignatureRejectedException.class,
+                () -> signature.verify(TIMESTAMP, signed, body()));
+        assertEquals("the signing secret is still the deployment's placeholder", e.getMessage());
     }
 
     @Test
