@@ -8,13 +8,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
+import sgwarden.testing.Aws;
 import sgwarden.testing.Clicks;
 import sgwarden.testing.InjectLake;
 import sgwarden.testing.InjectMoto;
@@ -190,5 +194,45 @@ class AttachmentsTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> slack.messagesMentioning(eventId).size() == 1);
         assertEquals(before + 1, DetectionScenariosTest.metric("sgwarden_attachments_total{outcome=\"unreadable\"}"));
+    }
+
+    @ConfigProperty(name = "sgwarden.own-load-balancer.security-group")
+    String ownGroup;
+
+    /**
+     * sgwarden's own load balancer group put on an interface (as the load balancer's are): posted in full with
+     * why it is never reverted, not approved unposted as a group whose rules a policy approves would be, and
+     * left on the interface; a Deny made up for it is refused.
+     */
+    @Test
+    void theOwnLoadBalancerGroupAttachedIsAnnouncedWithWhyAndStaysOn() {
+        Interfaces.Host host;
+        try (Ec2Client ec2 = Aws.ec2In(moto, Accounts.SECURITY, Accounts.REGION)) {
+            ec2.authorizeSecurityGroupIngress(b -> b.groupId(ownGroup).ipPermissions(Accounts.tcp(443, "0.0.0.0/0")));
+            String vpc = ec2.describeSecurityGroups(b -> b.groupIds(ownGroup)).securityGroups().get(0).vpcId();
+            String subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
+            String base = ec2.createSecurityGroup(b -> b.groupName("base").description("base").vpcId(vpc)).groupId();
+            String image = ec2.describeImages().images().get(0).imageId();
+            var instance = ec2.runInstances(b -> b.imageId(image).minCount(1).maxCount(1).subnetId(subnet)
+                    .securityGroupIds(base)).instances().get(0);
+            host = new Interfaces.Host(Accounts.SECURITY, Accounts.REGION, vpc, subnet, instance.instanceId(),
+                    instance.networkInterfaces().get(0).networkInterfaceId(), base);
+        }
+        Interfaces.Attached attached = Interfaces.setGroups(moto, host, List.of(host.baseGroup(), ownGroup));
+        lake.seed(attached.record());
+
+        String changeId = attached.changeId(ownGroup);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(changeId).isEmpty());
+        SlackStandIn.Received posted = slack.messagesMentioning(changeId).get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, changeId)));
+        assertTrue(posted.allText().contains("sgwarden's own load balancer group: reverting it would cut Slack off"
+                + " from sgwarden"), posted.allText());
+        assertTrue(posted.allText().contains("is now on " + host.interfaceId()), posted.allText());
+        assertEquals(List.of(), Clicks.buttons(posted), "no Deny");
+
+        Clicks.click(DENY, changeId, "U0BOB", "bob", slack.newResponseUrl()).expect(200)
+                .saying("sgwarden's own load balancer group");
+        assertEquals("APPROVED", Announced.status(moto, changeId));
+        assertEquals(Set.of(host.baseGroup(), ownGroup), Interfaces.groupsOn(moto, host), "still on the interface");
     }
 }

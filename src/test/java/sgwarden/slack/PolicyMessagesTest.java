@@ -31,4 +31,32 @@ class PolicyMessagesTest {
         assertNull(PolicyMessages.policyLines(change, new Verdict(Action.ASK, null, null, null,
                 List.of(new RuleVerdict(change.rules().get(0), PeerKind.PUBLIC, null, Action.ASK, Action.ASK)))));
     }
+
+    static sgwarden.change.StoredChange quarantined() {
+        return new sgwarden.change.StoredChange("0d6c7a52-6a35-4a8e-9ef0-000000000001",
+                sgwarden.change.Status.QUARANTINED, "111111111111", "eu-west-1", "sg-0a1b2c3d4e5f60718", "INGRESS",
+                List.of("sgr-0123456789abcdef0"), "{}", "QUARANTINE", "policy:prod-quarantined", "prod-quarantined",
+                java.time.Instant.parse("2026-11-28T11:55:00Z"), null, "AuthorizeSecurityGroupIngress", null, null,
+                null, null, null, null, "QUARANTINE", null);
+    }
+
+    /** A quarantine's message with Restore off: no Approve (it restores), its Deny stays, and a line says why. */
+    @Test
+    void withRestoreOffAQuarantineOffersOnlyItsDeny() throws java.io.IOException {
+        sgwarden.change.StoredChange stored = quarantined();
+        assertEquals(":no_entry: Quarantined by policy *p*: the rules were removed at once. *Approve* restores them,"
+                + " *Deny* keeps them off.", StatusTexts.actedAtOnce(stored, "policy *p*", true));
+        assertEquals(":no_entry: Quarantined by policy *p*: the rules were removed at once. *Deny* keeps them off.",
+                StatusTexts.actedAtOnce(stored, "policy *p*", false));
+
+        PolicyMessages messages = new PolicyMessages();
+        messages.settings = sgwarden.testing.SettingsFrom.environment(java.util.Map.of("SGWARDEN_RESTORE_ENABLED",
+                "false"));
+        List<java.util.Map<String, Object>> blocks = new java.util.ArrayList<>();
+        messages.followUp(blocks, stored);
+        String wire = blocks.toString();
+        assertEquals(true, wire.contains(PolicyMessages.RESTORE_OFF), wire);
+        assertEquals(true, wire.contains(PolicyMessages.KEEP_OFF), wire);
+        assertEquals(false, wire.contains(PolicyMessages.RESTORE), wire);
+    }
 }

@@ -193,6 +193,14 @@ public final class Profiles {
                         action: revert
                     """);
         }
+
+        /** moto with sgwarden's own load balancer group made in {@link Accounts#SECURITY}, as in LakePolicies. */
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(MotoResource.class, Map.of(MotoResource.OWN_LOAD_BALANCER, "true")),
+                    new TestResourceEntry(SlackStandInResource.class),
+                    new TestResourceEntry(LakeStandInResource.class));
+        }
     }
 
     /**
