@@ -44,9 +44,10 @@ class PolicyMessagesTest {
     @Test
     void withRestoreOffAQuarantineOffersOnlyItsDeny() throws java.io.IOException {
         sgwarden.change.StoredChange stored = quarantined();
-        assertEquals(":no_entry: Quarantined by policy *p*: the rules were removed at once. *Approve* restores them,"
-                + " *Deny* keeps them off.", StatusTexts.actedAtOnce(stored, "policy *p*", true));
-        assertEquals(":no_entry: Quarantined by policy *p*: the rules were removed at once. *Deny* keeps them off.",
+        // one rule, in the singular
+        assertEquals(":no_entry: Quarantined by policy *p*: the rule was removed at once. *Approve* restores it,"
+                + " *Deny* keeps it off.", StatusTexts.actedAtOnce(stored, "policy *p*", true));
+        assertEquals(":no_entry: Quarantined by policy *p*: the rule was removed at once. *Deny* keeps it off.",
                 StatusTexts.actedAtOnce(stored, "policy *p*", false));
 
         PolicyMessages messages = new PolicyMessages();
