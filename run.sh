@@ -15,6 +15,10 @@
 #   SANDBOX_MANAGEMENT_PORT  the service's management port: /q/metrics, /q/health/* (default: a free port)
 #   SANDBOX_MOTO_PORT     moto (default: a free port)
 #   SANDBOX_INTAKE        sqs (default), lake or both: how changes reach the service
+#   SANDBOX_SLACK_MODE    bot (default) or webhook: how the service reaches the page's Slack stand-in. bot:
+#                         a bot token (chat.postMessage, chat.update, threads), as README recommends, so
+#                         every message is edited to show where its change stands; webhook: an incoming
+#                         webhook, which can edit a message only through the response_url of a click on it
 #   SANDBOX_REBUILD=1     build the service even if target/quarkus-app exists
 #   SANDBOX_JAR           run this quarkus-run.jar instead of target/quarkus-app/quarkus-run.jar
 #   SANDBOX_ALLOW_RESTORE true (default) or false: false runs the service as with the member stacks'
@@ -33,6 +37,7 @@ SERVICE_PORT=${SANDBOX_SERVICE_PORT:-}
 MANAGEMENT_PORT=${SANDBOX_MANAGEMENT_PORT:-}
 MOTO_PORT=${SANDBOX_MOTO_PORT:-}
 INTAKE=${SANDBOX_INTAKE:-sqs}
+SLACK_MODE=${SANDBOX_SLACK_MODE:-bot}
 ALLOW_RESTORE=${SANDBOX_ALLOW_RESTORE:-true}
 MOTO_VERSION=5.1.22
 MOTO_HOME=${SANDBOX_MOTO_HOME:-$ROOT/target/moto}
@@ -45,6 +50,7 @@ say() { printf '[sandbox] %s\n' "$*"; }
 die() { printf '[sandbox] %s\n' "$*" >&2; exit 1; }
 
 case "$INTAKE" in sqs|lake|both) ;; *) die "SANDBOX_INTAKE must be sqs, lake or both (got '$INTAKE')";; esac
+case "$SLACK_MODE" in bot|webhook) ;; *) die "SANDBOX_SLACK_MODE must be bot or webhook (got '$SLACK_MODE')";; esac
 case "$ALLOW_RESTORE" in true|false) ;; *) die "SANDBOX_ALLOW_RESTORE must be true or false (got '$ALLOW_RESTORE')";; esac
 command -v java >/dev/null || die "java (17 or newer) is needed to run the service"
 command -v "${PYTHON:-python3}" >/dev/null || [ -x "$PY" ] || die "python3 is needed to run moto"
@@ -116,6 +122,7 @@ wait_http "$MOTO_URL/moto-api/data.json" "${PIDS[-1]}" 60 || { tail -20 "$LOGS/m
 # --- the sandbox page: sets moto up, then serves the channel, the controls and the Lake stand-in ---
 SECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(20))')
 WEBHOOK_PATH=/services/T0SANDBOX/B0SANDBOX/$("$PY" -c 'import secrets; print(secrets.token_hex(12))')
+BOT_TOKEN=xoxb-sandbox-$("$PY" -c 'import secrets; print(secrets.token_hex(16))')
 PAGE_URL=http://127.0.0.1:$PAGE_PORT
 SERVICE_URL=http://127.0.0.1:$SERVICE_PORT
 MANAGEMENT_URL=http://127.0.0.1:$MANAGEMENT_PORT
@@ -124,7 +131,7 @@ rm -f "$LOGS/queue-url" "$LOGS/own-load-balancer"
 say "starting the sandbox page on $PAGE_URL/"
 SANDBOX_PORT=$PAGE_PORT SANDBOX_MOTO_URL=$MOTO_URL SANDBOX_SERVICE_URL=$SERVICE_URL SANDBOX_INTAKE=$INTAKE \
   SANDBOX_WEBHOOK_PATH=$WEBHOOK_PATH SANDBOX_EVENT_DATA_STORE=$EDS SANDBOX_STATE_DIR=$LOGS \
-  SGWARDEN_SLACK_SIGNING_SECRET=$SECRET PYTHONUNBUFFERED=1 \
+  SGWARDEN_SLACK_SIGNING_SECRET=$SECRET SANDBOX_BOT_TOKEN=$BOT_TOKEN PYTHONUNBUFFERED=1 \
   "$PY" "$ROOT/sandbox/server.py" >"$LOGS/server.log" 2>&1 &
 PIDS+=($!)
 wait_http "$PAGE_URL/api/health" "${PIDS[-1]}" 60 || { tail -30 "$LOGS/server.log" >&2; die "the sandbox page did not start (log: $LOGS/server.log)"; }
@@ -135,12 +142,22 @@ read -r OWN_LB_ACCOUNT OWN_LB_GROUP < "$LOGS/own-load-balancer"
 # --- the service, in its sandbox profile, pointed at all of it -------------------------------------
 # Only settings: production code reads them as it reads any deployment's. AWS credentials are moto's
 # (its default account 123456789012); no real AWS endpoint is reachable with these settings.
-say "starting sgwarden on $SERVICE_URL (intake: $INTAKE)"
+# Slack: the page's stand-in, through the bot token's Web API (the default) or an incoming webhook; the
+# secret goes in the environment, as in production
+if [ "$SLACK_MODE" = bot ]; then
+  SLACK_ENV=(SGWARDEN_SLACK_BOT_TOKEN="$BOT_TOKEN")
+  SLACK_OPTS=(-Dsgwarden.slack.server-url="$PAGE_URL" "-Dsgwarden.slack.channel=#security-changes")
+else
+  SLACK_ENV=(SGWARDEN_SLACK_WEBHOOK_URL="$PAGE_URL$WEBHOOK_PATH")
+  SLACK_OPTS=()
+fi
+say "starting sgwarden on $SERVICE_URL (intake: $INTAKE, Slack: $([ "$SLACK_MODE" = bot ] && echo 'bot token' || echo 'incoming webhook'))"
 env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKEN_FILE \
-    -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI -u SGWARDEN_SLACK_BOT_TOKEN \
+    -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI -u SGWARDEN_SLACK_BOT_TOKEN -u SGWARDEN_SLACK_WEBHOOK_URL \
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-  SGWARDEN_SLACK_WEBHOOK_URL=$PAGE_URL$WEBHOOK_PATH SGWARDEN_SLACK_SIGNING_SECRET=$SECRET \
+  "${SLACK_ENV[@]}" SGWARDEN_SLACK_SIGNING_SECRET=$SECRET \
   java ${SANDBOX_JAVA_OPTS:-} -Dquarkus.profile=sandbox \
+    "${SLACK_OPTS[@]}" \
     "-Dquarkus.config.locations=file:$ROOT/sandbox/sandbox.properties" \
     -Dquarkus.http.port="$SERVICE_PORT" -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.management.port="$MANAGEMENT_PORT" -Dquarkus.management.host=127.0.0.1 \
@@ -165,6 +182,7 @@ cat <<EOF
   Open it, pick a security group, click "Open 22/tcp to the world": the policies
   (${POLICY_FILE#$ROOT/}) quarantine it at once, and Approve restores it. Other changes are
   asked about with Approve and Deny; a denied change can be restored.$([ "$ALLOW_RESTORE" = false ] && printf '\n  Restore is off (SANDBOX_ALLOW_RESTORE=false): no message offers it, as with AllowRestore=false.') The service runs on $SERVICE_URL (metrics and health checks on $MANAGEMENT_URL/q/metrics and /q/health), moto on $MOTO_URL.
+  Slack: $([ "$SLACK_MODE" = bot ] && echo 'a bot token, as recommended: each message is edited as its change is decided, reminders and notices go in its thread' || echo 'an incoming webhook (SANDBOX_SLACK_MODE=webhook): a message is edited only when a button on it is clicked')
   Logs: ${LOGS#$ROOT/}/   Stop: Ctrl-C
 
 EOF

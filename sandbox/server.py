@@ -6,9 +6,13 @@ What it does:
 - Sets moto up as the service expects it: the ledger table, the intake queue and its dead-letter
   queue in the service's account (123456789012), and two member accounts (111111111111,
   222222222222) with a VPC and a few security groups each, reached through their Admin role.
-- Stands in for Slack: the incoming webhook (/services/...) and response_url (/response/...).
-  Messages are kept and drawn on the page; replace_original replaces, ephemeral answers are shown
-  as "Only visible to you".
+- Stands in for Slack: the Web API a bot token uses (/api/chat.postMessage, with thread_ts for a
+  reply in a message's thread, and /api/chat.update), the incoming webhook (/services/...) and
+  response_url (/response/...), as strictly as Slack: the Web API wants the bot token (Bearer header
+  or token field, else not_authed / invalid_auth) and answers HTTP 200 with {"ok": false, "error"}
+  (channel_not_found, message_not_found, no_text, invalid_blocks, ...); chat.delete too. Messages are kept and drawn
+  on the page, thread replies under their message; chat.update and replace_original replace,
+  ephemeral answers are shown as "Only visible to you".
 - Button clicks on the page are turned into the exact request Slack sends (a form-encoded
   block_actions payload, signed with the sandbox signing secret) and posted to the service's
   /slack/interactions, so the service's real signature check runs.
@@ -63,6 +67,9 @@ class Settings:
     event_data_store = os.environ.get("SANDBOX_EVENT_DATA_STORE", "sgwarden-sandbox-eds")
     state_dir = os.environ.get("SANDBOX_STATE_DIR", os.path.join(HERE, "..", "target", "sandbox"))
     interactions_path = os.environ.get("SANDBOX_INTERACTIONS_PATH", "/slack/interactions")
+    # the Web API's bot token (run.sh passes the service the same as SGWARDEN_SLACK_BOT_TOKEN); any
+    # other token is refused with invalid_auth, as Slack refuses one that is wrong or revoked
+    bot_token = os.environ.get("SANDBOX_BOT_TOKEN") or ("xoxb-sandbox-" + secrets.token_hex(12))
 
 
 def group_window():
@@ -999,8 +1006,15 @@ def event_id_of(blocks):
     return None
 
 
+_LAST_TS = [0]
+
+
 def slack_ts():
-    return "%.6f" % time.time()
+    """A message ts as Slack writes it (seconds.microseconds), unique in the channel as Slack's are."""
+    with STATE.cond:
+        micros = max(int(time.time() * 1_000_000), _LAST_TS[0] + 1)
+        _LAST_TS[0] = micros
+    return "%d.%06d" % divmod(micros, 1_000_000)
 
 
 def sign(secret, timestamp, body):
@@ -1027,6 +1041,11 @@ def click(message_id, action_id):
         STATE.response_urls[token] = {"message": message_id, "uses": 0}
         original = {"type": "message", "subtype": "bot_message", "text": msg["text"], "ts": msg["ts"],
                     "bot_id": "B0SANDBOX", "blocks": msg["blocks"]}
+        container = {"type": "message", "message_ts": original["ts"], "channel_id": CHANNEL["id"],
+                     "is_ephemeral": False}
+        if msg.get("threadTs"):
+            # a button on a reply in a thread: Slack names the thread too
+            original["thread_ts"] = container["thread_ts"] = msg["threadTs"]
     response_url = f"http://127.0.0.1:{Settings.port}/response/{token}"
     action_ts = slack_ts()
     payload = {
@@ -1034,8 +1053,7 @@ def click(message_id, action_id):
         "user": USER,
         "api_app_id": "A0SANDBOX",
         "token": "sandboxverificationtoken",
-        "container": {"type": "message", "message_ts": original["ts"], "channel_id": CHANNEL["id"],
-                      "is_ephemeral": False},
+        "container": container,
         "trigger_id": f"{int(time.time())}.1.{uuid.uuid4().hex}",
         "team": TEAM,
         "enterprise": None,
@@ -1097,6 +1115,136 @@ def webhook(rest):
     return Response("ok", mimetype="text/plain")
 
 
+# The Web API, for the bot token: Slack answers HTTP 200 and {"ok": false, "error": ...} to a call it refuses
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+
+
+def api_answer(**fields):
+    return jsonify(dict({"ok": True}, **fields))
+
+
+def api_error(error):
+    return jsonify({"ok": False, "error": error})
+
+
+def api_fields():
+    """The call's arguments: a JSON body (with Bearer auth) or a form, whose blocks field is JSON, as Slack takes both."""
+    if request.mimetype == "application/json":
+        data = json.loads(request.get_data() or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        return data
+    fields = request.form.to_dict()
+    for key in ("blocks", "attachments"):
+        if isinstance(fields.get(key), str):
+            fields[key] = json.loads(fields[key])
+    return fields
+
+
+def api_auth_error(fields):
+    header = request.headers.get("Authorization", "")
+    token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else fields.get("token")
+    if not token:
+        return "not_authed"
+    return None if hmac.compare_digest(token, Settings.bot_token) else "invalid_auth"
+
+
+def blocks_error(fields):
+    blocks = fields.get("blocks")
+    if blocks is None:
+        return None
+    if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
+        return "invalid_blocks"
+    for b in blocks:
+        if not isinstance(b, dict) or (b.get("type") == "section"
+                                       and len(((b.get("text") or {}).get("text")) or "") > MAX_SECTION_TEXT):
+            return "invalid_blocks"
+    return None
+
+
+def channel_of(name):
+    """The channel ID for what chat.postMessage takes (an ID or a name); chat.update takes only the ID."""
+    return CHANNEL["id"] if name in (CHANNEL["id"], CHANNEL["name"], "#" + CHANNEL["name"]) else None
+
+
+def posted(ts):
+    for m in STATE.messages:
+        if m["ts"] == ts and not m.get("ephemeral") and not m.get("deleted"):
+            return m
+    return None
+
+
+@app.post("/api/<method>")
+def web_api(method):
+    try:
+        fields = api_fields()
+    except ValueError:
+        return api_error("invalid_json")
+    auth = api_auth_error(fields)
+    if auth:
+        return api_error(auth)
+    if method == "auth.test":
+        return api_answer(url=f"http://127.0.0.1:{Settings.port}/", team="sgwarden sandbox", user="sgwarden",
+                          team_id=TEAM["id"], user_id="U0SGWARDEN", bot_id="B0SANDBOX")
+    if method not in ("chat.postMessage", "chat.update", "chat.delete"):
+        return api_error("unknown_method")
+    if method == "chat.delete":
+        if fields.get("channel") != CHANNEL["id"]:
+            return api_error("channel_not_found")
+        with STATE.cond:
+            msg = posted(fields.get("ts") or "")
+            if msg is None:
+                return api_error("message_not_found")
+            msg["deleted"] = True
+        STATE.log(f"The service deleted its message about {msg.get('eventId')} (chat.delete)", eventId=msg.get("eventId"))
+        return api_answer(channel=CHANNEL["id"], ts=msg["ts"])
+    text, blocks = fields.get("text") or "", fields.get("blocks") or []
+    if not text and not blocks:
+        return api_error("no_text")
+    error = blocks_error(fields)
+    if error:
+        return api_error(error)
+    if method == "chat.postMessage":
+        channel = channel_of(fields.get("channel", ""))
+        if channel is None:
+            return api_error("channel_not_found")
+        msg = {"id": uuid.uuid4().hex[:12], "text": text, "blocks": blocks, "edited": False, "ephemeral": False}
+        msg["eventId"] = event_id_of(blocks)
+        with STATE.cond:
+            msg["ts"] = slack_ts()
+            parent = posted(fields.get("thread_ts") or "") if fields.get("thread_ts") else None
+            if parent is not None:
+                # a reply to a reply goes into the same thread, under its first message
+                msg["threadTs"] = parent.get("threadTs") or parent["ts"]
+                msg["eventId"] = msg["eventId"] or parent.get("eventId")
+            STATE.messages.append(msg)
+        if parent is not None:
+            STATE.log(f"The service replied in the thread of the message about {msg['eventId']} (chat.postMessage)",
+                      eventId=msg["eventId"])
+        elif (msg["eventId"] or "").startswith("group#"):
+            STATE.log(f"The service posted one message for a burst of changes (chat.postMessage), {msg['eventId']}",
+                      eventId=msg["eventId"])
+        else:
+            STATE.log(f"The service posted a message to the channel (chat.postMessage) for event {msg['eventId']}",
+                      eventId=msg["eventId"])
+        return api_answer(channel=channel, ts=msg["ts"], message={"type": "message", "bot_id": "B0SANDBOX",
+                                                                   "text": text, "blocks": blocks, "ts": msg["ts"]})
+    # chat.update: the channel ID and ts chat.postMessage answered with
+    if fields.get("channel") != CHANNEL["id"]:
+        return api_error("channel_not_found")
+    with STATE.cond:
+        msg = posted(fields.get("ts") or "")
+        if msg is None:
+            return api_error("message_not_found")
+        msg["text"], msg["blocks"], msg["edited"] = text, blocks, True
+        msg["eventId"] = event_id_of(blocks) or msg.get("eventId")
+    STATE.log(f"The service updated its message about {msg.get('eventId')} (chat.update)", eventId=msg.get("eventId"))
+    threading.Thread(target=safe_refresh, daemon=True).start()
+    return api_answer(channel=CHANNEL["id"], ts=msg["ts"], text=text,
+                      message={"type": "message", "bot_id": "B0SANDBOX", "text": text, "blocks": blocks})
+
+
 @app.post("/response/<token>")
 def response_url(token):
     try:
@@ -1121,7 +1269,8 @@ def response_url(token):
             ephemeral = data.get("response_type", "ephemeral") != "in_channel"
             STATE.messages.append({"id": uuid.uuid4().hex[:12], "ts": slack_ts(), "text": data.get("text", ""),
                                    "blocks": data.get("blocks") or [], "edited": False, "ephemeral": ephemeral,
-                                   "eventId": msg.get("eventId"), "replyTo": msg["id"]})
+                                   "eventId": msg.get("eventId"), "replyTo": msg["id"],
+                                   "threadTs": msg.get("threadTs")})
             what = "posted a message only visible to you" if ephemeral else "posted a new message"
     STATE.log(f"The service {what} through response_url (event {msg.get('eventId')})", eventId=msg.get("eventId"))
     threading.Thread(target=safe_refresh, daemon=True).start()

@@ -1,10 +1,13 @@
 // The sandbox, driven in a real headless browser (Debian's Chromium through playwright-core).
-// It starts ./run.sh exactly as the README says, waits for the page it prints, then:
+// It starts ./run.sh exactly as the README says (Slack through a bot token, the default: messages are
+// edited with chat.update, reminders and notices go in their thread), waits for the page it prints, then:
 //   1. opens 22/tcp to the world: the baseline policy quarantines it at once (the rule is gone from
 //      moto before anyone clicks), clicks Approve and confirms, sees "Restored by" and the rule back;
 //   2. adds an IPv6 rule in the other account (the baseline asks), clicks Approve, sees "Approved by"
 //      and the rule stay;
-//   2b. approves an IPv6 rule for 30 s, sees the Extend notice at once and clicks Extend 1 h: "Extended by … until";
+//   2a. approves an IPv6 rule for 30 s: at expiry the rule is reverted and the message itself says so, with no Approve;
+//   2b. approves an IPv6 rule for 30 s, sees the Extend notice in the thread at once and clicks Extend 1 h:
+//      "Extended by … until";
 //   3. adds an egress rule and Denies it: the egress rule is revoked too (and saves
 //      sandbox/screenshot-after-deny.png); then Restore puts it back.
 //   4. widens a rule to the world in place (ModifySecurityGroupRules): the baseline quarantines it,
@@ -16,8 +19,9 @@
 //   5b. poses as sgwarden's role: 22/tcp opened to the world through the spoke role in a session named
 //      as sgwarden names its own; sgwarden made no such write, so the message says so, and the baseline
 //      quarantines it like any other change.
-//   6. leaves a 9443/tcp change undecided: the reminder after 30 s says the sandbox's policy will deny it,
-//      and 40 s after the announcement the policy does: "Denied by policy … after 40 s undecided", rule gone.
+//   6. leaves a 9443/tcp change undecided: the reminder in its thread after 30 s says the sandbox's policy will
+//      deny it, and 40 s after the announcement the policy does: the message itself then says "Denied by policy …
+//      after 40 s undecided" and offers no Approve; the rule is gone.
 //   7. opens 22/tcp to the internet in two halves (0.0.0.0/1 and 128.0.0.0/1, one call): the baseline
 //      quarantines both rules at once and the message warns "open to the whole internet".
 //   8. disables the forwarding in 222222222222 (alice's DisableRule on its sgwarden rules): a tamper alert at
@@ -164,6 +168,22 @@ after(async () => {
   await stopSandbox();
 }, { timeout: 60_000 });
 
+/** The message sgwarden posted about the change in the channel (not a reply in its thread). */
+function announcement(eventId) {
+  return page.locator(`#messages > .message:not(.ephemeral)[data-event-id="${eventId}"]`);
+}
+
+/** The reply in the thread of the change's message that says text. */
+function inThread(eventId, text) {
+  return page.locator(`.thread .message.reply[data-event-id="${eventId}"]`, { hasText: text });
+}
+
+/** A decided message offers no Approve of any kind (nor Deny): its buttons are gone with the decision. */
+async function noApprove(message, what) {
+  const buttons = await message.getByRole('button').allTextContents();
+  assert.deepEqual(buttons.filter((b) => /Approve|Deny/.test(b)), [], `${what}: ${buttons.join(', ')}`);
+}
+
 /** The group's rules in moto that open the port to the world, as the page's API lists them. */
 async function worldRules(groupId, port) {
   const r = await fetch(new URL(`/api/rules/${groupId}`, pageUrl));
@@ -177,7 +197,7 @@ test('open 22/tcp to the world: quarantined at once by the baseline policy, Appr
   const { eventId, ruleId } = await makeChange(group, 'Open 22/tcp to the world');
 
   // sgwarden's message arrives, without a reload, saying the policy has taken the rule off already
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.match(text, /added inbound tcp 22 from 0\.0\.0\.0\/0/);
@@ -210,7 +230,7 @@ test('open 22/tcp to the world: quarantined at once by the baseline policy, Appr
 test('add an IPv6 rule in the other account, Approve it: the message says so and the rule stays', async () => {
   const group = await groupId('reporting-api');
   const { eventId, ruleId } = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   assert.match(await message.textContent(), /from ::\/0.*222222222222/s);
 
@@ -227,7 +247,7 @@ test('add an IPv6 rule in the other account, Approve it: the message says so and
 test('Approve for 30 s: the message says until when, and at expiry the rule is reverted and the channel told', async () => {
   const group = await groupId('etl-workers');
   const { eventId, ruleId } = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
-  const message = page.locator(`.message[data-event-id="${eventId}"]`).first();
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   // the durations sgwarden.approval.durations offers, one button each
   for (const label of ['Approve for 30 s', 'Approve for 1 h', 'Approve for 7 d', 'Approve permanently']) {
@@ -239,29 +259,29 @@ test('Approve for 30 s: the message says until when, and at expiry the rule is r
   assert.equal(await message.locator('time').count() >= 2, true);
   assert.ok((await rulesInMoto(group)).includes(ruleId), 'the rule stands until expiry');
 
-  // at expiry: reverted in moto, and a new message (incoming webhook) names the change
+  // at expiry: reverted in moto, and the announcement itself (chat.update) says so and offers no Approve
   await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
   assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the rule is gone from moto');
-  const told = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'expired and reverted at' });
-  await told.waitFor({ timeout: STEP_MS });
-  assert.match(await told.textContent(), /Approved by @\S+ for 30 s; expired and reverted at \S/);
+  await message.getByText('expired and reverted at').first().waitFor({ timeout: STEP_MS });
+  assert.match(await message.textContent(), /Approved by @\S+ for 30 s; expired and reverted at \S/);
+  await noApprove(message, 'the expired approval');
 });
 
 test('Extend: an approval for 30 s gets its notice at once, and Extend 1 h moves the expiry', async () => {
   const group = await groupId('etl-workers');
   const { eventId, ruleId } = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
-  const message = page.locator(`.message[data-event-id="${eventId}"]`).first();
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   await message.getByRole('button', { name: 'Approve for 30 s' }).click();
   await message.getByText(/Approved by @\S+ until/).waitFor({ timeout: STEP_MS });
-  // 30 s is shorter than the sandbox's notice lead: the notice (a new message naming the change) comes at once
-  const notice = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Extend it?' });
+  // 30 s is shorter than the sandbox's notice lead: the notice comes at once, in the message's thread
+  const notice = inThread(eventId, 'Extend it?');
   await notice.waitFor({ timeout: STEP_MS });
   for (const label of ['Extend 30 s', 'Extend 1 h', 'Extend 7 d', 'Approve permanently']) {
     assert.equal(await notice.getByRole('button', { name: label }).count(), 1, label);
   }
   await notice.getByRole('button', { name: 'Extend 1 h' }).click();
-  const extended = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Extended by' });
+  const extended = inThread(eventId, 'Extended by');
   await extended.waitFor({ timeout: STEP_MS });
   assert.match(await extended.textContent(), /Extended by @\S+ until \S/);
   assert.ok((await rulesInMoto(group)).includes(ruleId), 'the rule stands, approved for another hour');
@@ -270,7 +290,7 @@ test('Extend: an approval for 30 s gets its notice at once, and Extend 1 h moves
 test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {
   const group = await groupId('etl-workers');
   const { eventId, ruleId } = await makeChange(group, 'Add an egress rule (all TCP to 203.0.113.0/24)');
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   assert.match(await message.textContent(), /added outbound tcp/);
   await message.getByRole('button', { name: 'Deny' }).click();
@@ -294,7 +314,7 @@ test('an egress rule reaches sgwarden too, and Deny revokes it', async () => {
 test('widen a rule to the world in place: quarantined, the earlier form back at once; Approve makes it the later form again', async () => {
   const group = await groupId('bastion');
   const { eventId, ruleId } = await makeChange(group, 'Widen a rule to the world');
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.match(text, /changed inbound rule/);
@@ -333,7 +353,7 @@ test('a Terraform apply with a pause: twelve changes arrive as one message, and 
   assert.equal(ruleIds.length, 12, 'twelve rules created');
 
   // one message for the whole burst, pause and all, once the sandbox's quiet gap (5 s) has passed
-  const message = page.locator('.message', { hasText: 'made 12 changes' });
+  const message = page.locator('.message:not(.reply)', { hasText: 'made 12 changes' });
   await message.waitFor({ timeout: STEP_MS });
   assert.equal(await message.count(), 1, 'one message, not twelve');
   const text = await message.textContent();
@@ -370,7 +390,7 @@ test('a Terraform apply with a pause: twelve changes arrive as one message, and 
 test("pose as sgwarden's role: announced with a warning that sgwarden did not make it, and quarantined", async () => {
   const group = await groupId('orders-db');
   const { eventId, ruleId } = await makeChange(group, "Pose as sgwarden's role");
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.match(text, /Made through sgwarden's own role, but not by sgwarden/);
@@ -384,21 +404,25 @@ test("pose as sgwarden's role: announced with a warning that sgwarden did not ma
 test('left undecided: a reminder after 30 s says what comes next, and the policy denies it after 40 s', async () => {
   const group = await groupId('etl-workers');
   const { eventId, ruleId } = await makeChange(group, 'Open 9443/tcp to 10.0.0.0/8 and leave it undecided');
-  const message = page.locator(`.message[data-event-id="${eventId}"]`).first();
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
 
-  // nobody clicks: the reminder (a new message naming the change) says what the policy will do, and when
-  const reminder = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Still undecided' });
+  // nobody clicks: the reminder (in the message's thread) says what the policy will do, and when
+  const reminder = inThread(eventId, 'Still undecided');
   await reminder.waitFor({ timeout: 60_000 });
   assert.match(await reminder.textContent(), /If nobody decides, policy sandbox-undecided-9443 will deny \(revert\)/);
   // the reminder's emoji is drawn, not left as its code
   assert.ok((await reminder.textContent()).includes('🔔') && !(await reminder.textContent()).includes(':bell:'),
     await reminder.textContent());
 
-  // 40 s after it was announced the policy decides: denied, reverted in moto, and the channel told who decided
-  const denied = page.locator(`.message[data-event-id="${eventId}"]`, { hasText: 'Denied by policy' });
-  await denied.waitFor({ timeout: STEP_MS });
-  assert.match(await denied.textContent(), /Denied by policy sandbox-undecided-9443 after 40 s undecided; reverted at \S/);
+  // 40 s after it was announced the policy decides: denied, reverted in moto, and the announcement itself
+  // (chat.update) says who decided, and offers no Approve
+  await message.getByText('Denied by policy').first().waitFor({ timeout: STEP_MS });
+  assert.match(await message.textContent(), /Denied by policy sandbox-undecided-9443 after 40 s undecided; reverted at \S/);
+  await noApprove(message, 'the change the policy denied');
+  // for a look at the decided message and its thread (not kept in git)
+  await message.evaluate((el) => el.scrollIntoView());
+  await page.screenshot({ path: path.join(ROOT, 'target', 'sandbox', 'e2e-undecided-thread.png') });
   await page.locator(`tr[data-rule-id="${ruleId}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
   assert.ok(!(await rulesInMoto(group)).includes(ruleId), 'the rule is gone from moto');
 });
@@ -407,7 +431,7 @@ test('open 22/tcp to the internet in two halves: both rules quarantined, the mes
   const group = await groupId('web-frontend');
   const { eventId, ruleIds } = await makeChange(group, 'Open 22/tcp to the internet in two halves', 2);
 
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.match(text, /Quarantined by policy admin-and-database-ports-open-to-world/);
@@ -423,22 +447,22 @@ test('open 22/tcp to the internet in two halves: both rules quarantined, the mes
 test('disable the forwarding in 222222222222: a tamper alert at once, Acknowledge, the silence after 20 s, and the return', async () => {
   const toggle = page.locator('#forwarding-toggle');
   assert.match(await toggle.textContent(), /Disable the forwarding in 222222222222/);
-  const silent = page.locator('.message', { hasText: 'No heartbeat from 222222222222 / us-east-1' });
-  const back = page.locator('.message', { hasText: 'Heartbeat back from 222222222222 / us-east-1' });
+  const silent = page.locator('.message:not(.reply)', { hasText: 'No heartbeat from 222222222222 / us-east-1' });
+  const back = page.locator('.message:not(.reply)', { hasText: 'Heartbeat back from 222222222222 / us-east-1' });
   assert.equal(await silent.count(), 0, 'heard from 222222222222 all along so far');
   await toggle.click();
   const out = page.locator('#forwarding-result');
   const ids = await eventually('the rules disabled', async () => (await out.getAttribute('data-event-ids'))?.split(','));
 
   // each DisableRule is posted at once, as a tamper alert with one button: who, what, which part, where
-  const alert = page.locator(`.message[data-event-id="${ids[0]}"]`);
+  const alert = announcement(ids[0]);
   await alert.waitFor({ timeout: STEP_MS });
   const text = await alert.textContent();
   assert.match(text, /Tamper alert/);
   assert.match(text, /alice \(AssumedRole\) disabled EventBridge rule sgwarden-forward-sg-changes in 222222222222 \/ us-east-1/);
   assert.match(text, /security group changes from 222222222222 \/ us-east-1 may no longer reach sgwarden/);
   assert.equal(await alert.getByRole('button', { name: 'Approve' }).count(), 0, 'an alert, not a change to approve');
-  await page.locator(`.message[data-event-id="${ids[1]}"]`, { hasText: 'sgwarden-heartbeat' }).waitFor({ timeout: STEP_MS });
+  await announcement(ids[1]).filter({ hasText: 'sgwarden-heartbeat' }).waitFor({ timeout: STEP_MS });
   await alert.getByRole('button', { name: 'Acknowledge' }).click();
   await alert.getByText('Acknowledged by @sandbox.user').waitFor({ timeout: STEP_MS });
   assert.equal(await alert.getByRole('button', { name: 'Acknowledge' }).count(), 0);
@@ -467,7 +491,7 @@ test('attach the legacy open group to an instance: announced with what it now pr
   assert.ok(!before.groups.includes(legacy), 'legacy-open starts unused');
   const eventId = await attach(legacy);
 
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.ok(text.includes(`legacy-open (22/tcp from 0.0.0.0/0) is now on ${before.interfaceId} of ${before.instanceId}`),
@@ -517,13 +541,13 @@ test('tag a group team=platform: announced with what it switches, not counted un
   });
   assert.equal((await tagsInMoto(group)).team, 'platform');
 
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   assert.match(await message.textContent(), /from now on policy platform-team-trusted approves changes to web-frontend/);
 
   // the insider's next step: a rule on the tagged group is asked about, not approved by the new tag
   const rule = await makeChange(group, 'Add an IPv6 rule (8080/tcp from ::/0)');
-  const asked = page.locator(`.message[data-event-id="${rule.eventId}"]`);
+  const asked = announcement(rule.eventId);
   await asked.waitFor({ timeout: STEP_MS });
   assert.match(await asked.textContent(), /tag team=platform on web-frontend is not approved yet/);
   assert.equal(await asked.getByText('Approved by policy').count(), 0);
@@ -546,7 +570,7 @@ test('widen the corp prefix list to the world: the rule using it is quarantined,
     return id && id.endsWith(`#${corpSsh}`) ? id : null;
   });
 
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.ok(text.includes(`in prefix list corp-ips (${before.prefixListId})`), text);
@@ -577,7 +601,7 @@ test('widen the corp prefix list to the world: the rule using it is quarantined,
 test("a change on sgwarden's own load balancer group: announced with why, no Deny, and the rule stays", async () => {
   const group = await groupId('sgwarden-lb');
   const { eventId, ruleId } = await makeChange(group, 'Open 22/tcp to the world');
-  const message = page.locator(`.message[data-event-id="${eventId}"]`);
+  const message = announcement(eventId);
   await message.waitFor({ timeout: STEP_MS });
   const text = await message.textContent();
   assert.match(text, /added inbound tcp 22 from 0\.0\.0\.0\/0/);

@@ -15,6 +15,7 @@ const DELIVERY = { sqs: 'to the SQS queue (EventBridge envelope)', lake: 'to the
 let state = null;
 const rendered = new Map(); // message id -> JSON last drawn, so unchanged messages are left alone
 const clickErrors = new Map(); // message id -> error text from the last click
+const collapsed = new Set(); // ts of the messages whose thread the visitor folded
 
 function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -107,35 +108,75 @@ function renderMessage(m) {
   return `<div class="avatar" aria-hidden="true">SG</div><div class="content">
     ${m.ephemeral ? '<div class="ephemeral-note">👁 Only visible to you</div>' : ''}
     <div class="meta"><span class="author">sgwarden</span><span class="app-badge">APP</span>
-      <span class="time">${timeOf(m.ts)}</span>${m.edited ? '<span class="edited">(updated)</span>' : ''}</div>
+      <span class="time">${timeOf(m.ts)}</span>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
     ${body}${err ? `<div class="block-error">⚠ ${escapeHtml(err)}</div>` : ''}</div>`;
 }
 
+// One message's element in container (made at the end of it if new), redrawn if the message changed.
+function drawMessage(container, m, className) {
+  let el = container.querySelector(`:scope > .message[data-message-id="${CSS.escape(m.id)}"]`);
+  const key = JSON.stringify(m) + (clickErrors.get(m.id) || '');
+  if (el && rendered.get(m.id) === key) return el;
+  if (!el) {
+    el = document.createElement('div');
+    el.className = className;
+    el.dataset.messageId = m.id;
+    container.appendChild(el);
+  }
+  el.classList.toggle('ephemeral', !!m.ephemeral);
+  if (m.eventId) el.dataset.eventId = m.eventId;
+  el.innerHTML = renderMessage(m);
+  rendered.set(m.id, key);
+  return el;
+}
+
+// The channel as Slack shows it: each message, and under it its thread ("N replies"), replies indented.
 function renderMessages(messages) {
   const list = $('messages');
   $('no-messages').hidden = messages.length > 0;
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const tops = new Set(messages.filter((m) => !m.threadTs).map((m) => m.ts));
+  const replies = new Map(); // ts of a message -> its replies, oldest first
+  for (const m of messages) {
+    if (m.threadTs && tops.has(m.threadTs)) {
+      if (!replies.has(m.threadTs)) replies.set(m.threadTs, []);
+      replies.get(m.threadTs).push(m);
+    }
+  }
   const seen = new Set();
   for (const m of messages) {
+    if (m.threadTs && tops.has(m.threadTs)) continue;
     seen.add(m.id);
-    const key = JSON.stringify(m) + (clickErrors.get(m.id) || '');
-    let el = list.querySelector(`.message[data-message-id="${CSS.escape(m.id)}"]`);
-    if (el && rendered.get(m.id) === key) continue;
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-    if (!el) {
-      el = document.createElement('div');
-      el.className = 'message';
-      el.dataset.messageId = m.id;
-      list.appendChild(el);
+    const el = drawMessage(list, m, 'message');
+    const thread = replies.get(m.ts) || [];
+    let box = list.querySelector(`:scope > .thread[data-thread-ts="${CSS.escape(m.ts)}"]`);
+    if (!thread.length) {
+      if (box) box.remove();
+      continue;
     }
-    el.classList.toggle('ephemeral', !!m.ephemeral);
-    if (m.eventId) el.dataset.eventId = m.eventId;
-    el.innerHTML = renderMessage(m);
-    rendered.set(m.id, key);
-    if (atBottom) list.scrollTop = list.scrollHeight;
+    if (!box) {
+      box = document.createElement('div');
+      box.className = 'thread';
+      box.dataset.threadTs = m.ts;
+      box.innerHTML = '<button type="button" class="thread-summary"></button><div class="thread-replies"></div>';
+      box.querySelector('.thread-summary').addEventListener('click', () => {
+        if (collapsed.has(m.ts)) collapsed.delete(m.ts); else collapsed.add(m.ts);
+        box.classList.toggle('collapsed', collapsed.has(m.ts));
+      });
+    }
+    if (el.nextElementSibling !== box) el.after(box);
+    box.querySelector('.thread-summary').textContent = `${thread.length} ${thread.length === 1 ? 'reply' : 'replies'}`;
+    box.classList.toggle('collapsed', collapsed.has(m.ts));
+    const inner = box.querySelector('.thread-replies');
+    for (const r of thread) {
+      seen.add(r.id);
+      drawMessage(inner, r, 'message reply');
+    }
   }
   for (const el of list.querySelectorAll('.message')) {
     if (!seen.has(el.dataset.messageId)) el.remove();
   }
+  if (atBottom) list.scrollTop = list.scrollHeight;
 }
 
 function ruleRow(r, groupId) {
