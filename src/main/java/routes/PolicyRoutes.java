@@ -29,6 +29,8 @@ public class PolicyRoutes extends RouteBuilder {
         from("direct:decide-by-policy")
                 .routeId("decide-by-policy")
                 .routeConfigurationId(ErrorHandling.DETECTION)
+                // the names an announcement shows are looked up while the policies decide
+                .bean("names", "prefetch")
                 .setProperty(Keys.VERDICT, method("policies", "evaluate"))
                 .bean("policyRecords", "recordVerdict")
                 .filter(simple(verdict("dryRun")))
