@@ -45,7 +45,7 @@ final class StatusTexts {
             case EXPIRED -> "expired, reverting";
             case RESTORED -> "restored";
             case PENDING -> "still waiting";
-            default -> status.name();
+            default -> status.words();
         };
     }
 
