@@ -73,6 +73,40 @@ class GroupedBotTokenTest {
         assertTrue(reminder.contains("Still undecided after 4 s"), reminder);
         assertTrue(Clicks.buttons(slack.replies(ts).get(0)).contains("sgwarden_group_deny"), "decidable from there");
         changes.forEach(c -> assertEquals("PENDING", Announced.status(moto, c.eventId())));
+
+        // decided from the reminder: the group message shows it, and the reminder no longer offers buttons
+        SlackStandIn.Received posted = slack.replies(ts).get(0);
+        String reminderTs = slack.tsOf(posted);
+        Clicks.clickIn(posted, "sgwarden_group_deny", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        SlackStandIn.Received message = updateOf(ts, "3 reverted");
+        assertTrue(message.allText().contains("Deny all by @bob"), message.allText());
+        assertEquals(List.of(), Clicks.buttons(message), message.allText());
+        SlackStandIn.Received settled = updateOf(reminderTs, "Since then:");
+        assertTrue(settled.allText().contains("Deny all by @bob") && settled.allText().contains("3 reverted"),
+                settled.allText());
+        assertEquals(List.of(), Clicks.buttons(settled));
+        changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
+
+        // a late click on the reminder as first posted (kept by an insider): refused, and the group message
+        // does not name it as the last action
+        int updates = slack.updates().size();
+        Clicks.clickIn(posted, "sgwarden_group_approve", "U0ALICE", "alice", slack.newResponseUrl()).expect(200)
+                .saying("No change of this group is left waiting");
+        assertEquals(updates, slack.updates().size(), "no message changed");
+        changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
+    }
+
+    /** The latest chat.update of the message with this ts, once it says this. */
+    private SlackStandIn.Received updateOf(String ts, String saying) {
+        await("chat.update of " + ts + " saying " + saying).atMost(Duration.ofSeconds(20))
+                .until(() -> lastUpdate(ts) != null && lastUpdate(ts).allText().contains(saying));
+        return lastUpdate(ts);
+    }
+
+    private SlackStandIn.Received lastUpdate(String ts) {
+        List<SlackStandIn.Received> mine = slack.updates().stream().filter(u -> ts.equals(u.json().path("ts").asText()))
+                .toList();
+        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
     }
 
     @Test
@@ -96,8 +130,8 @@ class GroupedBotTokenTest {
         assertNull(Announced.item(moto, changes.get(0).eventId()).get("slackTs"));
 
         Clicks.clickIn(message, "sgwarden_group_deny", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> slack.updates().stream()
-                .anyMatch(u -> ts.equals(u.json().path("ts").asText()) && u.allText().contains("2 reverted")));
+        SlackStandIn.Received updated = updateOf(ts, "2 reverted");
+        assertEquals(List.of(), Clicks.buttons(updated), "nothing left to decide: " + updated.allText());
         changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
         assertTrue(Accounts.rulesNow(moto, changes.get(0)).stream()
                 .noneMatch(id -> id.equals(changes.get(0).rules().get(0).securityGroupRuleId())));

@@ -271,16 +271,32 @@ public final class Profiles {
         }
     }
 
-    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file. */
+    /**
+     * Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file.
+     * Port 6390 is quarantined; a change to port 9443 left undecided 5 h (the reminder comes at the default
+     * 4 h) is denied by its policy; anything else is asked about.
+     */
     public static class LakeBotToken extends Lake {
         public static final String LOG = "target/logs/bot-token-run" + FORK + ".log";
+        public static final String QUARANTINE_POLICY = "bot-quarantine-6390";
+        public static final String UNDECIDED_POLICY = "bot-undecided-9443";
 
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
                     "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
-                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
+                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG,
+                    "sgwarden.policy.inline", """
+                            policies:
+                              - name: %s
+                                match: {ports: [6390]}
+                                action: quarantine
+                              - name: %s
+                                match: {ports: [9443]}
+                                action: ask
+                                undecided: {after: 5h, then: deny}
+                            """.formatted(QUARANTINE_POLICY, UNDECIDED_POLICY));
         }
     }
 
