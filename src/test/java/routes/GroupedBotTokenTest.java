@@ -96,6 +96,51 @@ class GroupedBotTokenTest {
         changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
     }
 
+    /**
+     * Approved all for a time, then expired: the group message shows each step in place, and the Extend
+     * notice in its thread no longer offers Extend all once the approvals ended.
+     */
+    @Test
+    void aGroupsExpiryUpdatesTheGroupMessageAndSettlesItsNotice() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9300, 9301}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.7.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        Windows.close(window, clock, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9300").size() == 1);
+        SlackStandIn.Received message = slack.messagesMentioning("tcp 9300").get(0);
+        String ts = slack.tsOf(message);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
+                .expect(200);
+        SlackStandIn.Received approved = updateOf(ts, "2 approved");
+        assertEquals(List.of(), Clicks.buttons(approved), "nothing left to decide: " + approved.allText());
+
+        // the Extend notice 2 s before the end, in the thread, with Extend all
+        clock.advance(Duration.ofSeconds(6));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> slack.replies(ts).stream().anyMatch(r -> r.allText().contains("Extend them?")));
+        SlackStandIn.Received notice = slack.replies(ts).stream().filter(r -> r.allText().contains("Extend them?"))
+                .findFirst().orElseThrow();
+        assertTrue(Clicks.buttons(notice).stream().anyMatch(b -> b.startsWith("sgwarden_group_extend_for_")),
+                Clicks.buttons(notice).toString());
+
+        clock.advance(Duration.ofSeconds(2));
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
+        SlackStandIn.Received expired = updateOf(ts, "2 reverted");
+        assertEquals(List.of(), Clicks.buttons(expired), expired.allText());
+        SlackStandIn.Received settled = updateOf(slack.tsOf(notice), "Since then:");
+        assertTrue(settled.allText().contains("2 reverted"), settled.allText());
+        assertEquals(List.of(), Clicks.buttons(settled), "no Extend all once the approvals ended");
+    }
+
     /** The latest chat.update of the message with this ts, once it says this. */
     private SlackStandIn.Received updateOf(String ts, String saying) {
         await("chat.update of " + ts + " saying " + saying).atMost(Duration.ofSeconds(20))
@@ -120,8 +165,9 @@ class GroupedBotTokenTest {
             Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
         }
         Windows.close(window, clock, 2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("made 2 changes").size() == 1);
-        SlackStandIn.Received message = slack.messagesMentioning("made 2 changes").get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9100").size() == 1);
+        SlackStandIn.Received message = slack.messagesMentioning("tcp 9100").get(0);
+        assertTrue(message.allText().contains("made 2 changes"), message.allText());
         assertEquals("/api/chat.postMessage", message.path());
         String ts = slack.tsOf(message);
         changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
