@@ -204,7 +204,8 @@ public class ExpiryRoutes extends RouteBuilder {
                 .to("direct:slack-update")
                 .to("direct:slack-reply")
                 // last: a thread message that cannot be updated any more keeps nothing else from Slack
-                .to("direct:settle-thread");
+                .to("direct:settle-thread")
+                .to("direct:show-alone-in-group");
 
         // Bot-token mode: once the change is decided (Keys.OUTCOME, Keys.STORED), its reminder and Extend
         // notices in the announcement's thread say so, without their buttons. A click on one of them

@@ -124,6 +124,15 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .to("direct:slack-update")
                 .to("direct:settle-group-thread");
 
+        // A change Decide one by one posted alone, decided since: the group message that lists it shows it too.
+        from("direct:show-alone-in-group")
+                .routeId("show-alone-in-group")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .filter(simple(prop(Keys.STORED, "postedAloneFrom") + " != null"))
+                    .setProperty(Keys.GROUP, simple(prop(Keys.STORED, "postedAloneFrom")))
+                    .to("direct:show-group")
+                .end();
+
         // Bot-token mode: the digests posted earlier in the group message's thread (a reminder, an Extend
         // notice) say where the group stands now (Keys.OUTCOME), without their buttons; the group message
         // keeps the buttons that still make sense. The digest this exchange just posted stays as it is.

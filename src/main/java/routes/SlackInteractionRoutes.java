@@ -101,6 +101,8 @@ public class SlackInteractionRoutes extends RouteBuilder {
                         .to("direct:slack-update")
                         // and its reminder and Extend notices in the thread no longer ask anything
                         .to("direct:settle-thread")
+                        // posted alone from a group (GroupDecisionRoutes): the group message lists it too
+                        .to("direct:show-alone-in-group")
                 .end();
     }
     // @formatter:on

@@ -122,8 +122,8 @@ class GroupedBotTokenTest {
         SlackStandIn.Received approved = updateOf(ts, "2 approved");
         assertEquals(List.of(), Clicks.buttons(approved), "nothing left to decide: " + approved.allText());
 
-        // the Extend notice 2 s before the end, in the thread, with Extend all
-        clock.advance(Duration.ofSeconds(6));
+        // the Extend notice 6 s before the end (this profile), in the thread, with Extend all
+        clock.advance(Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> slack.replies(ts).stream().anyMatch(r -> r.allText().contains("Extend them?")));
         SlackStandIn.Received notice = slack.replies(ts).stream().filter(r -> r.allText().contains("Extend them?"))
@@ -131,7 +131,7 @@ class GroupedBotTokenTest {
         assertTrue(Clicks.buttons(notice).stream().anyMatch(b -> b.startsWith("sgwarden_group_extend_for_")),
                 Clicks.buttons(notice).toString());
 
-        clock.advance(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(6));
         changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
                 .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
         SlackStandIn.Received expired = updateOf(ts, "2 reverted");
@@ -139,6 +139,43 @@ class GroupedBotTokenTest {
         SlackStandIn.Received settled = updateOf(slack.tsOf(notice), "Since then:");
         assertTrue(settled.allText().contains("2 reverted"), settled.allText());
         assertEquals(List.of(), Clicks.buttons(settled), "no Extend all once the approvals ended");
+    }
+
+    /**
+     * Decide one by one: each change gets its own message; a decision on one updates that message and the
+     * group message that still lists it.
+     */
+    @Test
+    void aChangePostedAloneAndDecidedShowsInItsGroupMessageToo() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9400, 9401}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.8.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        Windows.close(window, clock, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9400").size() == 1);
+        SlackStandIn.Received message = slack.messagesMentioning("tcp 9400").get(0);
+        String ts = slack.tsOf(message);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        Clicks.clickIn(message, "sgwarden_group_one_by_one", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        Accounts.Change first = changes.get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(first.eventId()).size() == 1);
+        updateOf(ts, "2 waiting, each in its own message below");
+        SlackStandIn.Received alone = slack.messagesMentioning(first.eventId()).get(0);
+        String aloneTs = slack.tsOf(alone);
+
+        Clicks.clickIn(alone, "sgwarden_deny", "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, first.eventId())));
+        SlackStandIn.Received decided = updateOf(aloneTs, "Reverted by @alice at ");
+        assertEquals(List.of("sgwarden_restore"), Clicks.buttons(decided), decided.allText());
+        SlackStandIn.Received inGroup = updateOf(ts, "1 reverted");
+        assertTrue(inGroup.allText().contains("1 waiting, each in its own message below"), inGroup.allText());
+        assertEquals("PENDING", Announced.status(moto, changes.get(1).eventId()));
     }
 
     /** The latest chat.update of the message with this ts, once it says this. */

@@ -7,13 +7,15 @@ import java.util.Map;
 /**
  * A change as the ledger holds it, with the decision taken on it so far. threadTs: in bot-token mode,
  * the messages posted in its announcement's thread that offer something until it is decided (its
- * reminder, its Extend notices), so that a decision can update them too.
+ * reminder, its Extend notices), so that a decision can update them too. postedAloneFrom: the group
+ * message it was announced in before Decide one by one posted it alone, which lists its outcome too.
  */
 public record StoredChange(String changeId, Status status, String accountId, String region, String groupId,
         String direction, List<String> ruleIds, String record, String decision, String decidedBy,
         String decidedByName, Instant decidedAt, String error, String eventName,
         Map<String, KnownForm> earlier, Instant approvedUntil, String approvedFor, String slackChannel,
-        String slackTs, String extended, String policyAction, String announcedIn, List<String> threadTs) {
+        String slackTs, String extended, String policyAction, String announcedIn, List<String> threadTs,
+        String postedAloneFrom) {
 
     /** Groups put on an interface or instance: Deny takes the group off, Restore puts it back. */
     public boolean isAttachment() {

@@ -48,6 +48,8 @@ final class Items {
     static final String ANNOUNCE_SHARD = "announce";
     /** The group message a change was announced in. */
     static final String ANNOUNCED_IN = "announcedIn";
+    /** The group message a change was announced in before Decide one by one posted it alone. */
+    static final String ALONE_FROM = "postedAloneFrom";
     /** Approvals for a time before their Extend notice; the notice moves them to the approvals shard. */
     static final String NOTICES_SHARD = "notice";
     static final String NOTICED_AT = "noticedAt";
@@ -124,6 +126,7 @@ final class Items {
                 str(item, ERROR), str(item, EVENT_NAME), Forms.readAll(item.get(EARLIER)),
                 until == null ? null : Instant.parse(until), str(item, APPROVED_FOR),
                 str(item, SLACK_CHANNEL), str(item, SLACK_TS), str(item, EXTENDED),
-                str(item, POLICY_ACTION), str(item, ANNOUNCED_IN), list(item, THREAD_TS));
+                str(item, POLICY_ACTION), str(item, ANNOUNCED_IN), list(item, THREAD_TS),
+                str(item, ALONE_FROM));
     }
 }

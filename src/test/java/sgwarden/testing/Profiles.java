@@ -107,7 +107,7 @@ public final class Profiles {
 
     /**
      * Grouped bursts posted with a bot token: a group message is updated with chat.update; a change
-     * left undecided 4 s is reminded of, mentioning a user group.
+     * left undecided 4 s is reminded of, mentioning a user group; an Extend notice comes 6 s before the end.
      */
     public static class SqsGroupedBotToken extends Sqs {
         @Override
@@ -115,7 +115,9 @@ public final class Profiles {
             return Map.of("sgwarden.group.window", "2m", "sgwarden.group.quiet", "15s",
                     "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
-                    "sgwarden.reminder.after", "4s", "sgwarden.reminder.user-group", LakeCapped.USER_GROUP);
+                    "sgwarden.reminder.after", "4s", "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
+                    // as SqsGrouped: an 8 s approval's notice comes 6 s before its end, well before the expiry
+                    "sgwarden.approval.extend-notice", "6s");
         }
     }
 
