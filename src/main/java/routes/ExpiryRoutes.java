@@ -159,7 +159,9 @@ public class ExpiryRoutes extends RouteBuilder {
                 // Extend notice, has been answered)
                 .bean("expiryMessages", "extendedAnnouncement")
                 .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
-                .to("direct:slack-update");
+                .to("direct:slack-update")
+                // and the thread's earlier messages (its reminder, its notices) say until when now
+                .to("direct:settle-thread");
 
         from("direct:escalate")
                 .routeId("escalate-undecided")

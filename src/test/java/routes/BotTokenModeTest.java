@@ -117,8 +117,11 @@ class BotTokenModeTest {
     void anExtendUpdatesTheAnnouncement() {
         Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
-        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        Clicks.click("sgwarden_approve_for_8s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+        // its Extend notice at once (this profile), in the thread
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+        String noticeTs = slack.tsOf(slack.replies(ts).get(0));
 
         String extend = slack.newResponseUrl();
         Clicks.click("sgwarden_extend_for_1h", c.eventId(), "U0BOB", "bob", extend).expect(200);
@@ -128,6 +131,9 @@ class BotTokenModeTest {
                 .anyMatch(u -> ts.equals(u.json().path("ts").asText())
                         && u.allText().contains("Approved by @alice, extended by @bob for 1 h until ")));
         assertEquals("APPROVED", Announced.status(moto, c.eventId()));
+        // the Extend notice in the thread (clicked or not) says until when now, without its buttons
+        SlackStandIn.Received settled = updateOf(noticeTs, "Extended by @bob until ");
+        assertEquals(List.of(), Clicks.buttons(settled), settled.allText());
     }
 
     /** The reminder of a change nobody decided goes in the announcement's thread, mentioning the user group. */

@@ -276,7 +276,7 @@ public final class Profiles {
     /**
      * Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file.
      * Port 6390 is quarantined; a change to port 9443 left undecided 5 h (the reminder comes at the default
-     * 4 h) is denied by its policy; anything else is asked about.
+     * 4 h) is denied by its policy; anything else is asked about. Extend notices come 30 s before the end.
      */
     public static class LakeBotToken extends Lake {
         public static final String LOG = "target/logs/bot-token-run" + FORK + ".log";
@@ -289,6 +289,8 @@ public final class Profiles {
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
                     "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
                     "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG,
+                    // every approval of these tests (3 s, 8 s) gets its Extend notice at once
+                    "sgwarden.approval.extend-notice", "30s",
                     "sgwarden.policy.inline", """
                             policies:
                               - name: %s
