@@ -178,6 +178,43 @@ class GroupedBotTokenTest {
         assertEquals("PENDING", Announced.status(moto, changes.get(1).eventId()));
     }
 
+    /**
+     * A group left undecided until its policy decides: the group message shows the policy's decision, and
+     * the reminder in its thread no longer offers the group's buttons.
+     */
+    @Test
+    void aPolicyDecidingAnUndecidedGroupUpdatesItsMessageAndReminder() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9500, 9501}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.9.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        Windows.close(window, clock, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9500").size() == 1);
+        String ts = slack.tsOf(slack.messagesMentioning("tcp 9500").get(0));
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        // the reminder at 4 s, the policy's decision at 1 min (this profile)
+        clock.advance(Duration.ofSeconds(4));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !slack.replies(ts).isEmpty());
+        SlackStandIn.Received reminder = slack.replies(ts).get(0);
+        assertTrue(reminder.allText().contains("will deny (revert)"), reminder.allText());
+        assertTrue(Clicks.buttons(reminder).contains("sgwarden_group_deny"), Clicks.buttons(reminder).toString());
+        clock.advance(Duration.ofMinutes(1));
+
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
+        SlackStandIn.Received decided = updateOf(ts, "2 reverted");
+        assertEquals(List.of(), Clicks.buttons(decided), decided.allText());
+        SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Since then:");
+        assertTrue(settled.allText().contains("2 reverted"), settled.allText());
+        assertEquals(List.of(), Clicks.buttons(settled), "no group buttons left in the thread");
+    }
+
     /** The latest chat.update of the message with this ts, once it says this. */
     private SlackStandIn.Received updateOf(String ts, String saying) {
         await("chat.update of " + ts + " saying " + saying).atMost(Duration.ofSeconds(20))

@@ -107,9 +107,12 @@ public final class Profiles {
 
     /**
      * Grouped bursts posted with a bot token: a group message is updated with chat.update; a change
-     * left undecided 4 s is reminded of, mentioning a user group; an Extend notice comes 6 s before the end.
+     * left undecided 4 s is reminded of, mentioning a user group; an Extend notice comes 6 s before the end;
+     * changes to ports 9500 and 9501 left undecided 1 min are denied by their policy.
      */
     public static class SqsGroupedBotToken extends Sqs {
+        public static final String UNDECIDED_POLICY = "grouped-undecided-9500";
+
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.group.window", "2m", "sgwarden.group.quiet", "15s",
@@ -117,7 +120,14 @@ public final class Profiles {
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
                     "sgwarden.reminder.after", "4s", "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
                     // as SqsGrouped: an 8 s approval's notice comes 6 s before its end, well before the expiry
-                    "sgwarden.approval.extend-notice", "6s");
+                    "sgwarden.approval.extend-notice", "6s",
+                    "sgwarden.policy.inline", """
+                            policies:
+                              - name: %s
+                                match: {ports: [9500, 9501]}
+                                action: ask
+                                undecided: {after: 1m, then: deny}
+                            """.formatted(UNDECIDED_POLICY));
         }
     }
 
