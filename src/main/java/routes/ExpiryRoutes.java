@@ -99,7 +99,9 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "reminder")
                 .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
-                .to("direct:slack-reply");
+                .to("direct:slack-reply")
+                // kept, so that the decision updates it (settle-thread)
+                .bean("threadRecords", "changeReplied");
 
         from("direct:expire-approval")
                 .routeId("expire-approval")
@@ -135,7 +137,8 @@ public class ExpiryRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorHandling.DUE)
                 .bean("expiryMessages", "notice")
                 .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
-                .to("direct:slack-reply");
+                .to("direct:slack-reply")
+                .bean("threadRecords", "changeReplied");
 
         // a click on Extend (SlackInteractionRoutes): within the policies' caps, then the conditional move
         from("direct:extend")
@@ -156,7 +159,9 @@ public class ExpiryRoutes extends RouteBuilder {
                 // Extend notice, has been answered)
                 .bean("expiryMessages", "extendedAnnouncement")
                 .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
-                .to("direct:slack-update");
+                .to("direct:slack-update")
+                // and the thread's earlier messages (its reminder, its notices) say until when now
+                .to("direct:settle-thread");
 
         from("direct:escalate")
                 .routeId("escalate-undecided")
@@ -199,7 +204,26 @@ public class ExpiryRoutes extends RouteBuilder {
                 // announcement cannot be edited (no click to answer): the reply is a new message naming the change
                 .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
                 .to("direct:slack-update")
-                .to("direct:slack-reply");
+                .to("direct:slack-reply")
+                // last: a thread message that cannot be updated any more keeps nothing else from Slack
+                .to("direct:settle-thread")
+                .to("direct:show-alone-in-group");
+
+        // Bot-token mode: once the change is decided (Keys.OUTCOME, Keys.STORED), its reminder and Extend
+        // notices in the announcement's thread say so, without their buttons. A click on one of them
+        // later is refused as any click on a decided change is. Failures are the caller's, as the
+        // gateway's are: a message update that failed leaves the decision as it is.
+        from("direct:settle-thread")
+                .routeId("settle-thread")
+                .errorHandler(noErrorHandler())
+                .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
+                .filter(method("slackGateway", "inPlace"))
+                    .split(simple(prop(Keys.STORED, "threadTs")))
+                        .setProperty(Keys.THREAD_MESSAGE, body())
+                        .bean("outcomeMessages", "settled")
+                        .to("direct:slack-update-reply")
+                    .end()
+                .end();
     }
     // @formatter:on
 }

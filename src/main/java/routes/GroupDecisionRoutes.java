@@ -31,6 +31,11 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .filter(simple(prop(Keys.DECISION, "kind") + " == 'ONE_BY_ONE'"))
                     .bean("announcements", "checkOneByOne")
                 .end()
+                // a click on an older copy of the buttons (a digest in the thread) once nothing is left
+                // for them: refused, so that the group message does not name it as the last action
+                .filter(simple(prop(Keys.DECISION, "kind") + " != 'ONE_BY_ONE'"))
+                    .bean("announcements", "checkApplies")
+                .end()
                 .bean("groupStore", "act")
                 .bean("auditLog", "groupDecision")
                 .bean("counters", "decided")
@@ -116,7 +121,31 @@ public class GroupDecisionRoutes extends RouteBuilder {
                 .bean("groupMessages", "view")
                 // in place with a bot token, however old the message; with a webhook through the click (30 minutes)
                 .setProperty(Keys.ANNOUNCED, simple(prop(Keys.GROUP_RECORD, "slackMessage")))
-                .to("direct:slack-update");
+                .to("direct:slack-update")
+                .to("direct:settle-group-thread");
+
+        // A change Decide one by one posted alone, decided since: the group message that lists it shows it too.
+        from("direct:show-alone-in-group")
+                .routeId("show-alone-in-group")
+                .routeConfigurationId(ErrorHandling.INTERACTION)
+                .filter(simple(prop(Keys.STORED, "postedAloneFrom") + " != null"))
+                    .setProperty(Keys.GROUP, simple(prop(Keys.STORED, "postedAloneFrom")))
+                    .to("direct:show-group")
+                .end();
+
+        // Bot-token mode: the digests posted earlier in the group message's thread (a reminder, an Extend
+        // notice) say where the group stands now (Keys.OUTCOME), without their buttons; the group message
+        // keeps the buttons that still make sense. The digest this exchange just posted stays as it is.
+        from("direct:settle-group-thread")
+                .routeId("settle-group-thread")
+                .errorHandler(noErrorHandler())
+                .filter(method("slackGateway", "inPlace"))
+                    .split(method("groupMessages", "earlierDigests"))
+                        .setProperty(Keys.THREAD_MESSAGE, body())
+                        .bean("groupMessages", "settled")
+                        .to("direct:slack-update-reply")
+                    .end()
+                .end();
     }
     // @formatter:on
 }

@@ -44,6 +44,8 @@ public class GroupDueRoutes extends RouteBuilder {
                 // where its changes stand, where it can be edited
                 .setProperty(Keys.ANNOUNCED, simple(prop(Keys.GROUP_RECORD, "slackMessage")))
                 .to("direct:slack-reply")
+                // kept, so that the group's next update brings it up to date (settle-group-thread)
+                .bean("threadRecords", "groupReplied")
                 .to("direct:show-group");
     }
     // @formatter:on

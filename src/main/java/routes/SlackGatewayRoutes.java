@@ -40,6 +40,7 @@ public class SlackGatewayRoutes extends RouteBuilder {
         from("direct:slack-reply")
                 .routeId("slack-reply")
                 .errorHandler(noErrorHandler())
+                .removeProperty(Keys.REPLIED)
                 .choice()
                     .when(method("slackGateway", "inPlace"))
                         .bean("slackGateway", "reply")
@@ -59,6 +60,15 @@ public class SlackGatewayRoutes extends RouteBuilder {
                         .bean("slackGateway", "update")
                     .when(method("slackGateway", "clickOpen"))
                         .to("direct:slack-respond")
+                .end();
+
+        // A message in the announced message's thread (Keys.THREAD_MESSAGE) replaced by chat.update;
+        // a webhook's replies are messages of their own, which nothing can edit.
+        from("direct:slack-update-reply")
+                .routeId("slack-update-reply")
+                .errorHandler(noErrorHandler())
+                .filter(method("slackGateway", "inPlace"))
+                    .bean("slackGateway", "updateInThread")
                 .end();
 
         // The clicked message replaced through the click's response_url.

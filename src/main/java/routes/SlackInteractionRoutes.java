@@ -95,7 +95,14 @@ public class SlackInteractionRoutes extends RouteBuilder {
                         .to("direct:show-group")
                     .otherwise()
                         .bean("outcomeMessages", "outcome")
-                        .to("direct:slack-respond")
+                        // with a bot token the announcement itself, by chat.update, whichever message was
+                        // clicked; through a webhook the clicked message, through the click's response_url
+                        .setProperty(Keys.ANNOUNCED, simple(prop(Keys.STORED, "slackMessage")))
+                        .to("direct:slack-update")
+                        // and its reminder and Extend notices in the thread no longer ask anything
+                        .to("direct:settle-thread")
+                        // posted alone from a group (GroupDecisionRoutes): the group message lists it too
+                        .to("direct:show-alone-in-group")
                 .end();
     }
     // @formatter:on

@@ -3,7 +3,6 @@ package routes;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -65,7 +64,11 @@ class BotTokenModeTest {
                 && posted.text().contains(" (" + group + ") in 111111111111"), posted.text());
     }
 
-    /** An approval for a time expires: the announcement itself is updated (chat.update) and its thread told. */
+    /**
+     * An approval for a time, then its expiry: each updates the announcement itself (chat.update), with only
+     * the buttons that still make sense; the Extend notice in the thread loses its buttons at the expiry,
+     * and a late click on it changes nothing.
+     */
     @Test
     void atExpiryTheAnnouncementIsUpdatedAndItsThreadToldThroughTheWebApi() {
         Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
@@ -74,26 +77,39 @@ class BotTokenModeTest {
         assertEquals(ts, Announced.item(moto, c.eventId()).get("slackTs").s(), "the ledger keeps the message's ts");
         String ruleId = c.rules().get(0).securityGroupRuleId();
 
-        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+        String click = slack.newResponseUrl();
+        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", click).expect(200);
+        SlackStandIn.Received approved = updateOf(ts, "Approved by @alice until ");
+        assertEquals(List.of(), Clicks.buttons(approved), "nothing left to approve or deny: " + approved.allText());
+        assertTrue(slack.responses(click).isEmpty(), "updated in place, not through the click's response_url");
         clock.advance(Duration.ofSeconds(3));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
         assertFalse(Accounts.rulesNow(moto, c).contains(ruleId));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
-        List<SlackStandIn.Received> updates = slack.updates();
-        assertEquals(1, updates.stream().filter(u -> ts.equals(u.json().path("ts").asText())).count());
-        SlackStandIn.Received update = updates.stream().filter(u -> ts.equals(u.json().path("ts").asText())).findFirst()
-                .orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.replies(ts).size() >= 2);
+        SlackStandIn.Received update = updateOf(ts, "expired and reverted at ");
         assertEquals("C0SECURITY", update.json().path("channel").asText());
         assertTrue(update.allText().contains("Approved by @alice for 3 s; expired and reverted at "), update.allText());
-        assertFalse(update.allText().contains("sgwarden_approve"), "no buttons left to click");
+        assertEquals(List.of("sgwarden_restore"), Clicks.buttons(update), "only Restore: " + update.allText());
         assertTrue(slack.replies(ts).stream().anyMatch(r -> r.text().contains("expired and reverted at")),
                 slack.replies(ts).toString());
-        // the Extend notice went in the same thread, with its buttons
-        assertTrue(slack.replies(ts).get(0).text().startsWith(":hourglass_flowing_sand: The approval by @alice ends "),
-                slack.replies(ts).get(0).text());
-        assertTrue(slack.replies(ts).get(0).json().toString().contains("\"sgwarden_extend_for_3s\""));
+        // the Extend notice went in the same thread, with its buttons, and no longer offers them
+        SlackStandIn.Received notice = slack.replies(ts).get(0);
+        assertTrue(notice.text().startsWith(":hourglass_flowing_sand: The approval by @alice ends "), notice.text());
+        assertTrue(notice.json().toString().contains("\"sgwarden_extend_for_3s\""));
+        String noticeTs = slack.tsOf(notice);
+        SlackStandIn.Received settled = updateOf(noticeTs, "Decided:");
+        assertTrue(settled.allText().contains("expired and reverted at "), settled.allText());
+        assertEquals(List.of(), Clicks.buttons(settled));
+
+        // an insider who kept the old notice clicks Extend on it: refused, nothing changes
+        int updates = slack.updates().size();
+        Clicks.clickIn(notice, "sgwarden_extend_for_3s", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        assertEquals("REVERTED", Announced.status(moto, c.eventId()));
+        assertFalse(Accounts.rulesNow(moto, c).contains(ruleId));
+        assertFalse(Announced.item(moto, c.eventId()).containsKey("extended"));
+        assertEquals(updates, slack.updates().size(), "no message changed");
+        assertEquals(settled, lastUpdate(noticeTs));
     }
 
     /** Extend in bot-token mode: the click is answered, and the announcement itself shows the new expiry. */
@@ -101,8 +117,11 @@ class BotTokenModeTest {
     void anExtendUpdatesTheAnnouncement() {
         Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
-        Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        Clicks.click("sgwarden_approve_for_8s", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+        // its Extend notice at once (this profile), in the thread
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+        String noticeTs = slack.tsOf(slack.replies(ts).get(0));
 
         String extend = slack.newResponseUrl();
         Clicks.click("sgwarden_extend_for_1h", c.eventId(), "U0BOB", "bob", extend).expect(200);
@@ -112,6 +131,9 @@ class BotTokenModeTest {
                 .anyMatch(u -> ts.equals(u.json().path("ts").asText())
                         && u.allText().contains("Approved by @alice, extended by @bob for 1 h until ")));
         assertEquals("APPROVED", Announced.status(moto, c.eventId()));
+        // the Extend notice in the thread (clicked or not) says until when now, without its buttons
+        SlackStandIn.Received settled = updateOf(noticeTs, "Extended by @bob until ");
+        assertEquals(List.of(), Clicks.buttons(settled), settled.allText());
     }
 
     /** The reminder of a change nobody decided goes in the announcement's thread, mentioning the user group. */
@@ -137,6 +159,72 @@ class BotTokenModeTest {
                 reminder.text().startsWith("<!subteam^" + Profiles.LakeCapped.USER_GROUP + "> :bell: Still undecided"),
                 reminder.text());
         assertEquals("PENDING", Announced.status(moto, c.eventId()));
+
+        // decided by a click on the announcement: it shows the outcome, and the reminder no longer asks
+        Clicks.click("sgwarden_approve", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        SlackStandIn.Received approved = updateOf(ts, "Approved by @alice at ");
+        assertEquals(List.of(), Clicks.buttons(approved), approved.allText());
+        SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Decided:");
+        assertTrue(settled.text().contains("Approved by @alice at "), settled.text());
+        assertFalse(settled.text().contains("Still undecided"), settled.text());
+        assertEquals(1, slack.replies(ts).size(), "updated, not told again");
+    }
+
+    /**
+     * A change its policy decides once nobody did: the announcement shows the policy's decision with Restore,
+     * and the reminder in its thread says it is decided.
+     */
+    @Test
+    void aPolicyDecidingAnUndecidedChangeUpdatesTheAnnouncementAndItsReminder() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
+                Accounts.REGION, group, false, Accounts.tcp(9443, "0.0.0.0/0")));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        try {
+            // the reminder at 4 h (the default), the policy's decision at 5 h
+            clock.advance(Duration.ofHours(4));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+            SlackStandIn.Received reminder = slack.replies(ts).get(0);
+            assertTrue(reminder.text().contains(Profiles.LakeBotToken.UNDECIDED_POLICY)
+                    && reminder.text().contains("will deny (revert)"), reminder.text());
+            clock.advance(Duration.ofHours(1));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+            assertFalse(Accounts.rulesNow(moto, c).contains(c.rules().get(0).securityGroupRuleId()));
+            SlackStandIn.Received announcement = updateOf(ts, "Denied by policy "
+                    + Profiles.LakeBotToken.UNDECIDED_POLICY + " after 5 h undecided; reverted at ");
+            assertEquals(List.of("sgwarden_restore"), Clicks.buttons(announcement), announcement.allText());
+            SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Decided:");
+            assertTrue(settled.text().contains("Denied by policy " + Profiles.LakeBotToken.UNDECIDED_POLICY),
+                    settled.text());
+            assertEquals(List.of(), Clicks.buttons(settled));
+        } finally {
+            // hours ahead would put the Lake's query window past the records the other tests seed
+            clock.reset();
+        }
+    }
+
+    /** A quarantine's Deny (keep the rules off) updates the policy's own message in place. */
+    @Test
+    void keepingAQuarantinedChangeOffUpdatesItsMessage() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                Accounts.tcp(6390, "0.0.0.0/0"));
+        lake.seed(c.record());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack.messagesMentioning(c.eventId()).isEmpty());
+        SlackStandIn.Received posted = slack.messagesMentioning(c.eventId()).get(0);
+        String ts = slack.tsOf(posted);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Announced.item(moto, c.eventId()).containsKey("slackTs"));
+        assertEquals("QUARANTINED", Announced.status(moto, c.eventId()));
+        assertEquals(List.of("sgwarden_restore", "sgwarden_keep_off"), Clicks.buttons(posted));
+
+        String click = slack.newResponseUrl();
+        Clicks.clickIn(posted, "sgwarden_keep_off", "U0BOB", "bob", click).expect(200);
+        SlackStandIn.Received kept = updateOf(ts, "Denied by @bob at ");
+        assertTrue(kept.allText().contains("the quarantined rules stay off"), kept.allText());
+        assertEquals(List.of("sgwarden_restore"), Clicks.buttons(kept), "no Deny left: " + kept.allText());
+        assertTrue(slack.responses(click).isEmpty());
+        assertEquals("REVERTED", Announced.status(moto, c.eventId()));
     }
 
     @Test
@@ -184,17 +272,37 @@ class BotTokenModeTest {
         assertEquals("PENDING", Announced.status(moto, c.eventId()));
     }
 
+    /** Deny, then Restore: each updates the announcement in place, with only the buttons that still make sense. */
     @Test
-    void denyInBotTokenModeRevertsAndUpdatesTheMessage() {
+    void denyAndRestoreUpdateTheAnnouncementInPlace() {
         Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
         String responseUrl = slack.newResponseUrl();
 
         Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", responseUrl).expect(200);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.responses(responseUrl).isEmpty());
-        assertTrue(slack.responses(responseUrl).get(0).allText().contains("Reverted by @bob"));
-        assertNull(slack.responses(responseUrl).get(0).error());
+        SlackStandIn.Received denied = updateOf(ts, "Reverted by @bob at ");
+        assertEquals(List.of("sgwarden_restore"), Clicks.buttons(denied), denied.allText());
+        assertTrue(slack.responses(responseUrl).isEmpty(), "updated in place, not through the click's response_url");
+
+        Clicks.clickIn(denied, "sgwarden_restore", "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "RESTORED".equals(Announced.status(moto, c.eventId())));
+        SlackStandIn.Received restored = updateOf(ts, "Restored by @alice at ");
+        assertEquals(List.of(), Clicks.buttons(restored), restored.allText());
+    }
+
+    /** The latest chat.update of the message with this ts, once it says this. */
+    private SlackStandIn.Received updateOf(String ts, String saying) {
+        await("chat.update of " + ts + " saying " + saying).atMost(Duration.ofSeconds(20))
+                .until(() -> lastUpdate(ts) != null && lastUpdate(ts).allText().contains(saying));
+        return lastUpdate(ts);
+    }
+
+    private SlackStandIn.Received lastUpdate(String ts) {
+        List<SlackStandIn.Received> mine = slack.updates().stream().filter(u -> ts.equals(u.json().path("ts").asText()))
+                .toList();
+        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
     }
 
     @AfterAll

@@ -73,6 +73,159 @@ class GroupedBotTokenTest {
         assertTrue(reminder.contains("Still undecided after 4 s"), reminder);
         assertTrue(Clicks.buttons(slack.replies(ts).get(0)).contains("sgwarden_group_deny"), "decidable from there");
         changes.forEach(c -> assertEquals("PENDING", Announced.status(moto, c.eventId())));
+
+        // decided from the reminder: the group message shows it, and the reminder no longer offers buttons
+        SlackStandIn.Received posted = slack.replies(ts).get(0);
+        String reminderTs = slack.tsOf(posted);
+        Clicks.clickIn(posted, "sgwarden_group_deny", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        SlackStandIn.Received message = updateOf(ts, "3 reverted");
+        assertTrue(message.allText().contains("Deny all by @bob"), message.allText());
+        assertEquals(List.of(), Clicks.buttons(message), message.allText());
+        SlackStandIn.Received settled = updateOf(reminderTs, "Since then:");
+        assertTrue(settled.allText().contains("Deny all by @bob") && settled.allText().contains("3 reverted"),
+                settled.allText());
+        assertEquals(List.of(), Clicks.buttons(settled));
+        changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
+
+        // a late click on the reminder as first posted (kept by an insider): refused, and the group message
+        // does not name it as the last action
+        int updates = slack.updates().size();
+        Clicks.clickIn(posted, "sgwarden_group_approve", "U0ALICE", "alice", slack.newResponseUrl()).expect(200)
+                .saying("No change of this group is left waiting");
+        assertEquals(updates, slack.updates().size(), "no message changed");
+        changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
+    }
+
+    /**
+     * Approved all for a time, then expired: the group message shows each step in place, and the Extend
+     * notice in its thread no longer offers Extend all once the approvals ended.
+     */
+    @Test
+    void aGroupsExpiryUpdatesTheGroupMessageAndSettlesItsNotice() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9300, 9301}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.7.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        Windows.close(window, clock, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9300").size() == 1);
+        SlackStandIn.Received message = slack.messagesMentioning("tcp 9300").get(0);
+        String ts = slack.tsOf(message);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
+                .expect(200);
+        SlackStandIn.Received approved = updateOf(ts, "2 approved");
+        assertEquals(List.of(), Clicks.buttons(approved), "nothing left to decide: " + approved.allText());
+
+        // the Extend notice 6 s before the end (this profile), in the thread, with Extend all
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> slack.replies(ts).stream().anyMatch(r -> r.allText().contains("Extend them?")));
+        SlackStandIn.Received notice = slack.replies(ts).stream().filter(r -> r.allText().contains("Extend them?"))
+                .findFirst().orElseThrow();
+        assertTrue(Clicks.buttons(notice).stream().anyMatch(b -> b.startsWith("sgwarden_group_extend_for_")),
+                Clicks.buttons(notice).toString());
+
+        clock.advance(Duration.ofSeconds(6));
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
+        SlackStandIn.Received expired = updateOf(ts, "2 reverted");
+        assertEquals(List.of(), Clicks.buttons(expired), expired.allText());
+        SlackStandIn.Received settled = updateOf(slack.tsOf(notice), "Since then:");
+        assertTrue(settled.allText().contains("2 reverted"), settled.allText());
+        assertEquals(List.of(), Clicks.buttons(settled), "no Extend all once the approvals ended");
+    }
+
+    /**
+     * Decide one by one: each change gets its own message; a decision on one updates that message and the
+     * group message that still lists it.
+     */
+    @Test
+    void aChangePostedAloneAndDecidedShowsInItsGroupMessageToo() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9400, 9401}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.8.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        Windows.close(window, clock, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9400").size() == 1);
+        SlackStandIn.Received message = slack.messagesMentioning("tcp 9400").get(0);
+        String ts = slack.tsOf(message);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        Clicks.clickIn(message, "sgwarden_group_one_by_one", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        Accounts.Change first = changes.get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(first.eventId()).size() == 1);
+        updateOf(ts, "2 waiting, each in its own message below");
+        SlackStandIn.Received alone = slack.messagesMentioning(first.eventId()).get(0);
+        String aloneTs = slack.tsOf(alone);
+
+        Clicks.clickIn(alone, "sgwarden_deny", "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, first.eventId())));
+        SlackStandIn.Received decided = updateOf(aloneTs, "Reverted by @alice at ");
+        assertEquals(List.of("sgwarden_restore"), Clicks.buttons(decided), decided.allText());
+        SlackStandIn.Received inGroup = updateOf(ts, "1 reverted");
+        assertTrue(inGroup.allText().contains("1 waiting, each in its own message below"), inGroup.allText());
+        assertEquals("PENDING", Announced.status(moto, changes.get(1).eventId()));
+    }
+
+    /**
+     * A group left undecided until its policy decides: the group message shows the policy's decision, and
+     * the reminder in its thread no longer offers the group's buttons.
+     */
+    @Test
+    void aPolicyDecidingAnUndecidedGroupUpdatesItsMessageAndReminder() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9500, 9501}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.9.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        Windows.close(window, clock, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9500").size() == 1);
+        String ts = slack.tsOf(slack.messagesMentioning("tcp 9500").get(0));
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+
+        // the reminder at 4 s, the policy's decision at 1 min (this profile)
+        clock.advance(Duration.ofSeconds(4));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !slack.replies(ts).isEmpty());
+        SlackStandIn.Received reminder = slack.replies(ts).get(0);
+        assertTrue(reminder.allText().contains("will deny (revert)"), reminder.allText());
+        assertTrue(Clicks.buttons(reminder).contains("sgwarden_group_deny"), Clicks.buttons(reminder).toString());
+        clock.advance(Duration.ofMinutes(1));
+
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
+                .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
+        SlackStandIn.Received decided = updateOf(ts, "2 reverted");
+        assertEquals(List.of(), Clicks.buttons(decided), decided.allText());
+        SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Since then:");
+        assertTrue(settled.allText().contains("2 reverted"), settled.allText());
+        assertEquals(List.of(), Clicks.buttons(settled), "no group buttons left in the thread");
+    }
+
+    /** The latest chat.update of the message with this ts, once it says this. */
+    private SlackStandIn.Received updateOf(String ts, String saying) {
+        await("chat.update of " + ts + " saying " + saying).atMost(Duration.ofSeconds(20))
+                .until(() -> lastUpdate(ts) != null && lastUpdate(ts).allText().contains(saying));
+        return lastUpdate(ts);
+    }
+
+    private SlackStandIn.Received lastUpdate(String ts) {
+        List<SlackStandIn.Received> mine = slack.updates().stream().filter(u -> ts.equals(u.json().path("ts").asText()))
+                .toList();
+        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
     }
 
     @Test
@@ -86,8 +239,9 @@ class GroupedBotTokenTest {
             Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
         }
         Windows.close(window, clock, 2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("made 2 changes").size() == 1);
-        SlackStandIn.Received message = slack.messagesMentioning("made 2 changes").get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9100").size() == 1);
+        SlackStandIn.Received message = slack.messagesMentioning("tcp 9100").get(0);
+        assertTrue(message.allText().contains("made 2 changes"), message.allText());
         assertEquals("/api/chat.postMessage", message.path());
         String ts = slack.tsOf(message);
         changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
@@ -96,8 +250,8 @@ class GroupedBotTokenTest {
         assertNull(Announced.item(moto, changes.get(0).eventId()).get("slackTs"));
 
         Clicks.clickIn(message, "sgwarden_group_deny", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> slack.updates().stream()
-                .anyMatch(u -> ts.equals(u.json().path("ts").asText()) && u.allText().contains("2 reverted")));
+        SlackStandIn.Received updated = updateOf(ts, "2 reverted");
+        assertEquals(List.of(), Clicks.buttons(updated), "nothing left to decide: " + updated.allText());
         changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
         assertTrue(Accounts.rulesNow(moto, changes.get(0)).stream()
                 .noneMatch(id -> id.equals(changes.get(0).rules().get(0).securityGroupRuleId())));

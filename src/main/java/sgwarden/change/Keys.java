@@ -38,6 +38,12 @@ public final class Keys {
     public static final String ANNOUNCED = "sgwardenSlackAnnounced";
     /** One line that says a message better in a thread; set by ExpiryMessages, removed by slack-reply. */
     public static final String THREAD_TEXT = "sgwardenSlackThreadText";
+    /** The ts of the reply slack-reply just posted in a thread (bot token), else absent; SlackGateway. */
+    public static final String REPLIED = "sgwardenSlackReplied";
+    /** The ts of a message in the announcement's thread being brought up to date; set by the routes. */
+    public static final String THREAD_MESSAGE = "sgwardenSlackThreadMessage";
+    /** The outcome line of the decision just shown, for the thread's messages; set by the message beans. */
+    public static final String OUTCOME = "sgwardenOutcome";
     /** True once a click was answered through its response_url (again would overwrite it); SlackGateway. */
     public static final String ANSWERED = "sgwardenSlackAnswered";
 

@@ -196,6 +196,22 @@ public class Announcements {
         return out;
     }
 
+    /**
+     * Approve all, Deny all, Deny again and Extend all apply to some change of the group, or are refused:
+     * a click on an older copy of the buttons (a digest in the thread) once nothing is left for them
+     * changes nothing, the group message's last action included.
+     */
+    public void checkApplies(@ExchangeProperty(Keys.DECISION) Decision groupDecision,
+            @ExchangeProperty(Keys.GROUP) String groupId) {
+        if (decisionsFor(groupDecision, groupId).isEmpty()) {
+            throw new DecisionRefusedException(switch (groupDecision.kind()) {
+                case EXTEND_ALL -> "No approval of this group is running any more, so nothing was extended.";
+                case DENY_FAILED -> "No revert of this group is left to retry.";
+                default -> "No change of this group is left waiting for a decision, so nothing was changed.";
+            } + " The group message shows where each change stands.");
+        }
+    }
+
     /** The changes of a group still waiting for a decision and not yet posted alone, to be posted each alone. */
     public List<Announcement> stillOpen(@ExchangeProperty(Keys.GROUP) String groupId) {
         return ofGroup(groupId).stream().filter(a -> a.kind() == Announcement.Kind.ASK

@@ -53,9 +53,12 @@ public class ExpiryMessages {
         String outcome = outcomeLine(stored, SlackMessages.at(clock.instant()));
         // the announcement itself shows the change: its thread gets the outcome line alone
         exchange.setProperty(Keys.THREAD_TEXT, outcome);
-        Message m = SlackMessages.message(messages.headline(change, shown) + " — " + outcome,
+        exchange.setProperty(Keys.OUTCOME, outcome);
+        List<Map<String, Object>> blocks = new ArrayList<>(
                 messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
-        return m;
+        // reverted at its expiry, as by Deny: Restore puts the rules back (where Restore is on)
+        policyMessages.followUp(blocks, stored);
+        return SlackMessages.message(messages.headline(change, shown) + " — " + outcome, blocks);
     }
 
     /** On a reminder: what the policy that decides undecided changes will do, and when; null if none. */
@@ -145,6 +148,7 @@ public class ExpiryMessages {
         String outcome = StatusTexts.escalated(stored, policy, after, at);
         // the announcement itself shows the change: its thread gets the outcome line alone
         exchange.setProperty(Keys.THREAD_TEXT, outcome);
+        exchange.setProperty(Keys.OUTCOME, outcome);
         List<Map<String, Object>> blocks = new ArrayList<>(
                 messages.decided(change, shown, outcome, stored.status() == Status.REVERT_FAILED));
         // reverted by its policy, as by Deny: Restore puts the rules back

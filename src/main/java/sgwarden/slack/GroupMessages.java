@@ -61,8 +61,33 @@ public class GroupMessages {
 
     /** The same message, as the changes stand now, after a group action or a change's own decision. */
     public Message view(@Body List<Announcement> members, @ExchangeProperty(Keys.GROUP) String groupId,
-            @ExchangeProperty(Keys.GROUP_RECORD) GroupRecord group) {
+            @ExchangeProperty(Keys.GROUP_RECORD) GroupRecord group, org.apache.camel.Exchange exchange) {
+        // the digests in its thread say it too (settled), once there is something to say
+        exchange.setProperty(Keys.OUTCOME, outcome(members.stream().filter(a -> a.kind() == Announcement.Kind.ASK)
+                .toList(), group));
         return render(members, groupId, group);
+    }
+
+    /**
+     * The digests in the group message's thread to bring up to date: all but the one just posted
+     * (Keys.REPLIED), which says what it says now; none before anything was decided or done.
+     */
+    public List<String> earlierDigests(@ExchangeProperty(Keys.GROUP_RECORD) GroupRecord group,
+            @ExchangeProperty(Keys.REPLIED) String justPosted, @ExchangeProperty(Keys.OUTCOME) String outcome) {
+        if (group == null || outcome == null) {
+            return List.of();
+        }
+        return group.threadTs().stream().filter(ts -> !ts.equals(justPosted)).toList();
+    }
+
+    /**
+     * A digest in the thread once the group has moved on: where its changes stand now, and no button;
+     * the group message above keeps those that still make sense.
+     */
+    public Message settled(@ExchangeProperty(Keys.OUTCOME) String outcome) {
+        return SlackMessages.message("Since then: " + outcome,
+                List.of(SlackMessages.section("*Since then:* " + outcome
+                        + "\nThe group message above shows where each change stands.")));
     }
 
     /**

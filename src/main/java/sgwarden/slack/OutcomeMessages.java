@@ -44,9 +44,11 @@ public class OutcomeMessages {
 
     /** The announcement with its outcome; Deny stays only where a retry is possible. */
     public Message outcome(@ExchangeProperty(Keys.DECISION) Decision decision,
-            @ExchangeProperty(Keys.STORED) StoredChange stored) {
+            @ExchangeProperty(Keys.STORED) StoredChange stored, org.apache.camel.Exchange exchange) {
         SecurityGroupChange change = parser.parse(stored.record(), null).withEarlier(stored.earlier());
         String outcome = StatusTexts.decided(decision, stored, SlackMessages.at(clock.instant()));
+        // the messages in its thread (a reminder, an Extend notice) say it too
+        exchange.setProperty(Keys.OUTCOME, outcome);
         // the replaced message keeps the names the announcement showed (cached, or read again within the bound)
         Names shown = names.of(change);
         List<Map<String, Object>> blocks = messages.decided(change, shown, outcome,
@@ -57,6 +59,15 @@ public class OutcomeMessages {
         message.setText(Mrkdwn.escape(messages.headline(change, shown)) + " — " + outcome);
         message.setBlocks(new ArrayList<>(blocks.stream().map(WireBlock::new).toList()));
         return message;
+    }
+
+    /**
+     * A message in the announcement's thread (a reminder, an Extend notice) once the change is decided:
+     * the outcome in place of what it asked, and no button, so that nobody reading the thread takes it
+     * for an open question. The announcement above it shows the change.
+     */
+    public Message settled(@ExchangeProperty(Keys.OUTCOME) String outcome) {
+        return SlackMessages.message("Decided: " + outcome, List.of(SlackMessages.section("*Decided:* " + outcome)));
     }
 
     /** An instant as the stores write it into a refusal (Instant.toString()). */

@@ -43,7 +43,8 @@ import sgwarden.config.Settings;
  * click's response_url. camel-slack returns no ts and has no chat.update; the Slack SDK client it
  * brings does both, against the same server URL. Its failures surface as camel-slack's do
  * (SlackApiException for an HTTP error such as 429, CamelExchangeException for ok=false), so the same
- * error handling applies; a response_url that fails throws SlackResponseException.
+ * error handling applies. A message update that fails (chat.update or a response_url) throws
+ * SlackResponseException: the decision stands whatever comes of it.
  */
 @ApplicationScoped
 @Named("slackGateway")
@@ -96,17 +97,42 @@ public class SlackGateway {
         exchange.setProperty(Keys.SLACK_CHANNEL, response.getChannel());
     }
 
-    /** Replaces the announced message (chat.update). */
-    public void update(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced, Exchange exchange)
-            throws IOException, SlackApiException, CamelExchangeException {
-        ChatUpdateResponse response = methods().chatUpdate(r -> r.channel(announced.channel()).ts(announced.ts())
-                .text(message.getText()).blocks(message.getBlocks()));
+    /**
+     * Replaces the announced message (chat.update). A failure is a failed message update, as a
+     * response_url's is (SlackResponseException): the decision stands, the message stays as it was.
+     */
+    public void update(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced) {
+        chatUpdate(message, announced.channel(), announced.ts());
+    }
+
+    /** Replaces a message in the announced message's thread (Keys.THREAD_MESSAGE), such as a reminder. */
+    public void updateInThread(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced,
+            @ExchangeProperty(Keys.THREAD_MESSAGE) String ts) {
+        chatUpdate(message, announced.channel(), ts);
+    }
+
+    private void chatUpdate(Message message, String channel, String ts) {
+        ChatUpdateResponse response;
+        try {
+            response = methods().chatUpdate(r -> r.channel(channel).ts(ts).text(message.getText())
+                    .blocks(message.getBlocks()));
+        } catch (SlackApiException e) {
+            int status = e.getResponse() == null ? 0 : e.getResponse().code();
+            throw new SlackResponseException("Slack answered " + status + " to chat.update", status == 429
+                    || status / 100 == 5);
+        } catch (IOException e) {
+            throw new SlackResponseException("could not reach Slack to update the message: " + e, true);
+        }
         if (!response.isOk()) {
-            throw new CamelExchangeException("Error updating the Slack message: " + response.getError(), exchange);
+            throw new SlackResponseException("Slack refused the message update: " + response.getError(),
+                    "ratelimited".equals(response.getError()));
         }
     }
 
-    /** Posts in the thread of the announced message: the line of THREAD_TEXT if set, else the message. */
+    /**
+     * Posts in the thread of the announced message: the line of THREAD_TEXT if set, else the message. Its
+     * ts is left under Keys.REPLIED.
+     */
     public void reply(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced,
             @ExchangeProperty(Keys.THREAD_TEXT) String line, Exchange exchange)
             throws IOException, SlackApiException, CamelExchangeException {
@@ -117,6 +143,8 @@ public class SlackGateway {
         if (!response.isOk()) {
             throw new CamelExchangeException("Error replying in the Slack thread: " + response.getError(), exchange);
         }
+        // kept by the routes where the reply offers something a decision ends (a reminder, a notice)
+        exchange.setProperty(Keys.REPLIED, response.getTs());
     }
 
     /** Replaces the clicked message through the click's response_url; without one, there is nobody to answer. */

@@ -1,7 +1,7 @@
 package sgwarden.slack;
 
 /**
- * A message update through a response_url failed. Failing to update a message never undoes a
+ * A message update (chat.update, or through a response_url) failed. Failing to update a message never undoes a
  * decision; it is logged and the message stays as it was.
  */
 public class SlackResponseException extends RuntimeException {
@@ -12,7 +12,7 @@ public class SlackResponseException extends RuntimeException {
         this.retryable = retryable;
     }
 
-    /** A timeout, a connection failure or a 5xx: worth another try. A 4xx is not. */
+    /** A timeout, a connection failure, a 5xx or a rate limit: worth another try. Any other refusal is not. */
     public boolean retryable() {
         return retryable;
     }

@@ -146,9 +146,11 @@ public class AnnouncementRecords {
     public boolean takeAlone(@Body SecurityGroupChange change, @ExchangeProperty(Keys.GROUP) String groupId) {
         try {
             dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(change.eventId()))
-                    .updateExpression("REMOVE #in")
+                    // the group message still lists it: its outcome shows there too (postedAloneFrom)
+                    .updateExpression("SET #from = :group REMOVE #in")
                     .conditionExpression("#in = :group AND #status = :pending")
-                    .expressionAttributeNames(Map.of("#in", Items.ANNOUNCED_IN, "#status", Items.STATUS))
+                    .expressionAttributeNames(Map.of("#in", Items.ANNOUNCED_IN, "#status", Items.STATUS,
+                            "#from", Items.ALONE_FROM))
                     .expressionAttributeValues(Map.of(":group", Items.s(groupId),
                             ":pending", Items.s(Status.PENDING.name()))));
             return true;

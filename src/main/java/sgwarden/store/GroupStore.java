@@ -106,7 +106,8 @@ public class GroupStore {
                 members == null || !members.hasL() ? List.of() : members.l().stream().map(AttributeValue::s).toList(),
                 Items.str(item, Items.ACTOR), Items.str(item, Items.ACCOUNT), Items.str(item, Items.SLACK_CHANNEL),
                 Items.str(item, Items.SLACK_TS), Items.str(item, LAST_ACTION), Items.str(item, LAST_BY_NAME),
-                at == null ? null : Instant.parse(at), Items.str(item, ONE_BY_ONE_BY));
+                at == null ? null : Instant.parse(at), Items.str(item, ONE_BY_ONE_BY),
+                Items.list(item, Items.THREAD_TS));
     }
 
     /** Each change of the group as the ledger holds it now, in the group's order (consistent reads). */
@@ -172,10 +173,12 @@ public class GroupStore {
      *
      * @param lastAction the action ID of the last group button clicked (null before any)
      * @param oneByOneBy who asked for the changes one by one (null until somebody did)
+     * @param threadTs bot-token mode: the digests posted in the group message's thread (reminder, notice,
+     *            expiry, escalation), which a later update of the group message brings up to date
      */
     public record GroupRecord(String id, List<String> members, String actorArn, String accountId,
             String slackChannel, String slackTs, String lastAction, String lastByName, Instant lastAt,
-            String oneByOneBy) {
+            String oneByOneBy, List<String> threadTs) {
 
         /** Where the group message is, when the bot token posted it; null when posted through a webhook. */
         public MessageRef slackMessage() {

@@ -48,6 +48,8 @@ final class Items {
     static final String ANNOUNCE_SHARD = "announce";
     /** The group message a change was announced in. */
     static final String ANNOUNCED_IN = "announcedIn";
+    /** The group message a change was announced in before Decide one by one posted it alone. */
+    static final String ALONE_FROM = "postedAloneFrom";
     /** Approvals for a time before their Extend notice; the notice moves them to the approvals shard. */
     static final String NOTICES_SHARD = "notice";
     static final String NOTICED_AT = "noticedAt";
@@ -63,6 +65,8 @@ final class Items {
     /** Bot-token mode: the channel ID and ts of the announcement, as chat.postMessage answered. */
     static final String SLACK_CHANNEL = "slackChannel";
     static final String SLACK_TS = "slackTs";
+    /** Bot-token mode: the ts of the messages in the announcement's thread a decision updates (reminder, notices). */
+    static final String THREAD_TS = "threadTs";
     /** The duration chosen, as the message says it ("8 h"). */
     static final String APPROVED_FOR = "approvedFor";
     static final String POLICY = "policy";
@@ -102,6 +106,12 @@ final class Items {
         return v == null ? null : v.s();
     }
 
+    /** A list of strings; empty where the item has none. */
+    static List<String> list(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || !v.hasL() ? List.of() : v.l().stream().map(AttributeValue::s).toList();
+    }
+
     /** The ledger's item as the change it holds. */
     static StoredChange storedChange(Map<String, AttributeValue> item) {
         AttributeValue ids = item.get(RULE_IDS);
@@ -116,6 +126,7 @@ final class Items {
                 str(item, ERROR), str(item, EVENT_NAME), Forms.readAll(item.get(EARLIER)),
                 until == null ? null : Instant.parse(until), str(item, APPROVED_FOR),
                 str(item, SLACK_CHANNEL), str(item, SLACK_TS), str(item, EXTENDED),
-                str(item, POLICY_ACTION), str(item, ANNOUNCED_IN));
+                str(item, POLICY_ACTION), str(item, ANNOUNCED_IN), list(item, THREAD_TS),
+                str(item, ALONE_FROM));
     }
 }

@@ -127,13 +127,27 @@ public class PolicyRecords {
     }
 
     /** Slack accepted the message saying what the policy did: the change counts as announced. */
-    public void announced(@ExchangeProperty(Keys.STORED) StoredChange stored) {
+    public void announced(@ExchangeProperty(Keys.STORED) StoredChange stored,
+            @ExchangeProperty(Keys.SLACK_CHANNEL) String slackChannel,
+            @ExchangeProperty(Keys.SLACK_TS) String slackTs,
+            @ExchangeProperty(Keys.GROUP) String groupId) {
+        Map<String, String> names = new HashMap<>(Map.of("#announced", Items.ANNOUNCED_AT,
+                "#posted", Items.POLICY_POSTED_AT, "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", Items.s(clock.instant().toString())));
+        String set = "SET #announced = :now, #posted = :now";
+        // in bot-token mode, where its own message is: a Restore or a quarantine's Deny updates it with
+        // chat.update (a change of a group keeps none: its group message shows it)
+        if (slackTs != null && slackChannel != null && groupId == null) {
+            names.putAll(Map.of("#ts", Items.SLACK_TS, "#channel", Items.SLACK_CHANNEL));
+            values.putAll(Map.of(":ts", Items.s(slackTs), ":channel", Items.s(slackChannel)));
+            set += ", #ts = :ts, #channel = :channel";
+        }
         // announced: no longer waiting in a group's window (a policy's revoke has no other due time)
+        String expression = set + " REMOVE #shard, #due";
         dynamo.updateItem(b -> b.tableName(settings.table()).key(Items.key(stored.changeId()))
-                .updateExpression("SET #announced = :now, #posted = :now REMOVE #shard, #due")
-                .expressionAttributeNames(Map.of("#announced", Items.ANNOUNCED_AT, "#posted", Items.POLICY_POSTED_AT,
-                        "#shard", Items.DUE_SHARD, "#due", Items.DUE_AT))
-                .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()))));
+                .updateExpression(expression)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values));
     }
 
     /**

@@ -56,6 +56,27 @@ class GroupMessagesTest {
                 new Names(groupName, "vpc-0abc", "payments-vpc", "prod-payments"), null, null, "sqs", 0);
     }
 
+    /**
+     * Bot-token mode: the digests in a group's thread brought up to date once something was decided or done,
+     * all but the one just posted, each without a button and within Slack's limits.
+     */
+    @Test
+    void earlierDigestsAreSettledWithoutButtons() throws IOException {
+        sgwarden.store.GroupStore.GroupRecord group = new sgwarden.store.GroupStore.GroupRecord("group#1",
+                List.of(), null, null, "C0SECURITY", "1.000001", "sgwarden_group_deny", "bob",
+                Instant.parse("2026-12-03T08:20:00Z"), null, List.of("1.000002", "1.000003"));
+        assertEquals(List.of("1.000002"), messages.earlierDigests(group, "1.000003", "2 reverted"));
+        assertEquals(List.of("1.000002", "1.000003"), messages.earlierDigests(group, null, "2 reverted"));
+        assertEquals(List.of(), messages.earlierDigests(group, null, null), "nothing decided or done yet");
+
+        Message settled = messages.settled(":leftwards_arrow_with_hook: Deny all by @bob at <!date^1>: 2 reverted");
+        JsonNode blocks = SlackMessagesTest.webhookWire(settled).path("blocks");
+        SlackMessagesTest.assertWithinSlackLimits(blocks);
+        assertTrue(SlackMessagesTest.sectionTexts(blocks).get(0).startsWith("*Since then:* "),
+                SlackMessagesTest.sectionTexts(blocks).toString());
+        assertFalse(blocks.toString().contains("action_id"), blocks.toString());
+    }
+
     @Test
     void fiveHundredChangesStayWithinSlackLimitsAndSayHowManyMoreThereAre() throws IOException {
         List<Announcement> members = new ArrayList<>();

@@ -107,15 +107,27 @@ public final class Profiles {
 
     /**
      * Grouped bursts posted with a bot token: a group message is updated with chat.update; a change
-     * left undecided 4 s is reminded of, mentioning a user group.
+     * left undecided 4 s is reminded of, mentioning a user group; an Extend notice comes 6 s before the end;
+     * changes to ports 9500 and 9501 left undecided 1 min are denied by their policy.
      */
     public static class SqsGroupedBotToken extends Sqs {
+        public static final String UNDECIDED_POLICY = "grouped-undecided-9500";
+
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.group.window", "2m", "sgwarden.group.quiet", "15s",
                     "sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
-                    "sgwarden.reminder.after", "4s", "sgwarden.reminder.user-group", LakeCapped.USER_GROUP);
+                    "sgwarden.reminder.after", "4s", "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
+                    // as SqsGrouped: an 8 s approval's notice comes 6 s before its end, well before the expiry
+                    "sgwarden.approval.extend-notice", "6s",
+                    "sgwarden.policy.inline", """
+                            policies:
+                              - name: %s
+                                match: {ports: [9500, 9501]}
+                                action: ask
+                                undecided: {after: 1m, then: deny}
+                            """.formatted(UNDECIDED_POLICY));
         }
     }
 
@@ -279,16 +291,34 @@ public final class Profiles {
         }
     }
 
-    /** Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file. */
+    /**
+     * Lake polling, posting with a bot token through chat.postMessage instead of a webhook; logs to a file.
+     * Port 6390 is quarantined; a change to port 9443 left undecided 5 h (the reminder comes at the default
+     * 4 h) is denied by its policy; anything else is asked about. Extend notices come 30 s before the end.
+     */
     public static class LakeBotToken extends Lake {
         public static final String LOG = "target/logs/bot-token-run" + FORK + ".log";
+        public static final String QUARANTINE_POLICY = "bot-quarantine-6390";
+        public static final String UNDECIDED_POLICY = "bot-undecided-9443";
 
         @Override
         Map<String, String> extra() {
             return Map.of("sgwarden.slack.bot-token", SlackStandIn.BOT_TOKEN,
                     "sgwarden.slack.channel", SlackStandIn.CHANNEL,
                     "sgwarden.reminder.user-group", LakeCapped.USER_GROUP,
-                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG);
+                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG,
+                    // every approval of these tests (3 s, 8 s) gets its Extend notice at once
+                    "sgwarden.approval.extend-notice", "30s",
+                    "sgwarden.policy.inline", """
+                            policies:
+                              - name: %s
+                                match: {ports: [6390]}
+                                action: quarantine
+                              - name: %s
+                                match: {ports: [9443]}
+                                action: ask
+                                undecided: {after: 5h, then: deny}
+                            """.formatted(QUARANTINE_POLICY, UNDECIDED_POLICY));
         }
     }
 
