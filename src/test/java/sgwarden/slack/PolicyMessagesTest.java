@@ -37,7 +37,7 @@ class PolicyMessagesTest {
                 sgwarden.change.Status.QUARANTINED, "111111111111", "eu-west-1", "sg-0a1b2c3d4e5f60718", "INGRESS",
                 List.of("sgr-0123456789abcdef0"), "{}", "QUARANTINE", "policy:prod-quarantined", "prod-quarantined",
                 java.time.Instant.parse("2026-11-28T11:55:00Z"), null, "AuthorizeSecurityGroupIngress", null, null,
-                null, null, null, null, "QUARANTINE", null);
+                null, null, null, null, "QUARANTINE", null, null, null);
     }
 
     /** A quarantine's message with Restore off: no Approve (it restores), its Deny stays, and a line says why. */

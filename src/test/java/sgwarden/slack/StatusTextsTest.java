@@ -30,7 +30,8 @@ class StatusTextsTest {
     static StoredChange stored(Status status, String eventName) {
         return new StoredChange("0d6c7a52-6a35-4a8e-9ef0-000000000001", status, "111111111111", "eu-west-1",
                 "sg-0a1b2c3d4e5f60718", "INGRESS", List.of("sgr-0123456789abcdef0"), "{}", "DENY", "U0ALICE", "alice",
-                AT, "AccessDenied", eventName, Map.of(), AT.plusSeconds(30), "30 s", null, null, null, null, null);
+                AT, "AccessDenied", eventName, Map.of(), AT.plusSeconds(30), "30 s", null, null, null, null, null,
+                null, null);
     }
 
     @Test
