@@ -186,7 +186,8 @@ class BotTokenModeTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
             SlackStandIn.Received reminder = slack.replies(ts).get(0);
             assertTrue(reminder.text().contains(Profiles.LakeBotToken.UNDECIDED_POLICY)
-                    && reminder.text().contains("will deny (revert)"), reminder.text());
+                    && reminder.text().contains("will deny (revert) at <!date^"),
+                    "a time in the reader's zone, as Slack draws it: " + reminder.text());
             clock.advance(Duration.ofHours(1));
 
             await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));

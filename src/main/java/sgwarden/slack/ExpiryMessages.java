@@ -94,7 +94,8 @@ public class ExpiryMessages {
         Message m = SlackMessages.message("", blocks);
         m.getBlocks().addAll(announcement.getBlocks());
         m.setText(Mrkdwn.plain(text, 3000));
-        exchange.setProperty(Keys.THREAD_TEXT, m.getText());
+        // in a thread the line is the whole message: Slack draws its mrkdwn, dates in the reader's zone
+        exchange.setProperty(Keys.THREAD_TEXT, text);
         return m;
     }
 
