@@ -101,7 +101,7 @@ public class ExpiryRoutes extends RouteBuilder {
                 .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
                 .to("direct:slack-reply")
                 // kept, so that the decision updates it (settle-thread)
-                .bean("threadRecords", "changeReplied");
+                .to("direct:keep-thread-reply");
 
         from("direct:expire-approval")
                 .routeId("expire-approval")
@@ -138,7 +138,19 @@ public class ExpiryRoutes extends RouteBuilder {
                 .bean("expiryMessages", "notice")
                 .setProperty(Keys.ANNOUNCED, simple(STORED_MESSAGE))
                 .to("direct:slack-reply")
-                .bean("threadRecords", "changeReplied");
+                .to("direct:keep-thread-reply");
+
+        // The reply's ts kept on the change. Decided while the reply was posted, the decision's update of
+        // the thread came before the ts was kept: this reply is settled here, with where the change stands.
+        from("direct:keep-thread-reply")
+                .routeId("keep-thread-reply")
+                .routeConfigurationId(ErrorHandling.DUE)
+                .filter(method("threadRecords", "changeReplied"))
+                    .setProperty(Keys.OUTCOME, method("outcomeMessages", "standsNow"))
+                    .setProperty(Keys.THREAD_MESSAGE, exchangeProperty(Keys.REPLIED))
+                    .bean("outcomeMessages", "settled")
+                    .to("direct:slack-update-reply")
+                .end();
 
         // a click on Extend (SlackInteractionRoutes): within the policies' caps, then the conditional move
         from("direct:extend")

@@ -136,6 +136,43 @@ class BotTokenModeTest {
         assertEquals(List.of(), Clicks.buttons(settled), settled.allText());
     }
 
+    /**
+     * A reminder Slack is still taking when the change is decided: the decision's update of the thread
+     * came before the reminder's ts was known, so the reminder is settled once it is, and asks nothing.
+     */
+    @Test
+    void aReminderPostedWhileTheChangeIsDecidedIsSettledOnceItsTsIsKnown() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        slack.stallPosts();
+        try {
+            dueNow(c);
+            await().atMost(Duration.ofSeconds(10)).until(() -> slack.stalled().stream()
+                    .anyMatch(r -> ts.equals(r.json().path("thread_ts").asText(null))));
+            Clicks.click("sgwarden_approve", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
+            updateOf(ts, "Approved by @alice at ");
+        } finally {
+            slack.release(100);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+        SlackStandIn.Received settled = updateOf(slack.tsOf(slack.replies(ts).get(0)), "Decided:");
+        assertTrue(settled.text().contains("approved, by @alice at "), settled.text());
+        assertEquals(List.of(), Clicks.buttons(settled));
+    }
+
+    /** Puts the change's reminder due now: the profile keeps the default 4 h. */
+    void dueNow(Accounts.Change c) {
+        try (var dynamo = sgwarden.testing.Aws.dynamo(moto)) {
+            dynamo.updateItem(b -> b.tableName(sgwarden.testing.MotoResource.TABLE)
+                    .key(java.util.Map.of("changeId",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(c.eventId())))
+                    .updateExpression("SET dueAt = :now")
+                    .expressionAttributeValues(
+                            java.util.Map.of(":now", software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                                    .fromN(Long.toString(java.time.Instant.now().getEpochSecond())))));
+        }
+    }
+
     /** The reminder of a change nobody decided goes in the announcement's thread, mentioning the user group. */
     @Test
     void theReminderGoesInTheAnnouncementsThread() {

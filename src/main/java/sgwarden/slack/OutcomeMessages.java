@@ -70,6 +70,20 @@ public class OutcomeMessages {
         return SlackMessages.message("Decided: " + outcome, List.of(SlackMessages.section("*Decided:* " + outcome)));
     }
 
+    /**
+     * Where a change stands, for a thread message posted while it was being decided (the decision's own
+     * line was written before that message was kept): "approved by @alice at <date>".
+     */
+    public String standsNow(@ExchangeProperty(Keys.STORED) StoredChange stored) {
+        String who = stored.decidedByName() != null && !"null".equals(stored.decidedByName())
+                ? (stored.decidedBy() != null && stored.decidedBy().startsWith(Decision.POLICY_PREFIX) ? "policy *"
+                        + Mrkdwn.escape(stored.decidedByName(), 100) + "*"
+                        : "@" + Mrkdwn.escape(stored.decidedByName(), 100))
+                : null;
+        return stored.status().words() + (who == null ? "" : ", by " + who)
+                + (stored.decidedAt() == null ? "" : " at " + SlackMessages.at(stored.decidedAt()));
+    }
+
     /** An instant as the stores write it into a refusal (Instant.toString()). */
     private static final java.util.regex.Pattern ISO_INSTANT = java.util.regex.Pattern
             .compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z");

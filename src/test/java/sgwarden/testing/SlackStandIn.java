@@ -297,8 +297,16 @@ public final class SlackStandIn {
                 Thread.currentThread().interrupt();
             }
             if (acceptAfterStall.getAndDecrement() > 0) {
-                received.add(new Received(path, json, Instant.now(), 200));
-                answerQuietly(exchange, 200, api ? "{\"ok\":true,\"channel\":\"" + CHANNEL + "\"}" : "ok");
+                Received accepted = new Received(path, json, Instant.now(), 200);
+                received.add(accepted);
+                if (api) {
+                    // taken at the last moment, as any post: it has its ts, and chat.update finds it
+                    String ts = nextTs();
+                    posted.put(ts, accepted);
+                    answerQuietly(exchange, 200, "{\"ok\":true,\"channel\":\"" + CHANNEL + "\",\"ts\":\"" + ts + "\"}");
+                } else {
+                    answerQuietly(exchange, 200, "ok");
+                }
             } else {
                 received.add(new Received(path, json, Instant.now(), 0));
                 exchange.close();
