@@ -310,6 +310,27 @@ class BotTokenModeTest {
         assertEquals("PENDING", Announced.status(moto, c.eventId()));
     }
 
+    /**
+     * The announcement was deleted in Slack before the click was handled: chat.update finds no message,
+     * so the click is answered through its response_url, and the person still sees the outcome.
+     */
+    @Test
+    void aClickOnAnAnnouncementThatCannotBeEditedIsAnsweredThroughItsResponseUrl() {
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        slack.delete(ts);
+        String responseUrl = slack.newResponseUrl();
+
+        Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", responseUrl).expect(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !slack.responses(responseUrl).isEmpty());
+        assertTrue(slack.responses(responseUrl).get(0).allText().contains("Reverted by @bob at "),
+                slack.responses(responseUrl).get(0).allText());
+        assertTrue(slack.refused("message_not_found").stream().anyMatch(r -> ts.equals(r.json().path("ts").asText())),
+                "chat.update was tried first");
+    }
+
     /** Deny, then Restore: each updates the announcement in place, with only the buttons that still make sense. */
     @Test
     void denyAndRestoreUpdateTheAnnouncementInPlace() {

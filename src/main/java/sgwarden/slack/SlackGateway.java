@@ -101,8 +101,22 @@ public class SlackGateway {
      * Replaces the announced message (chat.update). A failure is a failed message update, as a
      * response_url's is (SlackResponseException): the decision stands, the message stays as it was.
      */
-    public void update(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced) {
-        chatUpdate(message, announced.channel(), announced.ts());
+    public void update(@Body Message message, @ExchangeProperty(Keys.ANNOUNCED) MessageRef announced,
+            @ExchangeProperty(Keys.DECISION) Decision decision, @ExchangeProperty(Keys.ANSWERED) Boolean answered,
+            Exchange exchange) {
+        try {
+            chatUpdate(message, announced.channel(), announced.ts());
+        } catch (SlackResponseException e) {
+            // the announcement can no longer be edited (deleted, say): a click is still answered where it
+            // was made, so that the person who clicked sees the outcome
+            if (!e.retryable() && clickOpen(decision, answered)) {
+                LOG.warnf("%s; the clicked message is replaced through the click's response_url instead",
+                        e.getMessage());
+                respond(message, decision, exchange);
+                return;
+            }
+            throw e;
+        }
     }
 
     /** Replaces a message in the announced message's thread (Keys.THREAD_MESSAGE), such as a reminder. */

@@ -236,6 +236,11 @@ public final class SlackStandIn {
                 .orElse(null);
     }
 
+    /** The message with this ts deleted in Slack (by a person, say): chat.update on it is message_not_found. */
+    public void delete(String ts) {
+        posted.remove(ts);
+    }
+
     /** Replies posted in the thread of the message with this ts. */
     public List<Received> replies(String ts) {
         return messages().stream().filter(m -> ts.equals(m.json().path("thread_ts").asText(null))).toList();
