@@ -242,6 +242,32 @@ class BotTokenModeTest {
         }
     }
 
+    /** A policy that approves a change left undecided updates the announcement: approved, nothing left to click. */
+    @Test
+    void aPolicyApprovingAnUndecidedChangeUpdatesTheAnnouncementAndItsReminder() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
+                Accounts.REGION, group, false, Accounts.tcp(9444, "0.0.0.0/0")));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        try {
+            clock.advance(Duration.ofHours(4));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+            SlackStandIn.Received reminder = slack.replies(ts).get(0);
+            assertTrue(reminder.text().contains("will approve"), reminder.text());
+            clock.advance(Duration.ofHours(1));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
+            assertTrue(Accounts.rulesNow(moto, c).contains(c.rules().get(0).securityGroupRuleId()), "the rule stays");
+            SlackStandIn.Received announcement = updateOf(ts, "Approved by policy "
+                    + Profiles.LakeBotToken.UNDECIDED_APPROVE_POLICY + " after 5 h undecided");
+            assertEquals(List.of(), Clicks.buttons(announcement), announcement.allText());
+            SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Decided:");
+            assertEquals(List.of(), Clicks.buttons(settled));
+        } finally {
+            clock.reset();
+        }
+    }
+
     /** A quarantine's Deny (keep the rules off) updates the policy's own message in place. */
     @Test
     void keepingAQuarantinedChangeOffUpdatesItsMessage() {

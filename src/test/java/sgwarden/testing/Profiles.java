@@ -300,6 +300,7 @@ public final class Profiles {
         public static final String LOG = "target/logs/bot-token-run" + FORK + ".log";
         public static final String QUARANTINE_POLICY = "bot-quarantine-6390";
         public static final String UNDECIDED_POLICY = "bot-undecided-9443";
+        public static final String UNDECIDED_APPROVE_POLICY = "bot-undecided-approve-9444";
 
         @Override
         Map<String, String> extra() {
@@ -318,7 +319,11 @@ public final class Profiles {
                                 match: {ports: [9443]}
                                 action: ask
                                 undecided: {after: 5h, then: deny}
-                            """.formatted(QUARANTINE_POLICY, UNDECIDED_POLICY));
+                              - name: %s
+                                match: {ports: [9444]}
+                                action: ask
+                                undecided: {after: 5h, then: approve}
+                            """.formatted(QUARANTINE_POLICY, UNDECIDED_POLICY, UNDECIDED_APPROVE_POLICY));
         }
     }
 
