@@ -141,6 +141,48 @@ class GroupedBotTokenTest {
         assertEquals(List.of(), Clicks.buttons(settled), "no Extend all once the approvals ended");
     }
 
+    /** Extend all, clicked on the notice in the thread: the group message shows the new end, the notice asks no more. */
+    @Test
+    void extendAllFromTheThreadUpdatesTheGroupMessageAndSettlesTheNotice() {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        List<Accounts.Change> changes = new ArrayList<>();
+        for (int port : new int[]{9310, 9311}) {
+            Accounts.Change c = Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, group, false,
+                    Accounts.tcp(port, "10.7.0.0/16"));
+            changes.add(c);
+            Queue.send(moto, Records.envelope(c.record(), c.account(), c.region()));
+        }
+        Windows.close(window, clock, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> slack.messagesMentioning("tcp 9310").size() == 1);
+        SlackStandIn.Received message = slack.messagesMentioning("tcp 9310").get(0);
+        String ts = slack.tsOf(message);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(5))
+                .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
+        Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
+                .expect(200);
+        updateOf(ts, "2 approved");
+
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> slack.replies(ts).stream().anyMatch(r -> r.allText().contains("Extend them?")));
+        SlackStandIn.Received notice = slack.replies(ts).stream().filter(r -> r.allText().contains("Extend them?"))
+                .findFirst().orElseThrow();
+        String extend = Clicks.buttons(notice).stream().filter(b -> b.equals("sgwarden_group_extend_for_1h"))
+                .findFirst().orElseThrow(() -> new AssertionError(Clicks.buttons(notice).toString()));
+
+        Clicks.clickIn(notice, extend, "U0BOB", "bob", slack.newResponseUrl()).expect(200);
+        changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
+                .until(() -> Announced.item(moto, c.eventId()).containsKey("extended")));
+        SlackStandIn.Received settled = updateOf(slack.tsOf(notice), "Since then:");
+        assertEquals(List.of(), Clicks.buttons(settled), "the notice offers Extend all no more: " + settled.allText());
+        changes.forEach(c -> assertEquals("APPROVED", Announced.status(moto, c.eventId())));
+        clock.advance(Duration.ofSeconds(10));
+        // past the old end: still approved, the rules stay
+        long checked = dueIndex.checks();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dueIndex.checks() > checked + 1);
+        changes.forEach(c -> assertEquals("APPROVED", Announced.status(moto, c.eventId())));
+    }
+
     /**
      * Decide one by one: each change gets its own message; a decision on one updates that message and the
      * group message that still lists it.
