@@ -36,8 +36,8 @@ import sgwarden.testing.SlackStandInResource;
  * A burst is held in its group's window when the packaged service is killed (SIGKILL): its SQS
  * messages are gone, nothing has been posted. Started again, the service finds the held changes in
  * the table's 'announce' shard and announces every one of them, each in exactly one message. A
- * graceful stop inside the window, by contrast, announces its group before it exits. Runs the jar
- * as {@link TwoInstancesIT} does.
+ * graceful stop inside the window is {@link StopInsideTheWindowIT}'s. Runs the jar as
+ * {@link TwoInstancesIT} does.
  */
 class KillInsideTheWindowIT {
 
@@ -99,7 +99,7 @@ class KillInsideTheWindowIT {
         assertTrue(first.waitFor(30, TimeUnit.SECONDS), "killed");
         assertEquals(List.of(), slack.messages(), "killed inside the window: nothing posted yet");
 
-        Process second = start("instance-after-kill");
+        start("instance-after-kill");
         await().atMost(Duration.ofSeconds(90)).until(() -> changes.stream()
                 .allMatch(c -> "PENDING".equals(Announced.status(moto, c.eventId()))));
         assertEquals(0, held(), "nothing left waiting in the announce shard");
@@ -119,21 +119,6 @@ class KillInsideTheWindowIT {
         }
         assertEquals(0, Queue.depth(moto, QUEUE), "queue");
         assertEquals(0, Queue.depth(moto, DLQ), "dead-letter queue");
-
-        // a graceful stop (SIGTERM) inside the window does not leave its group to the timer: it announces it
-        List<Accounts.Change> more = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            more.add(Accounts.authorize(moto, Accounts.MEMBER, Accounts.REGION, groups.get(0), false,
-                    Accounts.tcp(9100 + i, "10.40.0.0/16")));
-        }
-        more.forEach(c -> send(Records.envelope(c.record(), c.account(), c.region())));
-        await().atMost(Duration.ofSeconds(30)).until(() -> held() == more.size() && Queue.depth(moto, QUEUE) == 0);
-        second.destroy();
-        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "stopped");
-        TwoInstancesIT.assertNoErrorLogged("instance-after-kill");
-        assertEquals(1, slack.messagesMentioning("made *5 changes*").size(), "announced at the stop");
-        more.forEach(c -> assertEquals("PENDING", Announced.status(moto, c.eventId()), c.eventId()));
-        assertEquals(0, held());
     }
 
     /** Changes waiting in the table's 'announce' shard. */
