@@ -79,7 +79,7 @@ class BotTokenModeTest {
 
         String click = slack.newResponseUrl();
         Clicks.click("sgwarden_approve_for_3s", c.eventId(), "U0ALICE", "alice", click).expect(200);
-        SlackStandIn.Received approved = updateOf(ts, "Approved by @alice until ");
+        SlackStandIn.Received approved = slack.updateOf(ts, "Approved by @alice until ");
         assertEquals(List.of(), Clicks.buttons(approved), "nothing left to approve or deny: " + approved.allText());
         assertTrue(slack.responses(click).isEmpty(), "updated in place, not through the click's response_url");
         clock.advance(Duration.ofSeconds(3));
@@ -87,7 +87,7 @@ class BotTokenModeTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
         assertFalse(Accounts.rulesNow(moto, c).contains(ruleId));
         await().atMost(Duration.ofSeconds(10)).until(() -> slack.replies(ts).size() >= 2);
-        SlackStandIn.Received update = updateOf(ts, "expired and reverted at ");
+        SlackStandIn.Received update = slack.updateOf(ts, "expired and reverted at ");
         assertEquals("C0SECURITY", update.json().path("channel").asText());
         assertTrue(update.allText().contains("Approved by @alice for 3 s; expired and reverted at "), update.allText());
         assertEquals(List.of("sgwarden_restore"), Clicks.buttons(update), "only Restore: " + update.allText());
@@ -98,7 +98,7 @@ class BotTokenModeTest {
         assertTrue(notice.text().startsWith(":hourglass_flowing_sand: The approval by @alice ends "), notice.text());
         assertTrue(notice.json().toString().contains("\"sgwarden_extend_for_3s\""));
         String noticeTs = slack.tsOf(notice);
-        SlackStandIn.Received settled = updateOf(noticeTs, "Decided:");
+        SlackStandIn.Received settled = slack.updateOf(noticeTs, "Decided:");
         assertTrue(settled.allText().contains("expired and reverted at "), settled.allText());
         assertEquals(List.of(), Clicks.buttons(settled));
 
@@ -109,7 +109,7 @@ class BotTokenModeTest {
         assertFalse(Accounts.rulesNow(moto, c).contains(ruleId));
         assertFalse(Announced.item(moto, c.eventId()).containsKey("extended"));
         assertEquals(updates, slack.updates().size(), "no message changed");
-        assertEquals(settled, lastUpdate(noticeTs));
+        assertEquals(settled, slack.lastUpdate(noticeTs));
     }
 
     /** Extend in bot-token mode: the click is answered, and the announcement itself shows the new expiry. */
@@ -132,7 +132,7 @@ class BotTokenModeTest {
                         && u.allText().contains("Approved by @alice, extended by @bob for 1 h until ")));
         assertEquals("APPROVED", Announced.status(moto, c.eventId()));
         // the Extend notice in the thread (clicked or not) says until when now, without its buttons
-        SlackStandIn.Received settled = updateOf(noticeTs, "Extended by @bob until ");
+        SlackStandIn.Received settled = slack.updateOf(noticeTs, "Extended by @bob until ");
         assertEquals(List.of(), Clicks.buttons(settled), settled.allText());
     }
 
@@ -150,12 +150,12 @@ class BotTokenModeTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> slack.stalled().stream()
                     .anyMatch(r -> ts.equals(r.json().path("thread_ts").asText(null))));
             Clicks.click("sgwarden_approve", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
-            updateOf(ts, "Approved by @alice at ");
+            slack.updateOf(ts, "Approved by @alice at ");
         } finally {
             slack.release(100);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
-        SlackStandIn.Received settled = updateOf(slack.tsOf(slack.replies(ts).get(0)), "Decided:");
+        SlackStandIn.Received settled = slack.updateOf(slack.tsOf(slack.replies(ts).get(0)), "Decided:");
         assertTrue(settled.text().contains("approved, by @alice at "), settled.text());
         assertEquals(List.of(), Clicks.buttons(settled));
     }
@@ -199,9 +199,9 @@ class BotTokenModeTest {
 
         // decided by a click on the announcement: it shows the outcome, and the reminder no longer asks
         Clicks.click("sgwarden_approve", c.eventId(), "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
-        SlackStandIn.Received approved = updateOf(ts, "Approved by @alice at ");
+        SlackStandIn.Received approved = slack.updateOf(ts, "Approved by @alice at ");
         assertEquals(List.of(), Clicks.buttons(approved), approved.allText());
-        SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Decided:");
+        SlackStandIn.Received settled = slack.updateOf(slack.tsOf(reminder), "Decided:");
         assertTrue(settled.text().contains("Approved by @alice at "), settled.text());
         assertFalse(settled.text().contains("Still undecided"), settled.text());
         assertEquals(1, slack.replies(ts).size(), "updated, not told again");
@@ -229,10 +229,10 @@ class BotTokenModeTest {
 
             await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
             assertFalse(Accounts.rulesNow(moto, c).contains(c.rules().get(0).securityGroupRuleId()));
-            SlackStandIn.Received announcement = updateOf(ts, "Denied by policy "
+            SlackStandIn.Received announcement = slack.updateOf(ts, "Denied by policy "
                     + Profiles.LakeBotToken.UNDECIDED_POLICY + " after 5 h undecided; reverted at ");
             assertEquals(List.of("sgwarden_restore"), Clicks.buttons(announcement), announcement.allText());
-            SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Decided:");
+            SlackStandIn.Received settled = slack.updateOf(slack.tsOf(reminder), "Decided:");
             assertTrue(settled.text().contains("Denied by policy " + Profiles.LakeBotToken.UNDECIDED_POLICY),
                     settled.text());
             assertEquals(List.of(), Clicks.buttons(settled));
@@ -258,10 +258,10 @@ class BotTokenModeTest {
 
             await().atMost(Duration.ofSeconds(20)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
             assertTrue(Accounts.rulesNow(moto, c).contains(c.rules().get(0).securityGroupRuleId()), "the rule stays");
-            SlackStandIn.Received announcement = updateOf(ts, "Approved by policy "
+            SlackStandIn.Received announcement = slack.updateOf(ts, "Approved by policy "
                     + Profiles.LakeBotToken.UNDECIDED_APPROVE_POLICY + " after 5 h undecided");
             assertEquals(List.of(), Clicks.buttons(announcement), announcement.allText());
-            SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Decided:");
+            SlackStandIn.Received settled = slack.updateOf(slack.tsOf(reminder), "Decided:");
             assertEquals(List.of(), Clicks.buttons(settled));
         } finally {
             clock.reset();
@@ -284,7 +284,7 @@ class BotTokenModeTest {
 
         String click = slack.newResponseUrl();
         Clicks.clickIn(posted, "sgwarden_keep_off", "U0BOB", "bob", click).expect(200);
-        SlackStandIn.Received kept = updateOf(ts, "Denied by @bob at ");
+        SlackStandIn.Received kept = slack.updateOf(ts, "Denied by @bob at ");
         assertTrue(kept.allText().contains("the quarantined rules stay off"), kept.allText());
         assertEquals(List.of("sgwarden_restore"), Clicks.buttons(kept), "no Deny left: " + kept.allText());
         assertTrue(slack.responses(click).isEmpty());
@@ -367,27 +367,14 @@ class BotTokenModeTest {
         Clicks.click("sgwarden_deny", c.eventId(), "U0BOB", "bob", responseUrl).expect(200);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
-        SlackStandIn.Received denied = updateOf(ts, "Reverted by @bob at ");
+        SlackStandIn.Received denied = slack.updateOf(ts, "Reverted by @bob at ");
         assertEquals(List.of("sgwarden_restore"), Clicks.buttons(denied), denied.allText());
         assertTrue(slack.responses(responseUrl).isEmpty(), "updated in place, not through the click's response_url");
 
         Clicks.clickIn(denied, "sgwarden_restore", "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> "RESTORED".equals(Announced.status(moto, c.eventId())));
-        SlackStandIn.Received restored = updateOf(ts, "Restored by @alice at ");
+        SlackStandIn.Received restored = slack.updateOf(ts, "Restored by @alice at ");
         assertEquals(List.of(), Clicks.buttons(restored), restored.allText());
-    }
-
-    /** The latest chat.update of the message with this ts, once it says this. */
-    private SlackStandIn.Received updateOf(String ts, String saying) {
-        await("chat.update of " + ts + " saying " + saying).atMost(Duration.ofSeconds(20))
-                .until(() -> lastUpdate(ts) != null && lastUpdate(ts).allText().contains(saying));
-        return lastUpdate(ts);
-    }
-
-    private SlackStandIn.Received lastUpdate(String ts) {
-        List<SlackStandIn.Received> mine = slack.updates().stream().filter(u -> ts.equals(u.json().path("ts").asText()))
-                .toList();
-        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
     }
 
     @AfterAll

@@ -78,10 +78,10 @@ class GroupedBotTokenTest {
         SlackStandIn.Received posted = slack.replies(ts).get(0);
         String reminderTs = slack.tsOf(posted);
         Clicks.clickIn(posted, "sgwarden_group_deny", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
-        SlackStandIn.Received message = updateOf(ts, "3 reverted");
+        SlackStandIn.Received message = slack.updateOf(ts, "3 reverted");
         assertTrue(message.allText().contains("Deny all by @bob"), message.allText());
         assertEquals(List.of(), Clicks.buttons(message), message.allText());
-        SlackStandIn.Received settled = updateOf(reminderTs, "Since then:");
+        SlackStandIn.Received settled = slack.updateOf(reminderTs, "Since then:");
         assertTrue(settled.allText().contains("Deny all by @bob") && settled.allText().contains("3 reverted"),
                 settled.allText());
         assertEquals(List.of(), Clicks.buttons(settled));
@@ -119,7 +119,7 @@ class GroupedBotTokenTest {
 
         Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
                 .expect(200);
-        SlackStandIn.Received approved = updateOf(ts, "2 approved");
+        SlackStandIn.Received approved = slack.updateOf(ts, "2 approved");
         assertEquals(List.of(), Clicks.buttons(approved), "nothing left to decide: " + approved.allText());
 
         // the Extend notice 6 s before the end (this profile), in the thread, with Extend all
@@ -134,9 +134,9 @@ class GroupedBotTokenTest {
         clock.advance(Duration.ofSeconds(6));
         changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
                 .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
-        SlackStandIn.Received expired = updateOf(ts, "2 reverted");
+        SlackStandIn.Received expired = slack.updateOf(ts, "2 reverted");
         assertEquals(List.of(), Clicks.buttons(expired), expired.allText());
-        SlackStandIn.Received settled = updateOf(slack.tsOf(notice), "Since then:");
+        SlackStandIn.Received settled = slack.updateOf(slack.tsOf(notice), "Since then:");
         assertTrue(settled.allText().contains("2 reverted"), settled.allText());
         assertEquals(List.of(), Clicks.buttons(settled), "no Extend all once the approvals ended");
     }
@@ -160,7 +160,7 @@ class GroupedBotTokenTest {
                 .until(() -> "PENDING".equals(Announced.status(moto, c.eventId()))));
         Clicks.clickIn(message, "sgwarden_group_approve_for_8s", "U0ALICE", "alice", slack.newResponseUrl())
                 .expect(200);
-        updateOf(ts, "2 approved");
+        slack.updateOf(ts, "2 approved");
 
         clock.advance(Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(20))
@@ -173,7 +173,7 @@ class GroupedBotTokenTest {
         Clicks.clickIn(notice, extend, "U0BOB", "bob", slack.newResponseUrl()).expect(200);
         changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
                 .until(() -> Announced.item(moto, c.eventId()).containsKey("extended")));
-        SlackStandIn.Received settled = updateOf(slack.tsOf(notice), "Since then:");
+        SlackStandIn.Received settled = slack.updateOf(slack.tsOf(notice), "Since then:");
         assertEquals(List.of(), Clicks.buttons(settled), "the notice offers Extend all no more: " + settled.allText());
         changes.forEach(c -> assertEquals("APPROVED", Announced.status(moto, c.eventId())));
         clock.advance(Duration.ofSeconds(10));
@@ -207,15 +207,15 @@ class GroupedBotTokenTest {
         Clicks.clickIn(message, "sgwarden_group_one_by_one", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
         Accounts.Change first = changes.get(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.messagesMentioning(first.eventId()).size() == 1);
-        updateOf(ts, "2 waiting, each in its own message below");
+        slack.updateOf(ts, "2 waiting, each in its own message below");
         SlackStandIn.Received alone = slack.messagesMentioning(first.eventId()).get(0);
         String aloneTs = slack.tsOf(alone);
 
         Clicks.clickIn(alone, "sgwarden_deny", "U0ALICE", "alice", slack.newResponseUrl()).expect(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, first.eventId())));
-        SlackStandIn.Received decided = updateOf(aloneTs, "Reverted by @alice at ");
+        SlackStandIn.Received decided = slack.updateOf(aloneTs, "Reverted by @alice at ");
         assertEquals(List.of("sgwarden_restore"), Clicks.buttons(decided), decided.allText());
-        SlackStandIn.Received inGroup = updateOf(ts, "1 reverted");
+        SlackStandIn.Received inGroup = slack.updateOf(ts, "1 reverted");
         assertTrue(inGroup.allText().contains("1 waiting, each in its own message below"), inGroup.allText());
         assertEquals("PENDING", Announced.status(moto, changes.get(1).eventId()));
     }
@@ -250,24 +250,11 @@ class GroupedBotTokenTest {
 
         changes.forEach(c -> await().atMost(Duration.ofSeconds(20))
                 .until(() -> "REVERTED".equals(Announced.status(moto, c.eventId()))));
-        SlackStandIn.Received decided = updateOf(ts, "2 reverted");
+        SlackStandIn.Received decided = slack.updateOf(ts, "2 reverted");
         assertEquals(List.of(), Clicks.buttons(decided), decided.allText());
-        SlackStandIn.Received settled = updateOf(slack.tsOf(reminder), "Since then:");
+        SlackStandIn.Received settled = slack.updateOf(slack.tsOf(reminder), "Since then:");
         assertTrue(settled.allText().contains("2 reverted"), settled.allText());
         assertEquals(List.of(), Clicks.buttons(settled), "no group buttons left in the thread");
-    }
-
-    /** The latest chat.update of the message with this ts, once it says this. */
-    private SlackStandIn.Received updateOf(String ts, String saying) {
-        await("chat.update of " + ts + " saying " + saying).atMost(Duration.ofSeconds(20))
-                .until(() -> lastUpdate(ts) != null && lastUpdate(ts).allText().contains(saying));
-        return lastUpdate(ts);
-    }
-
-    private SlackStandIn.Received lastUpdate(String ts) {
-        List<SlackStandIn.Received> mine = slack.updates().stream().filter(u -> ts.equals(u.json().path("ts").asText()))
-                .toList();
-        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
     }
 
     @Test
@@ -292,7 +279,7 @@ class GroupedBotTokenTest {
         assertNull(Announced.item(moto, changes.get(0).eventId()).get("slackTs"));
 
         Clicks.clickIn(message, "sgwarden_group_deny", "U0BOB", "bob", slack.newResponseUrl()).expect(200);
-        SlackStandIn.Received updated = updateOf(ts, "2 reverted");
+        SlackStandIn.Received updated = slack.updateOf(ts, "2 reverted");
         assertEquals(List.of(), Clicks.buttons(updated), "nothing left to decide: " + updated.allText());
         changes.forEach(c -> assertEquals("REVERTED", Announced.status(moto, c.eventId())));
         assertTrue(Accounts.rulesNow(moto, changes.get(0)).stream()

@@ -136,18 +136,10 @@ class KillInsideTheWindowIT {
     }
 
     static Process start(String name) throws Exception {
-        int port = TwoInstancesIT.freePort();
-        Process p = TwoInstancesIT.launch(port, settings, name);
-        started.add(p);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> TwoInstancesIT.ready(port));
-        return p;
+        return TwoInstancesIT.launchReady(settings, started, name);
     }
 
     static void send(String body) {
-        try (var sqs = Aws.sqs(moto)) {
-            String url = sqs.getQueueUrl(b -> b.queueName(QUEUE)).queueUrl();
-            sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
-        }
+        TwoInstancesIT.sendTo(moto, QUEUE, body);
     }
 }

@@ -90,6 +90,23 @@ class TwoInstancesIT {
         }
     }
 
+    /** The packaged service launched with these settings, kept in started, once it answers ready. */
+    static Process launchReady(Map<String, String> config, List<Process> started, String name) throws Exception {
+        int port = freePort();
+        Process p = launch(port, config, name);
+        started.add(p);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port));
+        return p;
+    }
+
+    /** An SQS message to the queue of this name, as EventBridge delivers an envelope. */
+    static void sendTo(Moto moto, String queue, String body) {
+        try (var sqs = sgwarden.testing.Aws.sqs(moto)) {
+            String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+        }
+    }
+
     /** The management port (metrics, detailed health) of each launched instance, by its public port. */
     static final Map<Integer, Integer> MANAGEMENT = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -236,6 +236,20 @@ public final class SlackStandIn {
                 .orElse(null);
     }
 
+    /** The latest chat.update of the message with this ts, once it says this (within 20 s). */
+    public Received updateOf(String ts, String saying) {
+        org.awaitility.Awaitility.await("chat.update of " + ts + " saying " + saying)
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> lastUpdate(ts) != null && lastUpdate(ts).allText().contains(saying));
+        return lastUpdate(ts);
+    }
+
+    /** The latest chat.update of the message with this ts, or null. */
+    public Received lastUpdate(String ts) {
+        List<Received> mine = updates().stream().filter(u -> ts.equals(u.json().path("ts").asText())).toList();
+        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
+    }
+
     /** The message with this ts deleted in Slack (by a person, say): chat.update on it is message_not_found. */
     public void delete(String ts) {
         posted.remove(ts);
