@@ -65,6 +65,34 @@ final class Service implements AutoCloseable {
         return p;
     }
 
+    /**
+     * base, with the Lake intake on this stand-in querying once an hour after initialDelay: the benchmark
+     * seeds what the service reads, and the look-back covers the period (checked at start).
+     */
+    static Map<String, String> lakeOnce(MotoServer moto, sgwarden.testing.SlackStandIn slack,
+            sgwarden.testing.LakeStandIn lake, String initialDelay) {
+        Map<String, String> p = base(moto, slack);
+        p.put("sgwarden.intake", "lake");
+        p.put("sgwarden.lake.endpoint-override", lake.endpoint());
+        p.put("sgwarden.lake.event-data-store", lake.eventDataStore());
+        p.put("sgwarden.lake.period", "1h");
+        p.put("sgwarden.lake.lookback", "1h");
+        p.put("sgwarden.lake.initial-delay", initialDelay);
+        p.put("sgwarden.lake.poll-interval", "100ms");
+        return p;
+    }
+
+    /** Until Slack has the service's first message (the seeded change announced), within a minute. */
+    void awaitFirstMessage(sgwarden.testing.SlackStandIn slack) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (slack.messages().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (slack.messages().isEmpty()) {
+            throw new IllegalStateException("the template change was not announced; service log tail:\n" + tail(40));
+        }
+    }
+
     static Map<String, String> secrets(sgwarden.testing.SlackStandIn slack) {
         return Map.of("SGWARDEN_SLACK_WEBHOOK_URL", slack.webhookUrl(),
                 "SGWARDEN_SLACK_SIGNING_SECRET", Bench.SIGNING_SECRET);

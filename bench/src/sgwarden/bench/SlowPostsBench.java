@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,25 +58,11 @@ final class SlowPostsBench {
             moto.createTable();
             Seed.Event template = Seed.event(0, Instant.now().minusSeconds(60));
             lake.seed(template.json());
-            Map<String, String> settings = new LinkedHashMap<>(Service.base(moto, slack));
-            settings.put("sgwarden.intake", "lake");
-            settings.put("sgwarden.lake.endpoint-override", lake.endpoint());
-            settings.put("sgwarden.lake.event-data-store", lake.eventDataStore());
-            settings.put("sgwarden.lake.period", "1h");
-            settings.put("sgwarden.lake.lookback", "1h");
-            settings.put("sgwarden.lake.initial-delay", "1s");
-            settings.put("sgwarden.lake.poll-interval", "100ms");
+            Map<String, String> settings = Service.lakeOnce(moto, slack, lake, "1s");
             try (Service service = Service.start(repo, logs, "service-slow-posts", settings, Service.secrets(slack),
                     false)) {
                 service.awaitReady(Duration.ofSeconds(60));
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (slack.messages().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
-                if (slack.messages().isEmpty()) {
-                    throw new IllegalStateException("the template change was not announced; service log tail:\n"
-                            + service.tail(40));
-                }
+                service.awaitFirstMessage(slack);
                 int needed = warmup + 2 * clicks;
                 Deque<String> changes = new ArrayDeque<>(moto.clonePending(template.eventId(), needed));
                 String url = service.url() + "/slack/interactions";

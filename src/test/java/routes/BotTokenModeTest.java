@@ -178,16 +178,8 @@ class BotTokenModeTest {
     void theReminderGoesInTheAnnouncementsThread() {
         Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.openSsh(moto));
         String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
-        // due now: the profile keeps the default 4 h, so the test puts it in the reminders shard as due
-        try (var dynamo = sgwarden.testing.Aws.dynamo(moto)) {
-            dynamo.updateItem(b -> b.tableName(sgwarden.testing.MotoResource.TABLE)
-                    .key(java.util.Map.of("changeId",
-                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(c.eventId())))
-                    .updateExpression("SET dueAt = :now")
-                    .expressionAttributeValues(
-                            java.util.Map.of(":now", software.amazon.awssdk.services.dynamodb.model.AttributeValue
-                                    .fromN(Long.toString(java.time.Instant.now().getEpochSecond())))));
-        }
+        // due now: the profile keeps the default 4 h
+        dueNow(c);
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
         SlackStandIn.Received reminder = slack.replies(ts).get(0);
         assertEquals("/api/chat.postMessage", reminder.path());
@@ -207,32 +199,43 @@ class BotTokenModeTest {
         assertEquals(1, slack.replies(ts).size(), "updated, not told again");
     }
 
+    /** A change left undecided past its reminder (at 4 h, the default) and its policy's decision (at 5 h). */
+    record Escalated(Accounts.Change change, String ts, SlackStandIn.Received reminder) {
+    }
+
+    /**
+     * Opens this port to the world and moves the clock past the reminder, whose text must say this, and past
+     * the policy's decision, until the change is in this status. The caller resets the clock.
+     */
+    Escalated escalated(int port, String reminderSays, String status) {
+        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
+        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
+                Accounts.REGION, group, false, Accounts.tcp(port, "0.0.0.0/0")));
+        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
+        clock.advance(Duration.ofHours(4));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
+        SlackStandIn.Received reminder = slack.replies(ts).get(0);
+        assertTrue(reminder.text().contains(reminderSays), reminder.text());
+        clock.advance(Duration.ofHours(1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> status.equals(Announced.status(moto, c.eventId())));
+        return new Escalated(c, ts, reminder);
+    }
+
     /**
      * A change its policy decides once nobody did: the announcement shows the policy's decision with Restore,
      * and the reminder in its thread says it is decided.
      */
     @Test
     void aPolicyDecidingAnUndecidedChangeUpdatesTheAnnouncementAndItsReminder() {
-        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
-                Accounts.REGION, group, false, Accounts.tcp(9443, "0.0.0.0/0")));
-        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
         try {
-            // the reminder at 4 h (the default), the policy's decision at 5 h
-            clock.advance(Duration.ofHours(4));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
-            SlackStandIn.Received reminder = slack.replies(ts).get(0);
-            assertTrue(reminder.text().contains(Profiles.LakeBotToken.UNDECIDED_POLICY)
-                    && reminder.text().contains("will deny (revert) at <!date^"),
-                    "a time in the reader's zone, as Slack draws it: " + reminder.text());
-            clock.advance(Duration.ofHours(1));
-
-            await().atMost(Duration.ofSeconds(20)).until(() -> "REVERTED".equals(Announced.status(moto, c.eventId())));
-            assertFalse(Accounts.rulesNow(moto, c).contains(c.rules().get(0).securityGroupRuleId()));
-            SlackStandIn.Received announcement = slack.updateOf(ts, "Denied by policy "
+            // the reminder's time is in the reader's zone, as Slack draws it
+            Escalated e = escalated(9443, "will deny (revert) at <!date^", "REVERTED");
+            assertTrue(e.reminder().text().contains(Profiles.LakeBotToken.UNDECIDED_POLICY), e.reminder().text());
+            assertFalse(Accounts.rulesNow(moto, e.change()).contains(e.change().rules().get(0).securityGroupRuleId()));
+            SlackStandIn.Received announcement = slack.updateOf(e.ts(), "Denied by policy "
                     + Profiles.LakeBotToken.UNDECIDED_POLICY + " after 5 h undecided; reverted at ");
             assertEquals(List.of("sgwarden_restore"), Clicks.buttons(announcement), announcement.allText());
-            SlackStandIn.Received settled = slack.updateOf(slack.tsOf(reminder), "Decided:");
+            SlackStandIn.Received settled = slack.updateOf(slack.tsOf(e.reminder()), "Decided:");
             assertTrue(settled.text().contains("Denied by policy " + Profiles.LakeBotToken.UNDECIDED_POLICY),
                     settled.text());
             assertEquals(List.of(), Clicks.buttons(settled));
@@ -245,23 +248,14 @@ class BotTokenModeTest {
     /** A policy that approves a change left undecided updates the announcement: approved, nothing left to click. */
     @Test
     void aPolicyApprovingAnUndecidedChangeUpdatesTheAnnouncementAndItsReminder() {
-        String group = Accounts.newGroup(moto, Accounts.MEMBER, Accounts.REGION);
-        Accounts.Change c = Announced.viaLake(moto, lake, slack, Accounts.authorize(moto, Accounts.MEMBER,
-                Accounts.REGION, group, false, Accounts.tcp(9444, "0.0.0.0/0")));
-        String ts = slack.tsOf(slack.messagesMentioning(c.eventId()).get(0));
         try {
-            clock.advance(Duration.ofHours(4));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !slack.replies(ts).isEmpty());
-            SlackStandIn.Received reminder = slack.replies(ts).get(0);
-            assertTrue(reminder.text().contains("will approve"), reminder.text());
-            clock.advance(Duration.ofHours(1));
-
-            await().atMost(Duration.ofSeconds(20)).until(() -> "APPROVED".equals(Announced.status(moto, c.eventId())));
-            assertTrue(Accounts.rulesNow(moto, c).contains(c.rules().get(0).securityGroupRuleId()), "the rule stays");
-            SlackStandIn.Received announcement = slack.updateOf(ts, "Approved by policy "
+            Escalated e = escalated(9444, "will approve", "APPROVED");
+            assertTrue(Accounts.rulesNow(moto, e.change()).contains(e.change().rules().get(0).securityGroupRuleId()),
+                    "the rule stays");
+            SlackStandIn.Received announcement = slack.updateOf(e.ts(), "Approved by policy "
                     + Profiles.LakeBotToken.UNDECIDED_APPROVE_POLICY + " after 5 h undecided");
             assertEquals(List.of(), Clicks.buttons(announcement), announcement.allText());
-            SlackStandIn.Received settled = slack.updateOf(slack.tsOf(reminder), "Decided:");
+            SlackStandIn.Received settled = slack.updateOf(slack.tsOf(e.reminder()), "Decided:");
             assertEquals(List.of(), Clicks.buttons(settled));
         } finally {
             clock.reset();

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
-import sgwarden.testing.Clicks;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Queue;
@@ -54,16 +53,11 @@ class CrashMidPostIT {
         settings.putAll(slackResource.start());
         slack = slackResource.standIn();
         String queueUrl = Queue.createWithDeadLetter(moto, QUEUE, DLQ, VISIBILITY, MAX_RECEIVE_COUNT);
-        settings.putAll(Map.of("sgwarden.intake", "sqs", "sgwarden.sqs.queue-url", queueUrl,
-                "sgwarden.sqs.wait-time", "1", "sgwarden.sqs.visibility-timeout", Integer.toString(VISIBILITY),
-                "sgwarden.claim-timeout", CLAIM_TIMEOUT, "sgwarden.slack.post.delay", "50",
-                "sgwarden.slack.rate", "20", "sgwarden.slack.burst", "20",
-                "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
+        settings.putAll(TwoInstancesIT.sqsIntake(queueUrl, VISIBILITY));
+        settings.putAll(Map.of("sgwarden.claim-timeout", CLAIM_TIMEOUT, "sgwarden.slack.post.delay", "50",
+                "sgwarden.slack.rate", "20", "sgwarden.slack.burst", "20"));
         // each change alone: the kill lands mid-post of single messages
         settings.put("sgwarden.group.window", "0s");
-        // the service refuses to start without an allow list
-        settings.putAll(
-                Map.of("sgwarden.slack.allowed-users", "U0ALICE,U0BOB", "sgwarden.slack.allowed-team", Clicks.TEAM));
     }
 
     @AfterAll

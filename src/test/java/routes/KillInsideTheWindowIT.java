@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
 import sgwarden.testing.Aws;
-import sgwarden.testing.Clicks;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Queue;
@@ -59,18 +58,13 @@ class KillInsideTheWindowIT {
         settings.putAll(slackResource.start());
         slack = slackResource.standIn();
         String queueUrl = Queue.createWithDeadLetter(moto, QUEUE, DLQ, VISIBILITY, 4);
-        settings.putAll(Map.of("sgwarden.intake", "sqs", "sgwarden.sqs.queue-url", queueUrl,
-                "sgwarden.sqs.wait-time", "1", "sgwarden.sqs.visibility-timeout", Integer.toString(VISIBILITY),
-                "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
+        settings.putAll(TwoInstancesIT.sqsIntake(queueUrl, VISIBILITY));
         settings.putAll(Map.of(
                 // long enough for the whole burst to be held on a loaded machine before its group closes
                 "sgwarden.group.quiet", "15s", "sgwarden.group.window", "30s",
                 // a held change is due window + claim timeout after it was held, then read within a check period
                 "sgwarden.claim-timeout", "3s", "sgwarden.approval.check-period", "500ms",
                 "sgwarden.slack.rate", "20", "sgwarden.slack.burst", "20"));
-        // the service refuses to start without an allow list
-        settings.putAll(
-                Map.of("sgwarden.slack.allowed-users", "U0ALICE,U0BOB", "sgwarden.slack.allowed-team", Clicks.TEAM));
     }
 
     @AfterAll

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import sgwarden.testing.Accounts;
 import sgwarden.testing.Announced;
-import sgwarden.testing.Clicks;
 import sgwarden.testing.Moto;
 import sgwarden.testing.MotoResource;
 import sgwarden.testing.Queue;
@@ -49,15 +48,10 @@ class StopInsideTheWindowIT {
         settings.putAll(slackResource.start());
         slack = slackResource.standIn();
         String queueUrl = Queue.createWithDeadLetter(moto, QUEUE, DLQ, VISIBILITY, 4);
-        settings.putAll(Map.of("sgwarden.intake", "sqs", "sgwarden.sqs.queue-url", queueUrl,
-                "sgwarden.sqs.wait-time", "1", "sgwarden.sqs.visibility-timeout", Integer.toString(VISIBILITY),
-                "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
+        settings.putAll(TwoInstancesIT.sqsIntake(queueUrl, VISIBILITY));
         // long enough for the burst to be held on a loaded machine before its group closes
         settings.putAll(Map.of("sgwarden.group.quiet", "15s", "sgwarden.group.window", "30s",
                 "sgwarden.slack.rate", "20", "sgwarden.slack.burst", "20"));
-        // the service refuses to start without an allow list
-        settings.putAll(
-                Map.of("sgwarden.slack.allowed-users", "U0ALICE,U0BOB", "sgwarden.slack.allowed-team", Clicks.TEAM));
     }
 
     @AfterAll

@@ -90,6 +90,18 @@ class TwoInstancesIT {
         }
     }
 
+    /**
+     * What a packaged service with the SQS intake needs beyond moto's and the Slack stand-in's endpoints:
+     * this queue, short polls, test credentials, and the allow list it refuses to start without.
+     */
+    static Map<String, String> sqsIntake(String queueUrl, int visibility) {
+        Map<String, String> m = new HashMap<>(Map.of("sgwarden.intake", "sqs", "sgwarden.sqs.queue-url", queueUrl,
+                "sgwarden.sqs.wait-time", "1", "sgwarden.sqs.visibility-timeout", Integer.toString(visibility),
+                "aws.accessKeyId", "test", "aws.secretAccessKey", "test"));
+        m.putAll(Map.of("sgwarden.slack.allowed-users", "U0ALICE,U0BOB", "sgwarden.slack.allowed-team", Clicks.TEAM));
+        return m;
+    }
+
     /** The packaged service launched with these settings, kept in started, once it answers ready. */
     static Process launchReady(Map<String, String> config, List<Process> started, String name) throws Exception {
         int port = freePort();
