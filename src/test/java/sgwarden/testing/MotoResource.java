@@ -44,6 +44,12 @@ public class MotoResource implements QuarkusTestResourceLifecycleManager {
         moto = Moto.start();
         moto.reset();
         try (var dynamo = Aws.dynamo(moto)) {
+            // a table a reset did not take (moto under load) is made afresh: each profile starts from nothing
+            try {
+                dynamo.deleteTable(b -> b.tableName(TABLE));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException gone) {
+                // reset as it should be
+            }
             dynamo.createTable(b -> b.tableName(TABLE)
                     .attributeDefinitions(AttributeDefinition.builder().attributeName("changeId")
                             .attributeType(ScalarAttributeType.S).build(),
